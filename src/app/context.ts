@@ -1,0 +1,66 @@
+import type { AppDatabase, Db } from '../db/client.js';
+import { ensurePerson, rolesOf } from '../db/repos/people.js';
+import type { Notification } from '../domain/notifications.js';
+import type { Policy } from '../domain/policy.js';
+import type { Actor, PersonId, Rfc } from '../domain/types.js';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+/** What every use case returns: the result, the RFC it touched, and who must be told what. */
+export interface Outcome<T = undefined> {
+  result: T;
+  rfc?: Rfc;
+  /** One line for the person who acted. */
+  message: string;
+  notifications: Notification[];
+}
+
+/** Called after a use case committed (jobs re-derive the RFC's timers, adapters update cards). */
+export type AfterCommit = (outcome: Outcome<unknown>) => void;
+
+export interface AppContext {
+  database: AppDatabase;
+  clock: Clock;
+  policy: Policy;
+  /** Default display zone (CHANGEBOT_TIMEZONE). */
+  timezone: string;
+  afterCommit: AfterCommit[];
+}
+
+export function createContext(
+  database: AppDatabase,
+  opts: { clock?: Clock; policy: Policy; timezone: string },
+): AppContext {
+  return { database, clock: opts.clock ?? systemClock, policy: opts.policy, timezone: opts.timezone, afterCommit: [] };
+}
+
+/**
+ * Runs `fn` in one IMMEDIATE transaction (so two processes serialise their writes), then the
+ * after-commit listeners. A thrown error rolls everything back: nothing half-written.
+ */
+export function inTransaction<T>(ctx: AppContext, fn: (tx: Db) => Outcome<T>): Outcome<T> {
+  const outcome = ctx.database.db.transaction(fn, { behavior: 'immediate' });
+  for (const listener of ctx.afterCommit) {
+    try {
+      listener(outcome as Outcome<unknown>);
+    } catch {
+      // A listener's failure (e.g. Redis down) must not undo or hide a committed change;
+      // the reconciler re-derives whatever the listener did not manage.
+    }
+  }
+  return outcome;
+}
+
+/** Loads (and records) the person acting, with their roles from the database. */
+export function loadActor(
+  ctx: AppContext,
+  id: PersonId,
+  info: { displayName?: string; timezone?: string } = {},
+): Actor {
+  const db = ctx.database.db;
+  ensurePerson(db, id, ctx.clock.now(), info);
+  return { id, roles: rolesOf(db, id), timezone: info.timezone ?? ctx.timezone, displayName: info.displayName };
+}

@@ -1,0 +1,100 @@
+/** Turns `new`/`edit` fields into an RFC patch, checking services against the catalogue. */
+import type { RfcFields } from '../commands/types.js';
+import type { Db } from '../db/client.js';
+import { listServices } from '../db/repos/catalogue.js';
+import { ChangebotError } from '../domain/errors.js';
+import type { Rfc } from '../domain/types.js';
+
+const TEXT_LIMIT = 10_000;
+
+export function applyFields(tx: Db, base: Rfc, f: RfcFields): { rfc: Rfc; changed: string[] } {
+  const next: Rfc = { ...base };
+  const changed: string[] = [];
+  const set = <K extends keyof Rfc>(k: K, v: Rfc[K], name: string = k) => {
+    next[k] = v;
+    changed.push(name);
+  };
+  for (const k of ['title', 'description', 'justification', 'plan', 'backout', 'test', 'cost', 'problem'] as const) {
+    const v = f[k];
+    if (v === undefined) continue;
+    if (v.length > TEXT_LIMIT) {
+      throw new ChangebotError('bad_value', `${k} is ${v.length} characters long; keep it under ${TEXT_LIMIT}.`, { field: k });
+    }
+    set(k, k === 'title' ? v.trim() : v.trim() || null);
+  }
+  if (f.title !== undefined && !next.title) {
+    throw new ChangebotError('bad_value', 'The title cannot be empty. Example: title="Patch db01 to 15.4"', {
+      field: 'title',
+      example: 'title="Patch db01 to 15.4"',
+    });
+  }
+  if (f.category !== undefined) set('category', f.category);
+  if (f.emergency !== undefined) set('emergency', f.emergency);
+  if (f.impact !== undefined) set('impact', f.impact);
+  if (f.likelihood !== undefined) set('likelihood', f.likelihood);
+  if (f.urgency !== undefined) set('urgency', f.urgency);
+  if (f.owner !== undefined) set('owner', f.owner);
+  if (f.services !== undefined) set('services', checkServices(tx, f.services));
+  if (f.outageMinutes !== undefined || f.audience !== undefined) {
+    const minutes = f.outageMinutes ?? next.outage?.minutes ?? 0;
+    const audience = f.audience ?? next.outage?.audience;
+    set('outage', minutes > 0 || audience ? { minutes, audience } : null, 'outage');
+  }
+  const w = windowFrom(f, next.window);
+  if (w !== undefined) set('window', w, 'window');
+  return { rfc: next, changed };
+}
+
+/** The window the fields describe, `undefined` when they don't touch it. */
+export function windowFrom(
+  f: { start?: Date; end?: Date; durationMinutes?: number },
+  current: Rfc['window'],
+): Rfc['window'] | undefined {
+  if (f.start === undefined && f.end === undefined && f.durationMinutes === undefined) return undefined;
+  const start = f.start ?? current?.start;
+  if (!start) {
+    throw new ChangebotError('bad_value', 'Give a start for the window. Example: start="2026-12-05 22:00" duration=2h', {
+      field: 'start',
+      example: 'start="2026-12-05 22:00" duration=2h',
+    });
+  }
+  let end = f.end;
+  if (!end && f.durationMinutes !== undefined) end = new Date(start.getTime() + f.durationMinutes * 60_000);
+  if (!end && current) end = new Date(start.getTime() + (current.end.getTime() - current.start.getTime()));
+  if (!end) {
+    throw new ChangebotError('bad_value', 'Give an end or a duration for the window. Example: start="2026-12-05 22:00" duration=2h', {
+      field: 'end',
+      example: 'end="2026-12-06 01:00" or duration=2h',
+    });
+  }
+  if (end.getTime() <= start.getTime()) {
+    throw new ChangebotError('bad_value', 'The window must end after it starts.', { field: 'end' });
+  }
+  return { start, end };
+}
+
+function checkServices(tx: Db, names: string[]): string[] {
+  const known = new Map(listServices(tx).map((s) => [s.name.toLowerCase(), s.name]));
+  const out: string[] = [];
+  const unknown: string[] = [];
+  for (const raw of names) {
+    const n = raw.trim();
+    if (!n) continue;
+    const name = known.get(n.toLowerCase());
+    if (name) {
+      if (!out.includes(name)) out.push(name);
+    } else unknown.push(n);
+  }
+  if (unknown.length) {
+    const list = [...known.values()];
+    throw new ChangebotError(
+      'bad_value',
+      `Unknown service${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}. ` +
+        (list.length
+          ? `Known services: ${list.join(', ')}.`
+          : 'The service catalogue is empty; an admin adds services with `/rfc admin service add NAME`.'),
+      { field: 'services' },
+    );
+  }
+  return out;
+}

@@ -1,0 +1,163 @@
+/** From approval to closure: schedule, reschedule, start, complete, fail, back out, review, close. */
+import type { Db } from '../db/client.js';
+import { listBlackouts, listMaintenance, listServices } from '../db/repos/catalogue.js';
+import { listRfcs } from '../db/repos/rfcs.js';
+import { ChangebotError } from '../domain/errors.js';
+import { type Notification, type Recipient, people } from '../domain/notifications.js';
+import { ACTIVE_WINDOW_STATES, type RfcAction } from '../domain/rfc-machine.js';
+import { type Conflict, type ScheduleContext, findConflicts } from '../domain/schedule.js';
+import type { Actor, Rfc } from '../domain/types.js';
+import { type AppContext, type Outcome, inTransaction } from './context.js';
+import { windowFrom } from './fields.js';
+import { getRfc, move, requireOneOf } from './support.js';
+
+export interface ScheduleInput {
+  start?: Date;
+  end?: Date;
+  durationMinutes?: number;
+  reason?: string;
+  ack?: boolean;
+}
+
+export function scheduleContext(tx: Db, ctx: AppContext, except: string | null, displayZone: string): ScheduleContext {
+  return {
+    services: listServices(tx),
+    maintenance: listMaintenance(tx),
+    blackouts: listBlackouts(tx),
+    others: listRfcs(tx, { states: ACTIVE_WINDOW_STATES }).filter((r) => r.key !== except && r.window),
+    displayZone,
+  };
+}
+
+export function schedule(ctx: AppContext, actor: Actor, key: string, input: ScheduleInput): Outcome<Rfc> {
+  return placeWindow(ctx, actor, key, input, 'schedule');
+}
+
+export function reschedule(ctx: AppContext, actor: Actor, key: string, input: ScheduleInput): Outcome<Rfc> {
+  return placeWindow(ctx, actor, key, input, 'reschedule');
+}
+
+function placeWindow(
+  ctx: AppContext,
+  actor: Actor,
+  key: string,
+  input: ScheduleInput,
+  action: 'schedule' | 'reschedule',
+): Outcome<Rfc> {
+  return inTransaction(ctx, (tx) => {
+    const rfc = getRfc(tx, key);
+    requireOneOf(actor, rfc, ['owner', 'change-manager'], action);
+    const window = windowFrom(input, rfc.window) ?? rfc.window;
+    if (!window) {
+      throw new ChangebotError('bad_value', `${rfc.key} has no planned window. Example: /rfc ${action} ${rfc.key} start="2026-12-05 22:00" duration=2h`, {
+        field: 'start',
+      });
+    }
+    const now = ctx.clock.now();
+    if (window.end.getTime() <= now.getTime()) {
+      throw new ChangebotError('bad_value', `That window has already ended. Give a window in the future, e.g. start="tomorrow 22:00" duration=2h.`, {
+        field: 'start',
+      });
+    }
+    const conflicts = findConflicts(rfc, window, scheduleContext(tx, ctx, rfc.key, actor.timezone));
+    checkConflicts(rfc, actor, conflicts, input, action);
+    const saved = move(tx, ctx, actor, { ...rfc }, action, {
+      reason: input.reason ?? null,
+      patch: { window, scheduleReason: input.reason ?? null },
+      detail: {
+        start: window.start.toISOString(),
+        end: window.end.toISOString(),
+        ...(conflicts.length ? { conflicts: conflicts.map((c) => c.message), acknowledged: !!input.ack } : {}),
+      },
+    });
+    const notifications: Notification[] = [
+      { event: action === 'schedule' ? 'scheduled' : 'rescheduled', rfcKey: saved.key, recipients: people([saved.requester, saved.owner], actor.id) },
+    ];
+    if (action === 'reschedule' && saved.outage?.minutes) {
+      notifications.push({ event: 'rescheduled', rfcKey: saved.key, recipients: audience(saved) });
+    }
+    const verb = action === 'schedule' ? 'Scheduled' : 'Rescheduled';
+    return { result: saved, rfc: saved, message: `${verb} ${saved.key}.${conflicts.length ? ` ${conflicts.length} conflict(s) noted in the change log.` : ''}`, notifications };
+  });
+}
+
+function checkConflicts(rfc: Rfc, actor: Actor, conflicts: Conflict[], input: ScheduleInput, action: string): void {
+  if (input.ack && !actor.roles.has('change-manager')) {
+    throw new ChangebotError('forbidden', 'Only a change manager can acknowledge conflicts (ack=yes).');
+  }
+  const needAck = conflicts.filter((c) => c.needs === 'ack');
+  const needReason = conflicts.filter((c) => c.needs === 'reason');
+  const list = (cs: Conflict[]) => cs.map((c) => `• ${c.message}`).join('\n');
+  if (needAck.length && !input.ack) {
+    throw new ChangebotError(
+      'conflict',
+      `${rfc.key} conflicts with:\n${list(needAck)}\nPick another window (\`/rfc slot service=${rfc.services[0] ?? 'NAME'} duration=2h\` finds a free one), or a change manager can go ahead with \`/rfc ${action} ${rfc.key} ... ack=yes reason="..."\`.`,
+      { conflicts: needAck.map((c) => c.message) },
+    );
+  }
+  if ((needReason.length || needAck.length) && !input.reason?.trim()) {
+    throw new ChangebotError(
+      'conflict',
+      `${rfc.key} needs a reason to be scheduled here:\n${list([...needAck, ...needReason])}\nAdd reason="..." to the command.`,
+      { conflicts: [...needAck, ...needReason].map((c) => c.message), field: 'reason' },
+    );
+  }
+}
+
+function audience(rfc: Rfc): Recipient[] {
+  return rfc.services.map((service) => ({ kind: 'audience', service }));
+}
+
+/** Start, complete, fail, back out: the owner (or a change manager) reports progress. */
+export function progress(
+  ctx: AppContext,
+  actor: Actor,
+  key: string,
+  action: Extract<RfcAction, 'start' | 'complete' | 'fail' | 'backout'>,
+  reason?: string,
+): Outcome<Rfc> {
+  return inTransaction(ctx, (tx) => {
+    const before = getRfc(tx, key);
+    const doing = { start: 'start', complete: 'complete', fail: 'mark as failed', backout: 'back out' }[action];
+    requireOneOf(actor, before, ['owner', 'change-manager'], doing);
+    const rfc = move(tx, ctx, actor, before, action, { reason });
+    const owners = people([rfc.requester, rfc.owner], actor.id);
+    const managers: Recipient = { kind: 'role', role: 'change-manager' };
+    const n = (event: Notification['event'], recipients: Recipient[]): Notification => ({ event, rfcKey: rfc.key, recipients, detail: reason });
+    switch (action) {
+      case 'start':
+        return { result: rfc, rfc, message: `${rfc.key} is now implementing. Run \`/rfc done ${rfc.key}\` when finished.`, notifications: [n('started', [...audience(rfc), ...owners])] };
+      case 'complete':
+        return { result: rfc, rfc, message: `${rfc.key} is implemented. Start its review with \`/rfc review ${rfc.key}\`.`, notifications: [n('completed', [...audience(rfc), ...owners])] };
+      case 'fail':
+        return { result: rfc, rfc, message: `${rfc.key} is marked failed. Back it out with \`/rfc backout ${rfc.key}\` if needed.`, notifications: [n('failed', [...owners, managers])] };
+      case 'backout':
+        return { result: rfc, rfc, message: `${rfc.key} is backed out.`, notifications: [n('backed-out', [...audience(rfc), ...owners, managers])] };
+    }
+  });
+}
+
+/** The owner opens the post-implementation review with their notes. */
+export function review(ctx: AppContext, actor: Actor, key: string, notes?: string): Outcome<Rfc> {
+  return inTransaction(ctx, (tx) => {
+    const before = getRfc(tx, key);
+    requireOneOf(actor, before, ['owner', 'change-manager'], 'review');
+    const rfc = move(tx, ctx, actor, before, 'review', { reason: notes });
+    return {
+      result: rfc,
+      rfc,
+      message: `${rfc.key} is in review. A change manager closes it with \`/rfc close ${rfc.key}\`.`,
+      notifications: [{ event: 'review-requested', rfcKey: rfc.key, recipients: [{ kind: 'role', role: 'change-manager' }], detail: notes }],
+    };
+  });
+}
+
+export function close(ctx: AppContext, actor: Actor, key: string, reason?: string): Outcome<Rfc> {
+  return inTransaction(ctx, (tx) => {
+    const before = getRfc(tx, key);
+    requireOneOf(actor, before, ['change-manager'], 'close');
+    const rfc = move(tx, ctx, actor, before, 'close', { reason });
+    return { result: rfc, rfc, message: `Closed ${rfc.key}.`, notifications: [{ event: 'closed', rfcKey: rfc.key, recipients: people([rfc.requester, rfc.owner], actor.id) }] };
+  });
+}
+

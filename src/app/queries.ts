@@ -1,0 +1,117 @@
+/** Read-only use cases: show, list, log, conflicts, calendar, next free slot. */
+import { DateTime } from 'luxon';
+import type { ListFilter } from '../commands/types.js';
+import type { Db } from '../db/client.js';
+import { findService, listBlackouts } from '../db/repos/catalogue.js';
+import { listLog } from '../db/repos/log.js';
+import { listRfcs, listVotes } from '../db/repos/rfcs.js';
+import { ChangebotError } from '../domain/errors.js';
+import { ACTIVE_WINDOW_STATES, TERMINAL_STATES } from '../domain/rfc-machine.js';
+import { type Conflict, findConflicts, formatInstant, formatRange, nextFreeSlot, overlaps } from '../domain/schedule.js';
+import { rfcText, summaryLine } from '../domain/text.js';
+import { type RfcSummaryView, type RfcView, rfcView, summaryView } from '../domain/views.js';
+import type { Actor, ChangeLogEntry, Rfc, Window } from '../domain/types.js';
+import type { AppContext, Outcome } from './context.js';
+import { scheduleContext } from './implementation.js';
+import { getRfc } from './support.js';
+
+const read = <T>(result: T, message: string): Outcome<T> => ({ result, message, notifications: [] });
+
+export function conflictsOf(db: Db, ctx: AppContext, rfc: Rfc, zone: string): Conflict[] {
+  if (!rfc.window || TERMINAL_STATES.includes(rfc.state) || !['draft', 'submitted', 'awaiting_approval', 'approved', 'scheduled'].includes(rfc.state)) {
+    return [];
+  }
+  return findConflicts(rfc, rfc.window, scheduleContext(db, ctx, rfc.key, zone));
+}
+
+/** The view of one RFC as `zone` sees it: votes, tally, conflicts. Used by cards on every platform. */
+export function viewRfc(ctx: AppContext, key: string, zone: string = ctx.timezone): RfcView {
+  const db = ctx.database.db;
+  const rfc = getRfc(db, key);
+  return rfcView(rfc, { votes: listVotes(db, rfc.id), conflicts: conflictsOf(db, ctx, rfc, zone), policy: ctx.policy, zone });
+}
+
+export function show(ctx: AppContext, actor: Actor, key: string): Outcome<RfcView> {
+  const view = viewRfc(ctx, key, actor.timezone);
+  return read(view, rfcText(view));
+}
+
+export function list(ctx: AppContext, actor: Actor, filter: ListFilter): Outcome<RfcSummaryView[]> {
+  const db = ctx.database.db;
+  let rfcs: Rfc[];
+  switch (filter) {
+    case 'mine':
+      rfcs = listRfcs(db).filter((r) => (r.requester === actor.id || r.owner === actor.id) && !TERMINAL_STATES.includes(r.state));
+      break;
+    case 'pending':
+      rfcs = listRfcs(db, { states: ['awaiting_approval'] });
+      break;
+    case 'scheduled':
+      rfcs = listRfcs(db, { states: ['scheduled', 'implementing'] }).sort((a, b) => (a.window?.start.getTime() ?? 0) - (b.window?.start.getTime() ?? 0));
+      break;
+    case 'all':
+      rfcs = listRfcs(db, { limit: 50 });
+      break;
+  }
+  const views = rfcs.map((r) => summaryView(r, actor.timezone));
+  const empty = { mine: 'You have no open RFCs. Raise one with `/rfc new "Title"`.', pending: 'No RFCs are waiting for approval.', scheduled: 'Nothing is scheduled.', all: 'No RFCs yet.' }[filter];
+  return read(views, views.length ? views.map(summaryLine).join('\n') : empty);
+}
+
+export function changeLog(ctx: AppContext, actor: Actor, key: string): Outcome<ChangeLogEntry[]> {
+  const db = ctx.database.db;
+  const rfc = getRfc(db, key);
+  const entries = listLog(db, rfc.id);
+  const lines = entries.map((e) => {
+    const when = formatInstant(e.at, actor.timezone);
+    const move = e.fromState !== e.toState && e.toState ? ` ${e.fromState ?? '∅'} → ${e.toState}` : '';
+    return `${when}  ${e.actor}  ${e.action}${move}${e.reason ? ` — ${e.reason}` : ''}`;
+  });
+  return read(entries, [`Change log of ${rfc.key}:`, ...lines].join('\n'));
+}
+
+export function conflicts(ctx: AppContext, actor: Actor, key: string): Outcome<Conflict[]> {
+  const db = ctx.database.db;
+  const rfc = getRfc(db, key);
+  if (!rfc.window) {
+    throw new ChangebotError('bad_value', `${rfc.key} has no planned window yet. Add one with \`/rfc edit ${rfc.key} start=... duration=...\`.`);
+  }
+  const found = findConflicts(rfc, rfc.window, scheduleContext(db, ctx, rfc.key, actor.timezone));
+  return read(found, found.length ? found.map((c) => `• ${c.message}${c.needs === 'ack' ? ' (needs a change manager’s ack)' : ' (needs a reason)'}`).join('\n') : `${rfc.key} has no conflicts ${formatRange(rfc.window, actor.timezone)}.`);
+}
+
+export interface CalendarEntry {
+  key: string;
+  title: string;
+  state: string;
+  window: Window;
+  services: string[];
+}
+
+export function calendar(ctx: AppContext, actor: Actor, days: number, service?: string): Outcome<CalendarEntry[]> {
+  const db = ctx.database.db;
+  if (service && !findService(db, service)) throw new ChangebotError('not_found', `There is no service ${service}.`);
+  const from = ctx.clock.now();
+  const range: Window = { start: from, end: new Date(from.getTime() + days * 86_400_000) };
+  const entries = listRfcs(db, { states: ACTIVE_WINDOW_STATES })
+    .filter((r) => r.window && overlaps(r.window, range) && (!service || r.services.includes(service)))
+    .map((r) => ({ key: r.key, title: r.title, state: r.state, window: r.window as Window, services: r.services }))
+    .sort((a, b) => a.window.start.getTime() - b.window.start.getTime());
+  const blackouts = listBlackouts(db).filter((b) => overlaps(b, range));
+  const lines: string[] = [];
+  let day = '';
+  for (const e of entries) {
+    const d = DateTime.fromJSDate(e.window.start, { zone: actor.timezone }).toFormat('cccc d LLLL');
+    if (d !== day) lines.push((day = d));
+    lines.push(`  ${e.key} ${e.title} [${e.services.join(', ')}] ${formatRange(e.window, actor.timezone)} (${e.state})`);
+  }
+  for (const b of blackouts) lines.push(`Blackout ${formatRange(b, actor.timezone)}${b.reason ? ` — ${b.reason}` : ''}`);
+  return read(entries, lines.length ? lines.join('\n') : `No changes in the next ${days} days.`);
+}
+
+export function slot(ctx: AppContext, actor: Actor, service: string, durationMinutes: number): Outcome<Window | null> {
+  const db = ctx.database.db;
+  if (!findService(db, service)) throw new ChangebotError('not_found', `There is no service ${service}.`);
+  const found = nextFreeSlot([service], durationMinutes, ctx.clock.now(), scheduleContext(db, ctx, null, actor.timezone));
+  return read(found, found ? `Next free slot for ${service}: ${formatRange(found, actor.timezone)}.` : `No free slot for ${service} in the next 60 days.`);
+}

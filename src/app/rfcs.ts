@@ -1,0 +1,175 @@
+/** Raising and preparing RFCs: raise, edit, submit (with evaluation), withdraw, cancel. */
+import type { RfcFields } from '../commands/types.js';
+import { appendLog } from '../db/repos/log.js';
+import { insertRfc, updateRfc } from '../db/repos/rfcs.js';
+import { ChangebotError } from '../domain/errors.js';
+import { type Notification, people } from '../domain/notifications.js';
+import { approvalPath, missingForApproval, usesCab } from '../domain/policy.js';
+import { TERMINAL_STATES } from '../domain/rfc-machine.js';
+import type { Actor, Rfc } from '../domain/types.js';
+import { deadlineFor } from '../domain/votes.js';
+import { type AppContext, type Outcome, inTransaction } from './context.js';
+import { applyFields } from './fields.js';
+import { getRfc, move, requireOneOf } from './support.js';
+
+export function raise(ctx: AppContext, actor: Actor, fields: RfcFields): Outcome<Rfc> {
+  return inTransaction(ctx, (tx) => {
+    const now = ctx.clock.now();
+    if (!fields.title?.trim()) {
+      throw new ChangebotError('bad_value', 'An RFC needs a title. Example: /rfc new "Patch db01 to 15.4" category=minor', {
+        field: 'title',
+        example: '/rfc new "Patch db01 to 15.4" category=minor',
+      });
+    }
+    const blank: Rfc = {
+      id: 0,
+      key: '',
+      title: '',
+      description: null,
+      justification: null,
+      category: 'minor',
+      emergency: false,
+      services: [],
+      impact: null,
+      likelihood: null,
+      urgency: null,
+      plan: null,
+      backout: null,
+      test: null,
+      cost: null,
+      requester: actor.id,
+      owner: actor.id,
+      window: null,
+      outage: null,
+      problem: null,
+      releaseKey: null,
+      state: 'draft',
+      voteDeadline: null,
+      escalated: false,
+      scheduleReason: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const { rfc: filled } = applyFields(tx, blank, fields);
+    const { id: _id, key: _key, ...data } = filled;
+    const rfc = insertRfc(tx, data);
+    appendLog(tx, { rfcId: rfc.id, at: now, actor: actor.id, action: 'raise', fromState: null, toState: 'draft' });
+    const missing = missingForApproval(rfc);
+    const next = missing.length
+      ? ` Before you submit it, add ${missing.join(', ')}.`
+      : ` Submit it with \`/rfc submit ${rfc.key}\`.`;
+    return { result: rfc, rfc, message: `Raised ${rfc.key} “${rfc.title}” as a draft.${next}`, notifications: [] };
+  });
+}
+
+export function edit(ctx: AppContext, actor: Actor, key: string, fields: RfcFields): Outcome<Rfc> {
+  return inTransaction(ctx, (tx) => {
+    const rfc = getRfc(tx, key);
+    requireOneOf(actor, rfc, ['requester', 'owner', 'change-manager'], 'edit');
+    if (rfc.state !== 'draft') {
+      throw new ChangebotError(
+        'invalid_transition',
+        `${rfc.key} can only be edited while it is a draft (it is ${rfc.state.replace('_', ' ')}). Withdraw or cancel it and raise a new one to change it now.`,
+      );
+    }
+    const { rfc: next, changed } = applyFields(tx, rfc, fields);
+    if (changed.length === 0) {
+      throw new ChangebotError('bad_command', `Nothing to change. Example: /rfc edit ${rfc.key} backout="restore snapshot"`);
+    }
+    const now = ctx.clock.now();
+    const saved = updateRfc(tx, { ...next, updatedAt: now });
+    appendLog(tx, { rfcId: rfc.id, at: now, actor: actor.id, action: 'edit', detail: { fields: changed } });
+    return { result: saved, rfc: saved, message: `Updated ${changed.join(', ')} of ${rfc.key}.`, notifications: [] };
+  });
+}
+
+/**
+ * Submit: draft -> submitted, then evaluation. Refused (nothing changes) while anything the
+ * policy needs is missing. Standard changes are pre-approved; others go to approval.
+ */
+export function submit(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc> {
+  return inTransaction(ctx, (tx) => {
+    let rfc = getRfc(tx, key);
+    requireOneOf(actor, rfc, ['requester', 'owner'], 'submit');
+    if (rfc.state === 'draft') {
+      const missing = missingForApproval(rfc);
+      if (missing.length) {
+        throw new ChangebotError(
+          'incomplete',
+          `${rfc.key} can't go to approval yet. Missing: ${missing.join('; ')}. Add them with \`/rfc edit ${rfc.key} ...\` and submit again.`,
+          { missing },
+        );
+      }
+    }
+    rfc = move(tx, ctx, actor, rfc, 'submit');
+    const path = approvalPath(rfc, ctx.policy);
+    const notifications: Notification[] = [];
+    let message: string;
+    if (path === 'pre-approved') {
+      rfc = move(tx, ctx, actor, rfc, 'pre_approve', { reason: 'standard change: pre-approved' });
+      message = `${rfc.key} is a standard change and is approved. Schedule it with \`/rfc schedule ${rfc.key}\`.`;
+      notifications.push({ event: 'decided', rfcKey: rfc.key, recipients: people([rfc.requester, rfc.owner], actor.id), detail: 'pre-approved standard change' });
+    } else {
+      const deadline = deadlineFor(rfc, ctx.policy, ctx.clock.now());
+      rfc = move(tx, ctx, actor, rfc, 'evaluate', { reason: 'evaluation passed', patch: { voteDeadline: deadline } });
+      if (usesCab(path)) {
+        message = `${rfc.key} passed evaluation and went to the ${path === 'emergency-cab' ? 'emergency ' : ''}CAB for a vote.`;
+        notifications.push({ event: 'vote-requested', rfcKey: rfc.key, recipients: [{ kind: 'cab-channel' }] });
+      } else {
+        message = `${rfc.key} passed evaluation and waits for a change manager's approval.`;
+        notifications.push({ event: 'approval-requested', rfcKey: rfc.key, recipients: [{ kind: 'role', role: 'change-manager' }] });
+      }
+    }
+    return { result: rfc, rfc, message, notifications };
+  });
+}
+
+export function withdraw(ctx: AppContext, actor: Actor, key: string, reason?: string): Outcome<Rfc> {
+  return inTransaction(ctx, (tx) => {
+    const before = getRfc(tx, key);
+    requireOneOf(actor, before, ['requester', 'owner'], 'withdraw');
+    const rfc = move(tx, ctx, actor, before, 'withdraw', { reason });
+    return {
+      result: rfc,
+      rfc,
+      message: `Withdrew ${rfc.key}.`,
+      notifications: closingNotice(before, rfc, 'withdrawn', actor, reason),
+    };
+  });
+}
+
+export function cancel(ctx: AppContext, actor: Actor, key: string, reason?: string): Outcome<Rfc> {
+  return inTransaction(ctx, (tx) => {
+    const before = getRfc(tx, key);
+    requireOneOf(actor, before, ['requester', 'owner', 'change-manager'], 'cancel');
+    const rfc = move(tx, ctx, actor, before, 'cancel', { reason });
+    return {
+      result: rfc,
+      rfc,
+      message: `Cancelled ${rfc.key}.`,
+      notifications: closingNotice(before, rfc, 'cancelled', actor, reason),
+    };
+  });
+}
+
+function closingNotice(
+  before: Rfc,
+  rfc: Rfc,
+  event: 'withdrawn' | 'cancelled',
+  actor: Actor,
+  reason?: string,
+): Notification[] {
+  const out: Notification[] = [
+    { event, rfcKey: rfc.key, recipients: people([rfc.requester, rfc.owner], actor.id), detail: reason },
+  ];
+  if (before.state === 'awaiting_approval') out.push({ event: 'vote-recorded', rfcKey: rfc.key, recipients: [{ kind: 'cab-channel' }] });
+  // Users told about a planned outage hear that it is off.
+  if (before.state === 'scheduled' && rfc.outage?.minutes) {
+    out.push({ event, rfcKey: rfc.key, recipients: rfc.services.map((service) => ({ kind: 'audience', service }) as const), detail: reason });
+  }
+  return out;
+}
+
+export function isOpen(rfc: Rfc): boolean {
+  return !TERMINAL_STATES.includes(rfc.state);
+}

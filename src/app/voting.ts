@@ -1,0 +1,104 @@
+/** CAB and change-manager votes, and what happens at the vote deadline. */
+import type { Db } from '../db/client.js';
+import { appendLog } from '../db/repos/log.js';
+import { listVotes, updateRfc, upsertVote } from '../db/repos/rfcs.js';
+import { type Notification, people } from '../domain/notifications.js';
+import { type Decision, applyVote, decide, voteCapacity } from '../domain/votes.js';
+import type { Actor, Rfc, Vote, VoteChoice } from '../domain/types.js';
+import { type AppContext, type Outcome, inTransaction } from './context.js';
+import { getRfc, move } from './support.js';
+
+export interface VoteResult {
+  rfc: Rfc;
+  votes: Vote[];
+  decision: Decision;
+  /** false when the same vote was already recorded (a double click): nothing was written. */
+  changed: boolean;
+}
+
+export function vote(
+  ctx: AppContext,
+  actor: Actor,
+  key: string,
+  choice: VoteChoice,
+  comment?: string,
+): Outcome<VoteResult> {
+  return inTransaction<VoteResult>(ctx, (tx) => {
+    let rfc = getRfc(tx, key);
+    const existing = listVotes(tx, rfc.id);
+    const capacity = voteCapacity(actor, rfc, ctx.policy, existing);
+    const now = ctx.clock.now();
+    const cast: Vote = { voter: actor.id, choice, capacity, comment: comment?.trim() || null, castAt: now };
+    const { votes, changed } = applyVote(existing, cast);
+    if (!changed) {
+      const decision = decide(rfc, ctx.policy, votes);
+      return { result: { rfc, votes, decision, changed }, rfc, message: `Your ${choice} vote on ${rfc.key} was already recorded.`, notifications: [] };
+    }
+    const previous = existing.find((v) => v.voter === actor.id && v.capacity === capacity);
+    upsertVote(tx, rfc.id, cast);
+    appendLog(tx, {
+      rfcId: rfc.id,
+      at: now,
+      actor: actor.id,
+      action: previous ? 'vote-changed' : 'vote',
+      reason: cast.comment,
+      detail: { choice, capacity, ...(previous ? { previous: previous.choice } : {}) },
+    });
+    const decision = decide(rfc, ctx.policy, votes);
+    const notifications: Notification[] = [{ event: 'vote-recorded', rfcKey: rfc.key, recipients: [{ kind: 'cab-channel' }] }];
+    let message = `Recorded your ${choice} vote on ${rfc.key}${capacity === 'change-manager' ? ' as change manager' : ''}.`;
+    if (decision.outcome !== 'pending') {
+      rfc = applyDecision(tx, ctx, actor, rfc, decision, notifications);
+      message += ` ${rfc.key} is ${decision.outcome}: ${decision.reason}.`;
+    } else {
+      message += ` Waiting for ${decision.waitingFor}.`;
+    }
+    return { result: { rfc, votes, decision, changed }, rfc, message, notifications };
+  });
+}
+
+function applyDecision(
+  tx: Db,
+  ctx: AppContext,
+  actor: Actor,
+  rfc: Rfc,
+  decision: Decision & { outcome: 'approved' | 'rejected' },
+  notifications: Notification[],
+): Rfc {
+  const saved = move(tx, ctx, actor, rfc, decision.outcome === 'approved' ? 'approve' : 'reject', { reason: decision.reason });
+  const recipients = people([saved.requester, saved.owner]);
+  // Rejections are routed back to the requester and the release managers (domain.md).
+  if (decision.outcome === 'rejected') recipients.push({ kind: 'role', role: 'release-manager' });
+  recipients.push({ kind: 'cab-channel' });
+  notifications.push({ event: 'decided', rfcKey: saved.key, recipients, detail: decision.reason });
+  return saved;
+}
+
+/**
+ * Called when the vote deadline passes (by the scheduler, or by hand). Decides if the votes
+ * already decide; otherwise hands the vote to the change managers (escalation). Idempotent:
+ * a second call after escalation or decision changes nothing.
+ */
+export function decideByDeadline(ctx: AppContext, actor: Actor, key: string): Outcome<{ escalated: boolean }> {
+  return inTransaction<{ escalated: boolean }>(ctx, (tx) => {
+    const rfc = getRfc(tx, key);
+    const now = ctx.clock.now();
+    if (rfc.state !== 'awaiting_approval' || rfc.escalated || !rfc.voteDeadline || rfc.voteDeadline > now) {
+      return { result: { escalated: false }, rfc, message: `${rfc.key}: nothing to do at the deadline.`, notifications: [] };
+    }
+    const votes = listVotes(tx, rfc.id);
+    const decision = decide(rfc, ctx.policy, votes);
+    const notifications: Notification[] = [];
+    if (decision.outcome !== 'pending') {
+      const saved = applyDecision(tx, ctx, actor, rfc, decision, notifications);
+      return { result: { escalated: false }, rfc: saved, message: `${rfc.key} is ${decision.outcome}.`, notifications };
+    }
+    const saved = updateRfc(tx, { ...rfc, escalated: true, updatedAt: now });
+    appendLog(tx, { rfcId: rfc.id, at: now, actor: actor.id, action: 'escalate', reason: `vote deadline passed; waiting for ${decision.waitingFor}` });
+    notifications.push(
+      { event: 'escalated', rfcKey: rfc.key, recipients: [{ kind: 'role', role: 'change-manager' }, { kind: 'cab-channel' }] },
+      { event: 'vote-recorded', rfcKey: rfc.key, recipients: [{ kind: 'cab-channel' }] },
+    );
+    return { result: { escalated: true }, rfc: saved, message: `The vote on ${rfc.key} passed its deadline and went to the change managers.`, notifications };
+  });
+}

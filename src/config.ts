@@ -1,0 +1,149 @@
+/**
+ * Configuration is read and validated here, once. Every variable is listed and explained in
+ * .env.example. A wrong value stops start-up with one line naming the variable.
+ */
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import { ChangebotError } from './domain/errors.js';
+import { DEFAULT_POLICY, type Policy } from './domain/policy.js';
+
+const PERSON_ID = /^(slack:[A-Z0-9]+\/[A-Z0-9]+|teams:[\w-]+|cli:[\w.-]+)$/i;
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
+const int = (def: number, min: number, max: number, what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, c) => {
+      if (v === undefined || v.trim() === '') return def;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        c.addIssue({ code: 'custom', message: `expects ${what} (a whole number from ${min} to ${max}), got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+const bool = (def: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((v, c) => {
+      if (v === undefined || v.trim() === '') return def;
+      if (/^(1|true|yes|on)$/i.test(v)) return true;
+      if (/^(0|false|no|off)$/i.test(v)) return false;
+      c.addIssue({ code: 'custom', message: `expects true or false, got "${v}"` });
+      return z.NEVER;
+    });
+
+const schema = z.object({
+  PORT: int(3000, 0, 65535, 'a TCP port'),
+  HOST: optionalString,
+  DATABASE_PATH: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim() || './data/changebot.db'),
+  REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
+    message: 'expects a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
+  }),
+  CHANGEBOT_ADMINS: z
+    .string()
+    .optional()
+    .transform((v, c) => {
+      const ids = (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const bad = ids.filter((id) => !PERSON_ID.test(id));
+      if (bad.length) {
+        c.addIssue({ code: 'custom', message: `expects a comma-separated list like slack:T1/U1,teams:<aad-object-id>,cli:alice; "${bad[0]}" is not one` });
+        return z.NEVER;
+      }
+      return ids;
+    }),
+  CHANGEBOT_TIMEZONE: z
+    .string()
+    .optional()
+    .transform((v, c) => {
+      const zone = v?.trim() || 'UTC';
+      if (!IANAZone.isValidZone(zone)) {
+        c.addIssue({ code: 'custom', message: `expects an IANA time zone such as Europe/London or UTC, got "${v}"` });
+        return z.NEVER;
+      }
+      return zone;
+    }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  CAB_QUORUM: int(DEFAULT_POLICY.cab.quorum, 1, 100, 'a number of votes'),
+  CAB_DEADLINE_HOURS: int(DEFAULT_POLICY.cab.deadlineHours, 1, 24 * 30, 'a number of hours'),
+  CAB_VETO: bool(DEFAULT_POLICY.cab.veto),
+  EMERGENCY_QUORUM: int(DEFAULT_POLICY.emergency.quorum, 1, 100, 'a number of votes'),
+  EMERGENCY_DEADLINE_HOURS: int(DEFAULT_POLICY.emergency.deadlineHours, 1, 24 * 7, 'a number of hours'),
+  // Slack (issue 3)
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: optionalString,
+  SLACK_CAB_CHANNEL: optionalString,
+  SLACK_ANNOUNCE_CHANNEL: optionalString,
+  // Microsoft Teams (issue 5): Bot Framework's conventional names.
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppType: z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI']).optional().default('SingleTenant'),
+  MicrosoftAppTenantId: optionalString,
+  // Scheduled notifications (issue 4)
+  OUTAGE_NOTICE_HOURS: int(24, 0, 24 * 14, 'a number of hours'),
+  RECONCILE_MINUTES: int(5, 1, 24 * 60, 'a number of minutes'),
+});
+
+export type Env = z.output<typeof schema>;
+
+export interface Config {
+  port: number;
+  host: string | undefined;
+  databasePath: string;
+  redisUrl: string | undefined;
+  admins: string[];
+  timezone: string;
+  logLevel: Env['LOG_LEVEL'];
+  policy: Policy;
+  slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string; cabChannel?: string; announceChannel?: string };
+  teams: { appId?: string; appPassword?: string; appType: Env['MicrosoftAppType']; tenantId?: string };
+  jobs: { outageNoticeHours: number; reconcileMinutes: number };
+}
+
+/** Reads the environment once. Throws ChangebotError('config') naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'configuration');
+    throw new ChangebotError('config', `${name} ${issue?.message ?? 'is invalid'}`, { field: name });
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databasePath: e.DATABASE_PATH,
+    redisUrl: e.REDIS_URL,
+    admins: e.CHANGEBOT_ADMINS,
+    timezone: e.CHANGEBOT_TIMEZONE,
+    logLevel: e.LOG_LEVEL,
+    policy: {
+      paths: DEFAULT_POLICY.paths,
+      cab: { quorum: e.CAB_QUORUM, deadlineHours: e.CAB_DEADLINE_HOURS, veto: e.CAB_VETO },
+      emergency: { quorum: e.EMERGENCY_QUORUM, deadlineHours: e.EMERGENCY_DEADLINE_HOURS, veto: e.CAB_VETO },
+    },
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      cabChannel: e.SLACK_CAB_CHANNEL,
+      announceChannel: e.SLACK_ANNOUNCE_CHANNEL,
+    },
+    teams: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId },
+    jobs: { outageNoticeHours: e.OUTAGE_NOTICE_HOURS, reconcileMinutes: e.RECONCILE_MINUTES },
+  };
+}

@@ -1,0 +1,50 @@
+import { and, eq } from 'drizzle-orm';
+import type { PersonId, Role } from '../../domain/types.js';
+import type { Db } from '../client.js';
+import { people, roleGrants } from '../schema.js';
+
+export function ensurePerson(db: Db, id: PersonId, at: Date, info: { displayName?: string; timezone?: string } = {}): void {
+  const set: Partial<typeof people.$inferInsert> = {};
+  if (info.displayName) set.displayName = info.displayName;
+  if (info.timezone) set.timezone = info.timezone;
+  const insert = db.insert(people).values({ id, createdAt: at, ...set });
+  (Object.keys(set).length ? insert.onConflictDoUpdate({ target: people.id, set }) : insert.onConflictDoNothing()).run();
+}
+
+export function findPerson(db: Db, id: PersonId) {
+  return db.select().from(people).where(eq(people.id, id)).get() ?? null;
+}
+
+export function rolesOf(db: Db, id: PersonId): Set<Role> {
+  return new Set(
+    db.select({ role: roleGrants.role }).from(roleGrants).where(eq(roleGrants.personId, id)).all().map((r) => r.role as Role),
+  );
+}
+
+export function grantRole(db: Db, id: PersonId, role: Role, by: PersonId, at: Date): boolean {
+  ensurePerson(db, id, at);
+  const res = db.insert(roleGrants).values({ personId: id, role, grantedBy: by, grantedAt: at }).onConflictDoNothing().run() as {
+    changes: number;
+  };
+  return res.changes > 0;
+}
+
+export function revokeRole(db: Db, id: PersonId, role: Role): boolean {
+  const res = db
+    .delete(roleGrants)
+    .where(and(eq(roleGrants.personId, id), eq(roleGrants.role, role)))
+    .run() as { changes: number };
+  return res.changes > 0;
+}
+
+export function listGrants(db: Db, id?: PersonId): { personId: string; role: Role }[] {
+  const q = db.select({ personId: roleGrants.personId, role: roleGrants.role }).from(roleGrants);
+  return (id ? q.where(eq(roleGrants.personId, id)) : q)
+    .orderBy(roleGrants.personId, roleGrants.role)
+    .all()
+    .map((g) => ({ personId: g.personId, role: g.role as Role }));
+}
+
+export function peopleWithRole(db: Db, role: Role): PersonId[] {
+  return db.select({ id: roleGrants.personId }).from(roleGrants).where(eq(roleGrants.role, role)).all().map((r) => r.id);
+}

@@ -1,0 +1,129 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Category, Level, Rfc, RfcState, Vote, VoteCapacity, VoteChoice } from '../../domain/types.js';
+import type { Db } from '../client.js';
+import { rfcs, sequences, votes } from '../schema.js';
+
+type Row = typeof rfcs.$inferSelect;
+export type RfcInsert = Omit<Rfc, 'id' | 'key'>;
+
+export function toRfc(r: Row): Rfc {
+  return {
+    id: r.id,
+    key: r.key,
+    title: r.title,
+    description: r.description,
+    justification: r.justification,
+    category: r.category as Category,
+    emergency: r.emergency,
+    services: r.services,
+    impact: r.impact as Level | null,
+    likelihood: r.likelihood as Level | null,
+    urgency: r.urgency as Level | null,
+    plan: r.plan,
+    backout: r.backout,
+    test: r.test,
+    cost: r.cost,
+    requester: r.requester,
+    owner: r.owner,
+    window: r.windowStart && r.windowEnd ? { start: r.windowStart, end: r.windowEnd } : null,
+    outage:
+      r.outageMinutes != null ? { minutes: r.outageMinutes, audience: r.outageAudience ?? undefined } : null,
+    problem: r.problem,
+    releaseKey: r.releaseKey,
+    state: r.state as RfcState,
+    voteDeadline: r.voteDeadline,
+    escalated: r.escalated,
+    scheduleReason: r.scheduleReason,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+function toRow(r: RfcInsert) {
+  const { window, outage, ...rest } = r;
+  return {
+    ...rest,
+    windowStart: window?.start ?? null,
+    windowEnd: window?.end ?? null,
+    outageMinutes: outage?.minutes ?? null,
+    outageAudience: outage?.audience ?? null,
+  };
+}
+
+/** Next value of a gap-free counter; call inside the transaction that uses it. */
+export function nextSequence(db: Db, name: string): number {
+  const row = db
+    .insert(sequences)
+    .values({ name, value: 1 })
+    .onConflictDoUpdate({ target: sequences.name, set: { value: sql`${sequences.value} + 1` } })
+    .returning({ value: sequences.value })
+    .get();
+  return row.value;
+}
+
+export function insertRfc(db: Db, data: RfcInsert): Rfc {
+  const number = nextSequence(db, 'rfc');
+  const row = db
+    .insert(rfcs)
+    .values({ ...toRow(data), number, key: `RFC-${number}` })
+    .returning()
+    .get();
+  return toRfc(row);
+}
+
+export function updateRfc(db: Db, rfc: Rfc): Rfc {
+  const { id, key: _key, ...data } = rfc;
+  const row = db.update(rfcs).set(toRow(data)).where(eq(rfcs.id, id)).returning().get();
+  return toRfc(row);
+}
+
+export function findRfc(db: Db, key: string): Rfc | null {
+  const row = db.select().from(rfcs).where(eq(rfcs.key, key.toUpperCase())).get();
+  return row ? toRfc(row) : null;
+}
+
+export function findRfcById(db: Db, id: number): Rfc | null {
+  const row = db.select().from(rfcs).where(eq(rfcs.id, id)).get();
+  return row ? toRfc(row) : null;
+}
+
+export function listRfcs(db: Db, filter: { states?: readonly RfcState[]; limit?: number } = {}): Rfc[] {
+  const q = db.select().from(rfcs);
+  const rows = (filter.states ? q.where(inArray(rfcs.state, [...filter.states])) : q)
+    .orderBy(desc(rfcs.number))
+    .limit(filter.limit ?? 500)
+    .all();
+  return rows.map(toRfc);
+}
+
+export function listVotes(db: Db, rfcId: number): Vote[] {
+  return db
+    .select()
+    .from(votes)
+    .where(eq(votes.rfcId, rfcId))
+    .orderBy(asc(votes.castAt))
+    .all()
+    .map((v) => ({
+      voter: v.voter,
+      capacity: v.capacity as VoteCapacity,
+      choice: v.choice as VoteChoice,
+      comment: v.comment,
+      castAt: v.castAt,
+    }));
+}
+
+export function upsertVote(db: Db, rfcId: number, v: Vote): void {
+  db.insert(votes)
+    .values({ rfcId, ...v })
+    .onConflictDoUpdate({
+      target: [votes.rfcId, votes.voter, votes.capacity],
+      set: { choice: v.choice, comment: v.comment, castAt: v.castAt },
+    })
+    .run();
+}
+
+export function deleteVotes(db: Db, rfcId: number, capacity?: VoteCapacity): void {
+  db.delete(votes)
+    .where(capacity ? and(eq(votes.rfcId, rfcId), eq(votes.capacity, capacity)) : eq(votes.rfcId, rfcId))
+    .run();
+}

@@ -1,0 +1,196 @@
+/**
+ * The database is the single source of truth. Migrations in /migrations are generated from
+ * this file by `npm run db:generate` (drizzle-kit) and applied at start and in tests.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
+const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
+
+export const people = sqliteTable('people', {
+  id: text('id').primaryKey(), // slack:T/U, teams:<aad>, cli:name
+  displayName: text('display_name'),
+  timezone: text('timezone'),
+  createdAt: ts('created_at').notNull(),
+});
+
+export const roleGrants = sqliteTable(
+  'role_grants',
+  {
+    personId: text('person_id')
+      .notNull()
+      .references(() => people.id),
+    role: text('role').notNull(),
+    grantedBy: text('granted_by').notNull(),
+    grantedAt: ts('granted_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personId, t.role] })],
+);
+
+export const services = sqliteTable('services', {
+  name: text('name').primaryKey(),
+  owner: text('owner'),
+  audience: json<string[]>('audience').notNull().default(sql`'[]'`),
+  dependsOn: json<string[]>('depends_on').notNull().default(sql`'[]'`),
+});
+
+export const maintenanceWindows = sqliteTable('maintenance_windows', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  service: text('service').references(() => services.name, { onDelete: 'cascade' }),
+  rrule: text('rrule').notNull(),
+  durationMinutes: integer('duration_minutes').notNull(),
+  timezone: text('timezone').notNull(),
+});
+
+export const blackoutWindows = sqliteTable('blackout_windows', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  startAt: ts('start_at').notNull(),
+  endAt: ts('end_at').notNull(),
+  reason: text('reason'),
+});
+
+/** Gap-free counters (RFC keys): incremented inside the raising transaction. */
+export const sequences = sqliteTable('sequences', {
+  name: text('name').primaryKey(),
+  value: integer('value').notNull(),
+});
+
+export const rfcs = sqliteTable(
+  'rfcs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    number: integer('number').notNull(),
+    key: text('key').notNull(),
+    title: text('title').notNull(),
+    description: text('description'),
+    justification: text('justification'),
+    category: text('category').notNull(),
+    emergency: integer('emergency', { mode: 'boolean' }).notNull().default(false),
+    services: json<string[]>('services').notNull().default(sql`'[]'`),
+    impact: text('impact'),
+    likelihood: text('likelihood'),
+    urgency: text('urgency'),
+    plan: text('plan'),
+    backout: text('backout'),
+    test: text('test'),
+    cost: text('cost'),
+    requester: text('requester').notNull(),
+    owner: text('owner').notNull(),
+    windowStart: ts('window_start'),
+    windowEnd: ts('window_end'),
+    outageMinutes: integer('outage_minutes'),
+    outageAudience: text('outage_audience'),
+    problem: text('problem'),
+    releaseKey: text('release_key'),
+    state: text('state').notNull(),
+    voteDeadline: ts('vote_deadline'),
+    escalated: integer('escalated', { mode: 'boolean' }).notNull().default(false),
+    scheduleReason: text('schedule_reason'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('rfcs_number_unique').on(t.number),
+    uniqueIndex('rfcs_key_unique').on(t.key),
+    index('rfcs_state_idx').on(t.state),
+  ],
+);
+
+export const votes = sqliteTable(
+  'votes',
+  {
+    rfcId: integer('rfc_id')
+      .notNull()
+      .references(() => rfcs.id),
+    voter: text('voter').notNull(),
+    capacity: text('capacity').notNull(),
+    choice: text('choice').notNull(),
+    comment: text('comment'),
+    castAt: ts('cast_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.rfcId, t.voter, t.capacity] })],
+);
+
+/** Append-only audit trail: never updated or deleted. */
+export const changeLog = sqliteTable(
+  'change_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rfcId: integer('rfc_id').references(() => rfcs.id),
+    at: ts('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state'),
+    reason: text('reason'),
+    detail: json<Record<string, unknown>>('detail'),
+  },
+  (t) => [index('change_log_rfc_idx').on(t.rfcId)],
+);
+
+/** One row per (notification, recipient): written before sending so a retry never sends twice. */
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    notificationKey: text('notification_key').notNull(),
+    recipient: text('recipient').notNull(),
+    rfcId: integer('rfc_id').references(() => rfcs.id),
+    status: text('status').notNull(), // pending | sending | sent | failed
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    messageRef: text('message_ref'),
+    createdAt: ts('created_at').notNull(),
+    sentAt: ts('sent_at'),
+  },
+  (t) => [uniqueIndex('deliveries_notification_recipient').on(t.notificationKey, t.recipient)],
+);
+
+/** Where a card about an RFC was posted, so it can be updated in place later. */
+export const chatMessages = sqliteTable(
+  'chat_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rfcId: integer('rfc_id')
+      .notNull()
+      .references(() => rfcs.id),
+    platform: text('platform').notNull(),
+    kind: text('kind').notNull(), // vote-card, ...
+    conversation: text('conversation').notNull(),
+    messageId: text('message_id').notNull(),
+    thread: text('thread'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('chat_messages_unique').on(t.rfcId, t.platform, t.kind, t.conversation)],
+);
+
+/** Conversations the bot can reach proactively (Teams conversation references, Slack channels). */
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    platform: text('platform').notNull(),
+    id: text('id').notNull(),
+    kind: text('kind').notNull(), // personal | channel | group
+    tenant: text('tenant'),
+    team: text('team'),
+    personId: text('person_id'),
+    reference: json<Record<string, unknown>>('reference').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.id] }), index('conversations_person_idx').on(t.personId)],
+);
+
+/** Inbound requests already handled (platform retries), keyed by a platform-specific id. */
+export const inboundRequests = sqliteTable('inbound_requests', {
+  id: text('id').primaryKey(),
+  receivedAt: ts('received_at').notNull(),
+});
+
+/** Runtime settings changed from chat, e.g. `cab-channel:slack`. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});

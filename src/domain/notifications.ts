@@ -1,0 +1,64 @@
+/**
+ * What a use case says must be told to whom. Recipients are abstract (a person, everyone with
+ * a role, the CAB channel, a service's outage audience); the delivery layer resolves them per
+ * platform and renders the text in each recipient's time zone at send time.
+ */
+import type { PersonId, Role } from './types.js';
+
+export const NOTIFICATION_EVENTS = [
+  'vote-requested', // a CAB vote opened: post the voting card
+  'approval-requested', // a minor change waits for a change manager
+  'vote-recorded', // the tally changed: update cards in place
+  'decided', // approved or rejected
+  'escalated', // the vote deadline passed undecided
+  'scheduled',
+  'rescheduled',
+  'started', // maintenance started (audience) / started (owner, CAB)
+  'completed', // service restored
+  'failed',
+  'backed-out', // service restored by backout
+  'review-requested',
+  'closed',
+  'withdrawn',
+  'cancelled',
+] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+export type Recipient =
+  | { kind: 'person'; id: PersonId }
+  | { kind: 'role'; role: Role }
+  | { kind: 'cab-channel' }
+  | { kind: 'audience'; service: string };
+
+export interface Notification {
+  event: NotificationEvent;
+  rfcKey: string;
+  recipients: Recipient[];
+  /** Extra words for the message (decision reason, failure reason...). */
+  detail?: string;
+}
+
+export function recipientKey(r: Recipient): string {
+  switch (r.kind) {
+    case 'person':
+      return `person:${r.id}`;
+    case 'role':
+      return `role:${r.role}`;
+    case 'cab-channel':
+      return 'cab-channel';
+    case 'audience':
+      return `audience:${r.service}`;
+  }
+}
+
+/** People, without duplicates and without `except` (usually the actor, who sees the reply). */
+export function people(ids: (PersonId | null | undefined)[], except?: PersonId): Recipient[] {
+  const seen = new Set<string>();
+  const out: Recipient[] = [];
+  for (const id of ids) {
+    if (!id || id === except || seen.has(id)) continue;
+    seen.add(id);
+    out.push({ kind: 'person', id });
+  }
+  return out;
+}

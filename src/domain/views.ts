@@ -1,0 +1,166 @@
+/**
+ * Platform-neutral view models. Slack renders them into Block Kit, Teams into Adaptive Cards,
+ * the CLI into plain text (text.ts). Times are already formatted in the viewer's zone.
+ */
+import { ACTIONS, type ActionId } from './actions.js';
+import type { Conflict } from './conflicts.js';
+import { type Policy, approvalPath, riskOf } from './policy.js';
+import { STATE_LABELS } from './rfc-machine.js';
+import type { Level, PersonId, Rfc, RfcState, Vote, VoteChoice } from './types.js';
+import { decide, tally } from './votes.js';
+import { formatInstant, formatRange } from './windows.js';
+
+export interface ActionView {
+  id: ActionId;
+  label: string;
+  style?: 'primary' | 'danger';
+  /** The RFC key. */
+  value: string;
+}
+
+export interface TallyView {
+  approve: number;
+  reject: number;
+  abstain: number;
+  cast: number;
+  quorum: number;
+  voters: { person: PersonId; choice: VoteChoice; asManager: boolean }[];
+  /** "Approved: approved by the CAB (3–0)" or "Waiting for 2 more CAB votes (quorum 3)". */
+  status: string;
+}
+
+export interface RfcView {
+  key: string;
+  title: string;
+  state: RfcState;
+  stateLabel: string;
+  category: string;
+  emergency: boolean;
+  risk: Level | null;
+  services: string[];
+  window: string | null;
+  requester: PersonId;
+  owner: PersonId;
+  description: string | null;
+  justification: string | null;
+  plan: string | null;
+  backout: string | null;
+  test: string | null;
+  outage: string | null;
+  approval: string;
+  conflicts: string[];
+  tally: TallyView | null;
+  deadline: string | null;
+  actions: ActionView[];
+}
+
+const APPROVAL_WORDS = {
+  'pre-approved': 'pre-approved (standard)',
+  'change-manager': 'change manager',
+  cab: 'CAB vote',
+  'cab+signoff': 'CAB vote + change manager sign-off',
+  'emergency-cab': 'emergency CAB',
+} as const;
+
+export function rfcView(
+  rfc: Rfc,
+  opts: { votes: Vote[]; conflicts: Conflict[]; policy: Policy; zone: string },
+): RfcView {
+  const path = approvalPath(rfc, opts.policy);
+  const showTally = ['awaiting_approval', 'approved', 'rejected'].includes(rfc.state) && path !== 'pre-approved';
+  let tallyView: TallyView | null = null;
+  if (showTally) {
+    const t = tally(path, opts.policy, opts.votes);
+    const d = decide(rfc, opts.policy, opts.votes);
+    const status =
+      rfc.state === 'awaiting_approval'
+        ? d.outcome === 'pending'
+          ? `Waiting for ${d.waitingFor}`
+          : `${cap(d.outcome)}: ${d.reason}`
+        : STATE_LABELS[rfc.state];
+    tallyView = {
+      approve: t.approve,
+      reject: t.reject,
+      abstain: t.abstain,
+      cast: t.cast,
+      quorum: t.quorum,
+      voters: opts.votes.map((v) => ({ person: v.voter, choice: v.choice, asManager: v.capacity === 'change-manager' })),
+      status,
+    };
+  }
+  return {
+    key: rfc.key,
+    title: rfc.title,
+    state: rfc.state,
+    stateLabel: STATE_LABELS[rfc.state],
+    category: rfc.category,
+    emergency: rfc.emergency,
+    risk: riskOf(rfc.impact, rfc.likelihood),
+    services: rfc.services,
+    window: rfc.window ? formatRange(rfc.window, opts.zone) : null,
+    requester: rfc.requester,
+    owner: rfc.owner,
+    description: rfc.description,
+    justification: rfc.justification,
+    plan: rfc.plan,
+    backout: rfc.backout,
+    test: rfc.test,
+    outage: rfc.outage?.minutes
+      ? `${formatMinutes(rfc.outage.minutes)}${rfc.outage.audience ? ` for ${rfc.outage.audience}` : ''}`
+      : null,
+    approval: APPROVAL_WORDS[path],
+    conflicts: opts.conflicts.map((c) => c.message),
+    tally: tallyView,
+    deadline: rfc.state === 'awaiting_approval' && rfc.voteDeadline ? formatInstant(rfc.voteDeadline, opts.zone) : null,
+    actions: actionsFor(rfc),
+  };
+}
+
+export function actionsFor(rfc: Pick<Rfc, 'key' | 'state'>): ActionView[] {
+  const a = (id: ActionId, label: string, style?: ActionView['style']): ActionView => ({ id, label, value: rfc.key, ...(style ? { style } : {}) });
+  switch (rfc.state) {
+    case 'draft':
+      return [a(ACTIONS.submit, 'Submit', 'primary'), a(ACTIONS.details, 'Details')];
+    case 'awaiting_approval':
+      return [
+        a(ACTIONS.voteApprove, 'Approve', 'primary'),
+        a(ACTIONS.voteReject, 'Reject', 'danger'),
+        a(ACTIONS.voteAbstain, 'Abstain'),
+        a(ACTIONS.details, 'Details'),
+      ];
+    case 'scheduled':
+      return [a(ACTIONS.start, 'Start', 'primary'), a(ACTIONS.reschedule, 'Reschedule'), a(ACTIONS.details, 'Details')];
+    case 'implementing':
+      return [a(ACTIONS.done, 'Done', 'primary'), a(ACTIONS.fail, 'Failed', 'danger'), a(ACTIONS.backout, 'Back out', 'danger'), a(ACTIONS.details, 'Details')];
+    default:
+      return [a(ACTIONS.details, 'Details')];
+  }
+}
+
+export interface RfcSummaryView {
+  key: string;
+  title: string;
+  stateLabel: string;
+  window: string | null;
+  services: string[];
+}
+
+export function summaryView(rfc: Rfc, zone: string): RfcSummaryView {
+  return {
+    key: rfc.key,
+    title: rfc.title,
+    stateLabel: STATE_LABELS[rfc.state],
+    window: rfc.window ? formatRange(rfc.window, zone) : null,
+    services: rfc.services,
+  };
+}
+
+export function formatMinutes(m: number): string {
+  const h = Math.floor(m / 60);
+  const r = m % 60;
+  return h ? `${h} h${r ? ` ${r} min` : ''}` : `${r} min`;
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,268 @@
+/**
+ * Maintenance windows (recurring, RRULE) and time-interval helpers. Pure: time comes in as
+ * arguments.
+ *
+ * RRULEs are expanded in "floating" time: the rule's wall-clock fields are computed as if the
+ * zone were UTC, then each occurrence's wall-clock fields are placed in the window's real zone
+ * with luxon. A window at 22:00 Europe/London therefore stays at 22:00 local across DST changes.
+ * (The `rrule` package's own TZID support is unreliable, so it is not used.)
+ */
+import { DateTime, IANAZone } from 'luxon';
+import rrulePkg from 'rrule';
+import { ChangebotError } from './errors.js';
+import { contains, mergeIntervals, overlaps } from './intervals.js';
+import type { MaintenanceWindow, Window } from './types.js';
+
+const { RRule } = rrulePkg;
+type RRuleInstance = InstanceType<typeof RRule>;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+export const RRULE_EXAMPLE = 'FREQ=WEEKLY;BYDAY=SA;BYHOUR=22';
+
+// ---------------------------------------------------------------------------------------------
+// RRULE validation and expansion
+
+const FREQS = ['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY'] as const;
+const DAY_RE = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/;
+const UNTIL_RE = /^\d{8}(T\d{6}Z?)?$/;
+
+function badRule(rule: string, why: string): ChangebotError {
+  return new ChangebotError(
+    'bad_value',
+    `The maintenance window rule "${rule}" is not a valid RRULE: ${why}. Example: ${RRULE_EXAMPLE}`,
+    { field: 'rrule', example: RRULE_EXAMPLE },
+  );
+}
+
+function intList(v: string, min: number, max: number, allowNegative = false): boolean {
+  return v.split(',').every((p) => {
+    if (!/^[+-]?\d+$/.test(p)) return false;
+    const n = Number(p);
+    if (allowNegative) return n !== 0 && Math.abs(n) >= min && Math.abs(n) <= max;
+    return !p.startsWith('-') && n >= min && n <= max;
+  });
+}
+
+/** Strip an optional `RRULE:` prefix and surrounding whitespace. */
+function ruleBody(rule: string): string {
+  return rule.trim().replace(/^RRULE:/i, '');
+}
+
+/**
+ * Throws ChangebotError('bad_value', field 'rrule') unless `rule` is an RRULE body this product can
+ * expand: `FREQ` (yearly..hourly) plus BY* parts. DTSTART/TZID/COUNT are refused: the time zone
+ * is stored with the window and a recurring maintenance window has no start date.
+ */
+export function validateRrule(rule: string): void {
+  const body = ruleBody(rule);
+  if (body === '') throw badRule(rule, 'it is empty');
+  const seen = new Set<string>();
+  for (const part of body.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw badRule(rule, `"${part}" is not NAME=VALUE`);
+    const name = part.slice(0, eq).trim().toUpperCase();
+    const value = part.slice(eq + 1).trim().toUpperCase();
+    if (seen.has(name)) throw badRule(rule, `${name} is given twice`);
+    seen.add(name);
+    if (value === '') throw badRule(rule, `${name} has no value`);
+    let ok: boolean;
+    switch (name) {
+      case 'FREQ':
+        ok = (FREQS as readonly string[]).includes(value);
+        if (!ok) throw badRule(rule, `FREQ must be one of ${FREQS.join(', ')}`);
+        break;
+      case 'INTERVAL':
+        ok = /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 1000;
+        break;
+      case 'UNTIL':
+        ok = UNTIL_RE.test(value);
+        break;
+      case 'BYDAY':
+        ok = value.split(',').every((d) => {
+          const m = DAY_RE.exec(d);
+          if (!m) return false;
+          return m[1] === undefined || (Number(m[1]) !== 0 && Math.abs(Number(m[1])) <= 53);
+        });
+        break;
+      case 'BYHOUR':
+        ok = intList(value, 0, 23);
+        break;
+      case 'BYMINUTE':
+      case 'BYSECOND':
+        ok = intList(value, 0, 59);
+        break;
+      case 'BYMONTH':
+        ok = intList(value, 1, 12);
+        break;
+      case 'BYMONTHDAY':
+        ok = intList(value, 1, 31, true);
+        break;
+      case 'BYYEARDAY':
+        ok = intList(value, 1, 366, true);
+        break;
+      case 'BYWEEKNO':
+        ok = intList(value, 1, 53, true);
+        break;
+      case 'BYSETPOS':
+        ok = intList(value, 1, 366, true);
+        break;
+      case 'WKST':
+        ok = /^(MO|TU|WE|TH|FR|SA|SU)$/.test(value);
+        break;
+      case 'COUNT':
+        throw badRule(rule, 'COUNT is not supported for a maintenance window (it has no start date); use UNTIL');
+      case 'DTSTART':
+      case 'TZID':
+        throw badRule(rule, `${name} is not allowed in the rule; the time zone is set on the window`);
+      default:
+        throw badRule(rule, `unknown part ${name}`);
+    }
+    if (!ok) throw badRule(rule, `${name}=${value} is not an acceptable value`);
+  }
+  if (!seen.has('FREQ')) throw badRule(rule, 'FREQ is missing');
+}
+
+/** Throws ChangebotError('bad_value', field 'timezone') unless `zone` is a valid IANA zone. */
+export function validateTimezone(zone: string): void {
+  if (!IANAZone.isValidZone(zone)) {
+    throw new ChangebotError('bad_value', `"${zone}" is not a time zone. Use an IANA name such as Europe/London.`, {
+      field: 'timezone',
+      example: 'Europe/London',
+    });
+  }
+}
+
+/** Mon 1 Jan 2024 00:00 (floating): phase anchor for INTERVAL > 1. */
+const ANCHOR = Date.UTC(2024, 0, 1);
+
+/** A dtstart at or before `floatFrom` that has the same phase as ANCHOR for the rule's period. */
+function phaseStart(freq: number, interval: number, floatFrom: number): Date {
+  const a = new Date(ANCHOR);
+  const f = new Date(floatFrom);
+  switch (freq) {
+    case RRule.YEARLY: {
+      const k = Math.floor((f.getUTCFullYear() - a.getUTCFullYear()) / interval);
+      return new Date(Date.UTC(a.getUTCFullYear() + k * interval, 0, 1));
+    }
+    case RRule.MONTHLY: {
+      const months = (f.getUTCFullYear() - a.getUTCFullYear()) * 12 + f.getUTCMonth();
+      const k = Math.floor(months / interval) * interval;
+      return new Date(Date.UTC(a.getUTCFullYear(), k, 1));
+    }
+    default: {
+      const period = (freq === RRule.WEEKLY ? 7 * DAY : freq === RRule.DAILY ? DAY : HOUR) * interval;
+      return new Date(ANCHOR + Math.floor((floatFrom - ANCHOR) / period) * period);
+    }
+  }
+}
+
+const compiled = new Map<string, ReturnType<typeof RRule.parseString>>();
+function parseRule(rule: string): ReturnType<typeof RRule.parseString> {
+  let opts = compiled.get(rule);
+  if (!opts) {
+    validateRrule(rule);
+    try {
+      opts = RRule.parseString(ruleBody(rule).toUpperCase());
+    } catch (e) {
+      throw badRule(rule, e instanceof Error ? e.message : String(e));
+    }
+    if (compiled.size >= 500) compiled.clear();
+    compiled.set(rule, opts);
+  }
+  return opts;
+}
+
+/** Occurrences of one maintenance window intersecting [from, to), sorted by start. */
+export function expandWindow(w: MaintenanceWindow, from: Date, to: Date): Window[] {
+  validateTimezone(w.timezone);
+  const opts = parseRule(w.rrule);
+  const dur = w.durationMinutes * MINUTE;
+  if (!(dur > 0) || to.getTime() <= from.getTime()) return [];
+  // Local wall time = instant + offset, offsets lie within ±14 h: a one-day margin is enough.
+  const floatFrom = from.getTime() - dur - DAY;
+  const floatTo = to.getTime() + DAY;
+  const freq = opts.freq ?? RRule.WEEKLY;
+  const interval = opts.interval ?? 1;
+  const rr: RRuleInstance = new RRule({ ...opts, dtstart: phaseStart(freq, interval, floatFrom), tzid: null });
+  const out: Window[] = [];
+  for (const f of rr.between(new Date(floatFrom), new Date(floatTo), true)) {
+    const start = DateTime.fromObject(
+      {
+        year: f.getUTCFullYear(),
+        month: f.getUTCMonth() + 1,
+        day: f.getUTCDate(),
+        hour: f.getUTCHours(),
+        minute: f.getUTCMinutes(),
+        second: f.getUTCSeconds(),
+      },
+      { zone: w.timezone },
+    ).toMillis();
+    const occ = { start: new Date(start), end: new Date(start + dur) };
+    if (overlaps(occ, { start: from, end: to })) out.push(occ);
+  }
+  return out;
+}
+
+/** Maintenance windows that apply to `service`: the global ones and that service's own. */
+export function applicableWindows(windows: MaintenanceWindow[], service: string | null): MaintenanceWindow[] {
+  return windows.filter((w) => w.service === null || (service !== null && w.service === service));
+}
+
+/** Occurrences of maintenance windows (for a service: global ones + that service's) intersecting [from, to). */
+export function maintenanceOccurrences(
+  windows: MaintenanceWindow[],
+  service: string | null,
+  from: Date,
+  to: Date,
+): Window[] {
+  const out = applicableWindows(windows, service).flatMap((w) => expandWindow(w, from, to));
+  return out.sort((a, b) => a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime());
+}
+
+/**
+ * True if `window` lies entirely inside one occurrence of an applicable maintenance window for
+ * EVERY service listed. Occurrences that overlap or touch are treated as one continuous
+ * occurrence. A service with no applicable windows at all is unrestricted.
+ */
+export function insideMaintenance(windows: MaintenanceWindow[], services: string[], window: Window): boolean {
+  return services.every((s) => {
+    if (applicableWindows(windows, s).length === 0) return true;
+    const occ = mergeIntervals(maintenanceOccurrences(windows, s, window.start, window.end));
+    return occ.some((o) => contains(o, window));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting for messages
+
+/** Short zone name, preferring letters (BST, EDT, CET) over GMT offsets where the locale knows one. */
+export function zoneAbbreviation(dt: DateTime): string {
+  const us = dt.setLocale('en-US').toFormat('ZZZZ');
+  if (!/^GMT[+-]/.test(us)) return us;
+  const gb = dt.setLocale('en-GB').toFormat('ZZZZ');
+  return /^GMT[+-]/.test(gb) ? us : gb;
+}
+
+function local(d: Date, zone: string): DateTime {
+  return DateTime.fromJSDate(d, { zone }).setLocale('en-GB');
+}
+
+/** "Sat 5 Dec 22:00 GMT". */
+export function formatInstant(d: Date, zone: string): string {
+  const dt = local(d, zone);
+  return `${dt.toFormat('ccc d LLL HH:mm')} ${zoneAbbreviation(dt)}`;
+}
+
+/** "from Sat 5 Dec 22:00 to Sun 6 Dec 02:00 UTC" (the zone twice only if it differs, e.g. across DST). */
+export function formatRange(w: Window, zone: string): string {
+  const s = local(w.start, zone);
+  const e = local(w.end, zone);
+  const sz = zoneAbbreviation(s);
+  const ez = zoneAbbreviation(e);
+  const fmt = 'ccc d LLL HH:mm';
+  return sz === ez
+    ? `from ${s.toFormat(fmt)} to ${e.toFormat(fmt)} ${ez}`
+    : `from ${s.toFormat(fmt)} ${sz} to ${e.toFormat(fmt)} ${ez}`;
+}
