@@ -7,6 +7,8 @@ import { type AppContext, type Clock, createContext } from './app/context.js';
 import type { Config } from './config.js';
 import { type AppDatabase, openDatabase } from './db/client.js';
 import { type Logger, createLogger } from './log.js';
+import { Dispatcher } from './notify/dispatcher.js';
+import type { Notifier } from './notify/types.js';
 import { type HttpServer, createHttpServer } from './server/http.js';
 
 /** A part of the bot that can be switched on by configuration (Slack, Teams, jobs). */
@@ -22,6 +24,10 @@ export interface BotDeps {
   app: AppContext;
   http: HttpServer;
   log: Logger;
+  /** Chat platforms register their notifier here when they start. */
+  notifiers: Notifier[];
+  /** Drains the outbox into deliveries; the jobs component swaps its sender for a queue. */
+  dispatcher: Dispatcher;
 }
 
 export interface Bot extends BotDeps {
@@ -45,7 +51,9 @@ export async function startBot(
     database.sqlite.prepare('select 1').get();
     return { ok: true };
   });
-  const deps: BotDeps = { config, app, http, log };
+  const notifiers: Notifier[] = [];
+  const dispatcher = new Dispatcher(app, notifiers, log);
+  const deps: BotDeps = { config, app, http, log, notifiers, dispatcher };
   const started: { name: string; stop(): Promise<void> }[] = [];
   try {
     for (const c of opts.components ?? COMPONENTS) {
@@ -57,6 +65,8 @@ export async function startBot(
       started.push({ name: c.name, ...(await c.start(deps)) });
       log.info(`${c.name}: on`);
     }
+    dispatcher.start();
+    started.push({ name: 'dispatcher', stop: () => dispatcher.stop() });
     const port = await http.listen(config.port, config.host);
     log.info({ port, database: config.databasePath, timezone: config.timezone }, `changebot listening on port ${port}`);
     let stopping: Promise<void> | undefined;

@@ -1,4 +1,5 @@
 import type { AppDatabase, Db } from '../db/client.js';
+import { addToOutbox } from '../db/repos/outbox.js';
 import { ensurePerson, rolesOf } from '../db/repos/people.js';
 import type { Notification } from '../domain/notifications.js';
 import type { Policy } from '../domain/policy.js';
@@ -38,11 +39,22 @@ export function createContext(
 }
 
 /**
- * Runs `fn` in one IMMEDIATE transaction (so two processes serialise their writes), then the
- * after-commit listeners. A thrown error rolls everything back: nothing half-written.
+ * Runs `fn` in one IMMEDIATE transaction (so two processes serialise their writes), writes the
+ * notifications it implies to the outbox in the same transaction, then runs the after-commit
+ * listeners. A thrown error rolls everything back: nothing half-written.
  */
 export function inTransaction<T>(ctx: AppContext, fn: (tx: Db) => Outcome<T>): Outcome<T> {
-  const outcome = ctx.database.db.transaction(fn, { behavior: 'immediate' });
+  const outcome = ctx.database.db.transaction((tx) => {
+    const out = fn(tx);
+    const at = ctx.clock.now();
+    const notes = [...out.notifications];
+    // Any change to an RFC refreshes its cards wherever they were posted.
+    if (out.rfc && !notes.some((n) => n.event === 'vote-requested')) {
+      notes.push({ event: 'card-update', rfcKey: out.rfc.key, recipients: [] });
+    }
+    for (const n of notes) addToOutbox(tx, out.rfc?.key === n.rfcKey ? out.rfc.id : null, n, at);
+    return out;
+  }, { behavior: 'immediate' });
   for (const listener of ctx.afterCommit) {
     try {
       listener(outcome as Outcome<unknown>);

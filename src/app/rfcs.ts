@@ -162,7 +162,6 @@ function closingNotice(
   const out: Notification[] = [
     { event, rfcKey: rfc.key, recipients: people([rfc.requester, rfc.owner], actor.id), detail: reason },
   ];
-  if (before.state === 'awaiting_approval') out.push({ event: 'vote-recorded', rfcKey: rfc.key, recipients: [{ kind: 'cab-channel' }] });
   // Users told about a planned outage hear that it is off.
   if (before.state === 'scheduled' && rfc.outage?.minutes) {
     out.push({ event, rfcKey: rfc.key, recipients: rfc.services.map((service) => ({ kind: 'audience', service }) as const), detail: reason });

@@ -45,7 +45,7 @@ export function vote(
       detail: { choice, capacity, ...(previous ? { previous: previous.choice } : {}) },
     });
     const decision = decide(rfc, ctx.policy, votes);
-    const notifications: Notification[] = [{ event: 'vote-recorded', rfcKey: rfc.key, recipients: [{ kind: 'cab-channel' }] }];
+    const notifications: Notification[] = [];
     let message = `Recorded your ${choice} vote on ${rfc.key}${capacity === 'change-manager' ? ' as change manager' : ''}.`;
     if (decision.outcome !== 'pending') {
       rfc = applyDecision(tx, ctx, actor, rfc, decision, notifications);
@@ -95,10 +95,7 @@ export function decideByDeadline(ctx: AppContext, actor: Actor, key: string): Ou
     }
     const saved = updateRfc(tx, { ...rfc, escalated: true, updatedAt: now });
     appendLog(tx, { rfcId: rfc.id, at: now, actor: actor.id, action: 'escalate', reason: `vote deadline passed; waiting for ${decision.waitingFor}` });
-    notifications.push(
-      { event: 'escalated', rfcKey: rfc.key, recipients: [{ kind: 'role', role: 'change-manager' }, { kind: 'cab-channel' }] },
-      { event: 'vote-recorded', rfcKey: rfc.key, recipients: [{ kind: 'cab-channel' }] },
-    );
+    notifications.push({ event: 'escalated', rfcKey: rfc.key, recipients: [{ kind: 'role', role: 'change-manager' }, { kind: 'cab-channel' }] });
     return { result: { escalated: true }, rfc: saved, message: `The vote on ${rfc.key} passed its deadline and went to the change managers.`, notifications };
   });
 }

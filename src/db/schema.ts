@@ -129,6 +129,25 @@ export const changeLog = sqliteTable(
   (t) => [index('change_log_rfc_idx').on(t.rfcId)],
 );
 
+/**
+ * Transactional outbox: the notifications a use case implies, written in the same transaction
+ * as the change, so a change made anywhere (CLI, another process, a crash right after commit)
+ * is still delivered by the bot's dispatcher.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rfcId: integer('rfc_id').references(() => rfcs.id),
+    rfcKey: text('rfc_key').notNull(),
+    event: text('event').notNull(),
+    notification: json<Record<string, unknown>>('notification').notNull(),
+    createdAt: ts('created_at').notNull(),
+    dispatchedAt: ts('dispatched_at'),
+  },
+  (t) => [index('outbox_pending_idx').on(t.dispatchedAt)],
+);
+
 /** One row per (notification, recipient): written before sending so a retry never sends twice. */
 export const deliveries = sqliteTable(
   'deliveries',

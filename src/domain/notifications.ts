@@ -8,7 +8,7 @@ import type { PersonId, Role } from './types.js';
 export const NOTIFICATION_EVENTS = [
   'vote-requested', // a CAB vote opened: post the voting card
   'approval-requested', // a minor change waits for a change manager
-  'vote-recorded', // the tally changed: update cards in place
+  'card-update', // the RFC changed (tally, state): update its cards in place; nobody new is told
   'decided', // approved or rejected
   'escalated', // the vote deadline passed undecided
   'scheduled',

@@ -1,0 +1,72 @@
+/**
+ * `npx changebot --as NAME rfc <command>`: the /rfc command language from a terminal, as the
+ * local user `cli:NAME`, against DATABASE_PATH. Plain text out; exit 1 when refused.
+ */
+import { IANAZone } from 'luxon';
+import { loadActor, createContext } from '../app/context.js';
+import { bootstrapAdmins } from '../app/admin.js';
+import { execute } from '../commands/execute.js';
+import { parseCommand } from '../commands/parser.js';
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { isChangebotError } from '../domain/errors.js';
+
+const USAGE = `Usage: changebot --as NAME [--tz ZONE] rfc <command> [args...]
+Runs an /rfc command as cli:NAME against DATABASE_PATH (default ./data/changebot.db).
+Example: changebot --as alice rfc new "Patch db01" category=minor services=db
+         changebot --as alice rfc help`;
+
+export interface CliResult {
+  code: number;
+  out: string;
+}
+
+/** Quote an argv element again when the shell removed quotes around spaces. */
+export function requote(arg: string): string {
+  if (!/\s/.test(arg) || /^[^=\s]+=["“'].*["”']$/s.test(arg)) return arg;
+  const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  const eq = arg.indexOf('=');
+  if (eq > 0 && !/\s/.test(arg.slice(0, eq))) return `${arg.slice(0, eq)}="${esc(arg.slice(eq + 1))}"`;
+  return `"${esc(arg)}"`;
+}
+
+export function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliResult {
+  const args = [...argv];
+  let name: string | undefined;
+  let tz: string | undefined;
+  while (args[0]?.startsWith('--')) {
+    const flag = args.shift() as string;
+    const [k, inline] = flag.split('=', 2);
+    const value = inline ?? args.shift();
+    if (k === '--as') name = value;
+    else if (k === '--tz') tz = value;
+    else if (k === '--help') return { code: 0, out: USAGE };
+    else return { code: 2, out: `Unknown option ${k}.\n${USAGE}` };
+  }
+  if (args[0] === 'rfc') args.shift();
+  if (!name || !/^[\w.-]+$/.test(name)) return { code: 2, out: `Say who you are with --as NAME (letters, digits, . _ -).\n${USAGE}` };
+  if (tz && !IANAZone.isValidZone(tz)) return { code: 2, out: `--tz expects an IANA time zone such as Europe/London, got "${tz}".` };
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    return { code: 2, out: `configuration error: ${(err as Error).message}` };
+  }
+  const database = openDatabase(config.databasePath);
+  try {
+    const ctx = createContext(database, { policy: config.policy, timezone: config.timezone });
+    bootstrapAdmins(ctx, config.admins);
+    const actor = loadActor(ctx, `cli:${name}`, { displayName: name, timezone: tz ?? config.timezone });
+    const text = args.map(requote).join(' ');
+    const cmd = parseCommand(text || 'help', { platform: 'cli', workspace: '', timezone: actor.timezone, now: ctx.clock.now() });
+    const reply = execute(ctx, actor, cmd, { platform: 'cli' });
+    const lines = [reply.text];
+    if (reply.view && cmd.kind !== 'show') lines.push('', (reply.view.tally?.status ? `${reply.view.key}: ${reply.view.stateLabel} — ${reply.view.tally.status}` : `${reply.view.key}: ${reply.view.stateLabel}`));
+    return { code: 0, out: lines.join('\n') };
+  } catch (err) {
+    if (isChangebotError(err)) return { code: 1, out: `${err.message}` };
+    throw err;
+  } finally {
+    database.close();
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The words of every notification, written for the person who receives it: what happens to
+ * which service, when (in their zone), the expected impact, who to contact, and the RFC key.
+ */
+import type { NotificationEvent } from './notifications.js';
+import type { Rfc } from './types.js';
+import { formatMinutes } from './views.js';
+import { formatRange } from './windows.js';
+
+export function messageText(event: NotificationEvent | string, rfc: Rfc, zone: string, detail?: string): string {
+  const svc = rfc.services.length ? rfc.services.join(', ') : 'no listed service';
+  const when = rfc.window ? formatRange(rfc.window, zone) : 'at a time not yet planned';
+  const impact = rfc.outage?.minutes
+    ? `Expected impact: up to ${formatMinutes(rfc.outage.minutes)} of outage${rfc.outage.audience ? ` for ${rfc.outage.audience}` : ''}.`
+    : 'No outage is expected.';
+  const contact = `Questions: contact ${rfc.owner} (change owner).`;
+  const ref = `${rfc.key} “${rfc.title}”`;
+  const why = detail ? ` (${detail})` : '';
+  switch (event) {
+    case 'vote-requested':
+      return `CAB vote needed on ${ref}: ${rfc.category}${rfc.emergency ? ' EMERGENCY' : ''} change to ${svc}, ${when}.`;
+    case 'approval-requested':
+      return `${ref} (${rfc.category} change to ${svc}, ${when}) waits for a change manager's approval. Approve with \`/rfc vote ${rfc.key} approve\`.`;
+    case 'decided':
+      return `${ref} was ${rfc.state === 'approved' ? 'approved' : 'rejected'}${why}.${rfc.state === 'approved' ? ` Schedule it with \`/rfc schedule ${rfc.key}\`.` : ''}`;
+    case 'escalated':
+      return `The CAB vote on ${ref} passed its deadline undecided; a change manager must decide: \`/rfc vote ${rfc.key} approve|reject\`.`;
+    case 'scheduled':
+      return `${ref} is scheduled ${when}.`;
+    case 'rescheduled':
+      return `Planned maintenance moved: ${svc} will now be changed ${when} (${ref}). ${impact} ${contact}`;
+    case 'outage-notice':
+      return `Planned maintenance on ${svc} ${when} (${ref}). ${impact} ${contact}`;
+    case 'started':
+      return `Maintenance started on ${svc} (${ref}), planned ${when}. ${impact} ${contact}`;
+    case 'completed':
+      return `Service restored: maintenance on ${svc} is complete (${ref}).`;
+    case 'backed-out':
+      return `Service restored: the change to ${svc} was backed out (${ref})${why}.`;
+    case 'failed':
+      return `${ref} failed during implementation${why}. Back it out with \`/rfc backout ${rfc.key}\` if needed.`;
+    case 'review-requested':
+      return `${ref} is ready for its post-implementation review${why}. Close it with \`/rfc close ${rfc.key}\`.`;
+    case 'closed':
+      return `${ref} is closed.`;
+    case 'withdrawn':
+      return `${ref} was withdrawn${why}.`;
+    case 'cancelled':
+      return `Planned change cancelled: ${ref} on ${svc} will not happen${why}.`;
+    default:
+      return `${ref}: ${event}${why}.`;
+  }
+}

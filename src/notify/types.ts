@@ -1,0 +1,57 @@
+/**
+ * What a chat platform offers the delivery layer. Slack and Teams each implement Notifier;
+ * the dispatcher knows nothing else about them.
+ */
+import type { Recipient } from '../domain/notifications.js';
+import type { Rfc } from '../domain/types.js';
+import type { RfcView } from '../domain/views.js';
+
+export type ChatPlatform = 'slack' | 'teams';
+
+/** A concrete place to send to: a channel/conversation or a user (DM). */
+export interface Target {
+  platform: ChatPlatform;
+  kind: 'channel' | 'user';
+  id: string;
+}
+
+export function targetKey(t: Target): string {
+  return `${t.platform}:${t.kind}:${t.id}`;
+}
+
+export function parseTargetKey(key: string): Target | null {
+  const m = /^(slack|teams):(channel|user):(.+)$/.exec(key);
+  return m ? { platform: m[1] as ChatPlatform, kind: m[2] as Target['kind'], id: m[3] as string } : null;
+}
+
+export interface OutboundMessage {
+  /** A NotificationEvent, or a timed event of the scheduler (`reminder-24h`, `outage-notice`, ...). */
+  event: string;
+  rfcKey: string;
+  /** Plain text, already in the recipient's zone. */
+  text: string;
+  /** The RFC as a card would show it. */
+  view: RfcView;
+}
+
+export interface Notifier {
+  platform: ChatPlatform;
+  /** Concrete targets on this platform for an abstract recipient; [] when it has none here. */
+  resolve(recipient: Recipient, rfc: Rfc): Promise<Target[]>;
+  /** Sends one message to one target. Throws DeliveryError on failure. */
+  send(target: Target, message: OutboundMessage): Promise<{ messageRef?: string }>;
+  /** Re-renders every card already posted for the RFC, in place. Idempotent. */
+  refreshCards(rfcKey: string): Promise<void>;
+}
+
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError';
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    /** From a 429's Retry-After. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
