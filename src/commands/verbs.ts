@@ -1,0 +1,190 @@
+/**
+ * Argument parsing for the per-RFC verbs (vote, schedule, the reason-taking transitions) and for
+ * list, calendar and slot.
+ */
+import type { VoteChoice } from '../domain/types.js';
+import { collectArgs, noExtraPositionals, parseBool, unexpected } from './args.js';
+import type { Args } from './args.js';
+import { parseDuration } from './dates.js';
+import { parseWindow } from './fields.js';
+import { EXAMPLES } from './help.js';
+import { decodeEntities } from './tokenize.js';
+import type { Token } from './tokenize.js';
+import type { Command, ListFilter, ParseContext } from './types.js';
+import { badCommand, badValue, clip, didYouMean, orList, own } from './util.js';
+
+const CHOICES: Record<string, VoteChoice> = {
+  approve: 'approve', approved: 'approve', yes: 'approve', '+1': 'approve', lgtm: 'approve',
+  reject: 'reject', rejected: 'reject', no: 'reject', '-1': 'reject', deny: 'reject',
+  abstain: 'abstain', abstained: 'abstain',
+};
+
+const FILTERS: readonly ListFilter[] = ['mine', 'pending', 'scheduled', 'all'];
+const FILTER_ALIASES: Record<string, ListFilter> = { my: 'mine', me: 'mine', everything: 'all' };
+
+const RFC_KEY = /^(?:rfc-?|#)?0*([1-9]\d{0,8})$/i;
+
+export type KeyVerb = 'show' | 'submit' | 'log' | 'conflicts';
+export type ReasonVerb = 'start' | 'done' | 'fail' | 'backout' | 'close' | 'cancel' | 'withdraw';
+
+export function isKey(token: Token | undefined): boolean {
+  return token !== undefined && token.key === undefined && RFC_KEY.test(token.value.trim());
+}
+
+export function parseKey(token: Token | undefined, example: string): string {
+  if (!token || token.key !== undefined) return badValue('key', `Missing RFC key. Example: ${example}`, example);
+  const m = RFC_KEY.exec(token.value.trim());
+  if (!m) {
+    return badValue('key', `"${clip(token.value, 30)}" isn't an RFC key. Use RFC-12 (or just 12). Example: ${example}`, example);
+  }
+  return `RFC-${Number(m[1])}`;
+}
+
+/** Free text from words: each word's value, key=value words as typed (Slack entities decoded). */
+export function freeText(tokens: readonly Token[], input: string, ctx: ParseContext): string {
+  const raw = (t: Token): string => input.slice(t.start, t.end);
+  return tokens
+    .map((t) => (t.key === undefined ? t.value : ctx.platform === 'slack' ? decodeEntities(raw(t)) : raw(t)))
+    .join(' ')
+    .trim();
+}
+
+/** `verb RFC-n [free text | field="..."]` */
+export function keyAndText(field: string, aliases: Record<string, string>, rest: Token[], example: string) {
+  const args = collectArgs(rest, { keys: [field], aliases, example });
+  const key = parseKey(args.positionals[0]?.index === 0 ? args.positionals[0].token : undefined, example);
+  const words = args.positionals.slice(1).map((p) => p.token);
+  const given = args.pairs.get(field)?.value.trim();
+  if (words.length && given !== undefined) {
+    badCommand(`Give the ${field} once, in quotes: ${field}="...". Example: ${example}`, { example });
+  }
+  const text = given ?? words.map((t) => t.value).join(' ').trim();
+  return { key, text: text.length ? text : undefined };
+}
+
+export function parseVote(rest: Token[], input: string, ctx: ParseContext, fixed?: VoteChoice): Command {
+  const example = EXAMPLES.vote;
+  const choiceOf = (t: Token | undefined): VoteChoice | undefined =>
+    t && t.key === undefined ? own(CHOICES, t.value.toLowerCase()) : undefined;
+  let key: string;
+  let choice: VoteChoice | undefined = fixed;
+  let tail: Token[];
+  const [a, b] = rest;
+  if (fixed) {
+    key = parseKey(a, `/rfc ${fixed} RFC-12`);
+    tail = rest.slice(1);
+  } else if (choiceOf(a) === undefined) {
+    key = parseKey(a, example);
+    choice = choiceOf(b);
+    if (!choice) {
+      if (!b || b.key !== undefined) {
+        badValue('choice', `Missing vote: approve, reject or abstain. Example: ${example}`, example);
+      }
+      badValue(
+        'choice',
+        `Can't read vote "${clip(b.value, 30)}".${didYouMean(b.value, ['approve', 'reject', 'abstain'])} Use approve, reject or abstain. Example: ${example}`,
+        example,
+      );
+    }
+    tail = rest.slice(2);
+  } else {
+    choice = choiceOf(a);
+    key = parseKey(b, example);
+    tail = rest.slice(2);
+  }
+  if (!choice) return badValue('choice', `Missing vote: approve, reject or abstain. Example: ${example}`, example);
+  let comment: string;
+  const head = tail[0];
+  if (head?.key === 'comment' || head?.key === 'reason') {
+    comment = [head.value, freeText(tail.slice(1), input, ctx)].join(' ').trim();
+  } else {
+    comment = freeText(tail, input, ctx);
+  }
+  return comment ? { kind: 'vote', key, choice, comment } : { kind: 'vote', key, choice };
+}
+
+export function parseSchedule(verb: 'schedule' | 'reschedule', rest: Token[], ctx: ParseContext): Command {
+  const example = EXAMPLES[verb];
+  const args: Args = collectArgs(rest, {
+    keys: ['start', 'end', 'duration', 'reason', 'ack'],
+    aliases: { from: 'start', to: 'end', until: 'end', dur: 'duration', why: 'reason' },
+    example,
+    stopWords: ['ack'],
+  });
+  const key = parseKey(args.positionals[0]?.index === 0 ? args.positionals[0].token : undefined, example);
+  let ack: boolean | undefined;
+  for (const p of args.positionals.slice(1)) {
+    if (p.token.value.toLowerCase() === 'ack' && ack === undefined && !args.pairs.has('ack')) ack = true;
+    else unexpected(p.token, example);
+  }
+  const ackPair = args.pairs.get('ack');
+  if (ackPair) ack = parseBool(ackPair.value, 'ack', `${example} ack=yes`);
+  // `schedule RFC-n` alone uses the window planned on the RFC; the use case says if it has none.
+  if (verb === 'reschedule' && !args.pairs.has('start') && !args.pairs.has('end') && !args.pairs.has('duration')) {
+    badValue('start', `Give a new start, end or duration. Example: ${example}`, example);
+  }
+  const cmd: Extract<Command, { kind: 'schedule' }> | Extract<Command, { kind: 'reschedule' }> = {
+    kind: verb,
+    key,
+    ...parseWindow(args, ctx, example),
+  };
+  const reason = args.pairs.get('reason')?.value.trim();
+  if (reason) cmd.reason = reason;
+  if (ack !== undefined) cmd.ack = ack;
+  return cmd;
+}
+
+export function parseCalendar(rest: Token[]): Command {
+  const example = EXAMPLES.calendar;
+  const args = collectArgs(rest, { keys: ['days', 'service'], aliases: { services: 'service' }, example });
+  let daysText = args.pairs.get('days')?.value;
+  let service = args.pairs.get('service')?.value.trim();
+  for (const p of args.positionals) {
+    if (daysText === undefined && /^\d+$/.test(p.token.value)) daysText = p.token.value;
+    else if (service === undefined) service = p.token.value.trim();
+    else unexpected(p.token, example);
+  }
+  let days = 7;
+  if (daysText !== undefined) {
+    days = /^\s*\d{1,3}\s*$/.test(daysText) ? Number(daysText) : 0;
+    if (days < 1 || days > 366) {
+      badValue('days', `Can't read days="${clip(daysText)}". Use a number of days from 1 to 366. Example: ${example}`, example);
+    }
+  }
+  return service ? { kind: 'calendar', days, service } : { kind: 'calendar', days };
+}
+
+export function parseSlot(rest: Token[]): Command {
+  const example = EXAMPLES.slot;
+  const args = collectArgs(rest, { keys: ['service', 'duration'], aliases: { dur: 'duration', for: 'duration' }, example });
+  let service = args.pairs.get('service')?.value.trim();
+  const first = args.positionals[0];
+  if (first && service === undefined) {
+    service = first.token.value.trim();
+    noExtraPositionals(args, 1, example);
+  } else {
+    noExtraPositionals(args, 0, example);
+  }
+  if (!service) return badValue('service', `Missing service. Example: ${example}`, example);
+  const duration = args.pairs.get('duration');
+  if (!duration) return badValue('duration', `Missing duration. Example: ${example}`, example);
+  return { kind: 'slot', service, durationMinutes: parseDuration(duration.value, 'duration') };
+}
+
+export function parseList(rest: Token[]): Command {
+  const example = EXAMPLES.list;
+  const args = collectArgs(rest, { keys: [], example });
+  noExtraPositionals(args, 1, example);
+  const word = args.positionals[0]?.token.value.toLowerCase();
+  if (word === undefined) return { kind: 'list', filter: 'mine' };
+  const filter = (FILTERS as readonly string[]).includes(word) ? (word as ListFilter) : own(FILTER_ALIASES, word);
+  if (!filter) {
+    return badValue(
+      'filter',
+      `Can't list "${clip(word, 30)}".${didYouMean(word, FILTERS)} Use ${orList([...FILTERS])}. Example: ${example}`,
+      example,
+    );
+  }
+  return { kind: 'list', filter };
+}
+
