@@ -65,7 +65,8 @@ export function changeLog(ctx: AppContext, actor: Actor, key: string): Outcome<C
   const lines = entries.map((e) => {
     const when = formatInstant(e.at, actor.timezone);
     const move = e.fromState !== e.toState && e.toState ? ` ${e.fromState ?? '∅'} → ${e.toState}` : '';
-    return `${when}  ${e.actor}  ${e.action}${move}${e.reason ? ` — ${e.reason}` : ''}`;
+    const choice = typeof e.detail?.choice === 'string' ? ` ${e.detail.choice}` : '';
+    return `${when}  ${e.actor}  ${e.action}${choice}${move}${e.reason ? ` — ${e.reason}` : ''}`;
   });
   return read(entries, [`Change log of ${rfc.key}:`, ...lines].join('\n'));
 }

@@ -60,9 +60,7 @@ export function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cl
     const text = args.map(requote).join(' ');
     const cmd = parseCommand(text || 'help', { platform: 'cli', workspace: '', timezone: actor.timezone, now: ctx.clock.now() });
     const reply = execute(ctx, actor, cmd, { platform: 'cli' });
-    const lines = [reply.text];
-    if (reply.view && cmd.kind !== 'show') lines.push('', (reply.view.tally?.status ? `${reply.view.key}: ${reply.view.stateLabel} — ${reply.view.tally.status}` : `${reply.view.key}: ${reply.view.stateLabel}`));
-    return { code: 0, out: lines.join('\n') };
+    return { code: 0, out: reply.text };
   } catch (err) {
     if (isChangebotError(err)) return { code: 1, out: `${err.message}` };
     throw err;

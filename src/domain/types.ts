@@ -140,4 +140,5 @@ export interface ChangeLogEntry {
   fromState: RfcState | null;
   toState: RfcState | null;
   reason: string | null;
+  detail: Record<string, unknown> | null;
 }

@@ -46,5 +46,6 @@ export function listLog(db: Db, rfcId: number): ChangeLogEntry[] {
       fromState: log.fromState as RfcState | null,
       toState: log.toState as RfcState | null,
       reason: log.reason,
+      detail: log.detail ?? null,
     }));
 }

@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { admin } from '../../src/app/admin.js';
+import { raise, submit } from '../../src/app/rfcs.js';
+import { vote } from '../../src/app/voting.js';
+import { deliveries } from '../../src/db/schema.js';
+import type { Recipient } from '../../src/domain/notifications.js';
+import { createLogger } from '../../src/log.js';
+import { Dispatcher } from '../../src/notify/dispatcher.js';
+import { DeliveryError, type Notifier, type OutboundMessage, type Target } from '../../src/notify/types.js';
+import { type TestApp, testApp } from '../support/app.js';
+
+/** The platform side is the only thing faked: a notifier that records what it is asked to send. */
+class RecordingNotifier implements Notifier {
+  readonly platform = 'slack' as const;
+  sent: { target: Target; message: OutboundMessage }[] = [];
+  refreshed: string[] = [];
+  failNext = 0;
+  async resolve(r: Recipient): Promise<Target[]> {
+    if (r.kind === 'cab-channel') return [{ platform: 'slack', kind: 'channel', id: 'CCAB' }];
+    if (r.kind === 'person' && r.id.startsWith('cli:')) return [{ platform: 'slack', kind: 'user', id: `T1/${r.id.slice(4)}` }];
+    return [];
+  }
+  async send(target: Target, message: OutboundMessage) {
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new DeliveryError('rate limited', true, 10);
+    }
+    this.sent.push({ target, message });
+    return { messageRef: `ts-${this.sent.length}` };
+  }
+  async refreshCards(rfcKey: string) {
+    this.refreshed.push(rfcKey);
+  }
+}
+
+const silent = createLogger('silent');
+let t: TestApp;
+afterEach(() => t?.close());
+
+function ready(app: TestApp) {
+  const root = app.person('root', 'admin');
+  admin(app.ctx, root, { kind: 'service-add', name: 'db' });
+  const req = app.person('req');
+  const key = raise(app.ctx, req, { title: 'Patch', category: 'significant', services: ['db'], backout: 'b', test: 't', start: new Date('2026-12-05T22:00:00Z'), durationMinutes: 60 }).result.key;
+  return { req, key };
+}
+
+describe('outbox dispatcher', () => {
+  it('delivers each notification once per recipient, and refreshes cards on every change', async () => {
+    t = testApp();
+    const { req, key } = ready(t);
+    submit(t.ctx, req, key);
+    const n = new RecordingNotifier();
+    const d = new Dispatcher(t.ctx, [n], silent);
+    await d.drain();
+    expect(n.sent.map((s) => [s.message.event, s.target.id])).toEqual([['vote-requested', 'CCAB']]);
+    expect(n.sent[0]?.message.text).toBe('CAB vote needed on RFC-1 “Patch”: significant change to db, from Sat 5 Dec 22:00 to Sat 5 Dec 23:00 UTC.');
+    await d.drain();
+    expect(n.sent).toHaveLength(1);
+    for (const m of ['a', 'b', 'c']) vote(t.ctx, t.person(m, 'cab'), key, 'approve');
+    await d.drain();
+    expect(n.sent.map((s) => `${s.message.event} ${s.target.id}`).sort()).toEqual(['decided CCAB', 'decided T1/req', 'vote-requested CCAB']);
+    expect(n.refreshed.filter((k) => k === key).length).toBeGreaterThanOrEqual(4);
+    expect(t.ctx.database.db.select().from(deliveries).all().map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('delivers changes made by another process (the CLI) on the same database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'changebot-outbox-'));
+    const path = join(dir, 'shared.db');
+    const cli = testApp({ path });
+    const { req, key } = ready(cli);
+    submit(cli.ctx, req, key);
+    cli.close();
+    t = testApp({ path });
+    const n = new RecordingNotifier();
+    await new Dispatcher(t.ctx, [n], silent).drain();
+    expect(n.sent.map((s) => s.message.event)).toEqual(['vote-requested']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('retries a retryable failure and still records one delivery', async () => {
+    t = testApp();
+    const { req, key } = ready(t);
+    submit(t.ctx, req, key);
+    const n = new RecordingNotifier();
+    n.failNext = 2;
+    await new Dispatcher(t.ctx, [n], silent).drain();
+    expect(n.sent).toHaveLength(1);
+    const rows = t.ctx.database.db.select().from(deliveries).all();
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([['sent', 3]]);
+  });
+});

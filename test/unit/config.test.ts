@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { ChangebotError } from '../../src/domain/errors.js';
+
+function message(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ChangebotError);
+    return (e as Error).message;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.databasePath).toBe('./data/changebot.db');
+    expect(c.timezone).toBe('UTC');
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.admins).toEqual([]);
+    expect(c.policy.cab).toEqual({ quorum: 3, deadlineHours: 48, veto: true });
+    expect(c.policy.emergency).toEqual({ quorum: 2, deadlineHours: 2, veto: true });
+    expect(c.teams.appType).toBe('SingleTenant');
+  });
+
+  it('reads every documented variable', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      DATABASE_PATH: '/tmp/x.db',
+      REDIS_URL: 'redis://127.0.0.1:6390',
+      CHANGEBOT_ADMINS: 'slack:T1/U1, teams:0f1e-aa,cli:alice',
+      CHANGEBOT_TIMEZONE: 'Europe/London',
+      CAB_QUORUM: '5',
+      EMERGENCY_DEADLINE_HOURS: '1',
+      CAB_VETO: 'no',
+    });
+    expect(c.port).toBe(8080);
+    expect(c.admins).toEqual(['slack:T1/U1', 'teams:0f1e-aa', 'cli:alice']);
+    expect(c.policy.cab.quorum).toBe(5);
+    expect(c.policy.cab.veto).toBe(false);
+    expect(c.policy.emergency.deadlineHours).toBe(1);
+  });
+
+  it('stops on a wrong value with one line naming the variable and what it expects', () => {
+    expect(message({ PORT: 'eighty' })).toBe('PORT expects a TCP port (a whole number from 0 to 65535), got "eighty"');
+    expect(message({ REDIS_URL: 'localhost:6379' })).toBe('REDIS_URL expects a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379');
+    expect(message({ CHANGEBOT_ADMINS: 'alice' })).toBe(
+      'CHANGEBOT_ADMINS expects a comma-separated list like slack:T1/U1,teams:<aad-object-id>,cli:alice; "alice" is not one',
+    );
+    expect(message({ CHANGEBOT_TIMEZONE: 'CEST' })).toContain('CHANGEBOT_TIMEZONE expects an IANA time zone');
+    expect(message({ CAB_VETO: 'maybe' })).toBe('CAB_VETO expects true or false, got "maybe"');
+    expect(message({ LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL /);
+  });
+});
