@@ -2,8 +2,9 @@
  * Scheduling conflicts (domain.md, "Managing the timing of changes") and the search for the next
  * free slot. Pure: the catalogue, windows and other RFCs come in as arguments.
  */
+import { ACTIVE_WINDOW_STATES } from './rfc-machine.js';
 import { ChangebotError } from './errors.js';
-import type { BlackoutWindow, MaintenanceWindow, Rfc, RfcState, Service, Window } from './types.js';
+import type { BlackoutWindow, MaintenanceWindow, Rfc, Service, Window } from './types.js';
 import { intersectIntervals, mergeIntervals, overlaps, subtractIntervals } from './intervals.js';
 import { applicableWindows, formatInstant, formatRange, insideMaintenance, maintenanceOccurrences } from './windows.js';
 
@@ -30,8 +31,6 @@ export interface ScheduleContext {
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const SLOT = 15 * MINUTE;
-/** States in which another RFC's window occupies its services. */
-export const OCCUPYING_STATES: readonly RfcState[] = ['approved', 'scheduled', 'implementing'];
 
 // ---------------------------------------------------------------------------------------------
 // Dependencies
@@ -91,7 +90,7 @@ function listing(items: string[]): string {
 
 function occupying(others: Rfc[], key: string): (Rfc & { window: Window })[] {
   return others.filter(
-    (o): o is Rfc & { window: Window } => o.key !== key && o.window !== null && OCCUPYING_STATES.includes(o.state),
+    (o): o is Rfc & { window: Window } => o.key !== key && o.window !== null && ACTIVE_WINDOW_STATES.includes(o.state),
   );
 }
 

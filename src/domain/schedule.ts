@@ -4,7 +4,7 @@
  * formatting) and conflicts.ts (conflict rules, next free slot); this is the public entry point.
  */
 export type { Conflict, ConflictKind, Relation, ScheduleContext } from './conflicts.js';
-export { dependencyPaths, findConflicts, nextFreeSlot, OCCUPYING_STATES, relate, roundUpToSlot } from './conflicts.js';
+export { dependencyPaths, findConflicts, nextFreeSlot, relate, roundUpToSlot } from './conflicts.js';
 export { contains, intersectIntervals, mergeIntervals, overlaps, subtractIntervals } from './intervals.js';
 export {
   applicableWindows,
