@@ -5,6 +5,7 @@
  * by the CLI or another process are delivered too.
  */
 import type { AppContext } from '../app/context.js';
+import { appendLog } from '../db/repos/log.js';
 import { findRfc } from '../db/repos/rfcs.js';
 import { deliveries } from '../db/schema.js';
 import { eq } from 'drizzle-orm';
@@ -91,6 +92,8 @@ export class Dispatcher {
           this.ctx.database.db.transaction((tx) => {
             for (const key of keys) recordDelivery(tx, { notificationKey, recipient: key, rfcId: rfc.id, at });
             markDispatched(tx, row.id, at);
+            // The change log records every notification: what, and to whom.
+            appendLog(tx, { rfcId: rfc.id, at, actor: 'changebot', action: 'notify', detail: { event: n.event, to: [...keys] } });
           });
           fresh.push(...db.select().from(deliveries).where(eq(deliveries.notificationKey, notificationKey)).all());
         } else {

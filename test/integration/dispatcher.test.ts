@@ -65,6 +65,11 @@ describe('outbox dispatcher', () => {
     expect(n.sent.map((s) => `${s.message.event} ${s.target.id}`).sort()).toEqual(['decided CCAB', 'decided T1/req', 'vote-requested CCAB']);
     expect(n.refreshed.filter((k) => k === key).length).toBeGreaterThanOrEqual(4);
     expect(t.ctx.database.db.select().from(deliveries).all().map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+    const notes = t.ctx.database.sqlite.prepare(`select actor, detail from change_log where action = 'notify' order by id`).all();
+    expect(notes).toEqual([
+      { actor: 'changebot', detail: JSON.stringify({ event: 'vote-requested', to: ['slack:channel:CCAB'] }) },
+      { actor: 'changebot', detail: JSON.stringify({ event: 'decided', to: ['slack:user:T1/req', 'slack:channel:CCAB'] }) },
+    ]);
   });
 
   it('delivers changes made by another process (the CLI) on the same database', async () => {
