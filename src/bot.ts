@@ -10,13 +10,15 @@ import { type Logger, createLogger } from './log.js';
 import { Dispatcher } from './notify/dispatcher.js';
 import type { Notifier } from './notify/types.js';
 import { type HttpServer, createHttpServer } from './server/http.js';
+import { slackComponent } from './chat/slack/index.js';
 
 /** A part of the bot that can be switched on by configuration (Slack, Teams, jobs). */
 export interface Component {
   name: string;
   /** `true` when configured, else the reason it is off (logged at start). */
   enabled(config: Config): true | string;
-  start(deps: BotDeps): Promise<{ stop(): Promise<void> }>;
+  /** `bindHost`: listen on this host instead of HOST (Teams without credentials: 127.0.0.1). */
+  start(deps: BotDeps): Promise<{ stop(): Promise<void>; bindHost?: string }>;
 }
 
 export interface BotDeps {
@@ -36,7 +38,9 @@ export interface Bot extends BotDeps {
   stop(): Promise<void>;
 }
 
-export const COMPONENTS: Component[] = [];
+export const COMPONENTS: Component[] = [
+  slackComponent,
+];
 
 export async function startBot(
   config: Config,
@@ -55,6 +59,7 @@ export async function startBot(
   const dispatcher = new Dispatcher(app, notifiers, log);
   const deps: BotDeps = { config, app, http, log, notifiers, dispatcher };
   const started: { name: string; stop(): Promise<void> }[] = [];
+  let bindHost: string | undefined;
   try {
     for (const c of opts.components ?? COMPONENTS) {
       const on = c.enabled(config);
@@ -62,12 +67,14 @@ export async function startBot(
         log.info(`${c.name}: off (${on})`);
         continue;
       }
-      started.push({ name: c.name, ...(await c.start(deps)) });
+      const handle = await c.start(deps);
+      bindHost ??= handle.bindHost;
+      started.push({ name: c.name, stop: () => handle.stop() });
       log.info(`${c.name}: on`);
     }
     dispatcher.start();
     started.push({ name: 'dispatcher', stop: () => dispatcher.stop() });
-    const port = await http.listen(config.port, config.host);
+    const port = await http.listen(config.port, bindHost ?? config.host);
     log.info({ port, database: config.databasePath, timezone: config.timezone }, `changebot listening on port ${port}`);
     let stopping: Promise<void> | undefined;
     const stop = () =>

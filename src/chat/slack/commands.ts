@@ -1,0 +1,73 @@
+/**
+ * `/rfc`: acknowledge at once, then parse with the shared parser, run `execute()`, and answer
+ * ephemerally. `/rfc new` with no arguments opens the modal instead.
+ */
+import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+import { parseCommand } from '../../commands/parser.js';
+import { execute, type Reply } from '../../commands/execute.js';
+import type { Command } from '../../commands/types.js';
+import { listServices } from '../../db/repos/catalogue.js';
+import { isChangebotError } from '../../domain/errors.js';
+import { listBlocks, textBlocks } from './blocks/home.js';
+import type { Block } from './blocks/limits.js';
+import { newRfcModal } from './blocks/modal.js';
+import { rfcBlocks, replyBlocks } from './blocks/rfc.js';
+import { errorText } from './errors.js';
+import { type SlackRuntime, tell } from './runtime.js';
+import { type WebClient, withRetry } from './web.js';
+
+export const COMMAND = '/rfc';
+const OPEN_FORM = /^\s*(?:\/?rfc\s+)?(?:new|create)\s*$/i;
+
+export function registerCommands(app: App, rt: SlackRuntime): void {
+  app.command(COMMAND, async ({ command, ack, respond }) => {
+    await ack();
+    await handleCommand(rt, command, respond, rt.web);
+  });
+}
+
+export async function handleCommand(rt: SlackRuntime, command: SlashCommand, respond: RespondFn, client: WebClient): Promise<void> {
+  const to = { userId: command.user_id, respond, client };
+  // The modal needs the trigger_id within 3 seconds: open it before anything else.
+  if (OPEN_FORM.test(command.text ?? '')) {
+    await openNewForm(rt, command, client, respond);
+    // Learn their time zone meanwhile, for the dates in what they do next.
+    void rt.people.actor(command.team_id, command.user_id, command.user_name).catch(() => undefined);
+    return;
+  }
+  const actor = await rt.people.actor(command.team_id, command.user_id, command.user_name);
+  let cmd: Command;
+  let reply: Reply;
+  try {
+    cmd = parseCommand(command.text ?? '', { platform: 'slack', workspace: command.team_id, timezone: actor.timezone, now: rt.ctx.clock.now() });
+    reply = execute(rt.ctx, actor, cmd, { platform: 'slack', channel: `slack:channel:${command.channel_id}` });
+  } catch (err) {
+    if (!isChangebotError(err)) rt.log.error({ err, text: command.text }, 'slack: /rfc failed');
+    await tell(rt, to, errorText(err));
+    return;
+  }
+  if (reply.openForm) {
+    await openNewForm(rt, command, client, respond);
+    return;
+  }
+  await tell(rt, to, reply.text, replyContent(cmd, reply));
+}
+
+function replyContent(cmd: Command, reply: Reply): Block[] {
+  if (cmd.kind === 'show' && reply.view) return rfcBlocks(reply.view);
+  if (reply.view) return replyBlocks(reply.text, reply.view);
+  if (reply.list) return listBlocks(reply.text, reply.list);
+  return textBlocks(reply.text);
+}
+
+async function openNewForm(rt: SlackRuntime, command: SlashCommand, client: WebClient, respond: RespondFn): Promise<void> {
+  const services = listServices(rt.ctx.database.db).map((s) => s.name);
+  const view = newRfcModal(services, { responseUrl: command.response_url, channel: command.channel_id });
+  try {
+    // trigger_id lives 3 seconds: one quick retry at most.
+    await withRetry(() => client.views.open({ trigger_id: command.trigger_id, view: view as never }), { attempts: 2, baseMs: 100, maxWaitMs: 300 });
+  } catch (err) {
+    rt.log.warn({ err }, 'slack: could not open the RFC form');
+    await tell(rt, { userId: command.user_id, respond, client }, `${errorText(err)} You can also raise an RFC in one line: \`/rfc new "Patch db01" category=minor services=db\`.`);
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * The Slack component: on when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set (Socket Mode
+ * when SLACK_APP_TOKEN is set too). Registers the Slack notifier with the delivery layer.
+ */
+import type { Component } from '../../bot.js';
+import { createSlackApp } from './app.js';
+
+export { SlackNotifier } from './notifier.js';
+export { createSlackApp } from './app.js';
+
+export const slackComponent: Component = {
+  name: 'slack',
+  enabled(config) {
+    const missing = [
+      config.slack.botToken ? null : 'SLACK_BOT_TOKEN',
+      config.slack.signingSecret ? null : 'SLACK_SIGNING_SECRET',
+    ].filter(Boolean);
+    return missing.length ? `${missing.join(' and ')} not set` : true;
+  },
+  async start(deps) {
+    const slack = createSlackApp(deps);
+    await slack.start();
+    deps.log.info({ mode: slack.mode }, slack.mode === 'socket' ? 'slack: Socket Mode' : 'slack: listening at POST /slack/events');
+    return { stop: () => slack.stop() };
+  },
+};

@@ -1,0 +1,97 @@
+/**
+ * Modal submissions. Validation runs before the acknowledgement (it is local and fast), so a
+ * bad field comes back inline (`response_action: errors`) and the form is never lost. The
+ * confirmation is sent after the acknowledgement.
+ */
+import type { App, RespondFn, ViewSubmitAction } from '@slack/bolt';
+import { type FormValues, RFC_FORM, formToFields } from '../../commands/form.js';
+import { execute, type Reply } from '../../commands/execute.js';
+import { raise } from '../../app/rfcs.js';
+import { viewRfc } from '../../app/queries.js';
+import { isChangebotError } from '../../domain/errors.js';
+import type { Actor } from '../../domain/types.js';
+import { NEW_RFC_VIEW, RESCHEDULE_VIEW, decodeMeta, readValues } from './blocks/modal.js';
+import { replyBlocks } from './blocks/rfc.js';
+import { modalErrors } from './errors.js';
+import { type SlackRuntime, tell } from './runtime.js';
+import type { WebClient } from './web.js';
+
+const FORM_BLOCKS = RFC_FORM.map((f) => f.name);
+const RESCHEDULE_BLOCKS = ['start', 'end', 'reason'];
+
+type Submission = { body: ViewSubmitAction; client: WebClient };
+
+export function registerViews(app: App, rt: SlackRuntime): void {
+  app.view<ViewSubmitAction>(NEW_RFC_VIEW, async ({ ack, body, view }) => {
+    const actor = actorOf(rt, body);
+    const values = readValues(view.state.values as never);
+    let reply: Reply;
+    try {
+      const fields = formToFields(values, { platform: 'slack', workspace: teamOf(body), timezone: actor.timezone, now: rt.ctx.clock.now() });
+      const outcome = raise(rt.ctx, actor, fields);
+      reply = { text: outcome.message, outcome, ...(outcome.rfc ? { view: viewRfc(rt.ctx, outcome.rfc.key, actor.timezone) } : {}) };
+    } catch (err) {
+      await refuse(rt, ack, err, FORM_BLOCKS, 'title');
+      return;
+    }
+    await ack();
+    await confirm(rt, { body, client: rt.web }, reply);
+  });
+
+  app.view<ViewSubmitAction>(RESCHEDULE_VIEW, async ({ ack, body, view }) => {
+    const actor = actorOf(rt, body);
+    const meta = decodeMeta(view.private_metadata);
+    const values: FormValues = readValues(view.state.values as never);
+    let reply: Reply;
+    try {
+      const when = formToFields({ title: meta.key ?? '-', start: values.start, end: values.end }, { platform: 'slack', workspace: teamOf(body), timezone: actor.timezone, now: rt.ctx.clock.now() });
+      const reason = typeof values.reason === 'string' && values.reason.trim() ? values.reason.trim() : undefined;
+      reply = execute(rt.ctx, actor, { kind: 'reschedule', key: meta.key ?? '', start: when.start, end: when.end, ...(reason ? { reason } : {}) }, { platform: 'slack' });
+    } catch (err) {
+      await refuse(rt, ack, err, RESCHEDULE_BLOCKS, 'reason');
+      return;
+    }
+    await ack();
+    await confirm(rt, { body, client: rt.web }, reply);
+  });
+}
+
+function teamOf(body: ViewSubmitAction): string {
+  return body.user.team_id ?? body.team?.id ?? body.view.team_id;
+}
+
+/** Local only (no Web API call): the acknowledgement must leave within 3 seconds. */
+function actorOf(rt: SlackRuntime, body: ViewSubmitAction): Actor {
+  return rt.people.local(teamOf(body), body.user.id, body.user.name);
+}
+
+async function refuse(rt: SlackRuntime, ack: (r?: never) => Promise<void>, err: unknown, blocks: readonly string[], fallbackBlock: string): Promise<void> {
+  if (!isChangebotError(err)) rt.log.error({ err }, 'slack: modal submission failed');
+  await ack({ response_action: 'errors', errors: modalErrors(err, blocks, fallbackBlock) } as never);
+}
+
+/** Answers where the form was opened from (the command's response_url), else by DM. */
+async function confirm(rt: SlackRuntime, s: Submission, reply: Reply): Promise<void> {
+  const meta = decodeMeta(s.body.view.private_metadata);
+  const respond: RespondFn | undefined = meta.responseUrl && trusted(meta.responseUrl, rt) ? responder(meta.responseUrl) : undefined;
+  await tell(rt, { userId: s.body.user.id, respond, client: s.client }, reply.text, reply.view ? replyBlocks(reply.text, reply.view) : undefined);
+}
+
+/** Only Slack's own response URLs (or the configured SLACK_API_URL host, e.g. a test double). */
+function trusted(url: string, rt: SlackRuntime): boolean {
+  try {
+    const u = new URL(url);
+    if (u.protocol === 'https:' && u.hostname === 'hooks.slack.com') return true;
+    return Boolean(rt.config.apiUrl) && u.origin === new URL(rt.config.apiUrl as string).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** A respond function for a stored response_url (valid 30 minutes after the command). */
+function responder(url: string): RespondFn {
+  return (async (message: unknown) => {
+    const body = typeof message === 'string' ? { text: message } : message;
+    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }) as unknown as RespondFn;
+}

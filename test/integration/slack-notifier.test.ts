@@ -1,0 +1,163 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { admin } from '../../src/app/admin.js';
+import { edit, raise, submit } from '../../src/app/rfcs.js';
+import { vote } from '../../src/app/voting.js';
+import { viewRfc } from '../../src/app/queries.js';
+import { SlackNotifier } from '../../src/chat/slack/notifier.js';
+import { cardsOf } from '../../src/chat/slack/store.js';
+import { createWebClient } from '../../src/chat/slack/web.js';
+import { createLogger } from '../../src/log.js';
+import { messageText } from '../../src/domain/messages.js';
+import { DeliveryError, type OutboundMessage, type Target } from '../../src/notify/types.js';
+import type { Actor, Rfc } from '../../src/domain/types.js';
+import { type TestApp, testApp } from '../support/app.js';
+import { FakeSlack } from '../support/slack-server.js';
+import { slackProblems } from '../support/slack-schema.js';
+
+let fake: FakeSlack;
+let t: TestApp;
+let notifier: SlackNotifier;
+let root: Actor;
+let req: Actor;
+const log = createLogger('silent');
+
+beforeAll(async () => {
+  fake = await FakeSlack.start({ teamId: 'T1', usergroups: { S1: ['U7', 'U8'] } });
+});
+afterAll(() => fake.close());
+
+function make(config: { cabChannel?: string; announceChannel?: string } = {}) {
+  const slack = { botToken: 'xoxb-test', apiUrl: fake.url, ...config };
+  notifier = new SlackNotifier(t.ctx, createWebClient(slack, log, { timeoutMs: 300 }), slack, { log, retry: { attempts: 2, baseMs: 5, maxWaitMs: 20 } });
+}
+
+beforeEach(() => {
+  fake.reset();
+  t = testApp();
+  root = t.person('slack:T1/UROOT', 'admin');
+  req = t.person('slack:T1/UREQ');
+  t.person('slack:T1/UC1', 'cab');
+  t.person('cli:cab2', 'cab');
+  admin(t.ctx, root, { kind: 'service-add', name: 'db', audience: ['slack:channel:CDB', 'slack:usergroup:S1', 'slack:T1/U9', 'teams:conversation:x'] });
+  admin(t.ctx, root, { kind: 'service-add', name: 'web' });
+  make({ cabChannel: 'CCAB', announceChannel: 'CANN' });
+});
+afterEach(() => {
+  expect(slackProblems(fake)).toEqual([]);
+  t.close();
+});
+
+function readyRfc(): Rfc {
+  const r = raise(t.ctx, req, {
+    title: 'Patch db01',
+    category: 'significant',
+    services: ['db'],
+    backout: 'restore',
+    test: 'smoke',
+    start: new Date('2026-12-05T22:00:00Z'),
+    durationMinutes: 60,
+  }).result;
+  return r;
+}
+
+function message(event: string, rfc: Rfc): OutboundMessage {
+  const fresh = viewRfc(t.ctx, rfc.key, 'UTC');
+  return { event, rfcKey: rfc.key, text: messageText(event, { ...rfc, state: fresh.state }, 'UTC'), view: fresh };
+}
+
+describe('SlackNotifier.resolve', () => {
+  it('resolves the CAB channel from the admin setting first, then SLACK_CAB_CHANNEL', async () => {
+    const rfc = readyRfc();
+    expect(await notifier.resolve({ kind: 'cab-channel' }, rfc)).toEqual([{ platform: 'slack', kind: 'channel', id: 'CCAB' }]);
+    admin(t.ctx, root, { kind: 'cab-channel', channel: 'slack:channel:CNEW' }, { platform: 'slack' });
+    expect(await notifier.resolve({ kind: 'cab-channel' }, rfc)).toEqual([{ platform: 'slack', kind: 'channel', id: 'CNEW' }]);
+    make({});
+    admin(t.ctx, root, { kind: 'cab-channel', channel: 'channel:cab' }, { platform: 'slack' });
+    expect(await notifier.resolve({ kind: 'cab-channel' }, rfc)).toEqual([{ platform: 'slack', kind: 'channel', id: '#cab' }]);
+  });
+
+  it('resolves people, roles and audiences to Slack targets only', async () => {
+    const rfc = readyRfc();
+    expect(await notifier.resolve({ kind: 'person', id: 'slack:T1/UREQ' }, rfc)).toEqual([{ platform: 'slack', kind: 'user', id: 'T1/UREQ' }]);
+    expect(await notifier.resolve({ kind: 'person', id: 'cli:bob' }, rfc)).toEqual([]);
+    expect(await notifier.resolve({ kind: 'role', role: 'cab' }, rfc)).toEqual([{ platform: 'slack', kind: 'user', id: 'T1/UC1' }]);
+    const audience = await notifier.resolve({ kind: 'audience', service: 'db' }, rfc);
+    expect(audience.map((x) => `${x.kind}:${x.id}`)).toEqual(['channel:CDB', 'user:T1/U7', 'user:T1/U8', 'user:T1/U9']);
+    expect(fake.callsTo('usergroups.users.list')[0]?.args.usergroup).toBe('S1');
+    expect(await notifier.resolve({ kind: 'audience', service: 'web' }, rfc)).toEqual([{ platform: 'slack', kind: 'channel', id: 'CANN' }]);
+  });
+});
+
+describe('SlackNotifier.send and refreshCards', () => {
+  it('posts the voting card, stores it, threads the decision and updates the card in place', async () => {
+    const rfc = readyRfc();
+    submit(t.ctx, req, rfc.key);
+    const cab: Target = { platform: 'slack', kind: 'channel', id: 'CCAB' };
+    const sent = await notifier.send(cab, message('vote-requested', rfc));
+    const post = fake.callsTo('chat.postMessage')[0]!;
+    expect(sent.messageRef).toBe(`CCAB/${post.response.ts as string}`);
+    const card = cardsOf(t.ctx.database.db, rfc.id, 'vote-card');
+    expect(card).toEqual([{ rfcId: rfc.id, kind: 'vote-card', conversation: 'CCAB', messageId: post.response.ts, thread: null }]);
+    const actionIds = JSON.stringify(post.args.blocks);
+    for (const id of ['rfc_vote_approve', 'rfc_vote_reject', 'rfc_vote_abstain', 'rfc_details']) expect(actionIds).toContain(id);
+
+    const cab1 = t.person('slack:T1/UC1', 'cab');
+    vote(t.ctx, cab1, rfc.key, 'approve');
+    await notifier.refreshCards(rfc.key);
+    await notifier.refreshCards(rfc.key); // unchanged: no second update
+    const updates = fake.callsTo('chat.update');
+    expect(updates).toHaveLength(1);
+    expect(updates[0]?.args.ts).toBe(post.response.ts);
+    expect(JSON.stringify(updates[0]?.args.blocks)).toContain('1 approve · 0 reject · 0 abstain');
+    expect(JSON.stringify(updates[0]?.args.blocks)).toContain('<@UC1>');
+
+    await notifier.send(cab, message('decided', rfc));
+    const threaded = fake.callsTo('chat.postMessage')[1]!;
+    expect(threaded.args.thread_ts).toBe(post.response.ts);
+    expect(threaded.args.channel).toBe('CCAB');
+  });
+
+  it('DMs a user by user id and gives the owner their buttons', async () => {
+    const rfc = readyRfc();
+    await notifier.send({ platform: 'slack', kind: 'user', id: 'T1/UREQ' }, message('scheduled', rfc));
+    const dm = fake.callsTo('chat.postMessage')[0]!;
+    expect(dm.args.channel).toBe('UREQ');
+    expect(cardsOf(t.ctx.database.db, rfc.id, 'owner-card')).toHaveLength(1);
+  });
+
+  it('maps Web API failures to retryable or final DeliveryErrors', async () => {
+    const rfc = readyRfc();
+    const to: Target = { platform: 'slack', kind: 'channel', id: 'CX' };
+    const err = async () => notifier.send(to, message('started', rfc)).then(() => null, (e: unknown) => e as DeliveryError);
+
+    fake.force429('chat.postMessage', { retryAfterSec: 7 });
+    const limited = await err();
+    expect(limited).toBeInstanceOf(DeliveryError);
+    expect(limited).toMatchObject({ retryable: true, retryAfterMs: 7000 });
+
+    fake.failNext('chat.postMessage', { status: 503 });
+    expect(await err()).toMatchObject({ retryable: true });
+
+    fake.failNext('chat.postMessage', { error: 'channel_not_found' });
+    expect(await err()).toMatchObject({ retryable: false, message: expect.stringContaining('channel_not_found') });
+
+    fake.hangNext('chat.postMessage');
+    expect(await err()).toMatchObject({ retryable: true });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(4); // no hidden retries inside the client
+  });
+
+  it('retries a card update a bounded number of times', async () => {
+    const rfc = readyRfc();
+    edit(t.ctx, req, rfc.key, { title: 'Patch db01 now' });
+    submit(t.ctx, req, rfc.key);
+    await notifier.send({ platform: 'slack', kind: 'channel', id: 'CCAB' }, message('vote-requested', rfc));
+    vote(t.ctx, t.person('slack:T1/UC1', 'cab'), rfc.key, 'reject');
+    fake.force429('chat.update', { times: 1, retryAfterSec: 0 });
+    await notifier.refreshCards(rfc.key);
+    expect(fake.callsTo('chat.update').map((c) => c.status)).toEqual([429, 200]);
+    vote(t.ctx, t.person('slack:T1/UC1', 'cab'), rfc.key, 'approve');
+    fake.failNext('chat.update', { status: 500, times: 5 });
+    await expect(notifier.refreshCards(rfc.key)).rejects.toBeInstanceOf(DeliveryError);
+    expect(fake.callsTo('chat.update')).toHaveLength(4);
+  });
+});
