@@ -11,6 +11,7 @@ import { Dispatcher } from './notify/dispatcher.js';
 import type { Notifier } from './notify/types.js';
 import { type HttpServer, createHttpServer } from './server/http.js';
 import { slackComponent } from './chat/slack/index.js';
+import { teamsComponent } from './chat/teams/component.js';
 
 /** A part of the bot that can be switched on by configuration (Slack, Teams, jobs). */
 export interface Component {
@@ -40,6 +41,7 @@ export interface Bot extends BotDeps {
 
 export const COMPONENTS: Component[] = [
   slackComponent,
+  teamsComponent,
 ];
 
 export async function startBot(

@@ -1,0 +1,117 @@
+/**
+ * The "new RFC" form as an Adaptive Card: the fields of RFC_FORM (shared with the Slack
+ * modal), submitted with Action.Execute. Invalid input comes back on the same form with the
+ * values kept and each message next to its field (`errorMessage` plus a TextBlock).
+ */
+import { type FormField, type FormValues, RFC_FORM } from '../../commands/form.js';
+import { type AdaptiveCard, type Element, card, text } from './cards.js';
+
+/** Teams-side verb of the form's submit button (Slack's modal uses its own callback id). */
+export const FORM_SUBMIT_VERB = 'rfc_form_submit';
+const TIME_SUFFIX = '_time';
+
+export interface FormOptions {
+  /** Options for the services multi-select (the catalogue). */
+  services: string[];
+  values?: FormValues;
+  /** Field name -> message, from ChangebotError details. */
+  errors?: Record<string, string>;
+  /** Shown at the top (e.g. an error that belongs to no field). */
+  notice?: string;
+}
+
+function str(v: FormValues[string]): string | undefined {
+  if (v === undefined) return undefined;
+  if (Array.isArray(v)) return v.join(',');
+  return String(v);
+}
+
+function input(f: FormField, opts: FormOptions): Element[] {
+  const value = str(opts.values?.[f.name]);
+  const error = opts.errors?.[f.name];
+  const common: Element = {
+    id: f.name,
+    label: f.label,
+    ...(f.required ? { isRequired: true, errorMessage: error ?? `${f.label} is required.` } : error ? { errorMessage: error } : {}),
+  };
+  const out: Element[] = [];
+  switch (f.kind) {
+    case 'text':
+    case 'textarea':
+      out.push({
+        type: 'Input.Text',
+        ...common,
+        ...(f.kind === 'textarea' ? { isMultiline: true } : {}),
+        ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+        ...(f.maxLength ? { maxLength: f.maxLength } : {}),
+        ...(value ? { value } : {}),
+      });
+      break;
+    case 'select':
+    case 'multiselect': {
+      const choices = f.name === 'services' ? opts.services.map((s) => ({ title: s, value: s })) : (f.options ?? []).map((o) => ({ title: o.label, value: o.value }));
+      if (!choices.length) {
+        out.push({ type: 'Input.Text', ...common, placeholder: 'comma-separated, e.g. db,web', ...(value ? { value } : {}) });
+        break;
+      }
+      out.push({
+        type: 'Input.ChoiceSet',
+        ...common,
+        choices,
+        style: 'compact',
+        ...(f.kind === 'multiselect' ? { isMultiSelect: true } : {}),
+        ...(value ? { value } : {}),
+      });
+      break;
+    }
+    case 'toggle':
+      out.push({ type: 'Input.Toggle', ...common, title: f.label, valueOn: 'true', valueOff: 'false', value: value === 'true' ? 'true' : 'false' });
+      break;
+    case 'datetime': {
+      const [date, time] = splitDateTime(value);
+      out.push({ type: 'Input.Date', ...common, ...(date ? { value: date } : {}) });
+      out.push({ type: 'Input.Time', id: `${f.name}${TIME_SUFFIX}`, label: `${f.label} (time)`, ...(time ? { value: time } : {}) });
+      break;
+    }
+  }
+  if (error) out.push(text(`${f.label}: ${error}`, { color: 'attention', spacing: 'None' }));
+  return out;
+}
+
+function splitDateTime(v: string | undefined): [string | undefined, string | undefined] {
+  if (!v) return [undefined, undefined];
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}))?/.exec(v.trim());
+  return m ? [m[1], m[2]] : [undefined, undefined];
+}
+
+export function formCard(opts: FormOptions): AdaptiveCard {
+  const body: Element[] = [text('New request for change', { size: 'Large', weight: 'Bolder' })];
+  const errors = Object.entries(opts.errors ?? {});
+  if (opts.notice) body.push(text(opts.notice, { color: 'attention', weight: 'Bolder' }));
+  if (errors.length) {
+    const labels = errors.map(([name]) => RFC_FORM.find((f) => f.name === name)?.label ?? name);
+    body.push(text(`Please fix: ${labels.join(', ')}.`, { color: 'attention', weight: 'Bolder' }));
+  }
+  for (const f of RFC_FORM) body.push(...input(f, opts));
+  return card(body, [{ type: 'Action.Execute', title: 'Create RFC', verb: FORM_SUBMIT_VERB, style: 'positive', data: { form: 'rfc-new' } }], {
+    fallbackText: 'New request for change: type `rfc new "Title" category=... services=...` instead.',
+  });
+}
+
+/** The submitted card data -> FormValues for `formToFields` (date + time joined). */
+export function readForm(data: Record<string, unknown>): FormValues {
+  const values: FormValues = {};
+  for (const f of RFC_FORM) {
+    const raw = data[f.name];
+    const v = typeof raw === 'string' ? raw : typeof raw === 'boolean' ? String(raw) : undefined;
+    if (f.kind === 'datetime') {
+      const time = typeof data[`${f.name}${TIME_SUFFIX}`] === 'string' ? (data[`${f.name}${TIME_SUFFIX}`] as string).trim() : '';
+      const date = v?.trim() ?? '';
+      if (date) values[f.name] = `${date} ${time || '00:00'}`;
+      else if (time) values[f.name] = time;
+      continue;
+    }
+    if (v !== undefined) values[f.name] = v;
+  }
+  return values;
+}

@@ -1,0 +1,61 @@
+/**
+ * A message to the bot is an `/rfc` command (the leading slash, the word `rfc` and an @mention
+ * of the bot are all optional), in a personal chat, a group chat or a channel. It is parsed and
+ * executed like on Slack and the CLI; the reply is the same text, with the RFC as a card.
+ */
+import type { Activity, TurnContext } from 'botbuilder';
+import type { AppContext } from '../../app/context.js';
+import { parseCommand } from '../../commands/parser.js';
+import { type Reply, execute } from '../../commands/execute.js';
+import type { Command } from '../../commands/types.js';
+import { listServices } from '../../db/repos/catalogue.js';
+import type { Logger } from '../../log.js';
+import { attachment, rfcCard } from './cards.js';
+import { errorReply, showError } from './errors.js';
+import { formCard } from './form.js';
+import { actorOf, commandText, displayNames, parseContextOf, whereOf } from './identity.js';
+
+export interface TurnDeps {
+  app: AppContext;
+  log: Logger;
+  /** A SingleTenant bot's tenant: activities from other tenants are refused. */
+  tenantId?: string;
+}
+
+/** Teams markdown needs a blank line for a line break. */
+export function markdown(s: string): string {
+  return s.replace(/\r?\n/g, '\n\n');
+}
+
+export function textActivity(s: string): Partial<Activity> {
+  return { type: 'message', text: markdown(s), textFormat: 'markdown' };
+}
+
+export async function handleMessage(context: TurnContext, deps: TurnDeps): Promise<void> {
+  const activity = context.activity;
+  const actor = actorOf(deps.app, activity);
+  const typed = await commandText(context);
+  let reply: Reply;
+  let cmd: Command;
+  try {
+    cmd = parseCommand(typed, parseContextOf(deps.app, activity, actor));
+    reply = execute(deps.app, actor, cmd, whereOf(activity));
+  } catch (e) {
+    if (showError(e).internal) deps.log.error({ err: e, text: typed }, 'teams: command failed');
+    await context.sendActivity(textActivity(errorReply(e)));
+    return;
+  }
+  await context.sendActivity(replyActivity(deps.app, cmd, reply));
+}
+
+/** The reply: the same text as on Slack, with the RFC as a card (`show`: the full card alone). */
+export function replyActivity(app: AppContext, cmd: Command, reply: Reply): Partial<Activity> {
+  if (reply.openForm) {
+    const services = listServices(app.database.db).map((s) => s.name);
+    return { type: 'message', attachments: [attachment(formCard({ services }))] };
+  }
+  if (!reply.view) return textActivity(reply.text);
+  const show = cmd.kind === 'show';
+  const card = attachment(rfcCard(reply.view, { kind: 'rfc', name: displayNames(app), details: show }));
+  return show ? { type: 'message', attachments: [card] } : { ...textActivity(reply.text), attachments: [card] };
+}

@@ -1,0 +1,160 @@
+/**
+ * Teams side of the delivery layer. Recipients resolve to stored conversations: the CAB
+ * conversation (setting `cab-channel:teams`), a person's personal chat with the bot, channels
+ * named in a service's audience. Messages go out proactively through the stored conversation
+ * references (`continueConversationAsync`), so they work after a restart too. The voting card's
+ * message id is kept so the card can be updated in place and the decision posted in its thread.
+ */
+import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
+import { cabChannel } from '../../app/admin.js';
+import type { AppContext } from '../../app/context.js';
+import { findService } from '../../db/repos/catalogue.js';
+import { peopleWithRole } from '../../db/repos/people.js';
+import { findRfc } from '../../db/repos/rfcs.js';
+import type { Recipient } from '../../domain/notifications.js';
+import type { Rfc } from '../../domain/types.js';
+import type { Logger } from '../../log.js';
+import { DeliveryError, type Notifier, type OutboundMessage, type Target } from '../../notify/types.js';
+import { attachment, rfcCard } from './cards.js';
+import { toDeliveryError } from './delivery-errors.js';
+import { displayNames } from './identity.js';
+import { textActivity } from './messages.js';
+import { type StoredConversation, cardMessages, findConversation, personalConversation, saveCardMessage } from './store.js';
+import { renderRfcCard } from './votecard.js';
+
+const VOTE_CARD = 'vote-card';
+const CONVERSATION_REF = 'teams:conversation:';
+const TEAM_REF = 'teams:team:';
+
+/** A conversation id as stored in settings or audiences (with or without the ref prefix). */
+export function conversationIdOf(ref: string): string {
+  return ref.startsWith(CONVERSATION_REF) ? ref.slice(CONVERSATION_REF.length) : ref;
+}
+
+export class TeamsNotifier implements Notifier {
+  readonly platform = 'teams' as const;
+
+  constructor(
+    private readonly app: AppContext,
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly log: Logger,
+  ) {}
+
+  private get db() {
+    return this.app.database.db;
+  }
+
+  private cabConversation(): string | null {
+    const v = cabChannel(this.db, 'teams');
+    return v ? conversationIdOf(v) : null;
+  }
+
+  private personTargets(personId: string): Target[] {
+    if (!personId.startsWith('teams:') || !personalConversation(this.db, personId)) return [];
+    return [{ platform: 'teams', kind: 'user', id: personId.slice('teams:'.length) }];
+  }
+
+  async resolve(recipient: Recipient, _rfc: Rfc): Promise<Target[]> {
+    switch (recipient.kind) {
+      case 'cab-channel': {
+        const id = this.cabConversation();
+        return id ? [{ platform: 'teams', kind: 'channel', id }] : [];
+      }
+      case 'person':
+        return this.personTargets(recipient.id);
+      case 'role':
+        return peopleWithRole(this.db, recipient.role).flatMap((p) => this.personTargets(p));
+      case 'audience': {
+        const service = findService(this.db, recipient.service);
+        const out: Target[] = [];
+        for (const ref of service?.audience ?? []) {
+          if (ref.startsWith(CONVERSATION_REF)) out.push({ platform: 'teams', kind: 'channel', id: conversationIdOf(ref) });
+          else if (ref.startsWith(TEAM_REF)) out.push({ platform: 'teams', kind: 'channel', id: ref.slice(TEAM_REF.length) });
+          else if (ref.startsWith('teams:')) out.push(...this.personTargets(ref));
+        }
+        return out;
+      }
+    }
+  }
+
+  private conversationFor(target: Target): StoredConversation {
+    const conv = target.kind === 'user' ? personalConversation(this.db, `teams:${target.id}`) : findConversation(this.db, target.id);
+    if (!conv) {
+      throw new DeliveryError(`the bot has no stored Teams conversation for ${target.kind} ${target.id}: install the app there or message the bot once`, false);
+    }
+    return conv;
+  }
+
+  async send(target: Target, message: OutboundMessage): Promise<{ messageRef?: string }> {
+    const conv = this.conversationFor(target);
+    const rfc = findRfc(this.db, message.rfcKey);
+    const isCab = target.kind === 'channel' && target.id === this.cabConversation();
+    if (isCab && rfc && message.event === 'vote-requested') {
+      const card = renderRfcCard(this.app, rfc.key, { kind: 'vote' });
+      const id = await this.post(conv.reference, { ...textActivity(message.text), attachments: [attachment(card)] });
+      if (id) saveCardMessage(this.db, { rfcId: rfc.id, kind: VOTE_CARD, conversation: conv.id, messageId: id }, this.app.clock.now());
+      return id ? { messageRef: id } : {};
+    }
+    if (isCab && rfc) {
+      const posted = cardMessages(this.db, rfc.id).find((m) => m.kind === VOTE_CARD && m.conversation === conv.id);
+      // In the voting card's thread when there is one.
+      const id = await this.post(conv.reference, textActivity(message.text), posted?.messageId);
+      return id ? { messageRef: id } : {};
+    }
+    const activity = textActivity(message.text);
+    if (target.kind === 'user') activity.attachments = [attachment(rfcCard(message.view, { kind: 'rfc', name: displayNames(this.app) }))];
+    const id = await this.post(conv.reference, activity);
+    return id ? { messageRef: id } : {};
+  }
+
+  async refreshCards(rfcKey: string): Promise<void> {
+    const rfc = findRfc(this.db, rfcKey);
+    if (!rfc) return;
+    for (const m of cardMessages(this.db, rfc.id)) {
+      if (m.kind !== VOTE_CARD) continue;
+      const conv = findConversation(this.db, m.conversation);
+      if (!conv) continue;
+      const card = renderRfcCard(this.app, rfc.key, { kind: 'vote' });
+      await this.run(conv.reference, async (ctx) => {
+        await ctx.updateActivity({ type: 'message', id: m.messageId, attachments: [attachment(card)] });
+      });
+    }
+  }
+
+  /**
+   * Sends one activity into a stored conversation (as a reply to `replyTo` when given, i.e. in
+   * that message's thread); returns its id. The continuation turn's activity carries a random
+   * id that botbuilder would use as `replyToId`, so it is replaced by `replyTo` or removed.
+   */
+  private async post(reference: Partial<ConversationReference>, activity: Partial<Activity>, replyTo?: string): Promise<string | undefined> {
+    let id: string | undefined;
+    await this.run(reference, async (ctx) => {
+      if (replyTo) ctx.activity.id = replyTo;
+      else delete (ctx.activity as Partial<Activity>).id;
+      id = (await ctx.sendActivity(activity))?.id;
+    });
+    return id;
+  }
+
+  /** Runs `logic` in a proactive turn. Its errors are caught here: the adapter's onTurnError would swallow them. */
+  private async run(reference: Partial<ConversationReference>, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
+    let failure: unknown;
+    try {
+      await this.adapter.continueConversationAsync(this.appId, reference, async (ctx) => {
+        try {
+          await logic(ctx);
+        } catch (err) {
+          failure = err;
+        }
+      });
+    } catch (err) {
+      failure = err;
+    }
+    if (failure !== undefined) {
+      const e = toDeliveryError(failure);
+      this.log.debug({ err: failure, retryable: e.retryable }, 'teams: connector call failed');
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,194 @@
+import { type BotAdapter, TurnContext } from 'botbuilder';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { admin } from '../../src/app/admin.js';
+import { viewRfc } from '../../src/app/queries.js';
+import { raise, submit } from '../../src/app/rfcs.js';
+import { vote } from '../../src/app/voting.js';
+import { teamsAuth } from '../../src/chat/teams/adapter.js';
+import { rfcCard } from '../../src/chat/teams/cards.js';
+import { retryAfterMs, toDeliveryError } from '../../src/chat/teams/delivery-errors.js';
+import { showError } from '../../src/chat/teams/errors.js';
+import { formCard, readForm } from '../../src/chat/teams/form.js';
+import { baseConversationId, commandText } from '../../src/chat/teams/identity.js';
+import { markdown } from '../../src/chat/teams/messages.js';
+import { createTurnLogic } from '../../src/chat/teams/turn.js';
+import { conversations } from '../../src/db/schema.js';
+import { createLogger } from '../../src/log.js';
+import { RFC_FORM, formToFields } from '../../src/commands/form.js';
+import { ChangebotError } from '../../src/domain/errors.js';
+import { DeliveryError } from '../../src/notify/types.js';
+import { type TestApp, testApp } from '../support/app.js';
+import { assertValidCard, cardText, verbsOf } from '../support/teams-cards.js';
+
+describe('Teams delivery errors', () => {
+  const restError = (status: number, headers: Record<string, string> = {}) =>
+    Object.assign(new Error(`status ${status}`), { statusCode: status, response: { status, headers: { get: (n: string) => headers[n.toLowerCase()] } } });
+
+  it('retries 429 after Retry-After, retries 5xx and network failures, not other 4xx', () => {
+    const throttled = toDeliveryError(restError(429, { 'retry-after': '7' }));
+    expect([throttled.retryable, throttled.retryAfterMs]).toEqual([true, 7000]);
+    expect(toDeliveryError(restError(503)).retryable).toBe(true);
+    expect(toDeliveryError(restError(403)).retryable).toBe(false);
+    expect(toDeliveryError(restError(404)).message).toMatch(/HTTP 404/);
+    expect(toDeliveryError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).retryable).toBe(true);
+    const own = new DeliveryError('x', false);
+    expect(toDeliveryError(own)).toBe(own);
+  });
+
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    expect(retryAfterMs('2')).toBe(2000);
+    expect(retryAfterMs('Wed, 21 Oct 2015 07:28:30 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(30_000);
+    expect(retryAfterMs('soon')).toBeUndefined();
+    expect(retryAfterMs(undefined)).toBeUndefined();
+  });
+});
+
+describe('Teams credentials', () => {
+  const base = { appType: 'SingleTenant' as const };
+  it('runs unauthenticated without an app id, and names what is missing otherwise', () => {
+    expect(teamsAuth(base)).toEqual({ mode: 'unauthenticated', appId: '' });
+    expect(teamsAuth({ ...base, appId: 'a', appPassword: 'p', tenantId: 't' })).toEqual({ mode: 'authenticated', appId: 'a' });
+    expect(() => teamsAuth({ ...base, appId: 'a', appPassword: 'p' })).toThrow(/^MicrosoftAppTenantId is required/);
+    expect(() => teamsAuth({ ...base, appId: 'a', tenantId: 't' })).toThrow(/^MicrosoftAppPassword is required/);
+    expect(() => teamsAuth({ appType: 'MultiTenant', appId: 'a' })).toThrow(/^MicrosoftAppPassword is required/);
+    expect(teamsAuth({ appType: 'MultiTenant', appId: 'a', appPassword: 'p' }).mode).toBe('authenticated');
+    expect(() => teamsAuth({ appType: 'UserAssignedMSI', appId: 'a', tenantId: 't', appPassword: 'p' })).toThrow(/must not be set/);
+    expect(() => teamsAuth({ ...base, appPassword: 'p' })).toThrow(/^MicrosoftAppId is required/);
+  });
+});
+
+describe('Teams form card', () => {
+  it('has an input for every RFC_FORM field and validates', () => {
+    const card = formCard({ services: ['db', 'web'] });
+    assertValidCard(card);
+    const json = JSON.stringify(card);
+    for (const f of RFC_FORM) expect(json).toContain(`"id":"${f.name}"`);
+    expect(verbsOf(card as unknown as Record<string, unknown>)).toEqual(['rfc_form_submit']);
+  });
+
+  it('puts each error next to its field and keeps the values', () => {
+    const card = formCard({ services: [], values: { title: 'x', outage: 'soon', start: '2026-12-05 22:00' }, errors: { outage: 'Bad outage.' } });
+    assertValidCard(card);
+    const outage = card.body.find((e) => e.id === 'outage');
+    expect(outage).toMatchObject({ errorMessage: 'Bad outage.', value: 'soon' });
+    expect(card.body[card.body.indexOf(outage!) + 1]).toMatchObject({ type: 'TextBlock', text: 'Expected outage: Bad outage.', color: 'attention' });
+    expect(card.body.find((e) => e.id === 'start')).toMatchObject({ type: 'Input.Date', value: '2026-12-05' });
+    expect(card.body.find((e) => e.id === 'start_time')).toMatchObject({ type: 'Input.Time', value: '22:00' });
+    expect(card.body.find((e) => e.id === 'services')).toMatchObject({ type: 'Input.Text' }); // empty catalogue
+    expect(cardText(card)).toContain('Please fix: Expected outage.');
+  });
+
+  it('reads submitted values back into what formToFields expects', () => {
+    const values = readForm({ title: 'T', start: '2026-12-05', start_time: '22:00', end: '2026-12-06', services: 'db,web', emergency: 'true', junk: 'x' });
+    expect(values).toEqual({ title: 'T', start: '2026-12-05 22:00', end: '2026-12-06 00:00', services: 'db,web', emergency: 'true' });
+    const fields = formToFields({ ...values, category: 'minor' }, { platform: 'teams', workspace: 't', timezone: 'UTC', now: new Date('2026-12-01T00:00:00Z') });
+    expect(fields).toMatchObject({ title: 'T', services: ['db', 'web'], emergency: true, start: new Date('2026-12-05T22:00:00Z') });
+  });
+});
+
+describe('Teams RFC cards', () => {
+  let t: TestApp;
+  beforeEach(() => {
+    t = testApp();
+  });
+  afterEach(() => t.close());
+
+  it('render valid Adaptive Cards in every state with every option', () => {
+    const root = t.person('root', 'admin');
+    const req = t.person('teams:aad-req');
+    const cab = t.person('teams:aad-cab', 'cab');
+    admin(t.ctx, root, { kind: 'service-add', name: 'db' });
+    const r = raise(t.ctx, req, {
+      title: 'Patch',
+      category: 'significant',
+      services: ['db'],
+      backout: 'b',
+      test: 't',
+      description: 'why *not*',
+      start: new Date('2026-12-05T22:00:00Z'),
+      durationMinutes: 60,
+      outageMinutes: 30,
+    }).result;
+    const views = [viewRfc(t.ctx, r.key)];
+    submit(t.ctx, req, r.key);
+    vote(t.ctx, cab, r.key, 'approve', 'fine');
+    views.push(viewRfc(t.ctx, r.key, 'America/New_York'));
+    for (const view of views) {
+      for (const kind of ['rfc', 'vote'] as const) {
+        const card = rfcCard(view, { kind, details: true, personal: 'Your vote: approve', notice: { text: 'ok', tone: 'good' }, refreshFor: ['29:a'] });
+        assertValidCard(card);
+      }
+    }
+    const voting = rfcCard(views[1]!, { kind: 'vote', name: (id) => (id === 'teams:aad-cab' ? 'Cab Member' : id) });
+    expect(cardText(voting)).toContain('Cab Member: approve');
+    expect(cardText(voting)).toContain('Expected outage: 30 min');
+    expect(verbsOf(voting as unknown as Record<string, unknown>)).toEqual(['rfc_vote_approve', 'rfc_vote_reject', 'rfc_vote_abstain', 'rfc_details']);
+  });
+});
+
+describe('Teams message text', () => {
+  const context = (text: string, entities: unknown[]) =>
+    new TurnContext({} as BotAdapter, {
+      type: 'message',
+      text,
+      entities,
+      recipient: { id: '28:bot', name: 'changebot' },
+      from: { id: '29:u', name: 'U' },
+      conversation: { id: 'c' },
+    } as never);
+
+  it('drops the bot mention, turns people and channel mentions into ids, and strips HTML', async () => {
+    const entities = [
+      { type: 'mention', text: '<at>changebot</at>', mentioned: { id: '28:bot', name: 'changebot' } },
+      { type: 'mention', text: '<at>Alice Smith</at>', mentioned: { id: '29:alice', name: 'Alice Smith', aadObjectId: 'aad-alice' } },
+      { type: 'mention', text: '<at>Ops</at>', mentioned: { id: '19:ops@thread.tacv2', name: 'Ops' } },
+    ];
+    const text = '<p><at>changebot</at> rfc admin service add db owner=<at>Alice Smith</at>&nbsp;audience=<at>Ops</at></p>';
+    expect(await commandText(context(text, entities))).toBe('rfc admin service add db owner=teams:aad-alice audience=teams:conversation:19:ops@thread.tacv2');
+  });
+
+  it('keeps text without mentions, and writes line breaks the way Teams markdown needs', async () => {
+    expect(await commandText(context('  /rfc   list all ', []))).toBe('/rfc list all');
+    expect(markdown('a\nb')).toBe('a\n\nb');
+    expect(baseConversationId('19:x@thread.tacv2;messageid=123')).toBe('19:x@thread.tacv2');
+  });
+
+  it('shows a refusal with its field errors, and anything else as an apology', () => {
+    const e = new ChangebotError('bad_value', 'Bad.', { field: 'title', errors: { title: 'No title.', end: 'Too early.' } });
+    expect(showError(e)).toEqual({ text: 'Bad.', fields: { title: 'No title.', end: 'Too early.' }, internal: false });
+    expect(showError(new ChangebotError('not_found', 'Nope.', { field: 'services' })).fields).toEqual({ services: 'Nope.' });
+    expect(showError(new Error('boom')).internal).toBe(true);
+  });
+});
+
+describe('Teams tenant guard', () => {
+  it('refuses activities from another tenant for a SingleTenant bot, storing nothing', async () => {
+    const t = testApp();
+    try {
+      const sent: { type?: string; value?: unknown }[] = [];
+      const adapter = { sendActivities: async (_c: unknown, acts: typeof sent) => (sent.push(...acts), acts.map(() => ({ id: 'x' }))) } as unknown as BotAdapter;
+      const logic = createTurnLogic({ app: t.ctx, log: createLogger('silent'), tenantId: 'home' });
+      const activity = (tenant: string, type: string) =>
+        ({
+          type,
+          id: `${tenant}-${type}`,
+          name: 'adaptiveCard/action',
+          value: { action: { type: 'Action.Execute', verb: 'rfc_details', data: { key: 'RFC-1' } } },
+          serviceUrl: 'http://127.0.0.1:9/',
+          channelId: 'msteams',
+          from: { id: '29:u', aadObjectId: 'aad-u' },
+          recipient: { id: '28:bot' },
+          conversation: { id: `a:${tenant}`, conversationType: 'personal', tenantId: tenant },
+          channelData: { tenant: { id: tenant } },
+        }) as never;
+      await logic(new TurnContext(adapter, activity('elsewhere', 'invoke')));
+      expect(sent).toEqual([expect.objectContaining({ type: 'invokeResponse', value: { status: 403 } })]);
+      await logic(new TurnContext(adapter, activity('elsewhere', 'installationUpdate')));
+      expect(t.ctx.database.db.select().from(conversations).all()).toEqual([]);
+      await logic(new TurnContext(adapter, activity('home', 'installationUpdate')));
+      expect(t.ctx.database.db.select().from(conversations).all()).toHaveLength(1);
+    } finally {
+      t.close();
+    }
+  });
+});
