@@ -4,8 +4,8 @@
  * person could type, and the stored cards follow through the outbox (chat.update).
  */
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import { actionCommand } from '../../commands/actions.js';
 import { execute } from '../../commands/execute.js';
-import type { Command } from '../../commands/types.js';
 import { viewRfc } from '../../app/queries.js';
 import { ACTIONS, type ActionId, isActionId } from '../../domain/actions.js';
 import { isChangebotError } from '../../domain/errors.js';
@@ -17,29 +17,6 @@ import { type WebClient, withRetry } from './web.js';
 
 /** Clicks of the same button by the same person closer than this are one click. */
 const DOUBLE_CLICK_MS = 2_000;
-
-function commandFor(id: ActionId, key: string): Command | null {
-  switch (id) {
-    case ACTIONS.voteApprove:
-      return { kind: 'vote', key, choice: 'approve' };
-    case ACTIONS.voteReject:
-      return { kind: 'vote', key, choice: 'reject' };
-    case ACTIONS.voteAbstain:
-      return { kind: 'vote', key, choice: 'abstain' };
-    case ACTIONS.submit:
-      return { kind: 'submit', key };
-    case ACTIONS.start:
-      return { kind: 'start', key };
-    case ACTIONS.done:
-      return { kind: 'done', key };
-    case ACTIONS.fail:
-      return { kind: 'fail', key };
-    case ACTIONS.backout:
-      return { kind: 'backout', key };
-    default:
-      return null;
-  }
-}
 
 export function registerActions(app: App, rt: SlackRuntime): void {
   const recent = new Map<string, number>();
@@ -76,7 +53,7 @@ async function handleClick(rt: SlackRuntime, body: BlockAction, id: ActionId, ke
       await withRetry(open, { attempts: 2, baseMs: 100, maxWaitMs: 300 });
       return;
     }
-    const cmd = commandFor(id, key);
+    const cmd = actionCommand(id, key);
     if (!cmd) return;
     const actor = await rt.people.actor(team, body.user.id, body.user.name);
     const reply = execute(rt.ctx, actor, cmd, { platform: 'slack', ...(body.channel?.id ? { channel: `slack:channel:${body.channel.id}` } : {}) });

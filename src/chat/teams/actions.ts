@@ -7,11 +7,11 @@
  */
 import type { TurnContext } from 'botbuilder';
 import { formToFields, RFC_FORM } from '../../commands/form.js';
+import { actionCommand } from '../../commands/actions.js';
 import { execute } from '../../commands/execute.js';
-import type { Command } from '../../commands/types.js';
 import { listServices } from '../../db/repos/catalogue.js';
 import { findRfc } from '../../db/repos/rfcs.js';
-import { ACTIONS, type ActionId, isActionId } from '../../domain/actions.js';
+import { ACTIONS, isActionId } from '../../domain/actions.js';
 import type { Actor } from '../../domain/types.js';
 import { type AdaptiveCard, type CardKind, CARD_CONTENT_TYPE, REFRESH_VERB, messageCard } from './cards.js';
 import { showError } from './errors.js';
@@ -40,31 +40,6 @@ function badRequest(message: string): CardActionResponse {
   return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message } };
 }
 
-/** A card button -> the command it stands for (null: no command, just a card). */
-function commandFor(verb: ActionId, key: string): Command | null {
-  switch (verb) {
-    case ACTIONS.voteApprove:
-      return { kind: 'vote', key, choice: 'approve' };
-    case ACTIONS.voteReject:
-      return { kind: 'vote', key, choice: 'reject' };
-    case ACTIONS.voteAbstain:
-      return { kind: 'vote', key, choice: 'abstain' };
-    case ACTIONS.submit:
-      return { kind: 'submit', key };
-    case ACTIONS.start:
-      return { kind: 'start', key };
-    case ACTIONS.done:
-      return { kind: 'done', key };
-    case ACTIONS.fail:
-      return { kind: 'fail', key };
-    case ACTIONS.backout:
-      return { kind: 'backout', key };
-    case ACTIONS.details:
-    case ACTIONS.reschedule:
-      return null;
-  }
-}
-
 export async function handleCardAction(context: TurnContext, deps: TurnDeps): Promise<CardActionResponse> {
   const activity = context.activity;
   const value = (activity.value ?? {}) as ExecuteValue;
@@ -86,7 +61,7 @@ export async function handleCardAction(context: TurnContext, deps: TurnDeps): Pr
   if (action.verb === ACTIONS.reschedule) {
     return render({ text: `Reschedule by typing: rfc reschedule ${key} start="YYYY-MM-DD HH:mm" duration=2h`, tone: 'good' });
   }
-  const cmd = commandFor(action.verb, key);
+  const cmd = actionCommand(action.verb, key);
   if (!cmd) return render();
   try {
     const reply = execute(deps.app, actor, cmd, whereOf(activity));
