@@ -12,6 +12,7 @@ import type { Notifier } from './notify/types.js';
 import { type HttpServer, createHttpServer } from './server/http.js';
 import { slackComponent } from './chat/slack/index.js';
 import { teamsComponent } from './chat/teams/component.js';
+import { jobsComponent } from './jobs/component.js';
 
 /** A part of the bot that can be switched on by configuration (Slack, Teams, jobs). */
 export interface Component {
@@ -42,6 +43,7 @@ export interface Bot extends BotDeps {
 export const COMPONENTS: Component[] = [
   slackComponent,
   teamsComponent,
+  jobsComponent(), // last: the chat adapters have registered their notifiers
 ];
 
 export async function startBot(

@@ -31,6 +31,19 @@ export function messageText(event: NotificationEvent | string, rfc: Rfc, zone: s
       return `Planned maintenance moved: ${svc} will now be changed ${when} (${ref}). ${impact} ${contact}`;
     case 'outage-notice':
       return `Planned maintenance on ${svc} ${when} (${ref}). ${impact} ${contact}`;
+    // Timed events of the scheduler (src/domain/timers.ts).
+    case 'reminder-24h':
+      return `Reminder: your change ${ref} on ${svc} starts in about 24 hours, ${when}. ${impact} Reschedule with \`/rfc reschedule ${rfc.key} start=...\` if it cannot go ahead.`;
+    case 'reminder-1h':
+      return `Reminder: your change ${ref} on ${svc} starts in about an hour, ${when}. Run \`/rfc start ${rfc.key}\` when you begin.`;
+    case 'start-prompt':
+      return `The window for ${ref} on ${svc} has opened (${when}). Start implementation? Run \`/rfc start ${rfc.key}\` when you begin, or \`/rfc reschedule ${rfc.key}\` if it cannot go ahead.`;
+    case 'overrun':
+      return `Overrun: ${ref} on ${svc} is still implementing and its window has ended (${when}). Change owner ${rfc.owner}: finish with \`/rfc done ${rfc.key}\` or back out with \`/rfc backout ${rfc.key}\`.`;
+    case 'review-reminder':
+      return `${ref} on ${svc} is waiting for its post-implementation review. Record how it went with \`/rfc review ${rfc.key} notes="..."\`.`;
+    case 'delivery-failed':
+      return `Some messages about ${ref} could not be delivered${why}. Please tell the people concerned another way.`;
     case 'started':
       return `Maintenance started on ${svc} (${ref}), planned ${when}. ${impact} ${contact}`;
     case 'completed':

@@ -3,8 +3,11 @@
  * deliveries row is the guard, so a delivery already `sent` is never sent again.
  */
 import type { AppContext } from '../app/context.js';
-import { viewRfc } from '../app/queries.js';
-import { findRfc } from '../db/repos/rfcs.js';
+import { scheduleContext } from '../app/implementation.js';
+import { findRfc, listVotes } from '../db/repos/rfcs.js';
+import { type Conflict, type ScheduleContext, findConflicts } from '../domain/schedule.js';
+import type { Rfc } from '../domain/types.js';
+import { type RfcView, rfcView } from '../domain/views.js';
 import { findPerson } from '../db/repos/people.js';
 import { type DeliveryRow, markDelivery } from '../db/repos/outbox.js';
 import { deliveries, outbox } from '../db/schema.js';
@@ -13,7 +16,12 @@ import type { Notification } from '../domain/notifications.js';
 import { eq } from 'drizzle-orm';
 import { DeliveryError, type Notifier, type OutboundMessage, parseTargetKey } from './types.js';
 
-export type SendResult = 'sent' | 'skipped' | { retryInMs: number; error: string } | { failed: string };
+export type SendResult =
+  | 'sent'
+  | 'skipped'
+  /** `rateLimited`: the platform said "slow down" (429); that attempt does not count. */
+  | { retryInMs: number; error: string; rateLimited?: boolean }
+  | { failed: string };
 
 /**
  * The notification behind a delivery key: `outbox:<id>` for use-case notifications, or
@@ -25,9 +33,23 @@ export function notificationFor(ctx: AppContext, notificationKey: string): Notif
     const row = ctx.database.db.select().from(outbox).where(eq(outbox.id, Number(outboxId[1]))).get();
     return row ? (row.notification as unknown as Notification) : null;
   }
-  const timed = /^timed:([\w-]+):(RFC-\d+):/.exec(notificationKey);
-  if (timed) return { event: timed[1] as Notification['event'], rfcKey: timed[2] as string, recipients: [] };
+  const timed = /^timed:([\w-]+):(RFC-\d+):(.+)$/.exec(notificationKey);
+  if (timed) {
+    const n: Notification = { event: timed[1] as Notification['event'], rfcKey: timed[2] as string, recipients: [] };
+    // A failure report names what failed: its stamp is the failed notification's key.
+    if (timed[1] === 'delivery-failed') n.detail = failureDetail(ctx, timed[3] as string);
+    return n;
+  }
   return null;
+}
+
+/** "to 2 of 40 recipients: slack:channel:C9 (channel_not_found), ..." for a notification key. */
+function failureDetail(ctx: AppContext, notificationKey: string): string {
+  const rows = ctx.database.db.select().from(deliveries).where(eq(deliveries.notificationKey, notificationKey)).all();
+  const failed = rows.filter((r) => r.status === 'failed');
+  const shown = failed.slice(0, 5).map((r) => `${r.recipient} (${r.lastError ?? 'unknown error'})`);
+  const more = failed.length > shown.length ? `, and ${failed.length - shown.length} more` : '';
+  return `to ${failed.length} of ${rows.length} recipients: ${shown.join(', ')}${more}`;
 }
 
 export function timedKey(event: string, rfcKey: string, stamp: string): string {
@@ -44,10 +66,53 @@ export function personIdOf(target: { platform: string; id: string }): string {
   return `${target.platform}:${target.id}`;
 }
 
-export function buildMessage(ctx: AppContext, n: Notification, zone: string): OutboundMessage | null {
+export function buildMessage(ctx: AppContext, n: Notification, zone: string, deliveryKey?: string): OutboundMessage | null {
   const rfc = findRfc(ctx.database.db, n.rfcKey);
   if (!rfc) return null;
-  return { event: n.event, rfcKey: rfc.key, text: messageText(n.event, rfc, zone, n.detail), view: viewRfc(ctx, rfc.key, zone) };
+  const message: OutboundMessage = { event: n.event, rfcKey: rfc.key, text: messageText(n.event, rfc, zone, n.detail), view: messageView(ctx, rfc, zone) };
+  if (deliveryKey) message.deliveryKey = deliveryKey;
+  return message;
+}
+
+/**
+ * The RFC as the message shows it: the same as `viewRfc`, but the schedule it is checked for
+ * conflicts against is read once every couple of seconds, not once per message (thousands of
+ * reminders in a minute would otherwise each load every scheduled RFC).
+ */
+function messageView(ctx: AppContext, rfc: Rfc, zone: string): RfcView {
+  const db = ctx.database.db;
+  let conflicts: Conflict[] = [];
+  if (rfc.window && CONFLICT_STATES.includes(rfc.state)) {
+    let byZone = schedules.get(ctx);
+    if (!byZone) schedules.set(ctx, (byZone = new Map()));
+    let hit = byZone.get(zone);
+    if (!hit || Date.now() - hit.at > MESSAGE_TTL_MS) byZone.set(zone, (hit = { at: Date.now(), sc: scheduleContext(db, ctx, null, zone) }));
+    conflicts = findConflicts(rfc, rfc.window, { ...hit.sc, others: hit.sc.others.filter((o) => o.key !== rfc.key) });
+  }
+  return rfcView(rfc, { votes: listVotes(db, rfc.id), conflicts, policy: ctx.policy, zone });
+}
+const CONFLICT_STATES: readonly Rfc['state'][] = ['draft', 'submitted', 'awaiting_approval', 'approved', 'scheduled'];
+const schedules = new WeakMap<AppContext, Map<string, { at: number; sc: ScheduleContext }>>();
+
+/**
+ * A fan-out sends the same words to thousands of recipients: build each (notification, zone)
+ * message once and reuse it for a moment, instead of once per recipient.
+ */
+const MESSAGE_TTL_MS = 2000;
+const cache = new WeakMap<AppContext, Map<string, { at: number; message: OutboundMessage | null }>>();
+
+function cachedMessage(ctx: AppContext, notificationKey: string, n: Notification, zone: string, deliveryKey: string): OutboundMessage | null {
+  let messages = cache.get(ctx);
+  if (!messages) cache.set(ctx, (messages = new Map()));
+  const key = `${notificationKey}|${zone}`;
+  const now = Date.now();
+  let hit = messages.get(key);
+  if (!hit || now - hit.at > MESSAGE_TTL_MS) {
+    if (messages.size > 500) for (const [k, v] of messages) if (now - v.at > MESSAGE_TTL_MS) messages.delete(k);
+    hit = { at: now, message: buildMessage(ctx, n, zone) };
+    messages.set(key, hit);
+  }
+  return hit.message ? { ...hit.message, deliveryKey } : null;
 }
 
 export async function sendDelivery(
@@ -62,12 +127,25 @@ export async function sendDelivery(
   const target = parseTargetKey(current.recipient);
   const notifier = target && notifiers.find((n) => n.platform === target.platform);
   const n = notificationFor(ctx, current.notificationKey);
-  const message = target && n ? buildMessage(ctx, n, zoneOf(ctx, target)) : null;
+  const message = target && n ? cachedMessage(ctx, current.notificationKey, n, zoneOf(ctx, target), `d${current.id}`) : null;
   const now = () => ctx.clock.now();
   if (!target || !notifier || !message) {
     const why = !notifier ? `no ${target?.platform ?? 'known'} adapter is running` : 'the notification or its RFC no longer exists';
     markDelivery(db, row.id, 'failed', now(), { error: why });
     return { failed: why };
+  }
+  if (current.status === 'sending' && notifier.findSent) {
+    // A previous attempt died between sending and recording (a crash): ask before sending again.
+    try {
+      const found = await notifier.findSent(target, message, current.createdAt);
+      if (found) {
+        markDelivery(db, row.id, 'sent', now(), { messageRef: found.messageRef });
+        return 'sent';
+      }
+    } catch (err) {
+      const e = err instanceof DeliveryError ? err : new DeliveryError(err instanceof Error ? err.message : String(err), true);
+      return { retryInMs: e.retryAfterMs ?? 1000, error: `checking an interrupted delivery: ${e.message}`, rateLimited: e.retryAfterMs !== undefined };
+    }
   }
   markDelivery(db, row.id, 'sending', now());
   try {
@@ -76,6 +154,11 @@ export async function sendDelivery(
     return 'sent';
   } catch (err) {
     const e = err instanceof DeliveryError ? err : new DeliveryError(err instanceof Error ? err.message : String(err), true);
+    if (e.retryable && e.retryAfterMs !== undefined) {
+      // Rate limited: nothing was sent and the attempt does not count towards failing.
+      db.update(deliveries).set({ status: 'pending', attempts: current.attempts, lastError: e.message }).where(eq(deliveries.id, row.id)).run();
+      return { retryInMs: e.retryAfterMs, error: e.message, rateLimited: true };
+    }
     const attempts = current.attempts + 1;
     if (!e.retryable || attempts >= opts.maxAttempts) {
       markDelivery(db, row.id, 'failed', now(), { error: e.message });

@@ -32,6 +32,11 @@ export interface OutboundMessage {
   text: string;
   /** The RFC as a card would show it. */
   view: RfcView;
+  /**
+   * Unique per (notification, recipient), e.g. `d42`. A notifier that can, attaches it to the
+   * message (Slack: message metadata) so `findSent` can tell after a crash whether it went out.
+   */
+  deliveryKey?: string;
 }
 
 export interface Notifier {
@@ -42,6 +47,12 @@ export interface Notifier {
   send(target: Target, message: OutboundMessage): Promise<{ messageRef?: string }>;
   /** Re-renders every card already posted for the RFC, in place. Idempotent. */
   refreshCards(rfcKey: string): Promise<void>;
+  /**
+   * Optional: whether a message carrying `message.deliveryKey` already reached `target` (posted
+   * at or after `since`). Asked only for a delivery left `sending` by a crash, so it is sent
+   * exactly once; without it such a delivery is sent again (at least once).
+   */
+  findSent?(target: Target, message: OutboundMessage, since: Date): Promise<{ messageRef?: string } | null>;
 }
 
 export class DeliveryError extends Error {

@@ -1,0 +1,105 @@
+/**
+ * The bot's clockwork as a component: BullMQ queues and workers on REDIS_URL (or on a private
+ * redis-server when REDIS_URL is unset), the dispatcher's deliveries through the queues, timers
+ * re-derived after every commit, and a reconciler at start and every RECONCILE_MINUTES.
+ * Redis being away never stops the bot: commands keep working, /readyz says so, and the
+ * reconciler repairs everything when it is back.
+ */
+import { and, eq, gt, max, ne } from 'drizzle-orm';
+import type { AfterCommit } from '../app/context.js';
+import type { BotDeps, Component } from '../bot.js';
+import { changeLog, rfcs } from '../db/schema.js';
+import { type Jobs, type JobsOptions, startJobs } from './jobs.js';
+import { INSTALL_HINT, type LocalRedis, findRedisServer, redisDirFor, startLocalRedis } from './local-redis.js';
+import { NOTIFIED } from './store.js';
+
+export type JobsOverrides = Partial<Omit<JobsOptions, 'redisUrl' | 'ctx' | 'notifiers' | 'log'>> & {
+  /** How often to look for changes committed by other processes (the CLI); 0 = never. */
+  watchMs?: number;
+  /** Receives the running jobs (tests and tools). */
+  expose?: (jobs: Jobs) => void;
+  /** How long start waits for Redis before going on without it (default 3000 ms). */
+  readyWaitMs?: number;
+};
+
+export function jobsComponent(overrides: JobsOverrides = {}): Component {
+  return {
+    name: 'jobs',
+    enabled(config) {
+      if (config.redisUrl || findRedisServer()) return true;
+      return `no REDIS_URL and no redis-server on PATH, so reminders and announcements are sent only as things happen. ${INSTALL_HINT}`;
+    },
+    async start(deps: BotDeps) {
+      const { config, log } = deps;
+      let local: LocalRedis | undefined;
+      let url = config.redisUrl;
+      if (!url) {
+        local = await startLocalRedis({ dir: redisDirFor(config.databasePath), persist: true });
+        url = local.url;
+        log.info({ redis: url, data: local.dir }, 'jobs: REDIS_URL is not set; started a local redis-server (append-only file in the data folder)');
+      }
+      const { watchMs = 2000, expose, readyWaitMs = 3000, ...rest } = overrides;
+      const jobs = startJobs({
+        redisUrl: url,
+        ctx: deps.app,
+        notifiers: deps.notifiers,
+        log,
+        settings: { outageNoticeHours: config.jobs.outageNoticeHours },
+        reconcileMs: config.jobs.reconcileMinutes * 60_000,
+        ...rest,
+      });
+      deps.dispatcher.setSender(jobs.sender);
+      const listener: AfterCommit = (outcome) => {
+        if (outcome.rfc) jobs.sync(outcome.rfc.key);
+      };
+      deps.app.afterCommit.push(listener);
+      deps.http.check('redis', () => jobs.health());
+      const watcher = watchMs ? watchOtherProcesses(deps, watchMs, (key) => jobs.sync(key)) : undefined;
+      expose?.(jobs);
+      if (!(await jobs.waitReady(readyWaitMs))) log.warn({ redis: redacted(url) }, 'jobs: Redis is not reachable yet; commands work, timers are repaired when it is back');
+      void jobs.reconcile();
+      return {
+        async stop() {
+          if (watcher) clearInterval(watcher);
+          const i = deps.app.afterCommit.indexOf(listener);
+          if (i >= 0) deps.app.afterCommit.splice(i, 1);
+          await jobs.stop();
+          await local?.stop();
+        },
+      };
+    },
+  };
+}
+
+/** The component as COMPONENTS lists it. */
+export const jobs: Component = jobsComponent();
+
+/**
+ * Commits made in this process reach the scheduler through afterCommit; those made by another
+ * process (the CLI) show up as new change-log rows, checked every `ms`.
+ */
+function watchOtherProcesses(deps: BotDeps, ms: number, sync: (key: string) => void): NodeJS.Timeout {
+  const db = deps.app.database.db;
+  let seen = db.select({ id: max(changeLog.id) }).from(changeLog).get()?.id ?? 0;
+  const t = setInterval(() => {
+    try {
+      const rows = db
+        .selectDistinct({ id: changeLog.id, key: rfcs.key })
+        .from(changeLog)
+        .innerJoin(rfcs, eq(rfcs.id, changeLog.rfcId))
+        .where(and(gt(changeLog.id, seen), ne(changeLog.action, NOTIFIED)))
+        .all();
+      for (const r of rows) seen = Math.max(seen, r.id);
+      for (const key of new Set(rows.map((r) => r.key))) sync(key);
+    } catch (err) {
+      deps.log.debug({ err }, 'jobs: change watch failed');
+    }
+  }, ms);
+  t.unref();
+  return t;
+}
+
+/** The URL without its password, for logs. */
+function redacted(url: string): string {
+  return url.replace(/\/\/([^@/]*):[^@/]*@/, '//$1:***@');
+}

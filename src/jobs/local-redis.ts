@@ -1,0 +1,160 @@
+/**
+ * `npm start` without REDIS_URL: runs a private redis-server next to the database, with
+ * append-only persistence so timers survive restarts, and stops it when the bot stops.
+ * Tests use the same helper with persistence off.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
+
+export const INSTALL_HINT =
+  'Set REDIS_URL to a Redis 6.2+ server, or install redis-server so changebot can run its own ' +
+  '(Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis).';
+
+/** The path of `redis-server` on PATH, or null. */
+export function findRedisServer(env: NodeJS.ProcessEnv = process.env): string | null {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, 'redis-server');
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export interface LocalRedis {
+  url: string;
+  port: number;
+  dir: string;
+  /** Stops the server (SHUTDOWN, so the append-only file is flushed) and waits for it. */
+  stop(): Promise<void>;
+}
+
+export interface LocalRedisOptions {
+  /** Data folder (default: `redis/` next to the database). */
+  dir: string;
+  /** true: append-only file in `dir` (npm start); false: nothing on disk (tests). */
+  persist: boolean;
+  port?: number;
+  binary?: string;
+}
+
+/** Where `npm start` keeps Redis' data: a `redis` folder beside the database file. */
+export function redisDirFor(databasePath: string): string {
+  return databasePath === ':memory:' ? join(tmpdir(), `changebot-redis-${process.pid}`) : join(dirname(resolve(databasePath)), 'redis');
+}
+
+export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRedis> {
+  const binary = opts.binary ?? findRedisServer();
+  if (!binary) throw new Error(`redis-server was not found on PATH. ${INSTALL_HINT}`);
+  mkdirSync(opts.dir, { recursive: true });
+  const marker = join(opts.dir, 'changebot-redis.json');
+  // A server left running by a bot that was killed (SIGKILL) still owns the data: stop it first.
+  await stopLeftover(marker);
+  const port = opts.port ?? (await freePort());
+  const args = [
+    '--port', String(port),
+    '--bind', '127.0.0.1',
+    '--dir', opts.dir,
+    '--daemonize', 'no',
+    '--save', '',
+    ...(opts.persist ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']),
+  ];
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d) => (output = (output + d).slice(-4000)));
+  child.stderr?.on('data', (d) => (output = (output + d).slice(-4000)));
+  const url = `redis://127.0.0.1:${port}`;
+  try {
+    await waitUntilUp(url, child, () => output);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  child.stdout?.removeAllListeners('data');
+  child.stderr?.removeAllListeners('data');
+  child.stdout?.resume();
+  child.stderr?.resume();
+  if (opts.persist) writeFileSync(marker, JSON.stringify({ url, pid: child.pid }));
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    dir: opts.dir,
+    stop: () => (stopping ??= shutdown(url, child)),
+  };
+}
+
+async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`redis-server exited (code ${child.exitCode}): ${output().trim()}`);
+    if (await ping(url, 200)) return;
+    if (Date.now() > deadline) throw new Error(`redis-server did not answer on ${url} within 10 s: ${output().trim()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** true when a Redis at `url` answers PING within `timeoutMs`. */
+export async function ping(url: string, timeoutMs = 500): Promise<boolean> {
+  const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: timeoutMs, retryStrategy: () => null });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    return (await c.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    c.disconnect();
+  }
+}
+
+async function shutdown(url: string, child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    await c.call('SHUTDOWN').catch(() => {}); // the connection closes as the server exits
+  } catch {
+    child.kill('SIGTERM');
+  } finally {
+    c.disconnect();
+  }
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function stopLeftover(marker: string): Promise<void> {
+  if (!existsSync(marker)) return;
+  try {
+    const { url } = JSON.parse(readFileSync(marker, 'utf8')) as { url: string };
+    if (!(await ping(url, 300))) return;
+    const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    c.on('error', () => {});
+    await c.connect();
+    // Only a server that serves this data folder is ours to stop.
+    const dir = (await c.call('CONFIG', 'GET', 'dir')) as string[];
+    if (resolve(dir[1] ?? '') === resolve(dirname(marker))) await c.call('SHUTDOWN').catch(() => {});
+    c.disconnect();
+    for (let i = 0; i < 50 && (await ping(url, 100)); i++) await new Promise((r) => setTimeout(r, 100));
+  } catch {
+    // unreadable marker or a server that went away: nothing to stop
+  }
+}

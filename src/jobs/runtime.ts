@@ -1,0 +1,53 @@
+/** What every part of the jobs component shares, and the fan-out of one announcement. */
+import { createHash } from 'node:crypto';
+import type { AppContext } from '../app/context.js';
+import type { Recipient } from '../domain/notifications.js';
+import type { TimerSettings } from '../domain/timers.js';
+import type { Rfc } from '../domain/types.js';
+import type { Logger } from '../log.js';
+import type { DeliveryRow } from '../db/repos/outbox.js';
+import { type Notifier, targetKey } from '../notify/types.js';
+import { type JobQueues, type QueueSender, type ReportJobData, TIMER_JOB } from './queues.js';
+import { FAILURE_EVENT, deliveriesFor, recordFired } from './store.js';
+
+export interface JobsRuntime {
+  ctx: AppContext;
+  notifiers: readonly Notifier[];
+  queues: JobQueues;
+  sender: QueueSender;
+  settings: TimerSettings;
+  log: Logger;
+  /** Attempts before a delivery is marked failed (rate limits do not count). */
+  maxAttempts: number;
+  /** How long to wait after a first failed delivery before telling the owner (collects the others). */
+  reportDelayMs: number;
+  /** Date.now() when the workers started. */
+  startedAt: number;
+}
+
+/**
+ * Resolves recipients into concrete targets on every platform, records one pending delivery
+ * per target (plus the change-log line) in one transaction, and queues what is unsent. Safe
+ * to run again: rows are unique per (key, target) and jobs per row.
+ */
+export async function announce(rt: JobsRuntime, rfc: Rfc, recipients: Recipient[], key: string, event: string): Promise<number> {
+  const targets = new Set<string>();
+  for (const recipient of recipients) {
+    for (const notifier of rt.notifiers) {
+      for (const t of await notifier.resolve(recipient, rfc)) targets.add(targetKey(t));
+    }
+  }
+  recordFired(rt.ctx.database.db, { rfc, key, event, targets: [...targets], at: rt.ctx.clock.now() });
+  const unsent = deliveriesFor(rt.ctx.database.db, key).filter((d) => d.status === 'pending' || d.status === 'sending');
+  await rt.sender.enqueue(unsent);
+  return targets.size;
+}
+
+export const reportJobId = (notificationKey: string) => `report-${createHash('sha1').update(notificationKey).digest('hex').slice(0, 20)}`;
+
+/** After a delivery finally failed: tell the change owner, once per notification, a little later. */
+export async function scheduleFailureReport(rt: JobsRuntime, row: DeliveryRow, rfcKey: string, delayMs = rt.reportDelayMs): Promise<void> {
+  if (row.notificationKey.startsWith(`timed:${FAILURE_EVENT}:`)) return;
+  const data: ReportJobData = { rfcKey, notificationKey: row.notificationKey };
+  await rt.queues.timers.add('report', data, { ...TIMER_JOB, jobId: reportJobId(row.notificationKey), delay: delayMs });
+}

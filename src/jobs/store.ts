@@ -1,0 +1,91 @@
+/** What the jobs read from and write to SQLite, the source of truth. */
+import { and, eq, inArray, like, notLike, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { appendLog } from '../db/repos/log.js';
+import { type DeliveryRow, recordDelivery } from '../db/repos/outbox.js';
+import { toRfc } from '../db/repos/rfcs.js';
+import { changeLog, deliveries, rfcs } from '../db/schema.js';
+import { TIMED_STATES } from '../domain/timers.js';
+import type { Rfc } from '../domain/types.js';
+
+/** The actor recorded for what the scheduler does (change log, vote deadlines). */
+export const SCHEDULER = 'system:scheduler';
+/** Change-log action of a timed event or failure report that was sent (detail.key = its delivery key). */
+export const NOTIFIED = 'notified';
+
+/** Every RFC that may have timers. */
+export function timedRfcs(db: Db): Rfc[] {
+  return db.select().from(rfcs).where(inArray(rfcs.state, [...TIMED_STATES])).all().map(toRfc);
+}
+
+/** The delivery keys of timed events already sent, for the given RFCs (all when omitted). */
+export function firedKeys(db: Db, rfcIds?: number[]): Set<string> {
+  const where = rfcIds ? and(eq(changeLog.action, NOTIFIED), inArray(changeLog.rfcId, rfcIds)) : eq(changeLog.action, NOTIFIED);
+  const rows = db
+    .select({ key: sql<string | null>`json_extract(${changeLog.detail}, '$.key')` })
+    .from(changeLog)
+    .where(where)
+    .all();
+  return new Set(rows.map((r) => r.key).filter((k): k is string => !!k));
+}
+
+/**
+ * Records one pending delivery per target and, the first time only, a change-log row saying
+ * the event went out (which also stops it from ever being due again). One transaction.
+ */
+export function recordFired(
+  db: Db & { transaction: <T>(fn: (tx: Db) => T, c?: { behavior?: 'immediate' }) => T },
+  e: { rfc: Rfc; key: string; event: string; targets: string[]; at: Date },
+): void {
+  db.transaction(
+    (tx) => {
+      for (const recipient of e.targets) recordDelivery(tx, { notificationKey: e.key, recipient, rfcId: e.rfc.id, at: e.at });
+      const logged = tx
+        .select({ id: changeLog.id })
+        .from(changeLog)
+        .where(and(eq(changeLog.rfcId, e.rfc.id), eq(changeLog.action, NOTIFIED), sql`json_extract(${changeLog.detail}, '$.key') = ${e.key}`))
+        .get();
+      if (!logged) {
+        appendLog(tx, { rfcId: e.rfc.id, at: e.at, actor: SCHEDULER, action: NOTIFIED, detail: { key: e.key, event: e.event, recipients: e.targets.length } });
+      }
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export function deliveriesFor(db: Db, notificationKey: string): DeliveryRow[] {
+  return db.select().from(deliveries).where(eq(deliveries.notificationKey, notificationKey)).all();
+}
+
+export function findDeliveryRow(db: Db, id: number): DeliveryRow | undefined {
+  return db.select().from(deliveries).where(eq(deliveries.id, id)).get();
+}
+
+/** Every delivery not yet sent or given up on (all of them: a fan-out can be thousands). */
+export function unsentRows(db: Db): DeliveryRow[] {
+  return db.select().from(deliveries).where(inArray(deliveries.status, ['pending', 'sending'])).all();
+}
+
+export const FAILURE_EVENT = 'delivery-failed';
+export const failureKey = (rfcKey: string, notificationKey: string) => `timed:${FAILURE_EVENT}:${rfcKey}:${notificationKey}`;
+
+/** Notifications with failed deliveries whose owner has not been told yet (rfcKey, key). */
+export function unreportedFailures(db: Db, reported: ReadonlySet<string>): { rfcKey: string; notificationKey: string }[] {
+  const rows = db
+    .selectDistinct({ rfcKey: rfcs.key, notificationKey: deliveries.notificationKey })
+    .from(deliveries)
+    .innerJoin(rfcs, eq(rfcs.id, deliveries.rfcId))
+    .where(and(eq(deliveries.status, 'failed'), notLike(deliveries.notificationKey, `timed:${FAILURE_EVENT}:%`)))
+    .all();
+  return rows.filter((r) => !reported.has(failureKey(r.rfcKey, r.notificationKey)));
+}
+
+/** Keys of failure reports already sent. */
+export function reportedFailures(db: Db): Set<string> {
+  const rows = db
+    .select({ key: sql<string | null>`json_extract(${changeLog.detail}, '$.key')` })
+    .from(changeLog)
+    .where(and(eq(changeLog.action, NOTIFIED), like(sql`json_extract(${changeLog.detail}, '$.key')`, `timed:${FAILURE_EVENT}:%`)))
+    .all();
+  return new Set(rows.map((r) => r.key).filter((k): k is string => !!k));
+}

@@ -1,0 +1,141 @@
+/**
+ * The two kinds of work. A timer job re-checks SQLite when it fires (the RFC may have moved on
+ * since it was queued), then fans out or runs the vote deadline. A delivery job sends one
+ * recorded delivery; the deliveries row guards against sending twice.
+ */
+import { DelayedError, type Job, type Processor, Worker, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { decideByDeadline } from '../app/voting.js';
+import { findRfc, findRfcById } from '../db/repos/rfcs.js';
+import { firedKey, parseTimerId, timersFor } from '../domain/timers.js';
+import { sendDelivery } from '../notify/deliver.js';
+import type { ChatPlatform } from '../notify/types.js';
+import {
+  type DeliveryJobData,
+  type ReportJobData,
+  type TimerJobData,
+  TIMERS_QUEUE,
+  deliveryQueueName,
+} from './queues.js';
+import { type JobsRuntime, announce, scheduleFailureReport } from './runtime.js';
+import { FAILURE_EVENT, SCHEDULER, failureKey, findDeliveryRow } from './store.js';
+
+/** A timer that fires this much before its due time (clock skew) still counts as due. */
+const EARLY_MS = 1000;
+/** How long after start a delivery waits for its platform's adapter to register. */
+const STARTUP_GRACE_MS = 30_000;
+
+export function timerProcessor(rt: JobsRuntime): Processor<TimerJobData | ReportJobData> {
+  return async (job, token) => {
+    if (job.name === 'report') return report(rt, job.data as ReportJobData);
+    const parsed = parseTimerId(job.id ?? '');
+    if (!parsed) return 'unknown';
+    const rfc = findRfc(rt.ctx.database.db, parsed.rfcKey);
+    if (!rfc) return 'gone';
+    const now = rt.ctx.clock.now();
+    const timer = timersFor(rfc, rt.settings, now).find((t) => t.id === job.id);
+    if (!timer) return 'stale'; // rescheduled, started, cancelled... since it was queued
+    const early = timer.dueAt.getTime() - now.getTime();
+    if (early > EARLY_MS) {
+      await job.moveToDelayed(Date.now() + early, token);
+      throw new DelayedError();
+    }
+    if (timer.kind === 'vote-deadline') {
+      const out = decideByDeadline(rt.ctx, { id: SCHEDULER, roles: new Set(), timezone: rt.ctx.timezone }, rfc.key);
+      return out.message;
+    }
+    const n = await announce(rt, rfc, timer.recipients, firedKey(timer), timer.kind);
+    return `${timer.kind}: ${n} recipient(s)`;
+  };
+}
+
+async function report(rt: JobsRuntime, data: ReportJobData): Promise<string> {
+  const rfc = findRfc(rt.ctx.database.db, data.rfcKey);
+  if (!rfc) return 'gone';
+  const n = await announce(rt, rfc, [{ kind: 'person', id: rfc.owner }], failureKey(rfc.key, data.notificationKey), FAILURE_EVENT);
+  return `failure report: ${n} recipient(s)`;
+}
+
+export function deliveryProcessor(rt: JobsRuntime, platform: ChatPlatform): Processor<DeliveryJobData> {
+  const queue = rt.queues.deliveries.get(platform);
+  return async (job: Job<DeliveryJobData>, token) => {
+    const db = rt.ctx.database.db;
+    const row = findDeliveryRow(db, job.data.id);
+    if (!row) return 'gone';
+    if (!rt.notifiers.some((n) => n.platform === platform) && Date.now() - rt.startedAt < STARTUP_GRACE_MS) {
+      // The chat adapters may still be starting: wait for them rather than failing the delivery.
+      await job.moveToDelayed(Date.now() + 1000, token);
+      throw new DelayedError();
+    }
+    const r = await sendDelivery(rt.ctx, rt.notifiers, row, { maxAttempts: rt.maxAttempts });
+    if (r === 'sent' || r === 'skipped') return r;
+    if ('retryInMs' in r) {
+      if (r.rateLimited && queue) {
+        // The platform said "slow down": pause this queue for Retry-After, then try this job again.
+        await queue.rateLimit(r.retryInMs);
+        throw Worker.RateLimitError();
+      }
+      await job.moveToDelayed(Date.now() + r.retryInMs, token);
+      throw new DelayedError();
+    }
+    rt.log.warn({ delivery: row.id, recipient: row.recipient, error: r.failed }, 'jobs: delivery failed');
+    const rfc = row.rfcId ? findRfcById(db, row.rfcId) : null;
+    if (rfc) await scheduleFailureReport(rt, row, rfc.key);
+    return `failed: ${r.failed}`;
+  };
+}
+
+export interface WorkerTuning {
+  /** Timers processed at once. */
+  timerConcurrency: number;
+  /** Deliveries in flight at once, per platform. */
+  deliveryConcurrency: number;
+  /** Per-platform limiter: at most `max` sends per `duration` ms across all workers. */
+  limits: Record<ChatPlatform, { max: number; duration: number }>;
+  /** Lock and stall detection (how fast a crashed worker's jobs are picked up again). */
+  lockDuration: number;
+  stalledInterval: number;
+}
+
+/**
+ * Slack: chat.postMessage allows about one message per second per channel and "several hundred
+ * per minute" per workspace, so 5 per second keeps a large fan-out under the workspace limit.
+ * Teams: 7 per second per conversation and a per-bot global limit; 10 per second in total.
+ */
+export const DEFAULT_TUNING: WorkerTuning = {
+  timerConcurrency: 8,
+  deliveryConcurrency: 4,
+  limits: { slack: { max: 5, duration: 1000 }, teams: { max: 10, duration: 1000 } },
+  lockDuration: 30_000,
+  stalledInterval: 30_000,
+};
+
+export function createWorkers(rt: JobsRuntime, connection: Redis, tuning: WorkerTuning, only?: 'timers' | 'deliveries'): Worker[] {
+  const base: WorkerOptions = {
+    connection,
+    prefix: rt.queues.prefix,
+    lockDuration: tuning.lockDuration,
+    stalledInterval: tuning.stalledInterval,
+    maxStalledCount: 5,
+  };
+  const workers: Worker[] = [];
+  if (only !== 'deliveries') {
+    workers.push(new Worker(TIMERS_QUEUE, timerProcessor(rt), { ...base, concurrency: tuning.timerConcurrency }));
+  }
+  if (only !== 'timers') {
+    for (const platform of rt.queues.deliveries.keys()) {
+      workers.push(
+        new Worker(deliveryQueueName(platform), deliveryProcessor(rt, platform), {
+          ...base,
+          concurrency: tuning.deliveryConcurrency,
+          limiter: tuning.limits[platform],
+        }),
+      );
+    }
+  }
+  for (const w of workers) {
+    w.on('error', (err) => rt.log.debug({ err: err.message, queue: w.name }, 'jobs: worker error'));
+    w.on('failed', (job, err) => rt.log.warn({ job: job?.id, queue: w.name, err: err.message }, 'jobs: job failed'));
+  }
+  return workers;
+}
