@@ -1,12 +1,12 @@
 /** From approval to closure: schedule, reschedule, start, complete, fail, back out, review, close. */
 import type { Db } from '../db/client.js';
 import { listBlackouts, listMaintenance, listServices } from '../db/repos/catalogue.js';
-import { listRfcs } from '../db/repos/rfcs.js';
+import { listInWindow } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
 import { type Notification, type Recipient, people } from '../domain/notifications.js';
 import { ACTIVE_WINDOW_STATES, type RfcAction } from '../domain/rfc-machine.js';
 import { type Conflict, type ScheduleContext, findConflicts } from '../domain/schedule.js';
-import type { Actor, Rfc } from '../domain/types.js';
+import type { Actor, Rfc, Window } from '../domain/types.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { windowFrom } from './fields.js';
 import { getRfc, move, requireOneOf } from './support.js';
@@ -19,12 +19,16 @@ export interface ScheduleInput {
   ack?: boolean;
 }
 
-export function scheduleContext(tx: Db, ctx: AppContext, except: string | null, displayZone: string): ScheduleContext {
+/**
+ * What conflicts are checked against: the catalogue, windows, and the other RFCs holding a
+ * window that overlaps `range` (only those can conflict, so only those are read).
+ */
+export function scheduleContext(tx: Db, except: string | null, displayZone: string, range: Window): ScheduleContext {
   return {
     services: listServices(tx),
     maintenance: listMaintenance(tx),
     blackouts: listBlackouts(tx),
-    others: listRfcs(tx, { states: ACTIVE_WINDOW_STATES }).filter((r) => r.key !== except && r.window),
+    others: listInWindow(tx, ACTIVE_WINDOW_STATES, range).filter((r) => r.key !== except),
     displayZone,
   };
 }
@@ -59,7 +63,7 @@ function placeWindow(
         field: 'start',
       });
     }
-    const conflicts = findConflicts(rfc, window, scheduleContext(tx, ctx, rfc.key, actor.timezone));
+    const conflicts = findConflicts(rfc, window, scheduleContext(tx, rfc.key, actor.timezone, window));
     checkConflicts(rfc, actor, conflicts, input, action);
     const saved = move(tx, ctx, actor, { ...rfc }, action, {
       reason: input.reason ?? null,

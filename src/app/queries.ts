@@ -15,13 +15,15 @@ import type { AppContext, Outcome } from './context.js';
 import { scheduleContext } from './implementation.js';
 import { getRfc } from './support.js';
 
+const SLOT_HORIZON_DAYS = 60;
+
 const read = <T>(result: T, message: string): Outcome<T> => ({ result, message, notifications: [] });
 
 export function conflictsOf(db: Db, ctx: AppContext, rfc: Rfc, zone: string): Conflict[] {
   if (!rfc.window || TERMINAL_STATES.includes(rfc.state) || !['draft', 'submitted', 'awaiting_approval', 'approved', 'scheduled'].includes(rfc.state)) {
     return [];
   }
-  return findConflicts(rfc, rfc.window, scheduleContext(db, ctx, rfc.key, zone));
+  return findConflicts(rfc, rfc.window, scheduleContext(db, rfc.key, zone, rfc.window));
 }
 
 /** The view of one RFC as `zone` sees it: votes, tally, conflicts. Used by cards on every platform. */
@@ -77,7 +79,7 @@ export function conflicts(ctx: AppContext, actor: Actor, key: string): Outcome<C
   if (!rfc.window) {
     throw new ChangebotError('bad_value', `${rfc.key} has no planned window yet. Add one with \`/rfc edit ${rfc.key} start=... duration=...\`.`);
   }
-  const found = findConflicts(rfc, rfc.window, scheduleContext(db, ctx, rfc.key, actor.timezone));
+  const found = findConflicts(rfc, rfc.window, scheduleContext(db, rfc.key, actor.timezone, rfc.window));
   return read(found, found.length ? found.map((c) => `• ${c.message}${c.needs === 'ack' ? ' (needs a change manager’s ack)' : ' (needs a reason)'}`).join('\n') : `${rfc.key} has no conflicts ${formatRange(rfc.window, actor.timezone)}.`);
 }
 
@@ -113,6 +115,8 @@ export function calendar(ctx: AppContext, actor: Actor, days: number, service?: 
 export function slot(ctx: AppContext, actor: Actor, service: string, durationMinutes: number): Outcome<Window | null> {
   const db = ctx.database.db;
   if (!findService(db, service)) throw new ChangebotError('not_found', `There is no service ${service}.`);
-  const found = nextFreeSlot([service], durationMinutes, ctx.clock.now(), scheduleContext(db, ctx, null, actor.timezone));
-  return read(found, found ? `Next free slot for ${service}: ${formatRange(found, actor.timezone)}.` : `No free slot for ${service} in the next 60 days.`);
+  const now = ctx.clock.now();
+  const horizon = { start: now, end: new Date(now.getTime() + SLOT_HORIZON_DAYS * 86_400_000) };
+  const found = nextFreeSlot([service], durationMinutes, now, { ...scheduleContext(db, null, actor.timezone, horizon), horizonDays: SLOT_HORIZON_DAYS });
+  return read(found, found ? `Next free slot for ${service}: ${formatRange(found, actor.timezone)}.` : `No free slot for ${service} in the next ${SLOT_HORIZON_DAYS} days.`);
 }

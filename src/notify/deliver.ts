@@ -3,11 +3,8 @@
  * deliveries row is the guard, so a delivery already `sent` is never sent again.
  */
 import type { AppContext } from '../app/context.js';
-import { scheduleContext } from '../app/implementation.js';
-import { findRfc, listVotes } from '../db/repos/rfcs.js';
-import { type Conflict, type ScheduleContext, findConflicts } from '../domain/schedule.js';
-import type { Rfc } from '../domain/types.js';
-import { type RfcView, rfcView } from '../domain/views.js';
+import { viewRfc } from '../app/queries.js';
+import { findRfc } from '../db/repos/rfcs.js';
 import { findPerson } from '../db/repos/people.js';
 import { type DeliveryRow, markDelivery } from '../db/repos/outbox.js';
 import { deliveries, outbox } from '../db/schema.js';
@@ -69,30 +66,10 @@ export function personIdOf(target: { platform: string; id: string }): string {
 export function buildMessage(ctx: AppContext, n: Notification, zone: string, deliveryKey?: string): OutboundMessage | null {
   const rfc = findRfc(ctx.database.db, n.rfcKey);
   if (!rfc) return null;
-  const message: OutboundMessage = { event: n.event, rfcKey: rfc.key, text: messageText(n.event, rfc, zone, n.detail), view: messageView(ctx, rfc, zone) };
+  const message: OutboundMessage = { event: n.event, rfcKey: rfc.key, text: messageText(n.event, rfc, zone, n.detail), view: viewRfc(ctx, rfc.key, zone) };
   if (deliveryKey) message.deliveryKey = deliveryKey;
   return message;
 }
-
-/**
- * The RFC as the message shows it: the same as `viewRfc`, but the schedule it is checked for
- * conflicts against is read once every couple of seconds, not once per message (thousands of
- * reminders in a minute would otherwise each load every scheduled RFC).
- */
-function messageView(ctx: AppContext, rfc: Rfc, zone: string): RfcView {
-  const db = ctx.database.db;
-  let conflicts: Conflict[] = [];
-  if (rfc.window && CONFLICT_STATES.includes(rfc.state)) {
-    let byZone = schedules.get(ctx);
-    if (!byZone) schedules.set(ctx, (byZone = new Map()));
-    let hit = byZone.get(zone);
-    if (!hit || Date.now() - hit.at > MESSAGE_TTL_MS) byZone.set(zone, (hit = { at: Date.now(), sc: scheduleContext(db, ctx, null, zone) }));
-    conflicts = findConflicts(rfc, rfc.window, { ...hit.sc, others: hit.sc.others.filter((o) => o.key !== rfc.key) });
-  }
-  return rfcView(rfc, { votes: listVotes(db, rfc.id), conflicts, policy: ctx.policy, zone });
-}
-const CONFLICT_STATES: readonly Rfc['state'][] = ['draft', 'submitted', 'awaiting_approval', 'approved', 'scheduled'];
-const schedules = new WeakMap<AppContext, Map<string, { at: number; sc: ScheduleContext }>>();
 
 /**
  * A fan-out sends the same words to thousands of recipients: build each (notification, zone)

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Category, Level, Rfc, RfcState, Vote, VoteCapacity, VoteChoice } from '../../domain/types.js';
+import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import type { Category, Level, Rfc, RfcState, Vote, VoteCapacity, VoteChoice, Window } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { rfcs, sequences, votes } from '../schema.js';
 
@@ -94,6 +94,17 @@ export function listRfcs(db: Db, filter: { states?: readonly RfcState[]; limit?:
     .limit(filter.limit ?? 500)
     .all();
   return rows.map(toRfc);
+}
+
+/** RFCs in `states` whose planned window overlaps `range` (half-open), earliest first. */
+export function listInWindow(db: Db, states: readonly RfcState[], range: Window): Rfc[] {
+  return db
+    .select()
+    .from(rfcs)
+    .where(and(inArray(rfcs.state, [...states]), lt(rfcs.windowStart, range.end), gt(rfcs.windowEnd, range.start)))
+    .orderBy(asc(rfcs.windowStart))
+    .all()
+    .map(toRfc);
 }
 
 export function listVotes(db: Db, rfcId: number): Vote[] {
