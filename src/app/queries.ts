@@ -26,11 +26,16 @@ export function conflictsOf(db: Db, ctx: AppContext, rfc: Rfc, zone: string): Co
   return findConflicts(rfc, rfc.window, scheduleContext(db, rfc.key, zone, rfc.window));
 }
 
-/** The view of one RFC as `zone` sees it: votes, tally, conflicts. Used by cards on every platform. */
-export function viewRfc(ctx: AppContext, key: string, zone: string = ctx.timezone): RfcView {
+/**
+ * The view of one RFC as `zone` sees it: votes, tally, conflicts. Used by cards on every
+ * platform. `withConflicts: false` skips the conflict check for messages that do not ask anyone
+ * to decide (reminders, announcements), which fire in bulk.
+ */
+export function viewRfc(ctx: AppContext, key: string, zone: string = ctx.timezone, opts: { withConflicts?: boolean } = {}): RfcView {
   const db = ctx.database.db;
   const rfc = getRfc(db, key);
-  return rfcView(rfc, { votes: listVotes(db, rfc.id), conflicts: conflictsOf(db, ctx, rfc, zone), policy: ctx.policy, zone });
+  const conflicts = opts.withConflicts === false ? [] : conflictsOf(db, ctx, rfc, zone);
+  return rfcView(rfc, { votes: listVotes(db, rfc.id), conflicts, policy: ctx.policy, zone });
 }
 
 export function show(ctx: AppContext, actor: Actor, key: string): Outcome<RfcView> {

@@ -1,8 +1,11 @@
 /**
- * A small fake Slack Web API for the benchmarks and the crash test (compiled into dist/, so a
- * child process can use it): chat.postMessage with message metadata, conversations.history
- * that returns it, usergroups.users.list, auth.test, and a token-bucket rate limit on
- * chat.postMessage answering 429 with Retry-After like Slack. Binds to 127.0.0.1 only.
+ * A small fake Slack Web API for the benchmarks (compiled into dist/ with them), answering what
+ * the real SlackNotifier calls: auth.test, usergroups.users.list, chat.postMessage (keeping the
+ * delivery key it attaches as message metadata), chat.update, and conversations.open /
+ * conversations.history for its check after a crash (newest first, `oldest`, `limit`, cursor,
+ * metadata only with include_all_metadata). A token-bucket rate limit on chat.postMessage
+ * answers 429 with Retry-After like Slack. Binds to 127.0.0.1 only. Tests use the fuller
+ * test/support/slack-server.ts.
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,10 +32,6 @@ export class BenchSlack {
   readonly posted: Posted[] = [];
   /** chat.postMessage answered 429. */
   limited = 0;
-  /** conversations.history calls (how often an interrupted delivery was checked). */
-  historyCalls = 0;
-  /** Further chat.postMessage calls answered 429 regardless of the rate (tests). */
-  force429 = 0;
   url = '';
   private server!: Server;
   private tokens: number;
@@ -88,7 +87,7 @@ export class BenchSlack {
     };
     switch (method) {
       case 'auth.test':
-        return reply(200, { ok: true, team_id: this.teamId, user_id: 'UBOT', bot_id: 'BBOT' });
+        return reply(200, { ok: true, team_id: this.teamId, user_id: BOT_USER, bot_id: BOT_ID });
       case 'usergroups.users.list': {
         const users = this.opts.usergroups?.[String(args.usergroup)];
         return reply(200, users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' });
@@ -96,20 +95,23 @@ export class BenchSlack {
       case 'conversations.open':
         return reply(200, { ok: true, channel: { id: dmOf(String(args.users ?? '')) } });
       case 'conversations.history': {
-        this.historyCalls++;
-        const channel = String(args.channel ?? '');
-        const messages = this.posted
-          .filter((p) => p.channel === channel)
-          .reverse()
-          .map((p) => ({ type: 'message', text: p.text, ts: p.ts, ...(p.key ? { metadata: { event_type: 'changebot_delivery', event_payload: { key: p.key } } } : {}) }));
-        return reply(200, { ok: true, messages, has_more: false });
+        const oldest = Number(args.oldest ?? 0);
+        const limit = Math.min(999, Number(args.limit ?? 100) || 100);
+        const skip = Number(Buffer.from(String(args.cursor ?? ''), 'base64').toString('utf8').replace(/^offset:/, '')) || 0;
+        const withMetadata = String(args.include_all_metadata) === 'true';
+        const found = this.posted.filter((p) => p.channel === String(args.channel ?? '') && Number(p.ts) > oldest).reverse();
+        const page = found.slice(skip, skip + limit).map((p) => ({
+          type: 'message',
+          user: BOT_USER,
+          bot_id: BOT_ID,
+          text: p.text,
+          ts: p.ts,
+          ...(withMetadata && p.key ? { metadata: { event_type: 'changebot_delivery', event_payload: { key: p.key } } } : {}),
+        }));
+        const more = found.length > skip + limit;
+        return reply(200, { ok: true, messages: page, has_more: more, ...(more ? { response_metadata: { next_cursor: Buffer.from(`offset:${skip + limit}`).toString('base64') } } : {}) });
       }
       case 'chat.postMessage': {
-        if (this.force429 > 0) {
-          this.force429--;
-          this.limited++;
-          return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
-        }
         const wait = this.take();
         if (wait !== null) {
           this.limited++;
@@ -132,6 +134,9 @@ export class BenchSlack {
     }
   }
 }
+
+const BOT_USER = 'UBOT';
+const BOT_ID = 'BBOT';
 
 /** Slack's DM channel for a user: `U123` -> `D123`. */
 export function dmOf(user: string): string {

@@ -63,10 +63,14 @@ export function personIdOf(target: { platform: string; id: string }): string {
   return `${target.platform}:${target.id}`;
 }
 
+const DECISION_EVENTS: readonly string[] = ['vote-requested', 'approval-requested', 'escalated'];
+
 export function buildMessage(ctx: AppContext, n: Notification, zone: string, deliveryKey?: string): OutboundMessage | null {
   const rfc = findRfc(ctx.database.db, n.rfcKey);
   if (!rfc) return null;
-  const message: OutboundMessage = { event: n.event, rfcKey: rfc.key, text: messageText(n.event, rfc, zone, n.detail), view: viewRfc(ctx, rfc.key, zone) };
+  // Only messages that ask for a decision show the RFC's conflicts.
+  const view = viewRfc(ctx, rfc.key, zone, { withConflicts: DECISION_EVENTS.includes(n.event) });
+  const message: OutboundMessage = { event: n.event, rfcKey: rfc.key, text: messageText(n.event, rfc, zone, n.detail), view };
   if (deliveryKey) message.deliveryKey = deliveryKey;
   return message;
 }

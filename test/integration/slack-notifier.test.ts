@@ -8,7 +8,10 @@ import { cardsOf } from '../../src/chat/slack/store.js';
 import { createWebClient } from '../../src/chat/slack/web.js';
 import { createLogger } from '../../src/log.js';
 import { messageText } from '../../src/domain/messages.js';
-import { DeliveryError, type OutboundMessage, type Target } from '../../src/notify/types.js';
+import { DeliveryError, type OutboundMessage, type Target, parseTargetKey } from '../../src/notify/types.js';
+import { buildMessage, notificationFor, sendDelivery, timedKey } from '../../src/notify/deliver.js';
+import { type DeliveryRow, deliveriesOf, markDelivery, recordDelivery } from '../../src/db/repos/outbox.js';
+import { chatMessages } from '../../src/db/schema.js';
 import type { Actor, Rfc } from '../../src/domain/types.js';
 import { type TestApp, testApp } from '../support/app.js';
 import { FakeSlack } from '../support/slack-server.js';
@@ -159,5 +162,94 @@ describe('SlackNotifier.send and refreshCards', () => {
     fake.failNext('chat.update', { status: 500, times: 5 });
     await expect(notifier.refreshCards(rfc.key)).rejects.toBeInstanceOf(DeliveryError);
     expect(fake.callsTo('chat.update')).toHaveLength(4);
+  });
+});
+
+describe('SlackNotifier.findSent: a delivery interrupted by a crash', () => {
+  const db = () => t.ctx.database.db;
+
+  /** A delivery left `sending` (a worker died mid-send), and the message it was sending. */
+  function interrupted(rfc: Rfc, event: string, recipient: string): { row: DeliveryRow; message: OutboundMessage; target: Target } {
+    const key = timedKey(event, rfc.key, 'crash');
+    // Recorded on the real clock: Slack (the fake) stamps messages with it.
+    recordDelivery(db(), { notificationKey: key, recipient, rfcId: rfc.id, at: new Date(Date.now() - 2000) });
+    const row = deliveriesOf(db(), key).find((d) => d.recipient === recipient)!;
+    markDelivery(db(), row.id, 'sending', new Date());
+    const message = buildMessage(t.ctx, notificationFor(t.ctx, key)!, 'UTC', `d${row.id}`)!;
+    return { row: deliveriesOf(db(), key).find((d) => d.id === row.id)!, message, target: parseTargetKey(recipient)! };
+  }
+
+  const resend = (row: DeliveryRow) => sendDelivery(t.ctx, [notifier], row, { maxAttempts: 3 });
+  const statusOf = (row: DeliveryRow) => deliveriesOf(db(), row.notificationKey).find((d) => d.id === row.id);
+  const postsTo = (channel: string) => fake.okCallsTo('chat.postMessage').filter((c) => c.response.channel === channel);
+
+  it('marks one whose message reached Slack sent without posting again, and posts one that did not once', async () => {
+    const rfc = readyRfc();
+    const reachedDm = interrupted(rfc, 'outage-notice', 'slack:user:T1/UREQ');
+    const reachedChannel = interrupted(rfc, 'outage-notice', 'slack:channel:CDB');
+    const lostDm = interrupted(rfc, 'outage-notice', 'slack:user:T1/U9');
+    const lostChannel = interrupted(rfc, 'outage-notice', 'slack:channel:CANN');
+    // The crashed worker had posted these two, then died before recording it.
+    const before = [await notifier.send(reachedDm.target, reachedDm.message), await notifier.send(reachedChannel.target, reachedChannel.message)];
+    expect(fake.callsTo('chat.postMessage').map((c) => c.args.metadata)).toEqual([
+      { event_type: 'changebot_delivery', event_payload: { key: `d${reachedDm.row.id}` } },
+      { event_type: 'changebot_delivery', event_payload: { key: `d${reachedChannel.row.id}` } },
+    ]);
+    // Another message in the DM since then does not hide it.
+    await notifier.send(reachedDm.target, { ...message('started', rfc), deliveryKey: 'd999' });
+    make({ cabChannel: 'CCAB', announceChannel: 'CANN' }); // the restarted worker: nothing in memory
+
+    for (const d of [reachedDm, reachedChannel, lostDm, lostChannel]) expect(await resend(d.row)).toBe('sent');
+
+    expect(postsTo('DREQ')).toHaveLength(2); // the interrupted one and the later one: nothing new
+    expect(postsTo('CDB')).toHaveLength(1);
+    expect(postsTo('D9')).toHaveLength(1);
+    expect(postsTo('CANN')).toHaveLength(1);
+    expect(statusOf(reachedDm.row)).toMatchObject({ status: 'sent', messageRef: before[0]?.messageRef });
+    expect(statusOf(reachedChannel.row)).toMatchObject({ status: 'sent', messageRef: before[1]?.messageRef });
+    for (const d of [lostDm, lostChannel]) expect(statusOf(d.row)?.status).toBe('sent');
+    // Each was looked up (the DMs by their channel id) before anything was sent again.
+    expect(fake.callsTo('conversations.open').map((c) => c.args.users).sort()).toEqual(['U9', 'UREQ']);
+    expect(fake.callsTo('conversations.history').map((c) => c.args.channel).sort()).toEqual(['CANN', 'CDB', 'D9', 'DREQ']);
+    expect(fake.callsTo('conversations.history').every((c) => c.args.include_all_metadata === 'true' && Number(c.args.oldest) > 0)).toBe(true);
+    expect(fake.callsTo('chat.postMessage').at(-1)?.args.metadata).toEqual({ event_type: 'changebot_delivery', event_payload: { key: `d${lostChannel.row.id}` } });
+  });
+
+  it('stores a voting card found after a crash, and finds a decision in its thread', async () => {
+    const rfc = readyRfc();
+    submit(t.ctx, req, rfc.key);
+    const card = interrupted(rfc, 'vote-requested', 'slack:channel:CCAB');
+    const posted = await notifier.send(card.target, card.message);
+    // The crash came before the card was recorded.
+    db().delete(chatMessages).run();
+    make({ cabChannel: 'CCAB', announceChannel: 'CANN' });
+    expect(await resend(card.row)).toBe('sent');
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+    const [stored] = cardsOf(db(), rfc.id, 'vote-card');
+    expect(`${stored?.conversation}/${stored?.messageId}`).toBe(posted.messageRef);
+
+    const decided = interrupted(rfc, 'decided', 'slack:channel:CCAB');
+    await notifier.send(decided.target, decided.message);
+    expect(fake.callsTo('chat.postMessage')[1]?.args.thread_ts).toBe(stored?.messageId);
+    make({ cabChannel: 'CCAB', announceChannel: 'CANN' });
+    expect(await resend(decided.row)).toBe('sent');
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
+    expect(fake.callsTo('conversations.replies').map((c) => c.args.ts)).toEqual([stored?.messageId]);
+  });
+
+  it('checks again later while Slack cannot answer, and sends once when it refuses the check for good', async () => {
+    const rfc = readyRfc();
+    const d = interrupted(rfc, 'outage-notice', 'slack:channel:CDB');
+    fake.failNext('conversations.history', { status: 503 });
+    expect(await resend(d.row)).toMatchObject({ retryInMs: expect.any(Number) });
+    fake.force429('conversations.history', { retryAfterSec: 3 });
+    expect(await resend(d.row)).toMatchObject({ retryInMs: 3000, rateLimited: true });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
+    expect(statusOf(d.row)?.status).toBe('sending');
+
+    // An app not reinstalled since the history scopes were added: the check can never work.
+    fake.failNext('conversations.history', { error: 'missing_scope' });
+    expect(await resend(d.row)).toBe('sent');
+    expect(postsTo('CDB')).toHaveLength(1);
   });
 });

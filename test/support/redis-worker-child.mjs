@@ -1,24 +1,27 @@
 /**
- * A delivery worker in its own process, for the crash test: runs the compiled jobs code
- * (dist/) against a SQLite file and a Redis prefix, sending through the HTTP Slack notifier.
- * argv: <database path> <redis url> <queue prefix> <slack api url> <team id>
- * Prints "ready" once the workers run; SIGTERM stops them gracefully (exit 0).
+ * A delivery worker in its own process, for the crash test: runs the compiled jobs code and the
+ * real Slack notifier (dist/) against a SQLite file and a Redis prefix.
+ * argv: <database path> <redis url> <queue prefix>; env: SLACK_API_URL (the fake Slack),
+ * SLACK_BOT_TOKEN. Prints "ready" once the workers run; SIGTERM stops them gracefully (exit 0).
  */
 import { createContext } from '../../dist/app/context.js';
-import { SlackLiteNotifier } from '../../dist/bench/slack-lite.js';
+import { SlackNotifier } from '../../dist/chat/slack/notifier.js';
+import { createWebClient } from '../../dist/chat/slack/web.js';
 import { openDatabase } from '../../dist/db/client.js';
 import { DEFAULT_POLICY } from '../../dist/domain/policy.js';
 import { startJobs } from '../../dist/jobs/jobs.js';
 import { createLogger } from '../../dist/log.js';
 
-const [dbPath, redisUrl, prefix, apiUrl, teamId] = process.argv.slice(2);
+const [dbPath, redisUrl, prefix] = process.argv.slice(2);
 const database = openDatabase(dbPath);
 const ctx = createContext(database, { policy: DEFAULT_POLICY, timezone: 'UTC' });
+const log = createLogger('silent');
+const slack = { botToken: process.env.SLACK_BOT_TOKEN, apiUrl: process.env.SLACK_API_URL };
 const jobs = startJobs({
   redisUrl,
   ctx,
-  notifiers: [new SlackLiteNotifier(ctx, apiUrl, teamId)],
-  log: createLogger('silent'),
+  notifiers: [new SlackNotifier(ctx, createWebClient(slack, log), slack, { log })],
+  log,
   prefix,
   workers: 'deliveries',
   // Short locks, so a killed worker's jobs are picked up again within a second or two.

@@ -25,6 +25,17 @@ function loadSpec(): Spec {
 
 /** Methods newer than the 2021 spec that the bot may call (none so far). */
 const NEWER_METHODS: Record<string, string[]> = {};
+/**
+ * Arguments Slack added to methods after the 2021 spec. Message metadata (2022): `metadata` on
+ * chat.postMessage (`{ event_type, event_payload }`, the delivery key the notifier attaches) and
+ * `include_all_metadata` on conversations.history / conversations.replies (findSent reads it
+ * back). See docs.slack.dev/messaging/message-metadata and the methods' reference pages.
+ */
+const NEWER_ARGS: Record<string, string[]> = {
+  'chat.postMessage': ['metadata'],
+  'conversations.history': ['include_all_metadata'],
+  'conversations.replies': ['include_all_metadata'],
+};
 /** Arguments every method accepts: the token (sent as a header by the SDK, also allowed in the body). */
 const ALWAYS_KNOWN = new Set(['token']);
 
@@ -38,7 +49,7 @@ export function callProblems(method: string, args: Record<string, unknown>): str
     return Object.keys(args).filter((k) => !allowed.includes(k) && !ALWAYS_KNOWN.has(k)).map((k) => `${method}: unknown argument ${k}`);
   }
   const params = Object.values(entry).flatMap((op) => op.parameters ?? []);
-  const known = new Set(params.map((p) => p.name));
+  const known = new Set([...params.map((p) => p.name), ...(NEWER_ARGS[method] ?? [])]);
   const problems: string[] = [];
   for (const k of Object.keys(args)) if (!known.has(k) && !ALWAYS_KNOWN.has(k)) problems.push(`${method}: unknown argument ${k}`);
   for (const p of params) {
@@ -231,6 +242,16 @@ export function recordedCallProblems(c: RecordedCall): string[] {
   if (c.args.view !== undefined) out.push(...viewProblems(c.args.view, `${c.method}.view`));
   if (typeof c.args.text === 'string' && c.args.text.length > 40_000) out.push(`${c.method}: text > 40000`);
   if (c.method.startsWith('chat.post') && c.args.text === undefined) out.push(`${c.method}: no fallback text`);
+  if (c.args.metadata !== undefined) out.push(...metadataProblems(c.method, c.args.metadata));
+  return out;
+}
+
+/** Message metadata: `{ event_type: 'word_like_this', event_payload: { ... } }`. */
+function metadataProblems(method: string, m: unknown): string[] {
+  if (!isObj(m)) return [`${method}: metadata is not an object`];
+  const out: string[] = [];
+  if (typeof m.event_type !== 'string' || !/^\w+$/.test(m.event_type)) out.push(`${method}: metadata.event_type missing or not alphanumeric`);
+  if (!isObj(m.event_payload)) out.push(`${method}: metadata.event_payload is not an object`);
   return out;
 }
 

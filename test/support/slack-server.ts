@@ -6,10 +6,16 @@
  * Knobs for failure and load tests: per-method latency, forced 429s, forced HTTP/Slack errors,
  * and a fixed-window rate limit (per method, or per method and channel like chat.postMessage).
  * Also serves response_url endpoints (`fake.responseUrl(name)`), recorded in `responses`.
+ *
+ * Messages keep their metadata; conversations.history and conversations.replies read them back
+ * like Slack (newest first / thread parent first, oldest and latest, limit and cursor, metadata
+ * only with include_all_metadata), and conversations.open gives each user one stable DM channel,
+ * the same one chat.postMessage to the user's id posts in.
  */
 import { EventEmitter } from 'node:events';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBack } from './slack-history.js';
 
 export interface FakeSlackUser {
   name?: string;
@@ -66,6 +72,8 @@ export interface StoredMessage {
   text?: string;
   blocks?: unknown[];
   thread_ts?: string;
+  /** Message metadata as posted (`{ event_type, event_payload }`). */
+  metadata?: Record<string, unknown>;
   /** Every version, oldest first (the post, then each chat.update). */
   history: { text?: string; blocks?: unknown[] }[];
 }
@@ -85,8 +93,13 @@ export class FakeSlack {
   readonly botUserId: string;
   private readonly events = new EventEmitter();
   private readonly failures = new Map<string, Failure[]>();
+  /** Per method: ms to hold the answer after the call took effect (the message is posted, the caller does not know yet). */
+  private readonly replyDelays = new Map<string, number>();
+  private readonly held = new Set<() => void>();
   private readonly windows = new Map<string, { start: number; count: number }>();
   private readonly inFlight = new Map<string, number>();
+  /** DM channels opened (conversations.open or a post to a user id). */
+  private readonly dms = new Set<string>();
   private seq = 0;
   private server!: Server;
   url = '';
@@ -109,6 +122,7 @@ export class FakeSlack {
   }
 
   async close(): Promise<void> {
+    this.releaseReplies();
     this.server.closeAllConnections?.();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -118,8 +132,11 @@ export class FakeSlack {
     this.calls.length = 0;
     this.responses.length = 0;
     this.messages.clear();
+    this.dms.clear();
     this.views.clear();
     this.failures.clear();
+    this.replyDelays.clear();
+    this.releaseReplies();
     this.windows.clear();
     this.maxInFlight.clear();
   }
@@ -142,6 +159,27 @@ export class FakeSlack {
   /** The next `times` calls fail: an HTTP status (e.g. 503) or a Slack error (`channel_not_found`). */
   failNext(method: string, opts: { times?: number; status?: number; error?: string }): void {
     this.addFailure(method, { times: opts.times ?? 1, ...(opts.status ? { status: opts.status } : {}), ...(opts.error ? { error: opts.error } : {}) });
+  }
+
+  /**
+   * Calls of `method` take effect (a message is posted) but their answer is held for `ms`: a
+   * caller killed meanwhile never learns that it succeeded. 0 stops holding and releases them.
+   */
+  setReplyDelay(method: string, ms: number): void {
+    if (ms > 0) this.replyDelays.set(method, ms);
+    else {
+      this.replyDelays.delete(method);
+      this.releaseReplies();
+    }
+  }
+
+  /** Answers being held right now. */
+  get heldReplies(): number {
+    return this.held.size;
+  }
+
+  private releaseReplies(): void {
+    for (const release of [...this.held]) release();
   }
 
   /** The next `times` calls never answer (the client times out). */
@@ -175,6 +213,11 @@ export class FakeSlack {
 
   message(channel: string, ts: string): StoredMessage | undefined {
     return this.messages.get(`${channel}/${ts}`);
+  }
+
+  /** The DM channel between the bot and a user: `U123` -> `D123`, the same every time. */
+  dmOf(user: string): string {
+    return `D${user.slice(1)}`;
   }
 
   responseUrl(name: string): string {
@@ -249,10 +292,24 @@ export class FakeSlack {
       this.calls.push({ method, args, raw, headers: req.headers, contentType, at: Date.now(), status, response });
       this.events.emit('record');
       if (status === 0) return; // hang: never answer (recorded with status 0)
+      const hold = this.replyDelays.get(method);
+      if (hold) await this.holdReply(hold);
       send(res, status, response, headers);
     } finally {
       this.inFlight.set(method, (this.inFlight.get(method) ?? 1) - 1);
     }
+  }
+
+  private holdReply(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const release = () => {
+        clearTimeout(timer);
+        this.held.delete(release);
+        resolve();
+      };
+      const timer = setTimeout(release, ms);
+      this.held.add(release);
+    });
   }
 
   private answer(method: string, args: Record<string, unknown>): { status: number; response: Record<string, unknown>; headers?: Record<string, string> } {
@@ -297,12 +354,15 @@ export class FakeSlack {
       case 'chat.postMessage': {
         const given = String(a.channel ?? '');
         if (!given) return { ok: false, error: 'channel_not_found' };
-        const channel = /^[UW]/.test(given) ? `D${given.slice(1)}` : given.replace(/^#/, 'C_');
+        const dm = /^[UW]/.test(given);
+        const channel = dm ? this.dmOf(given) : given.replace(/^#/, 'C_');
+        if (dm) this.dms.add(channel);
         const ts = this.nextTs();
         const msg: StoredMessage = { channel, ts, history: [] };
         if (typeof a.text === 'string') msg.text = a.text;
         if (Array.isArray(a.blocks)) msg.blocks = a.blocks;
         if (typeof a.thread_ts === 'string') msg.thread_ts = a.thread_ts;
+        if (isObject(a.metadata)) msg.metadata = a.metadata;
         msg.history.push({ text: msg.text, blocks: msg.blocks });
         this.messages.set(`${channel}/${ts}`, msg);
         return { ok: true, channel, ts, message: { type: 'message', text: msg.text ?? '', user: this.botUserId, ts, ...(msg.blocks ? { blocks: msg.blocks } : {}) } };
@@ -312,6 +372,7 @@ export class FakeSlack {
         if (!msg) return { ok: false, error: 'message_not_found' };
         if (typeof a.text === 'string') msg.text = a.text;
         if (Array.isArray(a.blocks)) msg.blocks = a.blocks;
+        if (isObject(a.metadata)) msg.metadata = a.metadata; // without it, Slack keeps the metadata
         msg.history.push({ text: msg.text, blocks: msg.blocks });
         return { ok: true, channel: msg.channel, ts: msg.ts, text: msg.text ?? '' };
       }
@@ -337,8 +398,18 @@ export class FakeSlack {
         const members = this.opts.usergroups?.[String(a.usergroup ?? '')];
         return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
       }
-      case 'conversations.open':
-        return { ok: true, channel: { id: `D${String(a.users ?? '').split(',')[0]?.slice(1) ?? ''}` } };
+      case 'conversations.open': {
+        const users = String(a.users ?? '').split(',').filter(Boolean);
+        if (!users.length) return { ok: false, error: 'users_list_not_supplied' };
+        if (users.length > 1) return { ok: false, error: 'not_supported' }; // group DMs: not faked
+        const id = this.dmOf(users[0] as string);
+        const open = this.dms.has(id);
+        this.dms.add(id);
+        return { ok: true, ...(open ? { no_op: true, already_open: true } : {}), channel: { id } };
+      }
+      case 'conversations.history':
+      case 'conversations.replies':
+        return readBack(method, a, { messages: this.messages, bot: { user: this.botUserId, botId: this.opts.botId ?? 'BBOT' } });
       default:
         return { ok: false, error: 'unknown_method' };
     }

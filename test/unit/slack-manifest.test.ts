@@ -5,13 +5,18 @@ import { parse } from 'yaml';
 import { COMMAND } from '../../src/chat/slack/commands.js';
 
 /**
- * Scope each Web API method needs (null: none). A call the table does not know fails the test,
+ * Scopes each Web API method needs (null: none). A call the table does not know fails the test,
  * so a new call forces a decision about the manifest.
  */
-const METHOD_SCOPES: Record<string, string | null> = {
+/** Reading back a channel's, a private channel's or a DM's messages (findSent after a crash). */
+const HISTORY = ['channels:history', 'groups:history', 'im:history'];
+const METHOD_SCOPES: Record<string, string | string[] | null> = {
   'auth.test': null,
   'chat.postMessage': 'chat:write',
   'chat.update': 'chat:write',
+  'conversations.history': HISTORY,
+  'conversations.replies': HISTORY,
+  'conversations.open': 'im:write',
   'users.info': 'users:read',
   'usergroups.users.list': 'usergroups:read',
   'views.open': null,
@@ -50,7 +55,7 @@ describe.each(['manifest.yaml', 'manifest.socket-mode.yaml'])('Slack app %s', (f
 
   it('asks for exactly the scopes the code needs', () => {
     const needed = new Set(['commands']);
-    for (const m of methods) if (METHOD_SCOPES[m]) needed.add(METHOD_SCOPES[m] as string);
+    for (const m of methods) for (const s of [METHOD_SCOPES[m] ?? []].flat()) needed.add(s);
     for (const e of events) if (EVENT_SCOPES[e]) needed.add(EVENT_SCOPES[e] as string);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
   });

@@ -1,7 +1,8 @@
 /**
  * Slack's side of the delivery layer: turns abstract recipients into channels and users, sends
  * one message per target (the CAB voting card, decisions in the card's thread, DMs with the
- * owner's buttons) and keeps every stored card up to date with chat.update.
+ * owner's buttons) and keeps every stored card up to date with chat.update. Each post carries its
+ * delivery key as message metadata, so `findSent` can tell after a crash whether it went out.
  */
 import { viewRfc } from '../../app/queries.js';
 import { findService } from '../../db/repos/catalogue.js';
@@ -17,6 +18,7 @@ import { type Notifier, type OutboundMessage, type Target, DeliveryError } from 
 import type { Block } from './blocks/limits.js';
 import { fallback } from './blocks/limits.js';
 import { type LocalTimes, notificationBlocks, voteCardBlocks, voteCardText } from './blocks/rfc.js';
+import { type BotIdentity, deliveryMetadata, findDelivery, isConversationId } from './sent.js';
 import { type CardRef, cardsOf, channelRef, saveCard, slackCabChannel } from './store.js';
 import { type RetryOptions, type SlackConfig, type WebClient, toDeliveryError, withRetry } from './web.js';
 
@@ -32,6 +34,9 @@ export interface SlackNotifierOptions {
 export class SlackNotifier implements Notifier {
   readonly platform = 'slack' as const;
   private teamId: string | undefined;
+  private bot: BotIdentity | undefined;
+  /** DM channel of each user id (U… -> D…), for reading a DM's history. */
+  private readonly dms = new Map<string, string>();
   /** Last payload sent to each card, so an unchanged card is not updated again. */
   private readonly rendered = new Map<string, string>();
 
@@ -97,55 +102,122 @@ export class SlackNotifier implements Notifier {
   }
 
   private async team(): Promise<string> {
-    if (!this.teamId) {
-      const res = await withRetry(() => this.client.auth.test(), this.opts.retry);
-      if (!res.team_id) throw new DeliveryError('Slack auth.test returned no team id', false);
-      this.teamId = res.team_id;
-    }
-    return this.teamId;
+    return this.teamId ?? (await this.whoAmI()).team;
+  }
+
+  /** Our bot user and bot id, to recognise our own messages in a conversation's history. */
+  private async identity(): Promise<BotIdentity> {
+    return this.bot ?? (await this.whoAmI()).bot;
+  }
+
+  private async whoAmI(): Promise<{ team: string; bot: BotIdentity }> {
+    const res = await withRetry(() => this.client.auth.test(), this.opts.retry);
+    if (!res.team_id) throw new DeliveryError('Slack auth.test returned no team id', false);
+    this.teamId ??= res.team_id;
+    this.bot = { ...(res.user_id ? { userId: res.user_id } : {}), ...(res.bot_id ? { botId: res.bot_id } : {}) };
+    return { team: this.teamId, bot: this.bot };
   }
 
   async send(target: Target, message: OutboundMessage): Promise<{ messageRef?: string }> {
-    const db = this.ctx.database.db;
-    const rfc = findRfc(db, message.rfcKey);
+    const rfc = findRfc(this.ctx.database.db, message.rfcKey);
     if (!rfc) throw new DeliveryError(`${message.rfcKey} no longer exists`, false);
-    const v = message.view;
+    const { channel, thread } = this.placement(target, message, rfc);
+    const { text, blocks } = this.content(target, message, rfc);
     try {
-      if (target.kind === 'channel') {
-        if (message.event === 'vote-requested') {
-          const blocks = voteCardBlocks(v, this.localTimes(rfc));
-          const text = voteCardText(v);
-          const res = await this.client.chat.postMessage({ channel: target.id, text, blocks, unfurl_links: false });
-          const ref = { rfcId: rfc.id, kind: 'vote-card' as const, conversation: res.channel ?? target.id, messageId: res.ts ?? '', thread: null };
-          saveCard(db, ref, this.ctx.clock.now());
-          this.rendered.set(cardKey(ref), JSON.stringify({ text, blocks }));
-          return { messageRef: `${ref.conversation}/${ref.messageId}` };
-        }
-        const card = THREADED.has(message.event) ? this.cardFor(rfc.id, target.id) : undefined;
-        const res = await this.client.chat.postMessage({
-          channel: card?.conversation ?? target.id,
-          text: fallback(message.text),
-          blocks: notificationBlocks(message.text, v, { ownerButtons: false }),
-          unfurl_links: false,
-          ...(card ? { thread_ts: card.messageId } : {}),
-        });
-        return { messageRef: `${res.channel ?? target.id}/${res.ts ?? ''}` };
-      }
-      const person = personIdOf(target);
-      const isOwner = person === rfc.owner;
       const res = await this.client.chat.postMessage({
-        channel: userIdOf(target),
-        text: fallback(message.text),
-        blocks: notificationBlocks(message.text, v, { ownerButtons: isOwner }),
+        channel,
+        text,
+        blocks,
         unfurl_links: false,
+        ...(thread ? { thread_ts: thread } : {}),
+        // The delivery's key, so findSent can tell after a crash whether this post went out.
+        ...(message.deliveryKey ? { metadata: deliveryMetadata(message.deliveryKey) } : {}),
       });
-      if (isOwner && res.channel && res.ts) {
-        saveCard(db, { rfcId: rfc.id, kind: 'owner-card', conversation: res.channel, messageId: res.ts, thread: null }, this.ctx.clock.now());
-      }
-      return { messageRef: `${res.channel ?? userIdOf(target)}/${res.ts ?? ''}` };
+      return this.posted(target, message, rfc, res.channel ?? channel, res.ts ?? '', { text, blocks });
     } catch (err) {
       throw toDeliveryError(err);
     }
+  }
+
+  /**
+   * Whether the message for this delivery already reached Slack (a crash came between the post
+   * and recording it): reads the conversation, or the card's thread, since the delivery was
+   * recorded, for our message carrying the delivery key. Found: does what `send` does after a
+   * post (stores the card) and returns its reference; not found: null, so it is sent.
+   * Transient failures (rate limit, network, 5xx) are thrown as retryable DeliveryErrors: the
+   * delivery is checked again later, never re-sent blindly. A definite refusal (missing_scope
+   * on an app not reinstalled since these scopes were added, not_in_channel...) will not cure
+   * itself, and the delivery layer retries a failed check without counting attempts, so then it
+   * is sent again (at least once, as without this check) and a warning says why.
+   */
+  async findSent(target: Target, message: OutboundMessage, since: Date): Promise<{ messageRef?: string } | null> {
+    const key = message.deliveryKey;
+    const rfc = findRfc(this.ctx.database.db, message.rfcKey);
+    if (!key || !rfc) return null;
+    const { channel: where, thread } = this.placement(target, message, rfc);
+    try {
+      const channel = target.kind === 'user' ? await this.dmChannel(where) : where;
+      if (!isConversationId(channel)) {
+        // A channel given by name (`#cab`): its history can only be read by id.
+        this.opts.log?.warn({ delivery: key, channel }, 'slack: cannot check a channel given by name; sending again');
+        return null;
+      }
+      const found = await findDelivery(this.client, { channel, ...(thread ? { thread } : {}), since, key, by: await this.identity() });
+      if (found.ts) return this.posted(target, message, rfc, channel, found.ts);
+      if (!found.complete) this.opts.log?.warn({ delivery: key, channel }, 'slack: too many messages to check since the delivery; sending again');
+      return null;
+    } catch (err) {
+      const e = toDeliveryError(err);
+      if (e.retryable) throw e;
+      this.opts.log?.warn({ delivery: key, error: e.message }, 'slack: cannot check whether an interrupted delivery went out; sending again');
+      return null;
+    }
+  }
+
+  /** Where a message to `target` goes: a channel (a user id for a DM) and, for decisions, the card's thread. */
+  private placement(target: Target, message: OutboundMessage, rfc: Rfc): { channel: string; thread?: string } {
+    if (target.kind === 'user') return { channel: userIdOf(target) };
+    const card = THREADED.has(message.event) ? this.cardFor(rfc.id, target.id) : undefined;
+    return card ? { channel: card.conversation, thread: card.messageId } : { channel: target.id };
+  }
+
+  private content(target: Target, message: OutboundMessage, rfc: Rfc): { text: string; blocks: Block[] } {
+    const v = message.view;
+    if (target.kind === 'channel' && message.event === 'vote-requested') {
+      return { text: voteCardText(v), blocks: voteCardBlocks(v, this.localTimes(rfc)) };
+    }
+    const ownerButtons = target.kind === 'user' && personIdOf(target) === rfc.owner;
+    return { text: fallback(message.text), blocks: notificationBlocks(message.text, v, { ownerButtons }) };
+  }
+
+  /**
+   * After a message reached Slack (just posted, or found by findSent): remembers the voting card
+   * or the owner's card so it is updated in place later, and the DM channel of a user.
+   */
+  private posted(target: Target, message: OutboundMessage, rfc: Rfc, channel: string, ts: string, sent?: { text: string; blocks: Block[] }): { messageRef: string } {
+    const db = this.ctx.database.db;
+    const now = this.ctx.clock.now();
+    if (target.kind === 'channel' && message.event === 'vote-requested') {
+      const ref = { rfcId: rfc.id, kind: 'vote-card' as const, conversation: channel, messageId: ts, thread: null };
+      saveCard(db, ref, now);
+      // A card found after a crash may show an older state: left unrendered, the next refresh updates it.
+      if (sent) this.rendered.set(cardKey(ref), JSON.stringify(sent));
+    } else if (target.kind === 'user') {
+      if (channel.startsWith('D')) this.dms.set(userIdOf(target), channel);
+      if (personIdOf(target) === rfc.owner && ts && channel !== userIdOf(target)) saveCard(db, { rfcId: rfc.id, kind: 'owner-card', conversation: channel, messageId: ts, thread: null }, now);
+    }
+    return { messageRef: `${channel}/${ts}` };
+  }
+
+  /** The DM channel with a user (D…), opened once and remembered. */
+  private async dmChannel(userId: string): Promise<string> {
+    const known = this.dms.get(userId);
+    if (known) return known;
+    const res = await this.client.conversations.open({ users: userId });
+    const id = res.channel?.id;
+    if (!id) throw new DeliveryError('Slack conversations.open returned no channel', true);
+    this.dms.set(userId, id);
+    return id;
   }
 
   /** The voting card a threaded message belongs under: the one in `channelId`, else any. */
