@@ -11,7 +11,7 @@ import type { BotDeps, Component } from '../bot.js';
 import { changeLog, rfcs } from '../db/schema.js';
 import { type Jobs, type JobsOptions, startJobs } from './jobs.js';
 import { INSTALL_HINT, type LocalRedis, findRedisServer, redisDirFor, startLocalRedis } from './local-redis.js';
-import { NOTIFIED } from './store.js';
+import { NOTIFIED } from '../db/repos/timers.js';
 
 export type JobsOverrides = Partial<Omit<JobsOptions, 'redisUrl' | 'ctx' | 'notifiers' | 'log'>> & {
   /** How often to look for changes committed by other processes (the CLI); 0 = never. */

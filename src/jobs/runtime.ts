@@ -8,7 +8,8 @@ import type { Logger } from '../log.js';
 import type { DeliveryRow } from '../db/repos/outbox.js';
 import { type Notifier, targetKey } from '../notify/types.js';
 import { type JobQueues, type QueueSender, type ReportJobData, TIMER_JOB } from './queues.js';
-import { FAILURE_EVENT, deliveriesFor, recordFired } from './store.js';
+import { deliveriesOf } from '../db/repos/outbox.js';
+import { FAILURE_EVENT, recordFired } from '../db/repos/timers.js';
 
 export interface JobsRuntime {
   ctx: AppContext;
@@ -38,7 +39,7 @@ export async function announce(rt: JobsRuntime, rfc: Rfc, recipients: Recipient[
     }
   }
   recordFired(rt.ctx.database.db, { rfc, key, event, targets: [...targets], at: rt.ctx.clock.now() });
-  const unsent = deliveriesFor(rt.ctx.database.db, key).filter((d) => d.status === 'pending' || d.status === 'sending');
+  const unsent = deliveriesOf(rt.ctx.database.db, key).filter((d) => d.status === 'pending' || d.status === 'sending');
   await rt.sender.enqueue(unsent);
   return targets.size;
 }

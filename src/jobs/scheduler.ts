@@ -11,7 +11,7 @@ import { findRfc } from '../db/repos/rfcs.js';
 import { type Timer, delayUntil, parseTimerId, timersFor } from '../domain/timers.js';
 import { TIMER_JOB, type TimerJobData } from './queues.js';
 import { type JobsRuntime, scheduleFailureReport } from './runtime.js';
-import { firedKeys, reportedFailures, timedRfcs, unreportedFailures, unsentRows } from './store.js';
+import { firedKeys, reportedFailures, timedRfcs, unreportedFailures, unsentRows } from '../db/repos/timers.js';
 
 export interface ReconcileReport {
   desired: number;

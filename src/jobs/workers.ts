@@ -18,7 +18,7 @@ import {
   deliveryQueueName,
 } from './queues.js';
 import { type JobsRuntime, announce, scheduleFailureReport } from './runtime.js';
-import { FAILURE_EVENT, SCHEDULER, failureKey, findDeliveryRow } from './store.js';
+import { FAILURE_EVENT, SCHEDULER, failureKey, findDeliveryRow } from '../db/repos/timers.js';
 
 /** A timer that fires this much before its due time (clock skew) still counts as due. */
 const EARLY_MS = 1000;

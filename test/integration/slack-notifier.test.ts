@@ -4,7 +4,7 @@ import { edit, raise, submit } from '../../src/app/rfcs.js';
 import { vote } from '../../src/app/voting.js';
 import { viewRfc } from '../../src/app/queries.js';
 import { SlackNotifier } from '../../src/chat/slack/notifier.js';
-import { cardsOf } from '../../src/chat/slack/store.js';
+import { cardsOf } from '../../src/db/repos/chat.js';
 import { createWebClient } from '../../src/chat/slack/web.js';
 import { createLogger } from '../../src/log.js';
 import { messageText } from '../../src/domain/messages.js';
@@ -99,7 +99,7 @@ describe('SlackNotifier.send and refreshCards', () => {
     const sent = await notifier.send(cab, message('vote-requested', rfc));
     const post = fake.callsTo('chat.postMessage')[0]!;
     expect(sent.messageRef).toBe(`CCAB/${post.response.ts as string}`);
-    const card = cardsOf(t.ctx.database.db, rfc.id, 'vote-card');
+    const card = cardsOf(t.ctx.database.db, 'slack', rfc.id, 'vote-card');
     expect(card).toEqual([{ rfcId: rfc.id, kind: 'vote-card', conversation: 'CCAB', messageId: post.response.ts, thread: null }]);
     const actionIds = JSON.stringify(post.args.blocks);
     for (const id of ['rfc_vote_approve', 'rfc_vote_reject', 'rfc_vote_abstain', 'rfc_details']) expect(actionIds).toContain(id);
@@ -125,7 +125,7 @@ describe('SlackNotifier.send and refreshCards', () => {
     await notifier.send({ platform: 'slack', kind: 'user', id: 'T1/UREQ' }, message('scheduled', rfc));
     const dm = fake.callsTo('chat.postMessage')[0]!;
     expect(dm.args.channel).toBe('UREQ');
-    expect(cardsOf(t.ctx.database.db, rfc.id, 'owner-card')).toHaveLength(1);
+    expect(cardsOf(t.ctx.database.db, 'slack', rfc.id, 'owner-card')).toHaveLength(1);
   });
 
   it('maps Web API failures to retryable or final DeliveryErrors', async () => {
@@ -225,7 +225,7 @@ describe('SlackNotifier.findSent: a delivery interrupted by a crash', () => {
     make({ cabChannel: 'CCAB', announceChannel: 'CANN' });
     expect(await resend(card.row)).toBe('sent');
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
-    const [stored] = cardsOf(db(), rfc.id, 'vote-card');
+    const [stored] = cardsOf(db(), 'slack', rfc.id, 'vote-card');
     expect(`${stored?.conversation}/${stored?.messageId}`).toBe(posted.messageRef);
 
     const decided = interrupted(rfc, 'decided', 'slack:channel:CCAB');

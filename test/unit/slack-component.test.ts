@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BotDeps } from '../../src/bot.js';
 import { createSlackApp, slackComponent } from '../../src/chat/slack/index.js';
-import { channelRef } from '../../src/chat/slack/store.js';
+import { channelRef } from '../../src/chat/slack/channels.js';
 import { inboundId } from '../../src/chat/slack/dedupe.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { AppContext } from '../../app/context.js';
 import type { Logger } from '../../log.js';
-import { claimInbound, pruneInbound } from './store.js';
+import { claimInbound, pruneInbound } from '../../db/repos/chat.js';
 
 /** How long a claim is kept: far longer than Slack retries (three within about 5 minutes). */
 export const CLAIM_TTL_MS = 24 * 3_600_000;

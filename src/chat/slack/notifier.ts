@@ -19,7 +19,8 @@ import type { Block } from './blocks/limits.js';
 import { fallback } from './blocks/limits.js';
 import { type LocalTimes, notificationBlocks, voteCardBlocks, voteCardText } from './blocks/rfc.js';
 import { type BotIdentity, deliveryMetadata, findDelivery, isConversationId } from './sent.js';
-import { type CardRef, cardsOf, channelRef, saveCard, slackCabChannel } from './store.js';
+import { type CardRef, cardsOf, saveCard } from '../../db/repos/chat.js';
+import { channelRef, slackCabChannel } from './channels.js';
 import { type RetryOptions, type SlackConfig, type WebClient, toDeliveryError, withRetry } from './web.js';
 
 /** Events posted in the voting card's thread when they go to the CAB channel. */
@@ -199,12 +200,12 @@ export class SlackNotifier implements Notifier {
     const now = this.ctx.clock.now();
     if (target.kind === 'channel' && message.event === 'vote-requested') {
       const ref = { rfcId: rfc.id, kind: 'vote-card' as const, conversation: channel, messageId: ts, thread: null };
-      saveCard(db, ref, now);
+      saveCard(db, 'slack', ref, now);
       // A card found after a crash may show an older state: left unrendered, the next refresh updates it.
       if (sent) this.rendered.set(cardKey(ref), JSON.stringify(sent));
     } else if (target.kind === 'user') {
       if (channel.startsWith('D')) this.dms.set(userIdOf(target), channel);
-      if (personIdOf(target) === rfc.owner && ts && channel !== userIdOf(target)) saveCard(db, { rfcId: rfc.id, kind: 'owner-card', conversation: channel, messageId: ts, thread: null }, now);
+      if (personIdOf(target) === rfc.owner && ts && channel !== userIdOf(target)) saveCard(db, 'slack', { rfcId: rfc.id, kind: 'owner-card', conversation: channel, messageId: ts, thread: null }, now);
     }
     return { messageRef: `${channel}/${ts}` };
   }
@@ -222,7 +223,7 @@ export class SlackNotifier implements Notifier {
 
   /** The voting card a threaded message belongs under: the one in `channelId`, else any. */
   private cardFor(rfcId: number, channelId: string): CardRef | undefined {
-    const cards = cardsOf(this.ctx.database.db, rfcId, 'vote-card');
+    const cards = cardsOf(this.ctx.database.db, 'slack', rfcId, 'vote-card');
     return cards.find((c) => c.conversation === channelId) ?? (cards.length === 1 ? cards[0] : undefined);
   }
 
@@ -231,7 +232,7 @@ export class SlackNotifier implements Notifier {
     const rfc = findRfc(db, rfcKey);
     if (!rfc) return;
     const failures: string[] = [];
-    for (const card of cardsOf(db, rfc.id)) {
+    for (const card of cardsOf(db, 'slack', rfc.id)) {
       const { text, blocks } = this.render(card, rfc);
       const payload = JSON.stringify({ text, blocks });
       const key = cardKey(card);

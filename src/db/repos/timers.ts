@@ -1,12 +1,12 @@
-/** What the jobs read from and write to SQLite, the source of truth. */
+/** What the scheduler (src/jobs) reads from and writes to SQLite, the source of truth. */
 import { and, eq, inArray, like, notLike, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { appendLog } from '../db/repos/log.js';
-import { type DeliveryRow, recordDelivery } from '../db/repos/outbox.js';
-import { toRfc } from '../db/repos/rfcs.js';
-import { changeLog, deliveries, rfcs } from '../db/schema.js';
-import { TIMED_STATES } from '../domain/timers.js';
-import type { Rfc } from '../domain/types.js';
+import type { Db } from '../client.js';
+import { appendLog } from './log.js';
+import { type DeliveryRow, recordDelivery } from './outbox.js';
+import { toRfc } from './rfcs.js';
+import { changeLog, deliveries, rfcs } from '../schema.js';
+import { TIMED_STATES } from '../../domain/timers.js';
+import type { Rfc } from '../../domain/types.js';
 
 /** The actor recorded for what the scheduler does (change log, vote deadlines). */
 export const SCHEDULER = 'system:scheduler';
@@ -51,10 +51,6 @@ export function recordFired(
     },
     { behavior: 'immediate' },
   );
-}
-
-export function deliveriesFor(db: Db, notificationKey: string): DeliveryRow[] {
-  return db.select().from(deliveries).where(eq(deliveries.notificationKey, notificationKey)).all();
 }
 
 export function findDeliveryRow(db: Db, id: number): DeliveryRow | undefined {

@@ -1,0 +1,102 @@
+/**
+ * The chat platforms' rows in the shared tables: where cards were posted (`chat_messages`, so
+ * they can be updated in place), inbound requests already handled (`inbound_requests`, against
+ * platform retries), and conversations the bot can write to proactively (`conversations`).
+ */
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { chatMessages, conversations, inboundRequests } from '../schema.js';
+
+export interface CardRef {
+  rfcId: number;
+  /** `vote-card`, `owner-card`, ... */
+  kind: string;
+  conversation: string;
+  messageId: string;
+  thread: string | null;
+}
+
+/** Records (or moves) the card of `kind` for an RFC in one conversation. */
+export function saveCard(db: Db, platform: string, ref: CardRef, at: Date): void {
+  db.insert(chatMessages)
+    .values({ ...ref, platform, createdAt: at })
+    .onConflictDoUpdate({
+      target: [chatMessages.rfcId, chatMessages.platform, chatMessages.kind, chatMessages.conversation],
+      set: { messageId: ref.messageId, thread: ref.thread, createdAt: at },
+    })
+    .run();
+}
+
+export function cardsOf(db: Db, platform: string, rfcId: number, kind?: string): CardRef[] {
+  const where = and(eq(chatMessages.rfcId, rfcId), eq(chatMessages.platform, platform), kind ? eq(chatMessages.kind, kind) : undefined);
+  return db
+    .select()
+    .from(chatMessages)
+    .where(where)
+    .all()
+    .map((r) => ({ rfcId: r.rfcId, kind: r.kind, conversation: r.conversation, messageId: r.messageId, thread: r.thread }));
+}
+
+/** Claims an inbound request id (a retry or a double click): false when already claimed. */
+export function claimInbound(db: Db, id: string, at: Date): boolean {
+  const res = db.insert(inboundRequests).values({ id, receivedAt: at }).onConflictDoNothing().run() as { changes: number };
+  return res.changes > 0;
+}
+
+/** Forgets claims older than `before` (they only need to outlive the platform's retries). */
+export function pruneInbound(db: Db, before: Date): void {
+  db.delete(inboundRequests).where(lt(inboundRequests.receivedAt, before)).run();
+}
+
+export type ConversationKind = 'personal' | 'channel' | 'group';
+
+export interface StoredConversation<R = Record<string, unknown>> {
+  id: string;
+  kind: ConversationKind;
+  tenant: string | null;
+  team: string | null;
+  personId: string | null;
+  /** The platform's own reference (Teams: a ConversationReference). */
+  reference: R;
+}
+
+export function saveConversation(db: Db, platform: string, c: StoredConversation<object>, at: Date): void {
+  const row = { ...c, platform, reference: c.reference as Record<string, unknown>, updatedAt: at };
+  db.insert(conversations)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [conversations.platform, conversations.id],
+      set: { kind: row.kind, tenant: row.tenant, team: row.team, personId: row.personId, reference: row.reference, updatedAt: at },
+    })
+    .run();
+}
+
+export function forgetConversation(db: Db, platform: string, id: string): void {
+  db.delete(conversations).where(and(eq(conversations.platform, platform), eq(conversations.id, id))).run();
+}
+
+/** The bot was removed from a team: none of its channels can be reached any more. */
+export function forgetTeam(db: Db, platform: string, teamId: string): void {
+  db.delete(conversations).where(and(eq(conversations.platform, platform), eq(conversations.team, teamId))).run();
+}
+
+function toStored<R>(r: typeof conversations.$inferSelect): StoredConversation<R> {
+  return { id: r.id, kind: r.kind as ConversationKind, tenant: r.tenant, team: r.team, personId: r.personId, reference: r.reference as R };
+}
+
+export function findConversation<R>(db: Db, platform: string, id: string): StoredConversation<R> | null {
+  const r = db.select().from(conversations).where(and(eq(conversations.platform, platform), eq(conversations.id, id))).get();
+  return r ? toStored<R>(r) : null;
+}
+
+/** The people's 1:1 chats with the bot, most recently used first. */
+export function personalConversations<R>(db: Db, platform: string, personIds: string[]): StoredConversation<R>[] {
+  if (!personIds.length) return [];
+  return db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.platform, platform), eq(conversations.kind, 'personal'), inArray(conversations.personId, personIds)))
+    .orderBy(sql`${conversations.updatedAt} desc`)
+    .all()
+    .map((r) => toStored<R>(r));
+}
