@@ -5,6 +5,7 @@ import { insertRfc, updateRfc } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
 import { type Notification, people } from '../domain/notifications.js';
 import { approvalPath, missingForApproval, usesCab } from '../domain/policy.js';
+import { draftRfc } from '../domain/rfc.js';
 import { TERMINAL_STATES } from '../domain/rfc-machine.js';
 import type { Actor, Rfc } from '../domain/types.js';
 import { deadlineFor } from '../domain/votes.js';
@@ -21,35 +22,7 @@ export function raise(ctx: AppContext, actor: Actor, fields: RfcFields): Outcome
         example: '/rfc new "Patch db01 to 15.4" category=minor',
       });
     }
-    const blank: Rfc = {
-      id: 0,
-      key: '',
-      title: '',
-      description: null,
-      justification: null,
-      category: 'minor',
-      emergency: false,
-      services: [],
-      impact: null,
-      likelihood: null,
-      urgency: null,
-      plan: null,
-      backout: null,
-      test: null,
-      cost: null,
-      requester: actor.id,
-      owner: actor.id,
-      window: null,
-      outage: null,
-      problem: null,
-      releaseKey: null,
-      state: 'draft',
-      voteDeadline: null,
-      escalated: false,
-      scheduleReason: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const blank = draftRfc(actor.id, now);
     const { rfc: filled } = applyFields(tx, blank, fields);
     const { id: _id, key: _key, ...data } = filled;
     const rfc = insertRfc(tx, data);

@@ -7,14 +7,12 @@ import { admin } from '../app/admin.js';
 import { loadActor } from '../app/context.js';
 import { schedule } from '../app/implementation.js';
 import { raise, submit } from '../app/rfcs.js';
-import { SlackNotifier } from '../chat/slack/notifier.js';
-import { createWebClient } from '../chat/slack/web.js';
 import { grantRole } from '../db/repos/people.js';
 import { deliveries } from '../db/schema.js';
 import { startJobs } from '../jobs/jobs.js';
 import { createLogger } from '../log.js';
 import { BenchSlack } from './fake-slack.js';
-import { arg, benchEnv, until } from './util.js';
+import { arg, benchEnv, benchNotifier, until } from './util.js';
 
 export async function fanoutBench(): Promise<boolean> {
   const users = arg('users', 5000);
@@ -26,8 +24,7 @@ export async function fanoutBench(): Promise<boolean> {
   const channels = Array.from({ length: channelCount }, (_, i) => `C${String(i).padStart(4, '0')}`);
   const fake = await BenchSlack.start({ teamId: 'T1', usergroups: { S1: members }, ratePerSec: rate, latencyMs: latency });
   const log = createLogger('silent');
-  const slack = { botToken: 'xoxb-bench', apiUrl: fake.url };
-  const notifier = new SlackNotifier(env.ctx, createWebClient(slack, log), slack, { log });
+  const notifier = benchNotifier(env, fake.url, log);
   const jobs = startJobs({
     redisUrl: env.redisUrl,
     ctx: env.ctx,

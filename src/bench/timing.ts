@@ -4,15 +4,14 @@
  * Slack notifier against an unlimited fake Slack. Prints p50/p99/max lateness against due time,
  * of the timer firing and of the message reaching Slack.
  */
-import { SlackNotifier } from '../chat/slack/notifier.js';
-import { createWebClient } from '../chat/slack/web.js';
 import { insertRfc } from '../db/repos/rfcs.js';
+import { draftRfc } from '../domain/rfc.js';
 import type { Rfc } from '../domain/types.js';
 import { startJobs } from '../jobs/jobs.js';
 import type { TimerJobData } from '../jobs/queues.js';
 import { createLogger } from '../log.js';
 import { BenchSlack } from './fake-slack.js';
-import { arg, benchEnv, ms, percentile, until } from './util.js';
+import { arg, benchEnv, benchNotifier, ms, percentile, until } from './util.js';
 
 const H = 3_600_000;
 
@@ -23,8 +22,7 @@ export async function timingBench(): Promise<boolean> {
   const env = await benchEnv('timing');
   const fake = await BenchSlack.start({ teamId: 'T1', latencyMs: 5 });
   const log = createLogger('silent');
-  const slack = { botToken: 'xoxb-bench', apiUrl: fake.url };
-  const notifier = new SlackNotifier(env.ctx, createWebClient(slack, log), slack, { log });
+  const notifier = benchNotifier(env, fake.url, log);
   const jobs = startJobs({
     redisUrl: env.redisUrl,
     ctx: env.ctx,
@@ -71,31 +69,13 @@ export async function timingBench(): Promise<boolean> {
 }
 
 function seed(i: number, start: Date, scheduledAt: Date): Omit<Rfc, 'id' | 'key'> {
-  return {
+  const { id: _id, key: _key, ...rfc } = draftRfc(`slack:T1/U${i}`, scheduledAt, {
     title: `Patch host ${i}`,
-    description: null,
-    justification: null,
     category: 'standard',
-    emergency: false,
     services: [`svc-${i % 200}`],
-    impact: null,
-    likelihood: null,
-    urgency: null,
-    plan: null,
     backout: 'restore',
-    test: null,
-    cost: null,
-    requester: `slack:T1/U${i}`,
-    owner: `slack:T1/U${i}`,
     window: { start, end: new Date(start.getTime() + 30 * 60_000) },
-    outage: null,
-    problem: null,
-    releaseKey: null,
     state: 'scheduled',
-    voteDeadline: null,
-    escalated: false,
-    scheduleReason: null,
-    createdAt: scheduledAt,
-    updatedAt: scheduledAt,
-  };
+  });
+  return rfc;
 }

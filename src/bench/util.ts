@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { type AppContext, createContext } from '../app/context.js';
 import { type AppDatabase, openDatabase } from '../db/client.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
+import { SlackNotifier } from '../chat/slack/notifier.js';
+import { createWebClient } from '../chat/slack/web.js';
 import { startLocalRedis } from '../jobs/local-redis.js';
+import type { Logger } from '../log.js';
 
 export interface BenchEnv {
   redisUrl: string;
@@ -66,4 +69,10 @@ export function arg(name: string, fallback: number): number {
   const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
   const v = hit ? Number(hit.slice(name.length + 3)) : NaN;
   return Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+/** The real Slack adapter's notifier, pointed at a benchmark's fake Slack. */
+export function benchNotifier(env: BenchEnv, apiUrl: string, log: Logger): SlackNotifier {
+  const slack = { botToken: 'xoxb-bench', apiUrl };
+  return new SlackNotifier(env.ctx, createWebClient(slack, log), slack, { log });
 }

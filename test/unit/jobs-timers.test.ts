@@ -1,3 +1,4 @@
+import { draftRfc } from '../../src/domain/rfc.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { timedKey } from '../../src/notify/deliver.js';
@@ -20,36 +21,20 @@ const END = new Date('2026-12-06T00:00:00Z');
 const SCHEDULED_AT = new Date('2026-12-01T09:00:00Z');
 
 function rfc(patch: Partial<Rfc> = {}): Rfc {
-  return {
+  return draftRfc('cli:req', SCHEDULED_AT, {
     id: 1,
     key: 'RFC-7',
     title: 'Patch db01',
-    description: null,
-    justification: null,
     category: 'significant',
-    emergency: false,
     services: ['db', 'web'],
-    impact: null,
-    likelihood: null,
-    urgency: null,
-    plan: null,
     backout: 'restore',
     test: 'smoke',
-    cost: null,
-    requester: 'cli:req',
     owner: 'slack:T1/UOWN',
     window: { start: START, end: END },
     outage: { minutes: 30 },
-    problem: null,
-    releaseKey: null,
     state: 'scheduled',
-    voteDeadline: null,
-    escalated: false,
-    scheduleReason: null,
-    createdAt: SCHEDULED_AT,
-    updatedAt: SCHEDULED_AT,
     ...patch,
-  };
+  });
 }
 
 const kinds = (ts: { kind: TimerKind }[]) => ts.map((t) => t.kind).sort();

@@ -1,3 +1,4 @@
+import { draftRfc } from '../../src/domain/rfc.js';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ChangebotError } from '../../src/domain/errors.js';
@@ -9,37 +10,15 @@ const win = (start: string, end: string): Window => ({ start: d(start), end: d(e
 const MIN = 60_000;
 
 function rfc(key: string, services: string[], window: Window | null, extra: Partial<Rfc> = {}): Rfc {
-  const at = d('2026-01-01T00:00Z');
-  return {
+  return draftRfc('cli:alice', d('2026-01-01T00:00Z'), {
     id: Number(key.replace(/\D/g, '')) || 0,
     key,
     title: `Change ${key}`,
-    description: null,
-    justification: null,
-    category: 'minor',
-    emergency: false,
     services,
-    impact: null,
-    likelihood: null,
-    urgency: null,
-    plan: null,
-    backout: null,
-    test: null,
-    cost: null,
-    requester: 'cli:alice',
-    owner: 'cli:alice',
     window,
-    outage: null,
-    problem: null,
-    releaseKey: null,
     state: 'scheduled',
-    voteDeadline: null,
-    escalated: false,
-    scheduleReason: null,
-    createdAt: at,
-    updatedAt: at,
     ...extra,
-  };
+  });
 }
 
 const svc = (name: string, dependsOn: string[] = []): Service => ({ name, owner: null, audience: [], dependsOn });
