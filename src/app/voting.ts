@@ -31,8 +31,15 @@ export function vote(
     const cast: Vote = { voter: actor.id, choice, capacity, comment: comment?.trim() || null, castAt: now };
     const { votes, changed } = applyVote(existing, cast);
     if (!changed) {
+      // The same vote again (a double click, or a change manager repeating a vote cast before
+      // the deadline): nothing new to record, but the decision it implies still applies.
       const decision = decide(rfc, ctx.policy, votes);
-      return { result: { rfc, votes, decision, changed }, rfc, message: `Your ${choice} vote on ${rfc.key} was already recorded.`, notifications: [] };
+      if (decision.outcome === 'pending') {
+        return { result: { rfc, votes, decision, changed }, rfc, message: `Your ${choice} vote on ${rfc.key} was already recorded.`, notifications: [] };
+      }
+      const notifications: Notification[] = [];
+      rfc = applyDecision(tx, ctx, actor, rfc, decision, notifications);
+      return { result: { rfc, votes, decision, changed }, rfc, message: `${rfc.key} is ${decision.outcome}: ${decision.reason}.`, notifications };
     }
     const previous = existing.find((v) => v.voter === actor.id && v.capacity === capacity);
     upsertVote(tx, rfc.id, cast);
@@ -87,14 +94,17 @@ export function decideByDeadline(ctx: AppContext, actor: Actor, key: string): Ou
       return { result: { escalated: false }, rfc, message: `${rfc.key}: nothing to do at the deadline.`, notifications: [] };
     }
     const votes = listVotes(tx, rfc.id);
-    const decision = decide(rfc, ctx.policy, votes);
     const notifications: Notification[] = [];
-    if (decision.outcome !== 'pending') {
-      const saved = applyDecision(tx, ctx, actor, rfc, decision, notifications);
-      return { result: { escalated: false }, rfc: saved, message: `${rfc.key} is ${decision.outcome}.`, notifications };
+    // The votes may decide already, or do once the vote is the change manager's (a change
+    // manager's vote cast before the deadline counts as theirs now).
+    const decision = decide(rfc, ctx.policy, votes);
+    const escalatedDecision = decision.outcome === 'pending' ? decide({ ...rfc, escalated: true }, ctx.policy, votes) : decision;
+    if (escalatedDecision.outcome !== 'pending') {
+      const saved = applyDecision(tx, ctx, actor, { ...rfc, escalated: decision.outcome === 'pending' }, escalatedDecision, notifications);
+      return { result: { escalated: false }, rfc: saved, message: `${rfc.key} is ${escalatedDecision.outcome}.`, notifications };
     }
     const saved = updateRfc(tx, { ...rfc, escalated: true, updatedAt: now });
-    appendLog(tx, { rfcId: rfc.id, at: now, actor: actor.id, action: 'escalate', reason: `vote deadline passed; waiting for ${decision.waitingFor}` });
+    appendLog(tx, { rfcId: rfc.id, at: now, actor: actor.id, action: 'escalate', reason: `vote deadline passed; waiting for ${escalatedDecision.waitingFor}` });
     notifications.push({ event: 'escalated', rfcKey: rfc.key, recipients: [{ kind: 'role', role: 'change-manager' }, { kind: 'cab-channel' }] });
     return { result: { escalated: true }, rfc: saved, message: `The vote on ${rfc.key} passed its deadline and went to the change managers.`, notifications };
   });

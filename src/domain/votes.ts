@@ -84,8 +84,9 @@ function verb(v: Vote): string {
 
 /**
  * In which capacity `actor` votes on `rfc` now, or a ChangebotError saying why they can't.
- * A CAB member votes as CAB while the CAB result is open; a change manager otherwise
- * (approval of minor changes, sign-off of major ones, veto, tie-break, after the deadline).
+ * A CAB member votes as CAB until the decision or the deadline; a change manager votes as
+ * change manager (approval of minor changes, sign-off of major ones, veto, tie-break, after
+ * the deadline).
  */
 export function voteCapacity(
   actor: Actor,
@@ -106,17 +107,20 @@ export function voteCapacity(
   const isCab = actor.roles.has('cab');
   const isManager = actor.roles.has('change-manager');
   if (usesCab(path)) {
-    const cabOpen = tally(path, policy, votes).cab === 'pending' && !rfc.escalated;
-    if (isCab && (cabOpen || !isManager)) {
-      if (!cabOpen) {
+    // A member who is also a change manager votes as CAB until the CAB has a result, then
+    // as change manager (sign-off, tie-break). Plain members may vote, and change their
+    // vote, until the decision or the deadline.
+    const cabHasResult = tally(path, policy, votes).cab !== 'pending';
+    if (isManager && (!isCab || rfc.escalated || cabHasResult)) return 'change-manager';
+    if (isCab) {
+      if (rfc.escalated) {
         throw new ChangebotError(
           'invalid_transition',
-          `The CAB vote on ${rfc.key} is finished; it now waits for a change manager.`,
+          `The CAB vote on ${rfc.key} passed its deadline; a change manager decides now.`,
         );
       }
       return 'cab';
     }
-    if (isManager) return 'change-manager';
     throw new ChangebotError(
       'forbidden',
       `Only CAB members can vote on ${rfc.key}. Ask an admin to run \`/rfc admin grant <you> cab\` if you should be one.`,

@@ -152,6 +152,28 @@ describe('RFC lifecycle on SQLite', () => {
     expect(vote(t.ctx, mgr, r.key, 'approve').rfc?.state).toBe('approved');
   });
 
+  it('at the deadline, a change manager vote cast earlier decides; repeating it applies it too', () => {
+    const a = raise(t.ctx, req, { ...readyFields(), category: 'major' }).result;
+    submit(t.ctx, req, a.key);
+    vote(t.ctx, mgr, a.key, 'approve'); // an early sign-off
+    vote(t.ctx, cab1, a.key, 'approve');
+    t.clock.advance(49 * H);
+    const out = decideByDeadline(t.ctx, root, a.key);
+    expect(out.rfc?.state).toBe('approved');
+    expect(out.notifications.find((n) => n.event === 'decided')?.detail).toBe('approved by the change manager (the vote passed its deadline)');
+
+    // Escalated with the manager's vote already in (as data written before this rule could
+    // be): the manager repeating the vote applies the decision instead of ignoring it.
+    const b = raise(t.ctx, req, readyFields()).result;
+    submit(t.ctx, req, b.key);
+    vote(t.ctx, cab1, b.key, 'approve');
+    vote(t.ctx, mgr, b.key, 'approve');
+    t.ctx.database.sqlite.prepare('update rfcs set escalated = 1 where key = ?').run(b.key);
+    const repeated = vote(t.ctx, mgr, b.key, 'approve');
+    expect(repeated.rfc?.state).toBe('approved');
+    expect(repeated.result.changed).toBe(false);
+  });
+
   it('blocks conflicting windows unless a change manager acknowledges with a reason', () => {
     const a = raise(t.ctx, req, readyFields()).result;
     submit(t.ctx, req, a.key);

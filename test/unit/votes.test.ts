@@ -130,10 +130,16 @@ describe('who votes', () => {
     expect(voteCapacity(actor('cli:m', 'cab', 'change-manager'), rfc(), DEFAULT_POLICY, [])).toBe('cab');
   });
 
-  it('closes CAB voting once the CAB has decided a major change', () => {
-    const done = [v('a', 'approve'), v('b', 'approve'), v('c', 'approve')];
-    expect(code(() => voteCapacity(actor('cli:d', 'cab'), rfc({ category: 'major' }), DEFAULT_POLICY, done))).toBe('invalid_transition');
-    expect(voteCapacity(actor('cli:m', 'cab', 'change-manager'), rfc({ category: 'major' }), DEFAULT_POLICY, done)).toBe('change-manager');
+  it('lets members vote and change their vote until the decision; closes CAB voting at the deadline', () => {
+    const major = rfc({ category: 'major' });
+    const waitingForSignoff = [v('a', 'approve'), v('b', 'approve'), v('c', 'reject')];
+    expect(voteCapacity(actor('cli:b', 'cab'), major, DEFAULT_POLICY, waitingForSignoff)).toBe('cab');
+    const tie = [v('a', 'approve'), v('b', 'reject'), v('c', 'abstain')];
+    expect(voteCapacity(actor('cli:d', 'cab'), rfc(), DEFAULT_POLICY, tie)).toBe('cab');
+    // someone with both roles signs off or breaks the tie once the CAB has a result
+    expect(voteCapacity(actor('cli:m', 'cab', 'change-manager'), major, DEFAULT_POLICY, waitingForSignoff)).toBe('change-manager');
+    expect(voteCapacity(actor('cli:m', 'cab', 'change-manager'), rfc(), DEFAULT_POLICY, tie)).toBe('change-manager');
+    expect(code(() => voteCapacity(actor('cli:d', 'cab'), rfc({ escalated: true }), DEFAULT_POLICY, []))).toBe('invalid_transition');
   });
 
   it('refuses votes when the RFC is not awaiting approval', () => {
