@@ -6,7 +6,6 @@ import { ChangebotError } from '../domain/errors.js';
 import { type Notification, people } from '../domain/notifications.js';
 import { approvalPath, missingForApproval, usesCab } from '../domain/policy.js';
 import { draftRfc } from '../domain/rfc.js';
-import { TERMINAL_STATES } from '../domain/rfc-machine.js';
 import type { Actor, Rfc } from '../domain/types.js';
 import { deadlineFor } from '../domain/votes.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
@@ -22,6 +21,7 @@ export function raise(ctx: AppContext, actor: Actor, fields: RfcFields): Outcome
         example: '/rfc new "Patch db01 to 15.4" category=minor',
       });
     }
+    checkStandard(actor, fields);
     const blank = draftRfc(actor.id, now);
     const { rfc: filled } = applyFields(tx, blank, fields);
     const { id: _id, key: _key, ...data } = filled;
@@ -45,6 +45,7 @@ export function edit(ctx: AppContext, actor: Actor, key: string, fields: RfcFiel
         `${rfc.key} can only be edited while it is a draft (it is ${rfc.state.replace('_', ' ')}). Withdraw or cancel it and raise a new one to change it now.`,
       );
     }
+    checkStandard(actor, fields);
     const { rfc: next, changed } = applyFields(tx, rfc, fields);
     if (changed.length === 0) {
       throw new ChangebotError('bad_command', `Nothing to change. Example: /rfc edit ${rfc.key} backout="restore snapshot"`);
@@ -142,6 +143,16 @@ function closingNotice(
   return out;
 }
 
-export function isOpen(rfc: Rfc): boolean {
-  return !TERMINAL_STATES.includes(rfc.state);
+/**
+ * Standard changes are pre-approved, so choosing that category is itself an approval: only a
+ * change manager (or admin) may mark a change standard. (Standard-change templates, which
+ * would let anyone raise one from an approved recipe, are not modelled yet.)
+ */
+function checkStandard(actor: Actor, fields: RfcFields): void {
+  if (fields.category !== 'standard' || actor.roles.has('change-manager') || actor.roles.has('admin')) return;
+  throw new ChangebotError(
+    'forbidden',
+    'Standard changes are pre-approved, so only a change manager can mark a change standard. Use category=minor, or ask a change manager.',
+    { field: 'category' },
+  );
 }

@@ -94,6 +94,7 @@ afterAll(async () => {
 describe('a delivery worker killed mid fan-out', () => {
   it('ends, after a restart, with exactly one delivery per recipient', async () => {
     grantRole(database.db, 'cli:root', 'admin', 'test', new Date());
+    grantRole(database.db, 'slack:T1/UOWN', 'admin', 'test', new Date()); // may mark changes standard
     const owner = loadActor(ctx, 'slack:T1/UOWN');
     admin(ctx, loadActor(ctx, 'cli:root'), { kind: 'service-add', name: 'db', audience: ['slack:channel:CDB', 'slack:usergroup:S1'] });
     const start = new Date(Date.now() + 3 * H);

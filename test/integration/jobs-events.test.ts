@@ -29,7 +29,7 @@ beforeEach(async () => {
   fake.reset();
   b = await startJobsBot(fake, { name: 'events' });
   root = b.person('cli:root', { roles: ['admin'] });
-  owner = b.person('slack:T1/UOWN', { timezone: 'Europe/Paris' });
+  owner = b.person('slack:T1/UOWN', { timezone: 'Europe/Paris', roles: ['admin'] }); // admin: may mark changes standard
   mgr = b.person('slack:T1/UMGR', { roles: ['change-manager'] });
   seedCatalogue(b, root);
 });

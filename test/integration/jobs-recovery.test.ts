@@ -35,7 +35,7 @@ async function setup(name: string, url: string): Promise<JobsBot> {
   fake.reset();
   b = await startJobsBot(fake, { name, redisUrl: url });
   const root = b.person('cli:root', { roles: ['admin'] });
-  owner = b.person('slack:T1/UOWN');
+  owner = b.person('slack:T1/UOWN', { roles: ['admin'] }); // admin: may mark changes standard
   seedCatalogue(b, root);
   return b;
 }
@@ -157,7 +157,7 @@ describe('when Redis is down at start', () => {
     b = await startJobsBot(fake, { name: 'late', redisUrl: `redis://127.0.0.1:${port}`, overrides: { readyWaitMs: 100 } });
     const bot = b;
     const root = bot.person('cli:root', { roles: ['admin'] });
-    owner = bot.person('slack:T1/UOWN');
+    owner = bot.person('slack:T1/UOWN', { roles: ['admin'] });
     seedCatalogue(bot, root);
     expect((await readyz(bot)).status).toBe(503);
     const key = scheduled(bot, new Date(bot.clock.now().getTime() + 72 * H));

@@ -101,7 +101,11 @@ describe('RFC lifecycle on SQLite', () => {
   });
 
   it('pre-approves standard changes and sends minor ones to a change manager', () => {
-    const std = raise(t.ctx, req, { ...readyFields(), category: 'standard' }).result;
+    // Choosing "standard" is itself an approval: only a change manager may.
+    expect(refused(() => raise(t.ctx, req, { ...readyFields(), category: 'standard' })).code).toBe('forbidden');
+    const draft = raise(t.ctx, req, readyFields()).result;
+    expect(refused(() => edit(t.ctx, req, draft.key, { category: 'standard' })).code).toBe('forbidden');
+    const std = raise(t.ctx, mgr, { ...readyFields(), category: 'standard', owner: req.id }).result;
     expect(submit(t.ctx, req, std.key).rfc?.state).toBe('approved');
     const minor = raise(t.ctx, req, { ...readyFields(), category: 'minor' }).result;
     const s = submit(t.ctx, req, minor.key);

@@ -224,6 +224,10 @@ describe('Slack: the whole change workflow', () => {
   });
 
   it('reschedules through a modal with inline errors, and shows Details', async () => {
+    expect(await run(REQ, 'new "Standard tweak" category=standard services=db backout=undo')).toBe(
+      'Standard changes are pre-approved, so only a change manager can mark a change standard. Use category=minor, or ask a change manager.',
+    );
+    expect(await run(ADMIN, `admin grant <@${REQ.user}|rita> change-manager`)).toContain('Granted change-manager');
     const text = await run(REQ, 'new "Standard tweak" category=standard services=db backout=undo start=+2d duration=1h');
     const key = /RFC-\d+/.exec(text)![0];
     await run(REQ, `submit ${key}`);
