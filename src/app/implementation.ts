@@ -126,17 +126,20 @@ export function progress(
     requireOneOf(actor, before, ['owner', 'change-manager'], doing);
     const rfc = move(tx, ctx, actor, before, action, { reason });
     const owners = people([rfc.requester, rfc.owner], actor.id);
+    // Service audiences hear "maintenance started" and "service restored" only when told to
+    // expect an outage.
+    const users = rfc.outage?.minutes ? audience(rfc) : [];
     const managers: Recipient = { kind: 'role', role: 'change-manager' };
     const n = (event: Notification['event'], recipients: Recipient[]): Notification => ({ event, rfcKey: rfc.key, recipients, detail: reason });
     switch (action) {
       case 'start':
-        return { result: rfc, rfc, message: `${rfc.key} is now implementing. Run \`/rfc done ${rfc.key}\` when finished.`, notifications: [n('started', [...audience(rfc), ...owners])] };
+        return { result: rfc, rfc, message: `${rfc.key} is now implementing. Run \`/rfc done ${rfc.key}\` when finished.`, notifications: [n('started', [...users, ...owners])] };
       case 'complete':
-        return { result: rfc, rfc, message: `${rfc.key} is implemented. Start its review with \`/rfc review ${rfc.key}\`.`, notifications: [n('completed', [...audience(rfc), ...owners])] };
+        return { result: rfc, rfc, message: `${rfc.key} is implemented. Start its review with \`/rfc review ${rfc.key}\`.`, notifications: [n('completed', [...users, ...owners])] };
       case 'fail':
         return { result: rfc, rfc, message: `${rfc.key} is marked failed. Back it out with \`/rfc backout ${rfc.key}\` if needed.`, notifications: [n('failed', [...owners, managers])] };
       case 'backout':
-        return { result: rfc, rfc, message: `${rfc.key} is backed out.`, notifications: [n('backed-out', [...audience(rfc), ...owners, managers])] };
+        return { result: rfc, rfc, message: `${rfc.key} is backed out.`, notifications: [n('backed-out', [...users, ...owners, managers])] };
     }
   });
 }

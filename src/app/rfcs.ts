@@ -82,7 +82,7 @@ export function submit(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc>
     if (path === 'pre-approved') {
       rfc = move(tx, ctx, actor, rfc, 'pre_approve', { reason: 'standard change: pre-approved' });
       message = `${rfc.key} is a standard change and is approved. Schedule it with \`/rfc schedule ${rfc.key}\`.`;
-      notifications.push({ event: 'decided', rfcKey: rfc.key, recipients: people([rfc.requester, rfc.owner], actor.id), detail: 'pre-approved standard change' });
+      notifications.push({ event: 'decided', rfcKey: rfc.key, recipients: people([rfc.requester, rfc.owner], actor.id), detail: 'pre-approved standard change', outcome: 'approved' });
     } else {
       const deadline = deadlineFor(rfc, ctx.policy, ctx.clock.now());
       rfc = move(tx, ctx, actor, rfc, 'evaluate', { reason: 'evaluation passed', patch: { voteDeadline: deadline } });

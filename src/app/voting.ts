@@ -77,7 +77,7 @@ function applyDecision(
   // Rejections are routed back to the requester and the release managers (domain.md).
   if (decision.outcome === 'rejected') recipients.push({ kind: 'role', role: 'release-manager' });
   recipients.push({ kind: 'cab-channel' });
-  notifications.push({ event: 'decided', rfcKey: saved.key, recipients, detail: decision.reason });
+  notifications.push({ event: 'decided', rfcKey: saved.key, recipients, detail: decision.reason, outcome: decision.outcome });
   return saved;
 }
 

@@ -7,7 +7,13 @@ import type { Rfc } from './types.js';
 import { formatMinutes } from './views.js';
 import { formatRange } from './windows.js';
 
-export function messageText(event: NotificationEvent | string, rfc: Rfc, zone: string, detail?: string): string {
+export function messageText(
+  event: NotificationEvent | string,
+  rfc: Rfc,
+  zone: string,
+  detail?: string,
+  outcome?: 'approved' | 'rejected',
+): string {
   const svc = rfc.services.length ? rfc.services.join(', ') : 'no listed service';
   const when = rfc.window ? formatRange(rfc.window, zone) : 'at a time not yet planned';
   const impact = rfc.outage?.minutes
@@ -21,8 +27,11 @@ export function messageText(event: NotificationEvent | string, rfc: Rfc, zone: s
       return `CAB vote needed on ${ref}: ${rfc.category}${rfc.emergency ? ' EMERGENCY' : ''} change to ${svc}, ${when}.`;
     case 'approval-requested':
       return `${ref} (${rfc.category} change to ${svc}, ${when}) waits for a change manager's approval. Approve with \`/rfc vote ${rfc.key} approve\`.`;
-    case 'decided':
-      return `${ref} was ${rfc.state === 'approved' ? 'approved' : 'rejected'}${why}.${rfc.state === 'approved' ? ` Schedule it with \`/rfc schedule ${rfc.key}\`.` : ''}`;
+    case 'decided': {
+      const approved = (outcome ?? (rfc.state === 'rejected' ? 'rejected' : 'approved')) === 'approved';
+      const next = approved && rfc.state === 'approved' ? ` Schedule it with \`/rfc schedule ${rfc.key}\`.` : '';
+      return `${ref} was ${approved ? 'approved' : 'rejected'}${why}.${next}`;
+    }
     case 'escalated':
       return `The CAB vote on ${ref} passed its deadline undecided; a change manager must decide: \`/rfc vote ${rfc.key} approve|reject\`.`;
     case 'scheduled':

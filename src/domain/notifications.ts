@@ -36,6 +36,8 @@ export interface Notification {
   recipients: Recipient[];
   /** Extra words for the message (decision reason, failure reason...). */
   detail?: string;
+  /** For `decided`: the decision itself (the RFC may have moved on by the time it is sent). */
+  outcome?: 'approved' | 'rejected';
 }
 
 export function recipientKey(r: Recipient): string {

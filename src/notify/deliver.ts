@@ -70,7 +70,7 @@ export function buildMessage(ctx: AppContext, n: Notification, zone: string, del
   if (!rfc) return null;
   // Only messages that ask for a decision show the RFC's conflicts.
   const view = viewRfc(ctx, rfc.key, zone, { withConflicts: DECISION_EVENTS.includes(n.event) });
-  const message: OutboundMessage = { event: n.event, rfcKey: rfc.key, text: messageText(n.event, rfc, zone, n.detail), view };
+  const message: OutboundMessage = { event: n.event, rfcKey: rfc.key, text: messageText(n.event, rfc, zone, n.detail, n.outcome), view };
   if (deliveryKey) message.deliveryKey = deliveryKey;
   return message;
 }

@@ -62,7 +62,7 @@ describe('RFC lifecycle on SQLite', () => {
       'a backout plan (backout="...")',
       'a planned window (start=... end=... or duration=...)',
     ]);
-    edit(t.ctx, req, r.key, readyFields());
+    edit(t.ctx, req, r.key, { ...readyFields(), outageMinutes: 30 });
     const submitted = submit(t.ctx, req, r.key);
     expect(submitted.rfc?.state).toBe('awaiting_approval');
     expect(submitted.notifications).toEqual([{ event: 'vote-requested', rfcKey: 'RFC-1', recipients: [{ kind: 'cab-channel' }] }]);
@@ -76,6 +76,7 @@ describe('RFC lifecycle on SQLite', () => {
     t.clock.current = new Date('2026-12-05T22:00:00Z');
     const started = progress(t.ctx, req, r.key, 'start');
     expect(started.notifications[0]?.recipients).toContainEqual({ kind: 'audience', service: 'db' });
+    expect(started.notifications[0]?.recipients).not.toContainEqual({ kind: 'person', id: req.id }); // the actor sees the reply
     expect(progress(t.ctx, req, r.key, 'complete').rfc?.state).toBe('implemented');
     expect(review(t.ctx, req, r.key, 'went fine').rfc?.state).toBe('in_review');
     expect(refused(() => close(t.ctx, req, r.key)).code).toBe('forbidden');
@@ -206,7 +207,8 @@ describe('RFC lifecycle on SQLite', () => {
     expect(refused(() => withdraw(t.ctx, req, b.key)).code).toBe('invalid_transition');
     schedule(t.ctx, req, b.key, {});
     t.clock.current = new Date('2026-12-05T22:00:00Z');
-    progress(t.ctx, req, b.key, 'start');
+    // No outage expected: the service's users are not told about the maintenance.
+    expect(progress(t.ctx, req, b.key, 'start').notifications[0]?.recipients).toEqual([]);
     const late = refused(() => cancel(t.ctx, req, b.key));
     expect(late.message).toBe("RFC-2 is implementing, so it can't be cancelled; you can mark it done, failed or backed out.");
   });

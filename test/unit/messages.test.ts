@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { messageText } from '../../src/domain/messages.js';
+import { draftRfc } from '../../src/domain/rfc.js';
+
+const rfc = draftRfc('cli:ann', new Date('2026-12-01T09:00:00Z'), {
+  key: 'RFC-4',
+  title: 'Add user',
+  services: ['ad'],
+  window: { start: new Date('2026-12-05T22:00:00Z'), end: new Date('2026-12-05T23:00:00Z') },
+});
+
+describe('notification words', () => {
+  it('says what was decided, even when the RFC has moved on before the message is sent', () => {
+    expect(messageText('decided', { ...rfc, state: 'scheduled' }, 'UTC', 'pre-approved standard change', 'approved')).toBe(
+      'RFC-4 “Add user” was approved (pre-approved standard change).',
+    );
+    expect(messageText('decided', { ...rfc, state: 'approved' }, 'UTC', 'approved by the CAB (3–0)', 'approved')).toBe(
+      'RFC-4 “Add user” was approved (approved by the CAB (3–0)). Schedule it with `/rfc schedule RFC-4`.',
+    );
+    expect(messageText('decided', { ...rfc, state: 'rejected' }, 'UTC', 'rejected by the CAB (0–3)', 'rejected')).toBe(
+      'RFC-4 “Add user” was rejected (rejected by the CAB (0–3)).',
+    );
+  });
+
+  it('tells users about an outage in their own time zone', () => {
+    const outage = { ...rfc, outage: { minutes: 30, audience: 'EU users' } };
+    expect(messageText('outage-notice', outage, 'Europe/Paris')).toBe(
+      'Planned maintenance on ad from Sat 5 Dec 23:00 to Sun 6 Dec 00:00 CET (RFC-4 “Add user”). Expected impact: up to 30 min of outage for EU users. Questions: contact cli:ann (change owner).',
+    );
+  });
+});
