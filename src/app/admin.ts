@@ -51,32 +51,38 @@ export function admin(ctx: AppContext, actor: Actor, cmd: AdminCommand, where: W
       }
       case 'service-add': {
         const existing = catalogue.findService(tx, cmd.name);
-        const known = new Set(catalogue.listServices(tx).map((s) => s.name));
-        const unknown = (cmd.dependsOn ?? []).filter((d) => !known.has(d) && d !== cmd.name);
+        const name = existing?.name ?? cmd.name; // `DB` updates `db`
+        const dependsOn = cmd.dependsOn?.map((d) => catalogue.findService(tx, d)?.name ?? d);
+        if (dependsOn?.some((d) => d.toLowerCase() === name.toLowerCase())) {
+          throw new ChangebotError('bad_value', `A service cannot depend on itself (${name}).`, { field: 'depends' });
+        }
+        const unknown = (dependsOn ?? []).filter((d) => !catalogue.findService(tx, d));
         if (unknown.length) {
           throw new ChangebotError('bad_value', `Unknown service(s) in depends=: ${unknown.join(', ')}. Add them first with \`/rfc admin service add NAME\`.`, { field: 'depends' });
         }
-        if ((cmd.dependsOn ?? []).includes(cmd.name)) {
-          throw new ChangebotError('bad_value', `A service cannot depend on itself (${cmd.name}).`, { field: 'depends' });
-        }
         const service = {
-          name: cmd.name,
+          name,
           owner: cmd.owner ?? existing?.owner ?? null,
           audience: cmd.audience ?? existing?.audience ?? [],
-          dependsOn: cmd.dependsOn ?? existing?.dependsOn ?? [],
+          dependsOn: dependsOn ?? existing?.dependsOn ?? [],
         };
         catalogue.upsertService(tx, service);
         log(existing ? 'service-update' : 'service-add', { ...service });
-        return done(service, `${existing ? 'Updated' : 'Added'} service ${cmd.name}.`);
+        return done(service, `${existing ? 'Updated' : 'Added'} service ${name}.`);
       }
       case 'service-remove': {
-        const inUse = listRfcs(tx, { states: OPEN_STATES }).filter((r) => r.services.includes(cmd.name));
-        if (inUse.length) {
-          throw new ChangebotError('forbidden', `${cmd.name} is used by open RFCs (${inUse.map((r) => r.key).join(', ')}); close or cancel them first.`);
+        const name = catalogue.findService(tx, cmd.name)?.name ?? cmd.name;
+        const dependents = catalogue.listServices(tx).filter((x) => x.dependsOn.includes(name));
+        if (dependents.length) {
+          throw new ChangebotError('forbidden', `${dependents.map((x) => x.name).join(', ')} depend${dependents.length === 1 ? 's' : ''} on ${name}; change their depends= first.`);
         }
-        if (!catalogue.removeService(tx, cmd.name)) throw notFound('service', cmd.name);
-        log('service-remove', { name: cmd.name });
-        return done(true, `Removed service ${cmd.name}.`);
+        const inUse = listRfcs(tx, { states: OPEN_STATES }).filter((r) => r.services.includes(name));
+        if (inUse.length) {
+          throw new ChangebotError('forbidden', `${name} is used by open RFCs (${inUse.map((r) => r.key).join(', ')}); close or cancel them first.`);
+        }
+        if (!catalogue.removeService(tx, name)) throw notFound('service', cmd.name);
+        log('service-remove', { name });
+        return done(true, `Removed service ${name}.`);
       }
       case 'service-list': {
         const list = catalogue.listServices(tx);
@@ -88,11 +94,12 @@ export function admin(ctx: AppContext, actor: Actor, cmd: AdminCommand, where: W
       }
       case 'window-add': {
         validateRrule(cmd.rrule);
-        if (cmd.service && !catalogue.findService(tx, cmd.service)) throw notFound('service', cmd.service);
+        const service = cmd.service ? catalogue.findService(tx, cmd.service) : null;
+        if (cmd.service && !service) throw notFound('service', cmd.service);
         if (cmd.durationMinutes <= 0) throw new ChangebotError('bad_value', 'The window needs a positive duration, e.g. duration=4h.', { field: 'duration' });
         validateTimezone(actor.timezone);
         const w = catalogue.addMaintenance(tx, {
-          service: cmd.service ?? null,
+          service: service?.name ?? null,
           rrule: cmd.rrule,
           durationMinutes: cmd.durationMinutes,
           timezone: actor.timezone,

@@ -98,11 +98,12 @@ export interface CalendarEntry {
 
 export function calendar(ctx: AppContext, actor: Actor, days: number, service?: string): Outcome<CalendarEntry[]> {
   const db = ctx.database.db;
-  if (service && !findService(db, service)) throw new ChangebotError('not_found', `There is no service ${service}.`);
+  const only = service ? findService(db, service)?.name : undefined;
+  if (service && !only) throw new ChangebotError('not_found', `There is no service ${service}.`);
   const from = ctx.clock.now();
   const range: Window = { start: from, end: new Date(from.getTime() + days * 86_400_000) };
   const entries = listRfcs(db, { states: ACTIVE_WINDOW_STATES })
-    .filter((r) => r.window && overlaps(r.window, range) && (!service || r.services.includes(service)))
+    .filter((r) => r.window && overlaps(r.window, range) && (!only || r.services.includes(only)))
     .map((r) => ({ key: r.key, title: r.title, state: r.state, window: r.window as Window, services: r.services }))
     .sort((a, b) => a.window.start.getTime() - b.window.start.getTime());
   const blackouts = listBlackouts(db).filter((b) => overlaps(b, range));
@@ -119,9 +120,10 @@ export function calendar(ctx: AppContext, actor: Actor, days: number, service?: 
 
 export function slot(ctx: AppContext, actor: Actor, service: string, durationMinutes: number): Outcome<Window | null> {
   const db = ctx.database.db;
-  if (!findService(db, service)) throw new ChangebotError('not_found', `There is no service ${service}.`);
+  const name = findService(db, service)?.name;
+  if (!name) throw new ChangebotError('not_found', `There is no service ${service}.`);
   const now = ctx.clock.now();
   const horizon = { start: now, end: new Date(now.getTime() + SLOT_HORIZON_DAYS * 86_400_000) };
-  const found = nextFreeSlot([service], durationMinutes, now, { ...scheduleContext(db, null, actor.timezone, horizon), horizonDays: SLOT_HORIZON_DAYS });
-  return read(found, found ? `Next free slot for ${service}: ${formatRange(found, actor.timezone)}.` : `No free slot for ${service} in the next ${SLOT_HORIZON_DAYS} days.`);
+  const found = nextFreeSlot([name], durationMinutes, now, { ...scheduleContext(db, null, actor.timezone, horizon), horizonDays: SLOT_HORIZON_DAYS });
+  return read(found, found ? `Next free slot for ${name}: ${formatRange(found, actor.timezone)}.` : `No free slot for ${name} in the next ${SLOT_HORIZON_DAYS} days.`);
 }

@@ -252,6 +252,16 @@ describe('nothing half-written', () => {
 });
 
 describe('administration', () => {
+  it('matches service names without regard to case, and keeps depends= pointing at real services', () => {
+    expect(admin(t.ctx, root, { kind: 'service-add', name: 'DB', owner: 'cli:dba' }).message).toBe('Updated service db.');
+    expect(admin(t.ctx, root, { kind: 'service-list' }).result).toEqual([
+      { name: 'db', owner: 'cli:dba', audience: ['slack:channel:C1'], dependsOn: [] },
+      { name: 'web', owner: null, audience: [], dependsOn: ['db'] },
+    ]);
+    expect(admin(t.ctx, root, { kind: 'window-add', service: 'WEB', rrule: 'FREQ=DAILY;BYHOUR=2', durationMinutes: 60 }).result).toMatchObject({ service: 'web' });
+    expect(refused(() => admin(t.ctx, root, { kind: 'service-remove', name: 'db' })).message).toBe('web depends on db; change their depends= first.');
+  });
+
   it('requires an admin, refuses bad rules, and keeps the last admin', () => {
     expect(refused(() => admin(t.ctx, req, { kind: 'grant', person: 'cli:x', role: 'cab' })).code).toBe('forbidden');
     expect(admin(t.ctx, root, { kind: 'grant', person: 'cli:x', role: 'cab' }).message).toBe('Granted cab to cli:x.');

@@ -142,7 +142,7 @@ describe('Teams adapter over HTTP', () => {
 
   it('raises with one line of text, submits from the card, and posts the voting card to the CAB conversation', async () => {
     const line =
-      'rfc new "Patch db01 to 15.4" category=significant services=db backout="restore snapshot" test="smoke tests" start="2026-12-05 22:00" duration=2h';
+      'rfc new "Patch db01 to 15.4" category=significant services=db backout="restore snapshot" test="smoke tests" start="2026-12-05 22:00" duration=2h outage=30m';
     const reply = await say(req, personal(req), line);
     expect(reply.body.text).toMatch(/RFC-2/);
     const [card] = cardsOf(reply.body);

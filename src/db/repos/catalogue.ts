@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { BlackoutWindow, MaintenanceWindow, Service } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { blackoutWindows, maintenanceWindows, services, settings } from '../schema.js';
@@ -7,8 +7,9 @@ export function listServices(db: Db): Service[] {
   return db.select().from(services).orderBy(asc(services.name)).all();
 }
 
+/** Service names are matched without regard to case (`DB` finds `db`). */
 export function findService(db: Db, name: string): Service | null {
-  return db.select().from(services).where(eq(services.name, name)).get() ?? null;
+  return db.select().from(services).where(sql`lower(${services.name}) = lower(${name})`).get() ?? null;
 }
 
 export function upsertService(db: Db, s: Service): void {
