@@ -76,6 +76,9 @@ export async function startBot(
       started.push({ name: c.name, stop: () => handle.stop() });
       log.info(`${c.name}: on`);
     }
+    // First the deliveries recorded but not sent when the last process stopped (the jobs'
+    // reconciler does the same with its queue), then the outbox.
+    dispatcher.resumeUnsent().catch((err) => log.error({ err }, 'resuming unsent deliveries failed'));
     dispatcher.start();
     started.push({ name: 'dispatcher', stop: () => dispatcher.stop() });
     const port = await http.listen(config.port, bindHost ?? config.host);

@@ -76,6 +76,9 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  // A binary that cannot be run (EACCES) reports through 'error': keep it as output, so
+  // waitUntilUp fails with it instead of the process crashing on an unhandled event.
+  child.on('error', (err) => (output += `\n${err.message}`));
   child.stdout?.on('data', (d) => (output = (output + d).slice(-4000)));
   child.stderr?.on('data', (d) => (output = (output + d).slice(-4000)));
   const url = `redis://127.0.0.1:${port}`;
@@ -103,6 +106,10 @@ async function waitUntilUp(url: string, child: ChildProcess, output: () => strin
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`redis-server exited (code ${child.exitCode}): ${output().trim()}`);
+    if (child.pid === undefined) {
+      await new Promise((r) => setImmediate(r)); // let the 'error' event say why
+      throw new Error(`redis-server could not be started: ${output().trim()}`);
+    }
     if (await ping(url, 200)) return;
     if (Date.now() > deadline) throw new Error(`redis-server did not answer on ${url} within 10 s: ${output().trim()}`);
     await new Promise((r) => setTimeout(r, 50));

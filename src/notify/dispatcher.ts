@@ -51,6 +51,7 @@ export class Dispatcher {
 
   /** Drain soon; coalesces calls while a drain runs. */
   nudge(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { admin } from '../../src/app/admin.js';
 import { raise, submit } from '../../src/app/rfcs.js';
 import { vote } from '../../src/app/voting.js';
@@ -84,6 +84,20 @@ describe('outbox dispatcher', () => {
     await new Dispatcher(t.ctx, [n], silent).drain();
     expect(n.sent.map((s) => s.message.event)).toEqual(['vote-requested']);
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sends, after a restart, deliveries recorded but not sent before the process stopped', async () => {
+    t = testApp();
+    const { req, key } = ready(t);
+    submit(t.ctx, req, key);
+    const crashed = new RecordingNotifier();
+    crashed.send = () => new Promise(() => {}); // the process dies while sending
+    void new Dispatcher(t.ctx, [crashed], silent).drain();
+    await vi.waitFor(() => expect(t.ctx.database.db.select().from(deliveries).all().map((r) => r.status)).toEqual(['sending']));
+    const n = new RecordingNotifier();
+    await new Dispatcher(t.ctx, [n], silent).resumeUnsent();
+    expect(n.sent.map((s) => s.message.event)).toEqual(['vote-requested']);
+    expect(t.ctx.database.db.select().from(deliveries).all().map((r) => r.status)).toEqual(['sent']);
   });
 
   it('retries a retryable failure and still records one delivery', async () => {

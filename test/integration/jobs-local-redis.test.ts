@@ -3,7 +3,7 @@
  * (append-only) beside the database, and stops it with the bot. Without redis-server the
  * component stays off and says how to install one.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { startBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { jobsComponent } from '../../src/jobs/component.js';
 import type { Jobs } from '../../src/jobs/jobs.js';
-import { findRedisServer, ping } from '../../src/jobs/local-redis.js';
+import { findRedisServer, ping, startLocalRedis } from '../../src/jobs/local-redis.js';
 import { createLogger } from '../../src/log.js';
 import { redisCommand } from '../support/redis.js';
 
@@ -41,6 +41,14 @@ describe('jobs without REDIS_URL', () => {
     await bot.stop();
     expect(await ping(url)).toBe(false);
     expect(existsSync(join(dir, 'data', 'redis', 'appendonlydir'))).toBe(true);
+  });
+
+  it('refuses, saying why, a redis-server that cannot be run (instead of crashing)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'changebot-noexec-'));
+    const binary = join(dir, 'redis-server');
+    writeFileSync(binary, '#!/bin/sh\n', { mode: 0o644 }); // not executable
+    await expect(startLocalRedis({ dir: join(dir, 'data'), binary, persist: false })).rejects.toThrow(/could not be started: spawn .* EACCES/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('is off, saying how to install Redis, when no redis-server is on PATH', () => {

@@ -29,5 +29,9 @@ export type CardMessage = Omit<chat.CardRef, 'thread'>;
 export const saveCardMessage = (db: Db, m: CardMessage, at: Date): void => chat.saveCard(db, PLATFORM, { ...m, thread: null }, at);
 export const cardMessages = (db: Db, rfcId: number): CardMessage[] => chat.cardsOf(db, PLATFORM, rfcId);
 
-/** Records an inbound activity id; false when it was already handled (a Teams retry). */
-export const firstDelivery = (db: Db, activityId: string, at: Date): boolean => chat.claimInbound(db, `${PLATFORM}:${activityId}`, at);
+/**
+ * Records an inbound activity; false when it was already handled (a Teams retry). Activity ids
+ * are only unique within a conversation, so the claim names both.
+ */
+export const firstDelivery = (db: Db, conversationId: string, activityId: string, at: Date): boolean =>
+  chat.claimInbound(db, `${PLATFORM}:${conversationId}:${activityId}`, at);

@@ -24,7 +24,7 @@ export function createTurnLogic(deps: TurnDeps): (context: TurnContext) => Promi
     remember(deps, activity);
     switch (activity.type) {
       case 'message':
-        if (activity.id && !firstDelivery(deps.app.database.db, activity.id, deps.app.clock.now())) return;
+        if (activity.id && !firstDelivery(deps.app.database.db, activity.conversation?.id ?? '', activity.id, deps.app.clock.now())) return;
         if (!activity.text?.trim()) return; // a reaction, an attachment, a legacy card submit
         await handleMessage(context, deps);
         return;
