@@ -145,7 +145,9 @@ export async function sendDelivery(
       markDelivery(db, row.id, 'failed', now(), { error: e.message });
       return { failed: e.message };
     }
-    markDelivery(db, row.id, 'pending', now(), { error: e.message });
+    // A timeout or a 5xx may have reached the platform all the same: the row stays `sending`,
+    // so the next attempt first asks the notifier whether the message went out (findSent).
+    db.update(deliveries).set({ lastError: e.message }).where(eq(deliveries.id, row.id)).run();
     return { retryInMs: e.retryAfterMs ?? Math.min(60_000, 500 * 2 ** (attempts - 1)), error: e.message };
   }
 }

@@ -100,6 +100,29 @@ describe('outbox dispatcher', () => {
     expect(t.ctx.database.db.select().from(deliveries).all().map((r) => r.status)).toEqual(['sent']);
   });
 
+  it('asks before retrying a send that timed out, so a message that did go out is not sent again', async () => {
+    t = testApp();
+    const { req, key } = ready(t);
+    submit(t.ctx, req, key);
+    const n = new RecordingNotifier();
+    let timeouts = 1;
+    const send = n.send.bind(n);
+    n.send = async (target, message) => {
+      const posted = await send(target, message);
+      if (timeouts-- > 0) throw new DeliveryError('timed out waiting for Slack', true); // posted, but no answer
+      return posted;
+    };
+    const asked: string[] = [];
+    n.findSent = async (target, message) => {
+      asked.push(message.deliveryKey ?? '');
+      return n.sent.some((s) => s.target.id === target.id && s.message.rfcKey === message.rfcKey) ? { messageRef: 'found' } : null;
+    };
+    await new Dispatcher(t.ctx, [n], silent).drain();
+    expect(n.sent).toHaveLength(1);
+    expect(asked).toHaveLength(1);
+    expect(t.ctx.database.db.select().from(deliveries).all().map((r) => [r.status, r.messageRef])).toEqual([['sent', 'found']]);
+  });
+
   it('retries a retryable failure and still records one delivery', async () => {
     t = testApp();
     const { req, key } = ready(t);
