@@ -18,6 +18,7 @@ class RecordingNotifier implements Notifier {
   sent: { target: Target; message: OutboundMessage }[] = [];
   refreshed: string[] = [];
   failNext = 0;
+  findSent?: Notifier['findSent'];
   async resolve(r: Recipient): Promise<Target[]> {
     if (r.kind === 'cab-channel') return [{ platform: 'slack', kind: 'channel', id: 'CCAB' }];
     if (r.kind === 'person' && r.id.startsWith('cli:')) return [{ platform: 'slack', kind: 'user', id: `T1/${r.id.slice(4)}` }];

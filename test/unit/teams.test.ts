@@ -162,20 +162,20 @@ describe('Teams message text', () => {
 });
 
 describe('Teams tenant guard', () => {
-  it('refuses activities from another tenant for a SingleTenant bot, storing nothing', async () => {
+  it('refuses activities from another tenant or another channel when authenticated, storing nothing', async () => {
     const t = testApp();
     try {
       const sent: { type?: string; value?: unknown }[] = [];
       const adapter = { sendActivities: async (_c: unknown, acts: typeof sent) => (sent.push(...acts), acts.map(() => ({ id: 'x' }))) } as unknown as BotAdapter;
-      const logic = createTurnLogic({ app: t.ctx, log: createLogger('silent'), tenantId: 'home' });
-      const activity = (tenant: string, type: string) =>
+      const logic = createTurnLogic({ app: t.ctx, log: createLogger('silent'), tenantId: 'home', teamsOnly: true });
+      const activity = (tenant: string, type: string, channelId = 'msteams') =>
         ({
           type,
           id: `${tenant}-${type}`,
           name: 'adaptiveCard/action',
           value: { action: { type: 'Action.Execute', verb: 'rfc_details', data: { key: 'RFC-1' } } },
           serviceUrl: 'http://127.0.0.1:9/',
-          channelId: 'msteams',
+          channelId,
           from: { id: '29:u', aadObjectId: 'aad-u' },
           recipient: { id: '28:bot' },
           conversation: { id: `a:${tenant}`, conversationType: 'personal', tenantId: tenant },
@@ -184,6 +184,9 @@ describe('Teams tenant guard', () => {
       await logic(new TurnContext(adapter, activity('elsewhere', 'invoke')));
       expect(sent).toEqual([expect.objectContaining({ type: 'invokeResponse', value: { status: 403 } })]);
       await logic(new TurnContext(adapter, activity('elsewhere', 'installationUpdate')));
+      expect(t.ctx.database.db.select().from(conversations).all()).toEqual([]);
+      // Another Bot Framework channel (Web Chat, Direct Line) lets the client choose who it is.
+      await logic(new TurnContext(adapter, activity('home', 'installationUpdate', 'directline')));
       expect(t.ctx.database.db.select().from(conversations).all()).toEqual([]);
       await logic(new TurnContext(adapter, activity('home', 'installationUpdate')));
       expect(t.ctx.database.db.select().from(conversations).all()).toHaveLength(1);

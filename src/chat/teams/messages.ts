@@ -18,8 +18,13 @@ import { actorOf, commandText, displayNames, parseContextOf, whereOf } from './i
 export interface TurnDeps {
   app: AppContext;
   log: Logger;
-  /** A SingleTenant bot's tenant: activities from other tenants are refused. */
+  /** A SingleTenant bot's tenant: activities from other tenants, or naming none, are refused. */
   tenantId?: string;
+  /**
+   * Authenticated mode: only the Teams channel is accepted. Other Bot Framework channels (Web
+   * Chat, Direct Line) let the client choose `from.id`, which would let it act as anyone.
+   */
+  teamsOnly?: boolean;
 }
 
 /** Teams markdown needs a blank line for a line break. */

@@ -16,8 +16,9 @@ export function createTurnLogic(deps: TurnDeps): (context: TurnContext) => Promi
   return async (context) => {
     const activity = context.activity;
     const tenant = tenantOf(activity);
-    if (deps.tenantId && tenant && tenant !== deps.tenantId) {
-      deps.log.warn({ tenant, type: activity.type }, 'teams: refused an activity from another tenant');
+    const foreignChannel = deps.teamsOnly && activity.channelId !== 'msteams';
+    if (foreignChannel || (deps.tenantId && tenant !== deps.tenantId)) {
+      deps.log.warn({ tenant, channel: activity.channelId, type: activity.type }, 'teams: refused an activity from another channel or tenant');
       if (activity.type === 'invoke') await context.sendActivity({ type: 'invokeResponse', value: { status: 403 } });
       return;
     }
