@@ -27,3 +27,12 @@ export function rfcText(v: RfcView): string {
 export function summaryLine(s: RfcSummaryView): string {
   return `${s.key}  ${s.stateLabel.padEnd(17)} ${s.title}${s.services.length ? ` [${s.services.join(', ')}]` : ''}${s.window ? ` ${s.window}` : ''}`;
 }
+
+/** At most `max` characters, ending with an ellipsis when cut; never splits a surrogate pair. */
+export function shorten(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let cut = Math.max(0, max - 1);
+  const code = s.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  return `${s.slice(0, cut)}…`;
+}

@@ -17,6 +17,9 @@ import { createLogger } from '../../src/log.js';
 import { RFC_FORM, formToFields } from '../../src/commands/form.js';
 import { ChangebotError } from '../../src/domain/errors.js';
 import { DeliveryError } from '../../src/notify/types.js';
+import { DEFAULT_POLICY } from '../../src/domain/policy.js';
+import { draftRfc } from '../../src/domain/rfc.js';
+import { rfcView } from '../../src/domain/views.js';
 import { type TestApp, testApp } from '../support/app.js';
 import { assertValidCard, cardText, verbsOf } from '../support/teams-cards.js';
 
@@ -92,6 +95,22 @@ describe('Teams RFC cards', () => {
     t = testApp();
   });
   afterEach(() => t.close());
+
+  it('stay under the Teams message size even when every text field is at its longest', () => {
+    const long = 'x'.repeat(10_000);
+    const view = rfcView(
+      draftRfc('teams:aad-u', new Date('2026-12-01T09:00:00Z'), {
+        key: 'RFC-9', title: long.slice(0, 500), description: long, justification: long, plan: long, backout: long, test: long,
+      }),
+      { votes: [], conflicts: [], policy: DEFAULT_POLICY, zone: 'UTC' },
+    );
+    for (const kind of ['rfc', 'vote'] as const) {
+      const card = rfcCard(view, { kind, details: true });
+      assertValidCard(card);
+      expect(JSON.stringify(card).length).toBeLessThan(28_000);
+      expect(cardText(card)).toContain('…');
+    }
+  });
 
   it('render valid Adaptive Cards in every state with every option', () => {
     const root = t.person('root', 'admin');

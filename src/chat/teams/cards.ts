@@ -4,7 +4,16 @@
  * `refresh` section so each member sees their own vote). Buttons are `Action.Execute` whose
  * verbs are the shared action ids (src/domain/actions.ts); their data carries the RFC key.
  */
+import { shorten } from '../../domain/text.js';
 import type { ActionView, RfcView } from '../../domain/views.js';
+
+/**
+ * Teams refuses messages over about 28 KB: user text on a card is capped so that even an RFC
+ * with every field at its maximum length still fits.
+ */
+const DETAIL_MAX = 1500;
+const TITLE_MAX = 200;
+const CONFLICTS_SHOWN = 10;
 
 export type Element = Record<string, unknown>;
 export interface AdaptiveCard {
@@ -112,7 +121,7 @@ function detailBlocks(view: RfcView): Element[] {
     ['Backout plan', view.backout],
     ['Test plan', view.test],
   ];
-  return parts.filter(([, v]) => v).map(([label, v]) => text(`**${label}:** ${v}`));
+  return parts.filter(([, v]) => v).map(([label, v]) => text(`**${label}:** ${shorten(v ?? '', DETAIL_MAX)}`));
 }
 
 /** The RFC card, or the CAB voting card when `kind` is 'vote'. */
@@ -122,15 +131,17 @@ export function rfcCard(view: RfcView, opts: CardOptions): AdaptiveCard {
   if (opts.notice) {
     body.push(text(opts.notice.text, { color: opts.notice.tone, weight: 'Bolder' }));
   }
-  const heading = opts.kind === 'vote' ? `CAB vote: ${view.key} ${view.title}` : `${view.key} ${view.title}`;
+  const title = shorten(view.title, TITLE_MAX);
+  const heading = opts.kind === 'vote' ? `CAB vote: ${view.key} ${title}` : `${view.key} ${title}`;
   body.push(text(heading, { size: 'Large', weight: 'Bolder' }));
   body.push(facts(view, name));
-  for (const c of view.conflicts) body.push(text(`⚠️ Conflict: ${c}`, { color: 'warning' }));
+  for (const c of view.conflicts.slice(0, CONFLICTS_SHOWN)) body.push(text(`⚠️ Conflict: ${c}`, { color: 'warning' }));
+  if (view.conflicts.length > CONFLICTS_SHOWN) body.push(text(`…and ${view.conflicts.length - CONFLICTS_SHOWN} more conflicts (\`rfc conflicts ${view.key}\`)`, { color: 'warning' }));
   if (opts.details || (opts.kind === 'rfc' && view.state === 'draft')) body.push(...detailBlocks(view));
   body.push(...tallyBlock(view, name));
   if (opts.personal) body.push(text(opts.personal, { weight: 'Bolder', spacing: 'Medium' }));
   const actions = view.actions.map((a) => executeAction(a, opts.kind));
-  const extra: Partial<AdaptiveCard> = { fallbackText: `${view.key} ${view.title}: ${view.stateLabel}` };
+  const extra: Partial<AdaptiveCard> = { fallbackText: `${view.key} ${title}: ${view.stateLabel}` };
   if (opts.kind === 'vote') {
     const data: ActionData = { key: view.key, card: 'vote' };
     extra.refresh = {
