@@ -7,9 +7,7 @@
 import type { AppContext } from '../app/context.js';
 import { appendLog } from '../db/repos/log.js';
 import { findRfc } from '../db/repos/rfcs.js';
-import { deliveries } from '../db/schema.js';
-import { eq } from 'drizzle-orm';
-import { type DeliveryRow, markDispatched, pendingOutbox, recordDelivery, unsentDeliveries } from '../db/repos/outbox.js';
+import { type DeliveryRow, type OutboxRow, deliveriesOf, markDispatched, pendingOutbox, recordDelivery, unsentDeliveries } from '../db/repos/outbox.js';
 import type { Logger } from '../log.js';
 import { sendDelivery } from './deliver.js';
 import { type Notifier, targetKey } from './types.js';
@@ -20,11 +18,14 @@ export interface DeliverySender {
   close?(): Promise<void>;
 }
 
+const REFRESH_ATTEMPTS = 5;
+
 export class Dispatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private readonly retries = new Set<NodeJS.Timeout>();
 
   constructor(
     private readonly ctx: AppContext,
@@ -32,6 +33,7 @@ export class Dispatcher {
     private readonly log: Logger,
     private sender: DeliverySender = new DirectSender(ctx, notifiers, log),
     private readonly pollMs = 1000,
+    private readonly refreshRetryMs = 5_000,
   ) {}
 
   setSender(sender: DeliverySender): void {
@@ -67,42 +69,78 @@ export class Dispatcher {
       });
   }
 
-  /** Processes every pending outbox row. Resolves when all were handed to the sender. */
+  /**
+   * Processes every pending outbox row, in order. A row that fails (a chat API down while
+   * resolving recipients) stays pending for the next poll, and so do the later rows of the
+   * same RFC, so nobody hears of a decision before the vote that led to it.
+   */
   async drain(): Promise<void> {
     const db = this.ctx.database.db;
     for (;;) {
       const rows = pendingOutbox(db);
       if (!rows.length) return;
+      const held = new Set<string>();
       for (const row of rows) {
-        const n = row.notification;
-        for (const notifier of this.notifiers) {
-          await notifier.refreshCards(row.rfcKey).catch((err) => this.log.warn({ err, rfc: row.rfcKey }, `${notifier.platform}: card refresh failed`));
+        if (held.has(row.rfcKey) || this.stopped) continue;
+        try {
+          await this.dispatch(row);
+        } catch (err) {
+          held.add(row.rfcKey);
+          this.log.warn({ err, rfc: row.rfcKey, event: row.notification.event }, 'notification held for the next attempt');
         }
-        const rfc = findRfc(db, row.rfcKey);
-        const fresh: DeliveryRow[] = [];
-        if (rfc && n.event !== 'card-update') {
-          // Resolve first (may call chat APIs), then record all rows in one transaction.
-          const keys = new Set<string>();
-          for (const recipient of n.recipients) {
-            for (const notifier of this.notifiers) {
-              for (const t of await notifier.resolve(recipient, rfc)) keys.add(targetKey(t));
-            }
-          }
-          const at = this.ctx.clock.now();
-          const notificationKey = `outbox:${row.id}`;
-          this.ctx.database.db.transaction((tx) => {
-            for (const key of keys) recordDelivery(tx, { notificationKey, recipient: key, rfcId: rfc.id, at });
-            markDispatched(tx, row.id, at);
-            // The change log records every notification: what, and to whom.
-            appendLog(tx, { rfcId: rfc.id, at, actor: 'changebot', action: 'notify', detail: { event: n.event, to: [...keys] } });
-          });
-          fresh.push(...db.select().from(deliveries).where(eq(deliveries.notificationKey, notificationKey)).all());
-        } else {
-          markDispatched(db, row.id, this.ctx.clock.now());
-        }
-        if (fresh.length) await this.sender.deliver(fresh.filter((d) => d.status === 'pending'));
+      }
+      if (held.size || this.stopped) return;
+    }
+  }
+
+  private async dispatch(row: OutboxRow): Promise<void> {
+    const db = this.ctx.database.db;
+    const n = row.notification;
+    for (const notifier of this.notifiers) {
+      await notifier.refreshCards(row.rfcKey).catch((err) => this.refreshLater(notifier, row.rfcKey, 1, err));
+    }
+    const rfc = findRfc(db, row.rfcKey);
+    if (!rfc || n.event === 'card-update') {
+      markDispatched(db, row.id, this.ctx.clock.now());
+      return;
+    }
+    // Resolve first (may call chat APIs), then record all rows in one transaction.
+    const keys = new Set<string>();
+    for (const recipient of n.recipients) {
+      for (const notifier of this.notifiers) {
+        for (const t of await notifier.resolve(recipient, rfc)) keys.add(targetKey(t));
       }
     }
+    const at = this.ctx.clock.now();
+    const notificationKey = `outbox:${row.id}`;
+    db.transaction((tx) => {
+      for (const key of keys) recordDelivery(tx, { notificationKey, recipient: key, rfcId: rfc.id, at });
+      markDispatched(tx, row.id, at);
+      // The change log records every notification: what, and to whom.
+      appendLog(tx, { rfcId: rfc.id, at, actor: 'changebot', action: 'notify', detail: { event: n.event, to: [...keys] } });
+    });
+    const fresh = deliveriesOf(db, notificationKey).filter((d) => d.status === 'pending');
+    if (fresh.length) await this.sender.deliver(fresh);
+  }
+
+  /**
+   * A card that could not be updated (the platform briefly down) would show a stale tally until
+   * the RFC next changes: try again a few times, waiting longer each time.
+   */
+  private refreshLater(notifier: Notifier, rfcKey: string, attempt: number, err: unknown): void {
+    if (this.stopped) return;
+    if (attempt > REFRESH_ATTEMPTS) {
+      this.log.error({ err, rfc: rfcKey }, `${notifier.platform}: card refresh failed ${REFRESH_ATTEMPTS} times; it will follow the next change`);
+      return;
+    }
+    this.log.warn({ err, rfc: rfcKey, attempt }, `${notifier.platform}: card refresh failed; trying again`);
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      if (this.stopped) return;
+      notifier.refreshCards(rfcKey).catch((e) => this.refreshLater(notifier, rfcKey, attempt + 1, e));
+    }, this.refreshRetryMs * 3 ** (attempt - 1));
+    timer.unref();
+    this.retries.add(timer);
   }
 
   /** Hands deliveries left unsent (a crash between record and send) to the sender again. */
@@ -114,6 +152,7 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const t of this.retries) clearTimeout(t);
     await this.running;
     await this.sender.close?.();
   }

@@ -124,6 +124,44 @@ describe('outbox dispatcher', () => {
     expect(t.ctx.database.db.select().from(deliveries).all().map((r) => [r.status, r.messageRef])).toEqual([['sent', 'found']]);
   });
 
+  it('updates a card again when the platform failed the first refresh', async () => {
+    t = testApp();
+    const { req, key } = ready(t);
+    submit(t.ctx, req, key);
+    const n = new RecordingNotifier();
+    let failures = 2;
+    const refresh = n.refreshCards.bind(n);
+    n.refreshCards = async (rfcKey) => {
+      if (failures-- > 0) throw new DeliveryError('503 from the platform', true);
+      return refresh(rfcKey);
+    };
+    const d = new Dispatcher(t.ctx, [n], silent, undefined, 1000, 5);
+    await d.drain();
+    await vi.waitFor(() => expect(n.refreshed).toContain(key)); // a later try got through
+    expect(failures).toBeLessThan(0);
+    await d.stop();
+  });
+
+  it('holds a notification whose recipients could not be resolved, and the later ones of that RFC', async () => {
+    t = testApp();
+    const { req, key } = ready(t);
+    submit(t.ctx, req, key);
+    for (const m of ['a', 'b', 'c']) vote(t.ctx, t.person(m, 'cab'), key, 'approve');
+    const n = new RecordingNotifier();
+    const resolve = n.resolve.bind(n);
+    let down = true;
+    n.resolve = async (r) => {
+      if (down) throw new DeliveryError('usergroups.users.list timed out', true);
+      return resolve(r);
+    };
+    const d = new Dispatcher(t.ctx, [n], silent);
+    await d.drain();
+    expect(n.sent).toEqual([]);
+    down = false;
+    await d.drain();
+    expect(n.sent.map((s) => s.message.event)).toEqual(['vote-requested', 'decided', 'decided']);
+  });
+
   it('retries a retryable failure and still records one delivery', async () => {
     t = testApp();
     const { req, key } = ready(t);
