@@ -9,7 +9,7 @@ import { findService } from '../../db/repos/catalogue.js';
 import { findPerson, peopleWithRole } from '../../db/repos/people.js';
 import { findRfc } from '../../db/repos/rfcs.js';
 import type { AppContext } from '../../app/context.js';
-import type { Recipient } from '../../domain/notifications.js';
+import { type Recipient, VOTE_THREAD_EVENTS } from '../../domain/notifications.js';
 import type { Rfc } from '../../domain/types.js';
 import type { RfcView } from '../../domain/views.js';
 import type { Logger } from '../../log.js';
@@ -24,7 +24,6 @@ import { channelRef, slackCabChannel } from './channels.js';
 import { type RetryOptions, type SlackConfig, type WebClient, toDeliveryError, withRetry } from './web.js';
 
 /** Events posted in the voting card's thread when they go to the CAB channel. */
-const THREADED = new Set(['decided', 'escalated']);
 
 export interface SlackNotifierOptions {
   log?: Logger;
@@ -178,7 +177,7 @@ export class SlackNotifier implements Notifier {
   /** Where a message to `target` goes: a channel (a user id for a DM) and, for decisions, the card's thread. */
   private placement(target: Target, message: OutboundMessage, rfc: Rfc): { channel: string; thread?: string } {
     if (target.kind === 'user') return { channel: userIdOf(target) };
-    const card = THREADED.has(message.event) ? this.cardFor(rfc.id, target.id) : undefined;
+    const card = VOTE_THREAD_EVENTS.has(message.event) ? this.cardFor(rfc.id, target.id) : undefined;
     return card ? { channel: card.conversation, thread: card.messageId } : { channel: target.id };
   }
 

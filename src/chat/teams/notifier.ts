@@ -11,7 +11,7 @@ import type { AppContext } from '../../app/context.js';
 import { findService } from '../../db/repos/catalogue.js';
 import { peopleWithRole } from '../../db/repos/people.js';
 import { findRfc } from '../../db/repos/rfcs.js';
-import type { Recipient } from '../../domain/notifications.js';
+import { type Recipient, VOTE_THREAD_EVENTS } from '../../domain/notifications.js';
 import type { Rfc } from '../../domain/types.js';
 import type { Logger } from '../../log.js';
 import { DeliveryError, type Notifier, type OutboundMessage, type Target } from '../../notify/types.js';
@@ -96,7 +96,7 @@ export class TeamsNotifier implements Notifier {
       if (id) saveCardMessage(this.db, { rfcId: rfc.id, kind: VOTE_CARD, conversation: conv.id, messageId: id }, this.app.clock.now());
       return id ? { messageRef: id } : {};
     }
-    if (isCab && rfc) {
+    if (isCab && rfc && VOTE_THREAD_EVENTS.has(message.event)) {
       const posted = cardMessages(this.db, rfc.id).find((m) => m.kind === VOTE_CARD && m.conversation === conv.id);
       // In the voting card's thread when there is one.
       const id = await this.post(conv.reference, textActivity(message.text), posted?.messageId);
