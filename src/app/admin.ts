@@ -136,7 +136,10 @@ export function admin(ctx: AppContext, actor: Actor, cmd: AdminCommand, where: W
       case 'cab-channel': {
         const channel = cmd.channel ?? where.channel;
         if (!channel) {
-          throw new ChangebotError('bad_value', 'Name the channel, or run the command in the CAB channel. Example: /rfc admin cab-channel #cab', { field: 'channel' });
+          // Nothing to set (the CLI): say where the cards go now.
+          const platforms = where.platform === 'cli' ? ['slack', 'teams'] : [where.platform];
+          const lines = platforms.map((p) => `${p}: ${catalogue.getSetting(tx, cabChannelKey(p)) ?? 'not set'}`);
+          return done(null, `CAB channel (${lines.join('; ')}). To set it, run \`/rfc admin cab-channel\` in the CAB channel.`);
         }
         catalogue.setSetting(tx, cabChannelKey(where.platform), channel, actor.id, now);
         log('cab-channel', { platform: where.platform, channel });

@@ -27,7 +27,8 @@ const PERSON_EXAMPLE: Record<ParseContext['platform'], string> = {
  */
 export function resolvePerson(text: string, ctx: ParseContext, field = 'person'): string {
   const s = String(text).trim();
-  const example = PERSON_EXAMPLE[ctx.platform] ?? PERSON_EXAMPLE.cli;
+  const example =
+    field === 'person' ? (PERSON_EXAMPLE[ctx.platform] ?? PERSON_EXAMPLE.cli) : `${field}=${ctx.platform === 'cli' ? 'alice' : '@alice'}`;
   if (s.length === 0) badValue(field, `Missing ${field}. Example: ${example}`, example);
   if (QUALIFIED.test(s)) return s;
   const slack = SLACK_MENTION.exec(s);

@@ -68,6 +68,7 @@ describe('the command language through the use cases', () => {
 
   it('sets the CAB channel where the command is typed', () => {
     expect(run(root, 'admin cab-channel', 'slack').text).toBe('CAB voting cards will be posted to C42.');
+    expect(run(root, 'admin cab-channel').text).toBe('CAB channel (slack: C42; teams: not set). To set it, run `/rfc admin cab-channel` in the CAB channel.');
     expect(refusal(bob, 'admin cab-channel #cab').code).toBe('forbidden');
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ChangebotError } from '../../src/domain/errors.js';
 import { parseAudience, parseCommand, parseDate, parseDuration, resolvePerson } from '../../src/commands/parser.js';
 import { NOW, at, cli, expectError, ny, slack, teams } from './parser-helpers.js';
 
@@ -181,5 +182,17 @@ describe('parseAudience', () => {
       kind: 'admin',
       command: { kind: 'service-add', name: 'db', audience: ['slack:channel:C1', 'slack:usergroup:S2'] },
     });
+  });
+});
+
+describe('person errors name the key that was wrong', () => {
+  it('shows an owner= example for a bad owner', () => {
+    const ctx = { platform: 'slack' as const, workspace: 'T1', timezone: 'UTC', now: new Date('2026-12-01T10:00:00Z') };
+    try {
+      parseCommand('edit RFC-1 owner=@bob', ctx);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as ChangebotError).details).toMatchObject({ field: 'owner', example: 'owner=@alice' });
+    }
   });
 });
