@@ -11,7 +11,8 @@
  *   first occurrence.
  * - `+2h` / `in 2h` are elapsed time from now (2 real hours, whatever the clocks do).
  */
-import { DateTime, FixedOffsetZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { firstInstant } from '../domain/windows.js';
 import { ChangebotError } from '../domain/errors.js';
 import type { ParseContext } from './types.js';
 import { badValue, clip, own } from './util.js';
@@ -137,20 +138,7 @@ function wallClock(
   const wanted = { ...day, ...t };
   const guess = DateTime.fromObject(wanted, { zone });
   if (!guess.isValid) cantReadDate(text, field);
-  const offsets = new Set([guess.offset, guess.minus({ hours: 6 }).offset, guess.plus({ hours: 6 }).offset]);
-  let best: DateTime | null = null;
-  for (const offset of offsets) {
-    const candidate = DateTime.fromObject(wanted, { zone: FixedOffsetZone.instance(offset) }).setZone(zone);
-    if (
-      candidate.isValid &&
-      candidate.hour === t.hour &&
-      candidate.minute === t.minute &&
-      candidate.day === day.day &&
-      (best === null || candidate.toMillis() < best.toMillis())
-    ) {
-      best = candidate;
-    }
-  }
+  const best = firstInstant(wanted, zone);
   if (best === null) {
     const local = `${guess.toFormat('yyyy-MM-dd')} ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
     return badValue(
@@ -159,7 +147,7 @@ function wallClock(
       `${field}="${guess.toFormat('yyyy-MM-dd HH:mm')}"`,
     );
   }
-  return best.toJSDate();
+  return new Date(best);
 }
 
 /**

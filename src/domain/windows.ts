@@ -7,7 +7,7 @@
  * with luxon. A window at 22:00 Europe/London therefore stays at 22:00 local across DST changes.
  * (The `rrule` package's own TZID support is unreliable, so it is not used.)
  */
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
 import rrulePkg from 'rrule';
 import { ChangebotError } from './errors.js';
 import { contains, mergeIntervals, overlaps } from './intervals.js';
@@ -188,21 +188,40 @@ export function expandWindow(w: MaintenanceWindow, from: Date, to: Date): Window
   const rr: RRuleInstance = new RRule({ ...opts, dtstart: phaseStart(freq, interval, floatFrom), tzid: null });
   const out: Window[] = [];
   for (const f of rr.between(new Date(floatFrom), new Date(floatTo), true)) {
-    const start = DateTime.fromObject(
-      {
-        year: f.getUTCFullYear(),
-        month: f.getUTCMonth() + 1,
-        day: f.getUTCDate(),
-        hour: f.getUTCHours(),
-        minute: f.getUTCMinutes(),
-        second: f.getUTCSeconds(),
-      },
-      { zone: w.timezone },
-    ).toMillis();
+    const wall = {
+      year: f.getUTCFullYear(),
+      month: f.getUTCMonth() + 1,
+      day: f.getUTCDate(),
+      hour: f.getUTCHours(),
+      minute: f.getUTCMinutes(),
+      second: f.getUTCSeconds(),
+    };
+    // A repeated hour (clocks going back) starts at its first occurrence, as typed dates do;
+    // a skipped one (clocks going forward) starts when the clocks have moved on.
+    const start = firstInstant(wall, w.timezone) ?? DateTime.fromObject(wall, { zone: w.timezone }).toMillis();
     const occ = { start: new Date(start), end: new Date(start + dur) };
     if (overlaps(occ, { start: from, end: to })) out.push(occ);
   }
   return out;
+}
+
+/**
+ * The first instant at which the wall clock in `zone` shows `wall` (of two, when the clocks go
+ * back), or null when it never does (the hour the clocks skip going forward).
+ */
+export function firstInstant(
+  wall: { year: number; month: number; day: number; hour: number; minute: number; second?: number },
+  zone: string,
+): number | null {
+  const guess = DateTime.fromObject(wall, { zone });
+  if (!guess.isValid) return null;
+  let best: number | null = null;
+  for (const offset of new Set([guess.offset, guess.minus({ hours: 6 }).offset, guess.plus({ hours: 6 }).offset])) {
+    const candidate = DateTime.fromObject(wall, { zone: FixedOffsetZone.instance(offset) }).setZone(zone);
+    const same = candidate.isValid && candidate.day === wall.day && candidate.hour === wall.hour && candidate.minute === wall.minute;
+    if (same && (best === null || candidate.toMillis() < best)) best = candidate.toMillis();
+  }
+  return best;
 }
 
 /** Maintenance windows that apply to `service`: the global ones and that service's own. */

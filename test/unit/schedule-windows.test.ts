@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { parseDate } from '../../src/commands/dates.js';
 import { ChangebotError } from '../../src/domain/errors.js';
 import type { MaintenanceWindow, Window } from '../../src/domain/types.js';
 import {
@@ -237,5 +238,17 @@ describe('helpers', () => {
     expect(formatRange(win('2026-10-24T21:00Z', '2026-10-25T01:00Z'), 'Europe/London')).toBe(
       'from Sat 24 Oct 22:00 BST to Sun 25 Oct 01:00 GMT',
     );
+  });
+});
+
+describe('a window in the hour the clocks repeat', () => {
+  it('starts at the first 01:30, the same instant a typed "01:30" means', () => {
+    const daily: MaintenanceWindow = { id: 1, service: null, rrule: 'FREQ=DAILY;BYHOUR=1;BYMINUTE=30', durationMinutes: 60, timezone: 'Europe/London' };
+    const night = { start: new Date('2026-10-24T12:00:00Z'), end: new Date('2026-10-25T12:00:00Z') };
+    // UK clocks go back at 02:00 BST on Sun 25 Oct 2026: 01:30 happens at 00:30Z and at 01:30Z.
+    expect(maintenanceOccurrences([daily], null, night.start, night.end).map((w) => w.start.toISOString())).toEqual(['2026-10-25T00:30:00.000Z']);
+    const typed = parseDate('2026-10-25 01:30', { platform: 'cli', workspace: '', timezone: 'Europe/London', now: night.start }, 'start');
+    expect(typed.toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(insideMaintenance([daily], ['db'], { start: typed, end: new Date(typed.getTime() + 3_600_000) })).toBe(true);
   });
 });
