@@ -88,6 +88,8 @@ describe('SlackNotifier.resolve', () => {
     expect(audience.map((x) => `${x.kind}:${x.id}`)).toEqual(['channel:CDB', 'user:T1/U7', 'user:T1/U8', 'user:T1/U9']);
     expect(fake.callsTo('usergroups.users.list')[0]?.args.usergroup).toBe('S1');
     expect(await notifier.resolve({ kind: 'audience', service: 'web' }, rfc)).toEqual([{ platform: 'slack', kind: 'channel', id: 'CANN' }]);
+    admin(t.ctx, root, { kind: 'service-add', name: 'erp', audience: ['teams:conversation:19:erp'] });
+    expect(await notifier.resolve({ kind: 'audience', service: 'erp' }, rfc)).toEqual([]); // told on Teams only
   });
 });
 

@@ -84,7 +84,9 @@ export class SlackNotifier implements Notifier {
         out.push(user(ref));
       }
     }
-    if (!slackRefs && this.config.announceChannel) out.push(channel(channelRef(this.config.announceChannel)));
+    // A service that names no audience at all is announced in the default channel; one whose
+    // audience is on another platform only is told there, not here too.
+    if (!slackRefs && !service?.audience.length && this.config.announceChannel) out.push(channel(channelRef(this.config.announceChannel)));
     return out;
   }
 
