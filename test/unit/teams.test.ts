@@ -1,4 +1,4 @@
-import { type BotAdapter, TurnContext } from 'botbuilder';
+import { type BotAdapter, type CloudAdapter, TurnContext } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { admin } from '../../src/app/admin.js';
 import { viewRfc } from '../../src/app/queries.js';
@@ -11,6 +11,7 @@ import { showError } from '../../src/chat/teams/errors.js';
 import { formCard, readForm } from '../../src/chat/teams/form.js';
 import { baseConversationId, commandText } from '../../src/chat/teams/identity.js';
 import { markdown } from '../../src/chat/teams/messages.js';
+import { TeamsNotifier } from '../../src/chat/teams/notifier.js';
 import { createTurnLogic } from '../../src/chat/teams/turn.js';
 import { conversations } from '../../src/db/schema.js';
 import { createLogger } from '../../src/log.js';
@@ -22,6 +23,25 @@ import { draftRfc } from '../../src/domain/rfc.js';
 import { rfcView } from '../../src/domain/views.js';
 import { type TestApp, testApp } from '../support/app.js';
 import { assertValidCard, cardText, verbsOf } from '../support/teams-cards.js';
+
+describe('Teams recipients', () => {
+  it('targets a person without a chat with the bot, so the delivery fails with the reason instead of vanishing', async () => {
+    const t = testApp();
+    try {
+      const notifier = new TeamsNotifier(t.ctx, {} as CloudAdapter, '', createLogger('silent'));
+      const req = t.person('teams:aad-new');
+      const rfc = raise(t.ctx, req, { title: 'x' }).result;
+      const [target] = await notifier.resolve({ kind: 'person', id: 'teams:aad-new' }, rfc);
+      expect(target).toEqual({ platform: 'teams', kind: 'user', id: 'aad-new' });
+      const view = viewRfc(t.ctx, rfc.key);
+      const refused = await notifier.send(target!, { event: 'decided', rfcKey: rfc.key, text: 'x', view }).catch((e: DeliveryError) => e);
+      expect(refused).toBeInstanceOf(DeliveryError);
+      expect(refused).toMatchObject({ retryable: false, message: 'teams:aad-new has no chat with the bot yet, so it cannot message them: they should open changebot in Teams once' });
+    } finally {
+      t.close();
+    }
+  });
+});
 
 describe('Teams delivery errors', () => {
   const restError = (status: number, headers: Record<string, string> = {}) =>

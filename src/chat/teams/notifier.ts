@@ -50,8 +50,13 @@ export class TeamsNotifier implements Notifier {
     return v ? conversationIdOf(v) : null;
   }
 
+  /**
+   * Every Teams person is a target, with or without a stored 1:1 chat: without one the delivery
+   * fails with the reason (the bot cannot start a chat) and the change owner is told, rather
+   * than the person being skipped without a trace.
+   */
   private personTargets(personId: string): Target[] {
-    if (!personId.startsWith('teams:') || !personalConversation(this.db, personId)) return [];
+    if (!personId.startsWith('teams:') || personId.startsWith(CONVERSATION_REF) || personId.startsWith(TEAM_REF)) return [];
     return [{ platform: 'teams', kind: 'user', id: personId.slice('teams:'.length) }];
   }
 
@@ -81,7 +86,12 @@ export class TeamsNotifier implements Notifier {
   private conversationFor(target: Target): StoredConversation {
     const conv = target.kind === 'user' ? personalConversation(this.db, `teams:${target.id}`) : findConversation(this.db, target.id);
     if (!conv) {
-      throw new DeliveryError(`the bot has no stored Teams conversation for ${target.kind} ${target.id}: install the app there or message the bot once`, false);
+      throw new DeliveryError(
+        target.kind === 'user'
+          ? `teams:${target.id} has no chat with the bot yet, so it cannot message them: they should open changebot in Teams once`
+          : `the bot has no stored Teams conversation ${target.id}: install the app there`,
+        false,
+      );
     }
     return conv;
   }
