@@ -9,10 +9,8 @@ import { schedule } from '../app/implementation.js';
 import { raise, submit } from '../app/rfcs.js';
 import { grantRole } from '../db/repos/people.js';
 import { deliveries } from '../db/schema.js';
-import { startJobs } from '../jobs/jobs.js';
-import { createLogger } from '../log.js';
 import { BenchSlack } from './fake-slack.js';
-import { arg, benchEnv, benchNotifier, until } from './util.js';
+import { arg, benchEnv, benchJobs, until } from './util.js';
 
 export async function fanoutBench(): Promise<boolean> {
   const users = arg('users', 5000);
@@ -23,22 +21,17 @@ export async function fanoutBench(): Promise<boolean> {
   const members = Array.from({ length: users }, (_, i) => `U${String(i).padStart(6, '0')}`);
   const channels = Array.from({ length: channelCount }, (_, i) => `C${String(i).padStart(4, '0')}`);
   const fake = await BenchSlack.start({ teamId: 'T1', usergroups: { S1: members }, ratePerSec: rate, latencyMs: latency });
-  const log = createLogger('silent');
-  const notifier = benchNotifier(env, fake.url, log);
-  const jobs = startJobs({
-    redisUrl: env.redisUrl,
-    ctx: env.ctx,
-    notifiers: [notifier],
-    log,
-    prefix: env.prefix,
-    // The limiter is set to the platform's allowance, as in production (there: Slack's tier).
-    tuning: { deliveryConcurrency: Math.max(4, Math.ceil((rate * latency) / 1000) * 2), limits: { slack: { max: rate, duration: 1000 }, teams: { max: 10, duration: 1000 } } },
+  // The limiter is set to the platform's allowance, as in production (there: Slack's tier).
+  const jobs = benchJobs(env, fake.url, {
+    deliveryConcurrency: Math.max(4, Math.ceil((rate * latency) / 1000) * 2),
+    limits: { slack: { max: rate, duration: 1000 }, teams: { max: 10, duration: 1000 } },
   });
   try {
     await jobs.waitReady(5000);
     const ctx = env.ctx;
     grantRole(env.database.db, 'cli:root', 'admin', 'bench', new Date());
     admin(ctx, loadActor(ctx, 'cli:root'), { kind: 'service-add', name: 'mail', audience: [...channels.map((c) => `slack:channel:${c}`), 'slack:usergroup:S1'] });
+    grantRole(env.database.db, 'slack:T1/UOWNER', 'change-manager', 'bench', new Date()); // may mark it standard
     const owner = loadActor(ctx, 'slack:T1/UOWNER');
     const start = new Date(Date.now() + 3 * 3_600_000);
     const r = raise(ctx, owner, { title: 'Mail server upgrade', category: 'standard', services: ['mail'], backout: 'restore', start, durationMinutes: 60, outageMinutes: 30 }).result;
