@@ -7,11 +7,9 @@
 import { insertRfc } from '../db/repos/rfcs.js';
 import { draftRfc } from '../domain/rfc.js';
 import type { Rfc } from '../domain/types.js';
-import { startJobs } from '../jobs/jobs.js';
 import type { TimerJobData } from '../jobs/queues.js';
-import { createLogger } from '../log.js';
 import { BenchSlack } from './fake-slack.js';
-import { arg, benchEnv, benchNotifier, ms, percentile, until } from './util.js';
+import { arg, benchEnv, benchJobs, ms, percentile, until } from './util.js';
 
 const H = 3_600_000;
 
@@ -21,15 +19,10 @@ export async function timingBench(): Promise<boolean> {
   const leadMs = arg('lead', 20) * 1000;
   const env = await benchEnv('timing');
   const fake = await BenchSlack.start({ teamId: 'T1', latencyMs: 5 });
-  const log = createLogger('silent');
-  const notifier = benchNotifier(env, fake.url, log);
-  const jobs = startJobs({
-    redisUrl: env.redisUrl,
-    ctx: env.ctx,
-    notifiers: [notifier],
-    log,
-    prefix: env.prefix,
-    tuning: { timerConcurrency: 16, deliveryConcurrency: 16, limits: { slack: { max: 10_000, duration: 1000 }, teams: { max: 10, duration: 1000 } } },
+  const jobs = benchJobs(env, fake.url, {
+    timerConcurrency: 16,
+    deliveryConcurrency: 16,
+    limits: { slack: { max: 10_000, duration: 1000 }, teams: { max: 10, duration: 1000 } },
   });
   try {
     await jobs.waitReady(5000);

@@ -8,7 +8,9 @@ import { DEFAULT_POLICY } from '../domain/policy.js';
 import { SlackNotifier } from '../chat/slack/notifier.js';
 import { createWebClient } from '../chat/slack/web.js';
 import { startLocalRedis } from '../jobs/local-redis.js';
-import type { Logger } from '../log.js';
+import { type Jobs, startJobs } from '../jobs/jobs.js';
+import type { WorkerTuning } from '../jobs/workers.js';
+import { createLogger } from '../log.js';
 
 export interface BenchEnv {
   redisUrl: string;
@@ -71,8 +73,13 @@ export function arg(name: string, fallback: number): number {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
-/** The real Slack adapter's notifier, pointed at a benchmark's fake Slack. */
-export function benchNotifier(env: BenchEnv, apiUrl: string, log: Logger): SlackNotifier {
+/**
+ * The real jobs (queues, workers, limiter) delivering through the real Slack adapter's
+ * notifier, pointed at a benchmark's fake Slack.
+ */
+export function benchJobs(env: BenchEnv, apiUrl: string, tuning: Partial<WorkerTuning>): Jobs {
+  const log = createLogger('silent');
   const slack = { botToken: 'xoxb-bench', apiUrl };
-  return new SlackNotifier(env.ctx, createWebClient(slack, log), slack, { log });
+  const notifier = new SlackNotifier(env.ctx, createWebClient(slack, log), slack, { log });
+  return startJobs({ redisUrl: env.redisUrl, ctx: env.ctx, notifiers: [notifier], log, prefix: env.prefix, tuning });
 }

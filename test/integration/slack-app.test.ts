@@ -6,7 +6,7 @@ import { loadActor } from '../../src/app/context.js';
 import { vote } from '../../src/app/voting.js';
 import { changeLog, rfcs } from '../../src/db/schema.js';
 import { formatInstant } from '../../src/domain/schedule.js';
-import { type SlackHarness, responsesTo, slackHarness } from '../support/slack-harness.js';
+import { type SlackHarness, slackHarness } from '../support/slack-harness.js';
 import { eventCallback } from '../support/slack-requests.js';
 import { ackProblems, slackProblems } from '../support/slack-schema.js';
 import type { RecordedCall } from '../support/slack-server.js';

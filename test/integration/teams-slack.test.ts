@@ -14,7 +14,7 @@ import { type Bot, startBot } from '../../src/bot.js';
 import { slackComponent } from '../../src/chat/slack/index.js';
 import { createTeamsComponent } from '../../src/chat/teams/component.js';
 import { loadConfig } from '../../src/config.js';
-import { SECRET } from '../support/slack-harness.js';
+import { SECRET, slackTestEnv } from '../support/slack-harness.js';
 import { SlackSender, buttonClick, interaction } from '../support/slack-requests.js';
 import { FakeSlack } from '../support/slack-server.js';
 import { TeamsClient, channel, user } from '../support/teams-activities.js';
@@ -38,17 +38,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'changebot-both-'));
   slack = await FakeSlack.start({ teamId: 'T1' });
   connector = await startFakeConnector();
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATABASE_PATH: join(dir, 'bot.db'),
-    LOG_LEVEL: 'silent',
-    SLACK_BOT_TOKEN: 'xoxb-test-token',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.url,
-    SLACK_CAB_CHANNEL: 'CCAB',
-    CHANGEBOT_ADMINS: `teams:${teamsAdmin.aadObjectId}`,
-  });
+  const config = loadConfig(
+    slackTestEnv(dir, slack.url, { SLACK_CAB_CHANNEL: 'CCAB', CHANGEBOT_ADMINS: `teams:${teamsAdmin.aadObjectId}` }),
+  );
   bot = await startBot(config, { components: [slackComponent, createTeamsComponent({ unauthenticated: 'always' })] });
   teams = new TeamsClient(`http://127.0.0.1:${bot.port}`, connector.url);
   sender = new SlackSender(`http://127.0.0.1:${bot.port}/slack/events`, SECRET);

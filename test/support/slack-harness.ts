@@ -29,19 +29,24 @@ export interface SlackHarness {
 
 let n = 0;
 
-export async function slackHarness(opts: { fake?: FakeSlackOptions; env?: Record<string, string> } = {}): Promise<SlackHarness> {
-  const fake = await Fake.start(opts.fake);
-  const dir = mkdtempSync(join(tmpdir(), 'changebot-slack-'));
-  const config = loadConfig({
+/** The environment of a bot under test with Slack on, talking to a fake Slack at `apiUrl`. */
+export function slackTestEnv(dir: string, apiUrl: string, more: Record<string, string> = {}): Record<string, string> {
+  return {
     PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_PATH: join(dir, 'bot.db'),
     LOG_LEVEL: 'silent',
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: fake.url,
-    ...opts.env,
-  });
+    SLACK_API_URL: apiUrl,
+    ...more,
+  };
+}
+
+export async function slackHarness(opts: { fake?: FakeSlackOptions; env?: Record<string, string> } = {}): Promise<SlackHarness> {
+  const fake = await Fake.start(opts.fake);
+  const dir = mkdtempSync(join(tmpdir(), 'changebot-slack-'));
+  const config = loadConfig(slackTestEnv(dir, fake.url, opts.env));
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
   const bot = await startBot(config, { components: [slackComponent], log });
