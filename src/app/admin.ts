@@ -10,7 +10,7 @@ import { TERMINAL_STATES } from '../domain/rfc-machine.js';
 import { formatRange, validateRrule, validateTimezone } from '../domain/schedule.js';
 import { RFC_STATES, type Actor, type Role } from '../domain/types.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
-import { requireOneOf } from './support.js';
+import { authorizeDeployment } from '../domain/permissions.js';
 
 /** Where the platform adapter says the command was typed (for `cab-channel` without an argument). */
 export interface Where {
@@ -22,8 +22,8 @@ const OPEN_STATES = RFC_STATES.filter((s) => !TERMINAL_STATES.includes(s));
 
 export function admin(ctx: AppContext, actor: Actor, cmd: AdminCommand, where: Where = { platform: 'cli' }): Outcome<unknown> {
   const readOnly = cmd.kind === 'roles' || cmd.kind === 'service-list' || cmd.kind === 'window-list' || cmd.kind === 'blackout-list';
-  if (cmd.kind === 'cab-channel') requireOneOf(actor, null, ['admin', 'change-manager'], 'set the CAB channel');
-  else if (!readOnly) requireOneOf(actor, null, ['admin'], 'change roles, services or windows');
+  if (cmd.kind === 'cab-channel') authorizeDeployment(actor, 'set-cab-channel');
+  else if (!readOnly) authorizeDeployment(actor, 'administer');
   return inTransaction<unknown>(ctx, (tx) => {
     const now = ctx.clock.now();
     const log = (action: string, detail: Record<string, unknown>) => appendLog(tx, { rfcId: null, at: now, actor: actor.id, action, detail });

@@ -9,7 +9,8 @@ import { type Conflict, type ScheduleContext, findConflicts } from '../domain/sc
 import type { Actor, Rfc, Window } from '../domain/types.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { windowFrom } from './fields.js';
-import { getRfc, move, requireOneOf } from './support.js';
+import { authorize, authorizeDeployment } from '../domain/permissions.js';
+import { getRfc, move } from './support.js';
 
 export interface ScheduleInput {
   start?: Date;
@@ -50,7 +51,7 @@ function placeWindow(
 ): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const rfc = getRfc(tx, key);
-    requireOneOf(actor, rfc, ['owner', 'change-manager'], action);
+    authorize(actor, rfc, action, ctx.policy);
     const window = windowFrom(input, rfc.window) ?? rfc.window;
     if (!window) {
       throw new ChangebotError('bad_value', `${rfc.key} has no planned window. Example: /rfc ${action} ${rfc.key} start="2026-12-05 22:00" duration=2h`, {
@@ -86,9 +87,7 @@ function placeWindow(
 }
 
 function checkConflicts(rfc: Rfc, actor: Actor, conflicts: Conflict[], input: ScheduleInput, action: string): void {
-  if (input.ack && !actor.roles.has('change-manager')) {
-    throw new ChangebotError('forbidden', 'Only a change manager can acknowledge conflicts (ack=yes).');
-  }
+  if (input.ack) authorizeDeployment(actor, 'acknowledge-conflicts');
   const needAck = conflicts.filter((c) => c.needs === 'ack');
   const needReason = conflicts.filter((c) => c.needs === 'reason');
   const list = (cs: Conflict[]) => cs.map((c) => `• ${c.message}`).join('\n');
@@ -122,8 +121,7 @@ export function progress(
 ): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
-    const doing = { start: 'start', complete: 'complete', fail: 'mark as failed', backout: 'back out' }[action];
-    requireOneOf(actor, before, ['owner', 'change-manager'], doing);
+    authorize(actor, before, action, ctx.policy);
     const rfc = move(tx, ctx, actor, before, action, { reason });
     const owners = people([rfc.requester, rfc.owner], actor.id);
     // Service audiences hear "maintenance started" and "service restored" only when told to
@@ -148,7 +146,7 @@ export function progress(
 export function review(ctx: AppContext, actor: Actor, key: string, notes?: string): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
-    requireOneOf(actor, before, ['owner', 'change-manager'], 'review');
+    authorize(actor, before, 'review', ctx.policy);
     const rfc = move(tx, ctx, actor, before, 'review', { reason: notes });
     return {
       result: rfc,
@@ -162,7 +160,7 @@ export function review(ctx: AppContext, actor: Actor, key: string, notes?: strin
 export function close(ctx: AppContext, actor: Actor, key: string, reason?: string): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
-    requireOneOf(actor, before, ['change-manager'], 'close');
+    authorize(actor, before, 'close', ctx.policy);
     const rfc = move(tx, ctx, actor, before, 'close', { reason });
     return { result: rfc, rfc, message: `Closed ${rfc.key}.`, notifications: [{ event: 'closed', rfcKey: rfc.key, recipients: people([rfc.requester, rfc.owner], actor.id) }] };
   });

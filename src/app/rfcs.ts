@@ -10,7 +10,8 @@ import type { Actor, Rfc } from '../domain/types.js';
 import { deadlineFor } from '../domain/votes.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { applyFields } from './fields.js';
-import { getRfc, move, requireOneOf } from './support.js';
+import { authorize, authorizeDeployment } from '../domain/permissions.js';
+import { getRfc, move } from './support.js';
 
 export function raise(ctx: AppContext, actor: Actor, fields: RfcFields): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
@@ -38,7 +39,7 @@ export function raise(ctx: AppContext, actor: Actor, fields: RfcFields): Outcome
 export function edit(ctx: AppContext, actor: Actor, key: string, fields: RfcFields): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const rfc = getRfc(tx, key);
-    requireOneOf(actor, rfc, ['requester', 'owner', 'change-manager'], 'edit');
+    authorize(actor, rfc, 'edit', ctx.policy);
     if (rfc.state !== 'draft') {
       throw new ChangebotError(
         'invalid_transition',
@@ -64,7 +65,7 @@ export function edit(ctx: AppContext, actor: Actor, key: string, fields: RfcFiel
 export function submit(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     let rfc = getRfc(tx, key);
-    requireOneOf(actor, rfc, ['requester', 'owner'], 'submit');
+    authorize(actor, rfc, 'submit', ctx.policy);
     if (rfc.state === 'draft') {
       const missing = missingForApproval(rfc);
       if (missing.length) {
@@ -101,7 +102,7 @@ export function submit(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc>
 export function withdraw(ctx: AppContext, actor: Actor, key: string, reason?: string): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
-    requireOneOf(actor, before, ['requester', 'owner'], 'withdraw');
+    authorize(actor, before, 'withdraw', ctx.policy);
     const rfc = move(tx, ctx, actor, before, 'withdraw', { reason });
     return {
       result: rfc,
@@ -115,7 +116,7 @@ export function withdraw(ctx: AppContext, actor: Actor, key: string, reason?: st
 export function cancel(ctx: AppContext, actor: Actor, key: string, reason?: string): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
-    requireOneOf(actor, before, ['requester', 'owner', 'change-manager'], 'cancel');
+    authorize(actor, before, 'cancel', ctx.policy);
     const rfc = move(tx, ctx, actor, before, 'cancel', { reason });
     return {
       result: rfc,
@@ -149,10 +150,11 @@ function closingNotice(
  * would let anyone raise one from an approved recipe, are not modelled yet.)
  */
 function checkStandard(actor: Actor, fields: RfcFields): void {
-  if (fields.category !== 'standard' || actor.roles.has('change-manager') || actor.roles.has('admin')) return;
-  throw new ChangebotError(
-    'forbidden',
-    'Standard changes are pre-approved, so only a change manager can mark a change standard. Use category=minor, or ask a change manager.',
-    { field: 'category' },
-  );
+  if (fields.category !== 'standard') return;
+  try {
+    authorizeDeployment(actor, 'mark-standard');
+  } catch (e) {
+    if (e instanceof ChangebotError) throw new ChangebotError(e.code, e.message, { ...e.details, field: 'category' });
+    throw e;
+  }
 }

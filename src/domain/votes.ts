@@ -4,6 +4,7 @@
  * change manager, vote changes until the decision, and no self-approval.
  */
 import { ChangebotError } from './errors.js';
+import { allowedRelations, relationsOf } from './permissions.js';
 import { type ApprovalPath, type Policy, approvalPath, usesCab, voteRules } from './policy.js';
 import type { Actor, Rfc, Vote, VoteCapacity } from './types.js';
 
@@ -106,31 +107,27 @@ export function voteCapacity(
   const path = approvalPath(rfc, policy);
   const isCab = actor.roles.has('cab');
   const isManager = actor.roles.has('change-manager');
-  if (usesCab(path)) {
-    // A member who is also a change manager votes as CAB until the CAB has a result, then
-    // as change manager (sign-off, tie-break). Plain members may vote, and change their
-    // vote, until the decision or the deadline.
-    const cabHasResult = tally(path, policy, votes).cab !== 'pending';
-    if (isManager && (!isCab || rfc.escalated || cabHasResult)) return 'change-manager';
-    if (isCab) {
-      if (rfc.escalated) {
-        throw new ChangebotError(
-          'invalid_transition',
-          `The CAB vote on ${rfc.key} passed its deadline; a change manager decides now.`,
-        );
-      }
-      return 'cab';
+  // Who may vote at all is the permission table's rule; the words of the refusal are the vote's own.
+  const allowed = allowedRelations(rfc, 'vote', policy);
+  const held = relationsOf(actor, rfc);
+  if (allowed !== 'anyone' && !allowed.some((r) => held.has(r))) {
+    if (usesCab(path) && isCab && rfc.escalated) {
+      throw new ChangebotError('invalid_transition', `The CAB vote on ${rfc.key} passed its deadline; a change manager decides now.`);
     }
-    throw new ChangebotError(
-      'forbidden',
-      `Only CAB members can vote on ${rfc.key}. Ask an admin to run \`/rfc admin grant <you> cab\` if you should be one.`,
-    );
+    if (usesCab(path)) {
+      throw new ChangebotError(
+        'forbidden',
+        `Only CAB members can vote on ${rfc.key}. Ask an admin to run \`/rfc admin grant <you> cab\` if you should be one.`,
+      );
+    }
+    throw new ChangebotError('forbidden', `${rfc.key} is a ${rfc.category} change: a change manager approves it. You are not a change manager.`);
   }
-  if (isManager) return 'change-manager';
-  throw new ChangebotError(
-    'forbidden',
-    `${rfc.key} is a ${rfc.category} change: a change manager approves it. You are not a change manager.`,
-  );
+  if (!usesCab(path)) return 'change-manager';
+  // A member who is also a change manager votes as CAB until the CAB has a result, then as
+  // change manager (sign-off, tie-break). Plain members may vote, and change their vote,
+  // until the decision or the deadline.
+  const cabHasResult = tally(path, policy, votes).cab !== 'pending';
+  return isManager && (!isCab || rfc.escalated || cabHasResult) ? 'change-manager' : 'cab';
 }
 
 /** The votes after `vote` replaces the same voter's earlier vote in the same capacity. */
