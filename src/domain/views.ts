@@ -2,21 +2,12 @@
  * Platform-neutral view models. Slack renders them into Block Kit, Teams into Adaptive Cards,
  * the CLI into plain text (text.ts). Times are already formatted in the viewer's zone.
  */
-import { ACTIONS, type ActionId } from './actions.js';
 import type { Conflict } from './conflicts.js';
 import { type Policy, approvalPath, riskOf } from './policy.js';
 import { STATE_LABELS } from './rfc-machine.js';
-import type { Level, PersonId, Rfc, RfcState, Vote, VoteChoice } from './types.js';
+import type { Category, Level, PersonId, Rfc, RfcState, Vote, VoteChoice, Window } from './types.js';
 import { decide, tally } from './votes.js';
 import { formatInstant, formatRange } from './windows.js';
-
-export interface ActionView {
-  id: ActionId;
-  label: string;
-  style?: 'primary' | 'danger';
-  /** The RFC key. */
-  value: string;
-}
 
 export interface TallyView {
   approve: number;
@@ -34,11 +25,15 @@ export interface RfcView {
   title: string;
   state: RfcState;
   stateLabel: string;
-  category: string;
+  category: Category;
   emergency: boolean;
+  /** The vote passed its deadline undecided (it is the change managers' now). */
+  escalated: boolean;
   risk: Level | null;
   services: string[];
+  /** The window in the viewer's zone, and its instants (for platforms that localise). */
   window: string | null;
+  windowAt: Window | null;
   requester: PersonId;
   owner: PersonId;
   description: string | null;
@@ -51,7 +46,7 @@ export interface RfcView {
   conflicts: string[];
   tally: TallyView | null;
   deadline: string | null;
-  actions: ActionView[];
+  deadlineAt: Date | null;
 }
 
 const APPROVAL_WORDS = {
@@ -95,9 +90,11 @@ export function rfcView(
     stateLabel: STATE_LABELS[rfc.state],
     category: rfc.category,
     emergency: rfc.emergency,
+    escalated: rfc.escalated,
     risk: riskOf(rfc.impact, rfc.likelihood),
     services: rfc.services,
     window: rfc.window ? formatRange(rfc.window, opts.zone) : null,
+    windowAt: rfc.window,
     requester: rfc.requester,
     owner: rfc.owner,
     description: rfc.description,
@@ -112,29 +109,8 @@ export function rfcView(
     conflicts: opts.conflicts.map((c) => c.message),
     tally: tallyView,
     deadline: rfc.state === 'awaiting_approval' && rfc.voteDeadline ? formatInstant(rfc.voteDeadline, opts.zone) : null,
-    actions: actionsFor(rfc),
+    deadlineAt: rfc.state === 'awaiting_approval' ? rfc.voteDeadline : null,
   };
-}
-
-export function actionsFor(rfc: Pick<Rfc, 'key' | 'state'>): ActionView[] {
-  const a = (id: ActionId, label: string, style?: ActionView['style']): ActionView => ({ id, label, value: rfc.key, ...(style ? { style } : {}) });
-  switch (rfc.state) {
-    case 'draft':
-      return [a(ACTIONS.submit, 'Submit', 'primary'), a(ACTIONS.details, 'Details')];
-    case 'awaiting_approval':
-      return [
-        a(ACTIONS.voteApprove, 'Approve', 'primary'),
-        a(ACTIONS.voteReject, 'Reject', 'danger'),
-        a(ACTIONS.voteAbstain, 'Abstain'),
-        a(ACTIONS.details, 'Details'),
-      ];
-    case 'scheduled':
-      return [a(ACTIONS.start, 'Start', 'primary'), a(ACTIONS.reschedule, 'Reschedule'), a(ACTIONS.details, 'Details')];
-    case 'implementing':
-      return [a(ACTIONS.done, 'Done', 'primary'), a(ACTIONS.fail, 'Failed', 'danger'), a(ACTIONS.backout, 'Back out', 'danger'), a(ACTIONS.details, 'Details')];
-    default:
-      return [a(ACTIONS.details, 'Details')];
-  }
 }
 
 export interface RfcSummaryView {

@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { homeView, listBlocks, textBlocks } from '../../src/chat/slack/blocks/home.js';
 import { LIMITS, truncate } from '../../src/chat/slack/blocks/limits.js';
 import { detailsModal, newRfcModal, readValues, rescheduleModal } from '../../src/chat/slack/blocks/modal.js';
-import { notificationBlocks, rfcBlocks, voteCardBlocks, who } from '../../src/chat/slack/blocks/rfc.js';
+import { cardBlocks, who } from '../../src/chat/slack/blocks/rfc.js';
+import { RFC_CARD_KINDS, homeCard, listCard, rfcCard } from '../../src/domain/cards.js';
+import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { modalErrors } from '../../src/chat/slack/errors.js';
 import { ChangebotError } from '../../src/domain/errors.js';
 import { RFC_STATES } from '../../src/domain/types.js';
-import { actionsFor, type RfcView } from '../../src/domain/views.js';
+import type { RfcView } from '../../src/domain/views.js';
 import { blockProblems, callProblems, viewProblems } from '../support/slack-schema.js';
 
 const nasty = fc.oneof(
@@ -36,9 +38,11 @@ function makeView(x: ViewInput): RfcView {
     stateLabel: x.state,
     category: 'significant',
     emergency: true,
+    escalated: false,
     risk: 'high',
     services: x.services,
     window: 'from Sat 5 Dec 22:00 to Sun 6 Dec 00:00 UTC',
+    windowAt: { start: new Date(0), end: new Date(3_600_000) },
     requester: 'slack:T1/U1',
     owner: 'teams:00000000-0000-0000-0000-000000000000',
     description: x.description,
@@ -59,7 +63,7 @@ function makeView(x: ViewInput): RfcView {
       voters: Array.from({ length: x.voters }, (_, i) => ({ person: `slack:T1/U${i}`, choice: 'approve' as const, asManager: false })),
     },
     deadline: 'Mon 7 Dec 09:00 UTC',
-    actions: actionsFor({ key: 'RFC-12345', state: x.state }),
+    deadlineAt: new Date(7_200_000),
   };
 }
 
@@ -77,17 +81,19 @@ describe('Block Kit limits', () => {
     fc.assert(
       fc.property(viewArb, (x) => {
         const v = makeView(x);
-        expect(blockProblems(rfcBlocks(v), LIMITS.messageBlocks)).toEqual([]);
-        expect(blockProblems(voteCardBlocks(v), LIMITS.messageBlocks)).toEqual([]);
-        const local = { window: { start: new Date(0), end: new Date(3_600_000) }, deadline: new Date(7_200_000), zone: 'Europe/Paris' };
-        expect(blockProblems(voteCardBlocks(v, local), LIMITS.messageBlocks)).toEqual([]);
-        expect(blockProblems(notificationBlocks(x.title, v, { ownerButtons: true }), LIMITS.messageBlocks)).toEqual([]);
-        expect(viewProblems(detailsModal(v))).toEqual([]);
+        const owner = { kind: 'person', id: v.owner, roles: new Set(['change-manager', 'cab'] as const) } as const;
+        for (const kind of RFC_CARD_KINDS) {
+          for (const viewer of [owner, { kind: 'cab-channel' } as const]) {
+            const card = rfcCard(kind, v, viewer, DEFAULT_POLICY, { message: x.title, personal: x.title });
+            expect(blockProblems(cardBlocks(card, { zone: 'Europe/Paris' }), LIMITS.messageBlocks)).toEqual([]);
+          }
+        }
+        expect(viewProblems(detailsModal(rfcCard('details', v, owner, DEFAULT_POLICY), 'UTC'))).toEqual([]);
         expect(viewProblems(rescheduleModal(v, { responseUrl: `https://hooks.slack.com/${'x'.repeat(4000)}` }))).toEqual([]);
         expect(viewProblems(newRfcModal(x.services.filter((s) => s.trim()), { channel: 'C1' }))).toEqual([]);
         const summaries = x.services.map((s, i) => ({ key: `RFC-${i}`, title: x.title, stateLabel: 'Draft', window: null, services: [s] }));
-        expect(viewProblems(homeView({ mine: summaries, awaitingMyVote: summaries, upcoming: [], zone: 'UTC' }))).toEqual([]);
-        expect(blockProblems(listBlocks('x', summaries), LIMITS.messageBlocks)).toEqual([]);
+        expect(viewProblems(homeView(homeCard({ mine: summaries, awaitingMyVote: summaries, upcoming: [], zone: 'UTC' })))).toEqual([]);
+        expect(blockProblems(listBlocks(listCard('x', summaries)), LIMITS.messageBlocks)).toEqual([]);
         expect(blockProblems(textBlocks(x.conflicts.join('\n')), LIMITS.messageBlocks)).toEqual([]);
       }),
       { numRuns: 40 },

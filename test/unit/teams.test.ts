@@ -5,7 +5,8 @@ import { viewRfc } from '../../src/app/queries.js';
 import { raise, submit } from '../../src/app/rfcs.js';
 import { vote } from '../../src/app/voting.js';
 import { teamsAuth } from '../../src/chat/teams/adapter.js';
-import { rfcCard } from '../../src/chat/teams/cards.js';
+import { teamsCard } from '../../src/chat/teams/cards.js';
+import { type Viewer, rfcCard } from '../../src/domain/cards.js';
 import { retryAfterMs, toDeliveryError } from '../../src/chat/teams/delivery-errors.js';
 import { showError } from '../../src/chat/teams/errors.js';
 import { formCard, readForm } from '../../src/chat/teams/form.js';
@@ -94,7 +95,7 @@ describe('Teams form card', () => {
     assertValidCard(card);
     const outage = card.body.find((e) => e.id === 'outage');
     expect(outage).toMatchObject({ errorMessage: 'Bad outage.', value: 'soon' });
-    expect(card.body[card.body.indexOf(outage!) + 1]).toMatchObject({ type: 'TextBlock', text: 'Expected outage: Bad outage.', color: 'attention' });
+    expect(card.body[card.body.indexOf(outage!) + 1]).toMatchObject({ type: 'TextBlock', text: 'Expected outage: Bad outage.', color: 'Attention' });
     expect(card.body.find((e) => e.id === 'start')).toMatchObject({ type: 'Input.Date', value: '2026-12-05' });
     expect(card.body.find((e) => e.id === 'start_time')).toMatchObject({ type: 'Input.Time', value: '22:00' });
     expect(card.body.find((e) => e.id === 'services')).toMatchObject({ type: 'Input.Text' }); // empty catalogue
@@ -124,8 +125,8 @@ describe('Teams RFC cards', () => {
       }),
       { votes: [], conflicts: [], policy: DEFAULT_POLICY, zone: 'UTC' },
     );
-    for (const kind of ['rfc', 'vote'] as const) {
-      const card = rfcCard(view, { kind, details: true });
+    for (const kind of ['details', 'vote'] as const) {
+      const card = teamsCard(rfcCard(kind, view, { kind: 'cab-channel' }, DEFAULT_POLICY));
       assertValidCard(card);
       expect(JSON.stringify(card).length).toBeLessThan(28_000);
       expect(cardText(card)).toContain('…');
@@ -152,13 +153,18 @@ describe('Teams RFC cards', () => {
     submit(t.ctx, req, r.key);
     vote(t.ctx, cab, r.key, 'approve', 'fine');
     views.push(viewRfc(t.ctx, r.key, 'America/New_York'));
+    const cabMember: Viewer = { kind: 'person', id: cab.id, roles: cab.roles };
     for (const view of views) {
-      for (const kind of ['rfc', 'vote'] as const) {
-        const card = rfcCard(view, { kind, details: true, personal: 'Your vote: approve', notice: { text: 'ok', tone: 'good' }, refreshFor: ['29:a'] });
-        assertValidCard(card);
+      for (const kind of ['vote', 'owner', 'notice', 'details', 'reply'] as const) {
+        for (const viewer of [cabMember, { kind: 'cab-channel' } as const]) {
+          const model = rfcCard(kind, view, viewer, DEFAULT_POLICY, { message: 'ok', tone: 'good', personal: 'Your vote: approve' });
+          assertValidCard(teamsCard(model, { refreshFor: ['29:a'] }));
+        }
       }
     }
-    const voting = rfcCard(views[1]!, { kind: 'vote', name: (id) => (id === 'teams:aad-cab' ? 'Cab Member' : id) });
+    const voting = teamsCard(rfcCard('vote', views[1]!, { kind: 'cab-channel' }, DEFAULT_POLICY), {
+      name: (id: string) => (id === 'teams:aad-cab' ? 'Cab Member' : id),
+    });
     expect(cardText(voting)).toContain('Cab Member: approve');
     expect(cardText(voting)).toContain('Expected outage: 30 min');
     expect(verbsOf(voting as unknown as Record<string, unknown>)).toEqual(['rfc_vote_approve', 'rfc_vote_reject', 'rfc_vote_abstain', 'rfc_details']);

@@ -6,11 +6,12 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { actionCommand } from '../../commands/actions.js';
 import { execute } from '../../commands/execute.js';
+import { actorViewer, cardOf } from '../../app/cards.js';
 import { viewRfc } from '../../app/queries.js';
 import { ACTIONS, type ActionId, isActionId } from '../../domain/actions.js';
 import { isChangebotError } from '../../domain/errors.js';
 import { detailsModal, rescheduleModal } from './blocks/modal.js';
-import { replyBlocks } from './blocks/rfc.js';
+import { cardBlocks } from './blocks/rfc.js';
 import { errorText } from './errors.js';
 import { type SlackRuntime, tell } from './runtime.js';
 import { type WebClient, withRetry } from './web.js';
@@ -47,9 +48,11 @@ async function handleClick(rt: SlackRuntime, body: BlockAction, id: ActionId, ke
     if (id === ACTIONS.details || id === ACTIONS.reschedule) {
       // trigger_id lives 3 seconds: no Web API look-up before opening.
       const actor = rt.people.local(team, body.user.id, body.user.name);
-      const v = viewRfc(rt.ctx, key, actor.timezone);
-      const view = id === ACTIONS.details ? detailsModal(v) : rescheduleModal(v, { channel: body.channel?.id });
-      const open = () => (inView ? client.views.push({ trigger_id: body.trigger_id, view: view as never }) : client.views.open({ trigger_id: body.trigger_id, view: view as never }));
+      const view =
+        id === ACTIONS.details
+          ? detailsModal(cardOf(rt.ctx, 'details', key, actorViewer(actor), actor.timezone), actor.timezone)
+          : rescheduleModal(viewRfc(rt.ctx, key, actor.timezone), { channel: body.channel?.id });
+      const open = () => (inView ? client.views.push({ trigger_id: body.trigger_id, view }) : client.views.open({ trigger_id: body.trigger_id, view }));
       await withRetry(open, { attempts: 2, baseMs: 100, maxWaitMs: 300 });
       return;
     }
@@ -57,14 +60,16 @@ async function handleClick(rt: SlackRuntime, body: BlockAction, id: ActionId, ke
     if (!cmd) return;
     const actor = await rt.people.actor(team, body.user.id, body.user.name);
     const reply = execute(rt.ctx, actor, cmd, { platform: 'slack', ...(body.channel?.id ? { channel: `slack:channel:${body.channel.id}` } : {}) });
-    const fresh = viewRfc(rt.ctx, key, actor.timezone);
+    const fresh = (kind: 'details' | 'reply', message?: string) =>
+      cardOf(rt.ctx, kind, key, actorViewer(actor), actor.timezone, message ? { message } : {});
     if (inView) {
-      await withRetry(() => client.views.update({ view_id: inView.id, hash: inView.hash, view: detailsModal(fresh) as never }), rt.retry).catch((err: unknown) =>
+      const view = detailsModal(fresh('details'), actor.timezone);
+      await withRetry(() => client.views.update({ view_id: inView.id, hash: inView.hash, view }), rt.retry).catch((err: unknown) =>
         rt.log.warn({ err }, 'slack: could not refresh the details modal'),
       );
       await tell(rt, { userId: body.user.id, client }, reply.text);
     } else if ((body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral) {
-      await tell(rt, to, reply.text, replyBlocks(reply.text, fresh), { replaceOriginal: true });
+      await tell(rt, to, reply.text, cardBlocks(fresh('reply', reply.text), { zone: actor.timezone }), { replaceOriginal: true });
     } else {
       await tell(rt, to, reply.text);
     }

@@ -11,7 +11,10 @@ import { isChangebotError } from '../../domain/errors.js';
 import { listBlocks, textBlocks } from './blocks/home.js';
 import type { Block } from './blocks/limits.js';
 import { newRfcModal } from './blocks/modal.js';
-import { rfcBlocks, replyBlocks } from './blocks/rfc.js';
+import { cardBlocks } from './blocks/rfc.js';
+import { actorViewer, cardFromView } from '../../app/cards.js';
+import { listCard } from '../../domain/cards.js';
+import type { Actor } from '../../domain/types.js';
 import { errorText } from './errors.js';
 import { type SlackRuntime, tell } from './runtime.js';
 import { type WebClient, withRetry } from './web.js';
@@ -50,13 +53,14 @@ export async function handleCommand(rt: SlackRuntime, command: SlashCommand, res
     await openNewForm(rt, command, client, respond);
     return;
   }
-  await tell(rt, to, reply.text, replyContent(cmd, reply));
+  await tell(rt, to, reply.text, replyContent(rt, actor, cmd, reply));
 }
 
-function replyContent(cmd: Command, reply: Reply): Block[] {
-  if (cmd.kind === 'show' && reply.view) return rfcBlocks(reply.view);
-  if (reply.view) return replyBlocks(reply.text, reply.view);
-  if (reply.list) return listBlocks(reply.text, reply.list);
+function replyContent(rt: SlackRuntime, actor: Actor, cmd: Command, reply: Reply): Block[] {
+  const zone = actor.timezone;
+  if (cmd.kind === 'show' && reply.view) return cardBlocks(cardFromView(rt.ctx, 'details', reply.view, actorViewer(actor)), { zone });
+  if (reply.view) return cardBlocks(cardFromView(rt.ctx, 'reply', reply.view, actorViewer(actor), { message: reply.text }), { zone });
+  if (reply.list) return listBlocks(listCard(reply.text, reply.list));
   return textBlocks(reply.text);
 }
 
@@ -65,7 +69,7 @@ async function openNewForm(rt: SlackRuntime, command: SlashCommand, client: WebC
   const view = newRfcModal(services, { responseUrl: command.response_url, channel: command.channel_id });
   try {
     // trigger_id lives 3 seconds: one quick retry at most.
-    await withRetry(() => client.views.open({ trigger_id: command.trigger_id, view: view as never }), { attempts: 2, baseMs: 100, maxWaitMs: 300 });
+    await withRetry(() => client.views.open({ trigger_id: command.trigger_id, view }), { attempts: 2, baseMs: 100, maxWaitMs: 300 });
   } catch (err) {
     rt.log.warn({ err }, 'slack: could not open the RFC form');
     await tell(rt, { userId: command.user_id, respond, client }, `${errorText(err)} You can also raise an RFC in one line: \`/rfc new "Patch db01" category=minor services=db\`.`);

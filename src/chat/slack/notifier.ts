@@ -4,26 +4,25 @@
  * owner's buttons) and keeps every stored card up to date with chat.update. Each post carries its
  * delivery key as message metadata, so `findSent` can tell after a crash whether it went out.
  */
-import { viewRfc } from '../../app/queries.js';
+import { cardFromView, cardOf, personViewer } from '../../app/cards.js';
 import { findService } from '../../db/repos/catalogue.js';
 import { findPerson, peopleWithRole } from '../../db/repos/people.js';
 import { findRfc } from '../../db/repos/rfcs.js';
 import type { AppContext } from '../../app/context.js';
-import { type Recipient, VOTE_THREAD_EVENTS } from '../../domain/notifications.js';
+import type { Recipient } from '../../domain/notifications.js';
 import type { Rfc } from '../../domain/types.js';
-import type { RfcView } from '../../domain/views.js';
 import type { Logger } from '../../log.js';
 import { personIdOf } from '../../notify/deliver.js';
+import { KEPT_CARD_KIND, type KeptCard, type Placement, placementFor } from '../../notify/placement.js';
 import { type Notifier, type OutboundMessage, type Target, DeliveryError } from '../../notify/types.js';
+import type { RfcCard } from '../../domain/cards.js';
 import type { Block } from './blocks/limits.js';
 import { fallback } from './blocks/limits.js';
-import { type LocalTimes, notificationBlocks, voteCardBlocks, voteCardText } from './blocks/rfc.js';
+import { cardBlocks } from './blocks/rfc.js';
 import { type BotIdentity, deliveryMetadata, findDelivery, isConversationId } from './sent.js';
 import { type CardRef, cardsOf, saveCard } from '../../db/repos/chat.js';
 import { channelRef, slackCabChannel } from './channels.js';
 import { type RetryOptions, type SlackConfig, type WebClient, toDeliveryError, withRetry } from './web.js';
-
-/** Events posted in the voting card's thread when they go to the CAB channel. */
 
 export interface SlackNotifierOptions {
   log?: Logger;
@@ -123,8 +122,9 @@ export class SlackNotifier implements Notifier {
   async send(target: Target, message: OutboundMessage): Promise<{ messageRef?: string }> {
     const rfc = findRfc(this.ctx.database.db, message.rfcKey);
     if (!rfc) throw new DeliveryError(`${message.rfcKey} no longer exists`, false);
-    const { channel, thread } = this.placement(target, message, rfc);
-    const { text, blocks } = this.content(target, message, rfc);
+    const placement = this.placementOf(target, message, rfc);
+    const { channel, thread } = this.where(target, placement, rfc);
+    const { text, blocks } = this.content(placement, message);
     try {
       const res = await this.client.chat.postMessage({
         channel,
@@ -135,7 +135,7 @@ export class SlackNotifier implements Notifier {
         // The delivery's key, so findSent can tell after a crash whether this post went out.
         ...(message.deliveryKey ? { metadata: deliveryMetadata(message.deliveryKey) } : {}),
       });
-      return this.posted(target, message, rfc, res.channel ?? channel, res.ts ?? '', { text, blocks });
+      return this.posted(target, placement, rfc, res.channel ?? channel, res.ts ?? '', { text, blocks });
     } catch (err) {
       throw toDeliveryError(err);
     }
@@ -156,7 +156,8 @@ export class SlackNotifier implements Notifier {
     const key = message.deliveryKey;
     const rfc = findRfc(this.ctx.database.db, message.rfcKey);
     if (!key || !rfc) return null;
-    const { channel: where, thread } = this.placement(target, message, rfc);
+    const placement = this.placementOf(target, message, rfc);
+    const { channel: where, thread } = this.where(target, placement, rfc);
     try {
       const channel = target.kind === 'user' ? await this.dmChannel(where) : where;
       if (!isConversationId(channel)) {
@@ -165,7 +166,7 @@ export class SlackNotifier implements Notifier {
         return null;
       }
       const found = await findDelivery(this.client, { channel, ...(thread ? { thread } : {}), since, key, by: await this.identity() });
-      if (found.ts) return this.posted(target, message, rfc, channel, found.ts);
+      if (found.ts) return this.posted(target, placement, rfc, channel, found.ts);
       if (!found.complete) this.opts.log?.warn({ delivery: key, channel }, 'slack: too many messages to check since the delivery; sending again');
       return null;
     } catch (err) {
@@ -176,37 +177,44 @@ export class SlackNotifier implements Notifier {
     }
   }
 
-  /** Where a message to `target` goes: a channel (a user id for a DM) and, for decisions, the card's thread. */
-  private placement(target: Target, message: OutboundMessage, rfc: Rfc): { channel: string; thread?: string } {
+  /** Which card a message to `target` is, decided once for every platform (src/notify/placement.ts). */
+  private placementOf(target: Target, message: OutboundMessage, rfc: Rfc): Placement {
+    if (target.kind === 'user') return placementFor(message.event, { kind: 'user', viewer: personViewer(this.ctx, personIdOf(target)) }, rfc.owner);
+    const cab = slackCabChannel(this.ctx.database.db, this.config.cabChannel);
+    return placementFor(message.event, { kind: 'channel', isCabChannel: target.id === cab }, rfc.owner);
+  }
+
+  /** The channel (a user id for a DM) and, for a threaded message, the kept card's thread. */
+  private where(target: Target, placement: Placement, rfc: Rfc): { channel: string; thread?: string } {
     if (target.kind === 'user') return { channel: userIdOf(target) };
-    const card = VOTE_THREAD_EVENTS.has(message.event) ? this.cardFor(rfc.id, target.id) : undefined;
+    const card = placement.thread ? this.cardFor(rfc.id, target.id, placement.thread) : undefined;
     return card ? { channel: card.conversation, thread: card.messageId } : { channel: target.id };
   }
 
-  private content(target: Target, message: OutboundMessage, rfc: Rfc): { text: string; blocks: Block[] } {
-    const v = message.view;
-    if (target.kind === 'channel' && message.event === 'vote-requested') {
-      return { text: voteCardText(v), blocks: voteCardBlocks(v, this.localTimes(rfc)) };
-    }
-    const ownerButtons = target.kind === 'user' && personIdOf(target) === rfc.owner;
-    return { text: fallback(message.text), blocks: notificationBlocks(message.text, v, { ownerButtons }) };
+  private content(placement: Placement, message: OutboundMessage): { text: string; blocks: Block[] } {
+    const extras = placement.card === 'vote' ? {} : { message: message.text };
+    return this.layout(cardFromView(this.ctx, placement.card, message.view, placement.viewer, extras));
+  }
+
+  private layout(card: RfcCard): { text: string; blocks: Block[] } {
+    return { text: fallback(card.fallback), blocks: cardBlocks(card, { zone: this.ctx.timezone }) };
   }
 
   /**
    * After a message reached Slack (just posted, or found by findSent): remembers the voting card
    * or the owner's card so it is updated in place later, and the DM channel of a user.
    */
-  private posted(target: Target, message: OutboundMessage, rfc: Rfc, channel: string, ts: string, sent?: { text: string; blocks: Block[] }): { messageRef: string } {
+  private posted(target: Target, placement: Placement, rfc: Rfc, channel: string, ts: string, sent?: { text: string; blocks: Block[] }): { messageRef: string } {
     const db = this.ctx.database.db;
     const now = this.ctx.clock.now();
-    if (target.kind === 'channel' && message.event === 'vote-requested') {
+    if (placement.keep === 'vote-card') {
       const ref = { rfcId: rfc.id, kind: 'vote-card' as const, conversation: channel, messageId: ts, thread: null };
       saveCard(db, 'slack', ref, now);
       // A card found after a crash may show an older state: left unrendered, the next refresh updates it.
       if (sent) this.rendered.set(cardKey(ref), JSON.stringify(sent));
     } else if (target.kind === 'user') {
       if (channel.startsWith('D')) this.dms.set(userIdOf(target), channel);
-      if (personIdOf(target) === rfc.owner && ts && channel !== userIdOf(target)) saveCard(db, 'slack', { rfcId: rfc.id, kind: 'owner-card', conversation: channel, messageId: ts, thread: null }, now);
+      if (placement.keep === 'owner-card' && ts && channel !== userIdOf(target)) saveCard(db, 'slack', { rfcId: rfc.id, kind: 'owner-card', conversation: channel, messageId: ts, thread: null }, now);
     }
     return { messageRef: `${channel}/${ts}` };
   }
@@ -222,9 +230,9 @@ export class SlackNotifier implements Notifier {
     return id;
   }
 
-  /** The voting card a threaded message belongs under: the one in `channelId`, else any. */
-  private cardFor(rfcId: number, channelId: string): CardRef | undefined {
-    const cards = cardsOf(this.ctx.database.db, 'slack', rfcId, 'vote-card');
+  /** The kept card a threaded message belongs under: the one in `channelId`, else the only one. */
+  private cardFor(rfcId: number, channelId: string, kind: KeptCard): CardRef | undefined {
+    const cards = cardsOf(this.ctx.database.db, 'slack', rfcId, kind);
     return cards.find((c) => c.conversation === channelId) ?? (cards.length === 1 ? cards[0] : undefined);
   }
 
@@ -250,28 +258,16 @@ export class SlackNotifier implements Notifier {
 
   /** Renders a stored card as it should look now. */
   render(card: Pick<CardRef, 'kind'>, rfc: Rfc): { text: string; blocks: Block[] } {
-    if (card.kind === 'vote-card') {
-      const v = viewRfc(this.ctx, rfc.key, this.ctx.timezone);
-      return { text: voteCardText(v), blocks: voteCardBlocks(v, this.localTimes(rfc)) };
-    }
+    const kind = KEPT_CARD_KIND[card.kind as KeptCard] ?? 'owner';
+    if (kind === 'vote') return this.layout(cardOf(this.ctx, 'vote', rfc.key, { kind: 'cab-channel' }, this.ctx.timezone));
     const zone = findPerson(this.ctx.database.db, rfc.owner)?.timezone ?? this.ctx.timezone;
-    const v = viewRfc(this.ctx, rfc.key, zone);
-    const text = ownerStatus(v);
-    return { text: fallback(text), blocks: notificationBlocks(text, v, { ownerButtons: true }) };
-  }
-
-  private localTimes(rfc: Rfc): LocalTimes {
-    return { window: rfc.window, deadline: rfc.state === 'awaiting_approval' ? rfc.voteDeadline : null, zone: this.ctx.timezone };
+    return this.layout(cardOf(this.ctx, 'owner', rfc.key, personViewer(this.ctx, rfc.owner), zone));
   }
 
   /** Forgets what was last rendered (a card changed outside this process). */
   forget(conversation: string, ts: string): void {
     this.rendered.delete(`${conversation}/${ts}`);
   }
-}
-
-function ownerStatus(v: RfcView): string {
-  return `Your change ${v.key} “${v.title}” is now ${v.stateLabel.toLowerCase()}${v.window ? ` (window ${v.window})` : ''}.`;
 }
 
 function cardKey(c: Pick<CardRef, 'conversation' | 'messageId'>): string {

@@ -11,7 +11,8 @@ import { viewRfc } from '../../app/queries.js';
 import { isChangebotError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/types.js';
 import { NEW_RFC_VIEW, RESCHEDULE_VIEW, decodeMeta, readValues } from './blocks/modal.js';
-import { replyBlocks } from './blocks/rfc.js';
+import { cardBlocks } from './blocks/rfc.js';
+import { actorViewer, cardFromView } from '../../app/cards.js';
 import { modalErrors } from './errors.js';
 import { type SlackRuntime, tell } from './runtime.js';
 import type { WebClient } from './web.js';
@@ -74,7 +75,9 @@ async function refuse(rt: SlackRuntime, ack: (r?: never) => Promise<void>, err: 
 async function confirm(rt: SlackRuntime, s: Submission, reply: Reply): Promise<void> {
   const meta = decodeMeta(s.body.view.private_metadata);
   const respond: RespondFn | undefined = meta.responseUrl && trusted(meta.responseUrl, rt) ? responder(meta.responseUrl) : undefined;
-  await tell(rt, { userId: s.body.user.id, respond, client: s.client }, reply.text, reply.view ? replyBlocks(reply.text, reply.view) : undefined);
+  const actor = actorOf(rt, s.body);
+  const blocks = reply.view ? cardBlocks(cardFromView(rt.ctx, 'reply', reply.view, actorViewer(actor), { message: reply.text }), { zone: actor.timezone }) : undefined;
+  await tell(rt, { userId: s.body.user.id, respond, client: s.client }, reply.text, blocks);
 }
 
 /** Only Slack's own response URLs (or the configured SLACK_API_URL host, e.g. a test double). */

@@ -6,19 +6,24 @@
  * updated by the notifier (refreshCards) once the change is committed.
  */
 import type { TurnContext } from 'botbuilder';
-import { formToFields, RFC_FORM } from '../../commands/form.js';
+import { actorViewer } from '../../app/cards.js';
+import { viewRfc } from '../../app/queries.js';
 import { actionCommand } from '../../commands/actions.js';
 import { execute } from '../../commands/execute.js';
+import { RFC_FORM, formToFields } from '../../commands/form.js';
 import { listServices } from '../../db/repos/catalogue.js';
 import { findRfc } from '../../db/repos/rfcs.js';
 import { ACTIONS, isActionId } from '../../domain/actions.js';
+import type { RfcCard, RfcCardKind } from '../../domain/cards.js';
 import type { Actor } from '../../domain/types.js';
-import { type AdaptiveCard, type CardKind, CARD_CONTENT_TYPE, REFRESH_VERB, messageCard } from './cards.js';
+import { type AdaptiveCard, CARD_CONTENT_TYPE, REFRESH_VERB, messageCard } from './cards.js';
 import { showError } from './errors.js';
-import { FORM_SUBMIT_VERB, formCard, readForm } from './form.js';
+import { FORM_SUBMIT_VERB, RESCHEDULE_FIELD_NAMES, RESCHEDULE_SUBMIT_VERB, formCard, readForm, readRescheduleForm, rescheduleCard } from './form.js';
 import { actorOf, parseContextOf, whereOf } from './identity.js';
 import type { TurnDeps } from './messages.js';
-import { renderRfcCard } from './votecard.js';
+import { renderCard } from './votecard.js';
+
+const CARD_KINDS: readonly RfcCardKind[] = ['vote', 'owner', 'notice', 'details', 'reply'];
 
 /** The body of an invoke response to `adaptiveCard/action`. */
 export interface CardActionResponse {
@@ -51,15 +56,21 @@ export async function handleCardAction(context: TurnContext, deps: TurnDeps): Pr
   const actor = actorOf(deps.app, activity);
   if (action.verb === FORM_SUBMIT_VERB) return submitForm(context, deps, actor, data);
   const key = typeof data.key === 'string' ? data.key : '';
-  const kind: CardKind = data.card === 'vote' ? 'vote' : 'rfc';
+  // The card the button was on: a voting or owner card stays one; others answer with the RFC.
+  const from = CARD_KINDS.find((k) => k === data.card) ?? 'details';
+  const kind: RfcCardKind = from === 'vote' || from === 'owner' ? from : 'reply';
   if (!key || !findRfc(deps.app.database.db, key)) return cardResponse(messageCard(key ? `There is no ${key} any more.` : 'This card has no RFC.', 'attention'));
-  const render = (notice?: { text: string; tone: 'good' | 'attention' }, details = false) =>
-    cardResponse(renderRfcCard(deps.app, key, { kind, viewer: actor, ...(notice ? { notice } : {}), details }));
+  const render = (notice?: { text: string; tone: RfcCard['tone'] }, as: RfcCardKind = kind) =>
+    cardResponse(
+      renderCard(deps.app, key, as, actorViewer(actor), { zone: actor.timezone, extras: notice ? { message: notice.text, tone: notice.tone } : {} }),
+    );
   if (action.verb === REFRESH_VERB) return render();
+  if (action.verb === RESCHEDULE_SUBMIT_VERB) return submitReschedule(context, deps, actor, key, from, data, render);
   if (!isActionId(action.verb)) return badRequest(`Unknown action "${action.verb}".`);
-  if (action.verb === ACTIONS.details) return render(undefined, true);
+  if (action.verb === ACTIONS.details) return render(undefined, 'details');
   if (action.verb === ACTIONS.reschedule) {
-    return render({ text: `Reschedule by typing: rfc reschedule ${key} start="YYYY-MM-DD HH:mm" duration=2h`, tone: 'good' });
+    const v = viewRfc(deps.app, key, actor.timezone);
+    return cardResponse(rescheduleCard({ key, title: v.title, window: v.window, from }));
   }
   const cmd = actionCommand(action.verb, key);
   if (!cmd) return render();
@@ -73,13 +84,40 @@ export async function handleCardAction(context: TurnContext, deps: TurnDeps): Pr
   }
 }
 
+/** The reschedule form's submit: the same command as typing it; a refusal shows the form again. */
+function submitReschedule(
+  context: TurnContext,
+  deps: TurnDeps,
+  actor: Actor,
+  key: string,
+  from: RfcCardKind,
+  data: Record<string, unknown>,
+  render: (notice?: { text: string; tone: RfcCard['tone'] }) => CardActionResponse,
+): CardActionResponse {
+  const values = readRescheduleForm(data);
+  try {
+    const when = formToFields({ title: key, start: values.start, end: values.end }, parseContextOf(deps.app, context.activity, actor));
+    const reason = typeof values.reason === 'string' ? values.reason : undefined;
+    const reply = execute(deps.app, actor, { kind: 'reschedule', key, start: when.start, end: when.end, ...(reason ? { reason } : {}) }, whereOf(context.activity));
+    return render({ text: reply.text, tone: 'good' });
+  } catch (e) {
+    const shown = showError(e);
+    if (shown.internal) deps.log.error({ err: e, key }, 'teams: reschedule failed');
+    const errors = Object.fromEntries(Object.entries(shown.fields).filter(([k]) => RESCHEDULE_FIELD_NAMES.includes(k)));
+    const v = viewRfc(deps.app, key, actor.timezone);
+    const unplaced = Object.keys(errors).length === 0;
+    return cardResponse(rescheduleCard({ key, title: v.title, window: v.window, from, values, errors, ...(unplaced ? { notice: shown.text } : {}) }));
+  }
+}
+
 async function submitForm(context: TurnContext, deps: TurnDeps, actor: Actor, data: Record<string, unknown>): Promise<CardActionResponse> {
   const values = readForm(data);
   try {
     const fields = formToFields(values, parseContextOf(deps.app, context.activity, actor));
     const reply = execute(deps.app, actor, { kind: 'new', fields }, whereOf(context.activity));
     if (!reply.view) return cardResponse(messageCard(reply.text, 'good'));
-    return cardResponse(renderRfcCard(deps.app, reply.view.key, { kind: 'rfc', viewer: actor, notice: { text: reply.text, tone: 'good' } }));
+    const card = renderCard(deps.app, reply.view.key, 'reply', actorViewer(actor), { zone: actor.timezone, extras: { message: reply.text, tone: 'good' } });
+    return cardResponse(card);
   } catch (e) {
     const shown = showError(e);
     if (shown.internal) deps.log.error({ err: e }, 'teams: form submit failed');

@@ -1,11 +1,13 @@
 /**
- * The RFC view models rendered as Adaptive Cards 1.5: the RFC card (replies and direct
- * messages) and the CAB voting card (posted to the CAB conversation, updated in place, with a
- * `refresh` section so each member sees their own vote). Buttons are `Action.Execute` whose
- * verbs are the shared action ids (src/domain/actions.ts); their data carries the RFC key.
+ * Adaptive Card 1.5 layout of the card models (src/domain/cards.ts): the model designs what is
+ * shown and which buttons; this file only decides how Teams draws it. Buttons are
+ * `Action.Execute` whose verbs are the shared action ids (src/domain/actions.ts); their data
+ * carries the RFC key and the card kind, so the answer re-renders the same card. The voting
+ * card has a `refresh` section so each member's client asks for their own copy.
  */
+import type { IAdaptiveCard, IExecuteAction, IFactSet, ITeamsCardProperties, ITextBlock, TextColor } from '@microsoft/teams.cards';
+import type { ButtonModel, Fact, RfcCard, RfcCardKind } from '../../domain/cards.js';
 import { shorten } from '../../domain/text.js';
-import type { ActionView, RfcView } from '../../domain/views.js';
 
 /**
  * Teams refuses messages over about 28 KB: user text on a card is capped so that even an RFC
@@ -15,57 +17,44 @@ const DETAIL_MAX = 1500;
 const TITLE_MAX = 200;
 const CONFLICTS_SHOWN = 10;
 
-export type Element = Record<string, unknown>;
-export interface AdaptiveCard {
-  type: 'AdaptiveCard';
-  $schema: string;
-  version: '1.5';
-  body: Element[];
-  actions?: Element[];
-  refresh?: { type?: 'Refresh'; action: Element; userIds?: string[] };
-  fallbackText?: string;
-  msteams?: { width: 'Full' };
-}
+export type Element = IAdaptiveCard['body'][number];
+export type AdaptiveCard = IAdaptiveCard;
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 export const CARD_SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 /** Teams-only verb: the client asks for the viewer's own copy of a card. */
 export const REFRESH_VERB = 'rfc_card_refresh';
 
-/** Which card an action came from, so the answer re-renders the same kind. */
-export type CardKind = 'vote' | 'rfc';
-
+/** What a button carries back: the RFC and the card it was pressed on. */
 export interface ActionData {
   key: string;
-  card: CardKind;
+  card: RfcCardKind;
 }
 
-export interface CardOptions {
-  kind: CardKind;
+export interface TeamsCardOptions {
   /** Display names for person ids (falls back to the id). */
   name?: (personId: string) => string;
-  /** A line for the one viewer (their own vote, or why they may not vote). */
-  personal?: string;
-  /** A result or refusal shown at the top. */
-  notice?: { text: string; tone: 'good' | 'attention' | 'default' };
-  /** Show plans and description too. */
-  details?: boolean;
-  /** Teams user MRIs whose clients refresh the card automatically (at most 60). */
+  /** The message goes out as the activity's own text: leave it off the card. */
+  messageAsText?: boolean;
+  /** Teams user MRIs whose clients refresh a voting card automatically (at most 60). */
   refreshFor?: string[];
 }
 
-export function text(t: string, extra: Element = {}): Element {
+/** Teams documents the value as `Full`; the type library spells it `full` (Teams reads either). */
+const FULL_WIDTH = { width: 'Full' } as unknown as ITeamsCardProperties;
+
+export function text(t: string, extra: Partial<Omit<ITextBlock, 'type' | 'text'>> = {}): ITextBlock {
   return { type: 'TextBlock', text: t, wrap: true, ...extra };
 }
 
-export function card(body: Element[], actions: Element[] = [], extra: Partial<AdaptiveCard> = {}): AdaptiveCard {
+export function card(body: Element[], actions: IExecuteAction[] = [], extra: Partial<Omit<IAdaptiveCard, 'type' | 'body'>> = {}): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
     $schema: CARD_SCHEMA,
     version: '1.5',
     body,
     ...(actions.length ? { actions } : {}),
-    msteams: { width: 'Full' },
+    msteams: FULL_WIDTH,
     ...extra,
   };
 }
@@ -75,84 +64,61 @@ export function attachment(c: AdaptiveCard): { contentType: string; content: Ada
 }
 
 const STYLE = { primary: 'positive', danger: 'destructive' } as const;
+const TONE: Record<RfcCard['tone'], TextColor | undefined> = { default: undefined, good: 'Good', attention: 'Attention' };
 
-export function executeAction(a: ActionView, kind: CardKind): Element {
-  const data: ActionData = { key: a.value, card: kind };
-  return { type: 'Action.Execute', title: a.label, verb: a.id, data, ...(a.style ? { style: STYLE[a.style] } : {}) };
+export function executeAction(b: ButtonModel, kind: RfcCardKind): IExecuteAction {
+  const data: ActionData = { key: b.key, card: kind };
+  return { type: 'Action.Execute', title: b.label, verb: b.action, data: { ...data }, ...(b.style ? { style: STYLE[b.style] } : {}) };
 }
 
-function facts(view: RfcView, name: (id: string) => string): Element {
-  const f: [string, string][] = [
-    ['State', view.stateLabel],
-    ['Category', `${view.category}${view.emergency ? ' (EMERGENCY)' : ''}`],
-    ['Risk', view.risk ?? 'not assessed'],
-    ['Services', view.services.length ? view.services.join(', ') : '(none)'],
-    ['Window', view.window ?? '(not planned)'],
-    ['Requester', name(view.requester)],
-    ['Owner', name(view.owner)],
-    ['Approval', view.approval],
-  ];
-  if (view.outage) f.push(['Expected outage', view.outage]);
-  if (view.deadline) f.push(['Vote deadline', view.deadline]);
-  return { type: 'FactSet', facts: f.map(([title, value]) => ({ title, value })) };
+function factValue(f: Fact, name: (id: string) => string): string {
+  const v = f.value;
+  return v.kind === 'person' ? name(v.id) : v.text;
 }
 
-function tallyBlock(view: RfcView, name: (id: string) => string): Element[] {
-  const t = view.tally;
-  if (!t) return [];
-  const out: Element[] = [
-    text(`**Votes:** ${t.approve} approve · ${t.reject} reject · ${t.abstain} abstain (quorum ${t.quorum})`, { separator: true, spacing: 'Medium' }),
-    text(t.status, { isSubtle: true }),
-  ];
-  if (t.voters.length) {
-    out.push({
-      type: 'FactSet',
-      facts: t.voters.map((v) => ({ title: name(v.person), value: `${v.choice}${v.asManager ? ' (change manager)' : ''}` })),
-    });
-  }
-  return out;
+function factSet(facts: { title: string; value: string }[]): IFactSet {
+  return { type: 'FactSet', facts };
 }
 
-function detailBlocks(view: RfcView): Element[] {
-  const parts: [string, string | null][] = [
-    ['Description', view.description],
-    ['Business justification', view.justification],
-    ['Implementation plan', view.plan],
-    ['Backout plan', view.backout],
-    ['Test plan', view.test],
-  ];
-  return parts.filter(([, v]) => v).map(([label, v]) => text(`**${label}:** ${shorten(v ?? '', DETAIL_MAX)}`));
-}
-
-/** The RFC card, or the CAB voting card when `kind` is 'vote'. */
-export function rfcCard(view: RfcView, opts: CardOptions): AdaptiveCard {
+/** One card model as an Adaptive Card. */
+export function teamsCard(model: RfcCard, opts: TeamsCardOptions = {}): AdaptiveCard {
   const name = opts.name ?? ((id: string) => id);
   const body: Element[] = [];
-  if (opts.notice) {
-    body.push(text(opts.notice.text, { color: opts.notice.tone, weight: 'Bolder' }));
-  }
-  const title = shorten(view.title, TITLE_MAX);
-  const heading = opts.kind === 'vote' ? `CAB vote: ${view.key} ${title}` : `${view.key} ${title}`;
+  const color = TONE[model.tone];
+  if (model.message && !opts.messageAsText) body.push(text(model.message, { weight: 'Bolder', ...(color ? { color } : {}) }));
+  const title = shorten(model.title, TITLE_MAX);
+  const heading = model.heading.replace(model.title, title);
   body.push(text(heading, { size: 'Large', weight: 'Bolder' }));
-  body.push(facts(view, name));
-  for (const c of view.conflicts.slice(0, CONFLICTS_SHOWN)) body.push(text(`⚠️ Conflict: ${c}`, { color: 'warning' }));
-  if (view.conflicts.length > CONFLICTS_SHOWN) body.push(text(`…and ${view.conflicts.length - CONFLICTS_SHOWN} more conflicts (\`rfc conflicts ${view.key}\`)`, { color: 'warning' }));
-  if (opts.details || (opts.kind === 'rfc' && view.state === 'draft')) body.push(...detailBlocks(view));
-  body.push(...tallyBlock(view, name));
-  if (opts.personal) body.push(text(opts.personal, { weight: 'Bolder', spacing: 'Medium' }));
-  const actions = view.actions.map((a) => executeAction(a, opts.kind));
-  const extra: Partial<AdaptiveCard> = { fallbackText: `${view.key} ${title}: ${view.stateLabel}` };
-  if (opts.kind === 'vote') {
-    const data: ActionData = { key: view.key, card: 'vote' };
+  body.push(factSet(model.facts.map((f) => ({ title: f.label, value: factValue(f, name) }))));
+  for (const c of model.conflicts.slice(0, CONFLICTS_SHOWN)) body.push(text(`⚠️ Conflict: ${c}`, { color: 'Warning' }));
+  if (model.conflicts.length > CONFLICTS_SHOWN) {
+    body.push(text(`…and ${model.conflicts.length - CONFLICTS_SHOWN} more conflicts (\`rfc conflicts ${model.key}\`)`, { color: 'Warning' }));
+  }
+  for (const s of model.sections) body.push(text(`**${s.label}:** ${shorten(s.text, DETAIL_MAX)}`));
+  const t = model.tally;
+  if (t) {
+    body.push(text(`**Votes:** ${t.counts}`, { separator: true, spacing: 'Medium' }), text(t.status, { isSubtle: true }));
+    if (t.voters.length) body.push(factSet(t.voters.map((v) => ({ title: name(v.person), value: `${v.choice}${v.asManager ? ' (change manager)' : ''}` }))));
+  }
+  if (model.status) body.push(text(model.status, { isSubtle: true }));
+  if (model.personal) body.push(text(model.personal, { weight: 'Bolder', spacing: 'Medium' }));
+  const extra: Partial<IAdaptiveCard> = { fallbackText: shorten(model.fallback, 500) };
+  if (model.kind === 'vote') {
+    const data: ActionData = { key: model.key, card: 'vote' };
     extra.refresh = {
-      action: { type: 'Action.Execute', title: 'Refresh', verb: REFRESH_VERB, data },
+      action: { type: 'Action.Execute', title: 'Refresh', verb: REFRESH_VERB, data: { ...data } },
       userIds: (opts.refreshFor ?? []).slice(0, 60),
     };
   }
-  return card(body, actions, extra);
+  return card(
+    body,
+    model.buttons.map((b) => executeAction(b, model.kind)),
+    extra,
+  );
 }
 
 /** A card with only a message (an answer to a card action that has no RFC to show). */
-export function messageCard(message: string, tone: 'good' | 'attention' | 'default' = 'default'): AdaptiveCard {
-  return card([text(message, tone === 'default' ? {} : { color: tone })]);
+export function messageCard(message: string, tone: RfcCard['tone'] = 'default'): AdaptiveCard {
+  const color = TONE[tone];
+  return card([text(message, color ? { color } : {})]);
 }

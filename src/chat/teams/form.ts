@@ -4,6 +4,8 @@
  * values kept and each message next to its field (`errorMessage` plus a TextBlock).
  */
 import { type FormField, type FormValues, RFC_FORM } from '../../commands/form.js';
+import type { IChoiceSetInput, IDateInput, ITextInput, ITimeInput, IToggleInput } from '@microsoft/teams.cards';
+import { shorten } from '../../domain/text.js';
 import { type AdaptiveCard, type Element, card, text } from './cards.js';
 
 /** Teams-side verb of the form's submit button (Slack's modal uses its own callback id). */
@@ -29,7 +31,7 @@ function str(v: FormValues[string]): string | undefined {
 function input(f: FormField, opts: FormOptions): Element[] {
   const value = str(opts.values?.[f.name]);
   const error = opts.errors?.[f.name];
-  const common: Element = {
+  const common: { id: string; label: string; isRequired?: boolean; errorMessage?: string } = {
     id: f.name,
     label: f.label,
     ...(f.required ? { isRequired: true, errorMessage: error ?? `${f.label} is required.` } : error ? { errorMessage: error } : {}),
@@ -45,13 +47,13 @@ function input(f: FormField, opts: FormOptions): Element[] {
         ...(f.placeholder ? { placeholder: f.placeholder } : {}),
         ...(f.maxLength ? { maxLength: f.maxLength } : {}),
         ...(value ? { value } : {}),
-      });
+      } satisfies ITextInput);
       break;
     case 'select':
     case 'multiselect': {
       const choices = f.name === 'services' ? opts.services.map((s) => ({ title: s, value: s })) : (f.options ?? []).map((o) => ({ title: o.label, value: o.value }));
       if (!choices.length) {
-        out.push({ type: 'Input.Text', ...common, placeholder: 'comma-separated, e.g. db,web', ...(value ? { value } : {}) });
+        out.push({ type: 'Input.Text', ...common, placeholder: 'comma-separated, e.g. db,web', ...(value ? { value } : {}) } satisfies ITextInput);
         break;
       }
       out.push({
@@ -61,20 +63,20 @@ function input(f: FormField, opts: FormOptions): Element[] {
         style: 'compact',
         ...(f.kind === 'multiselect' ? { isMultiSelect: true } : {}),
         ...(value ? { value } : {}),
-      });
+      } satisfies IChoiceSetInput);
       break;
     }
     case 'toggle':
-      out.push({ type: 'Input.Toggle', ...common, title: f.label, valueOn: 'true', valueOff: 'false', value: value === 'true' ? 'true' : 'false' });
+      out.push({ type: 'Input.Toggle', ...common, title: f.label, valueOn: 'true', valueOff: 'false', value: value === 'true' ? 'true' : 'false' } satisfies IToggleInput);
       break;
     case 'datetime': {
       const [date, time] = splitDateTime(value);
-      out.push({ type: 'Input.Date', ...common, ...(date ? { value: date } : {}) });
-      out.push({ type: 'Input.Time', id: `${f.name}${TIME_SUFFIX}`, label: `${f.label} (time)`, ...(time ? { value: time } : {}) });
+      out.push({ type: 'Input.Date', ...common, ...(date ? { value: date } : {}) } satisfies IDateInput);
+      out.push({ type: 'Input.Time', id: `${f.name}${TIME_SUFFIX}`, label: `${f.label} (time)`, ...(time ? { value: time } : {}) } satisfies ITimeInput);
       break;
     }
   }
-  if (error) out.push(text(`${f.label}: ${error}`, { color: 'attention', spacing: 'None' }));
+  if (error) out.push(text(`${f.label}: ${error}`, { color: 'Attention', spacing: 'None' }));
   return out;
 }
 
@@ -87,10 +89,10 @@ function splitDateTime(v: string | undefined): [string | undefined, string | und
 export function formCard(opts: FormOptions): AdaptiveCard {
   const body: Element[] = [text('New request for change', { size: 'Large', weight: 'Bolder' })];
   const errors = Object.entries(opts.errors ?? {});
-  if (opts.notice) body.push(text(opts.notice, { color: 'attention', weight: 'Bolder' }));
+  if (opts.notice) body.push(text(opts.notice, { color: 'Attention', weight: 'Bolder' }));
   if (errors.length) {
     const labels = errors.map(([name]) => RFC_FORM.find((f) => f.name === name)?.label ?? name);
-    body.push(text(`Please fix: ${labels.join(', ')}.`, { color: 'attention', weight: 'Bolder' }));
+    body.push(text(`Please fix: ${labels.join(', ')}.`, { color: 'Attention', weight: 'Bolder' }));
   }
   for (const f of RFC_FORM) body.push(...input(f, opts));
   return card(body, [{ type: 'Action.Execute', title: 'Create RFC', verb: FORM_SUBMIT_VERB, style: 'positive', data: { form: 'rfc-new' } }], {
@@ -112,6 +114,56 @@ export function readForm(data: Record<string, unknown>): FormValues {
       continue;
     }
     if (v !== undefined) values[f.name] = v;
+  }
+  return values;
+}
+
+/** Teams-side verb of the reschedule form's submit button (Slack's modal has its own callback id). */
+export const RESCHEDULE_SUBMIT_VERB = 'rfc_reschedule_submit';
+const RESCHEDULE_FIELDS: readonly FormField[] = [
+  { name: 'start', label: 'New window start', kind: 'datetime', required: true },
+  { name: 'end', label: 'New window end', kind: 'datetime', required: true },
+  { name: 'reason', label: 'Reason (needed outside maintenance windows or over conflicts)', kind: 'textarea', maxLength: 1000 },
+];
+export const RESCHEDULE_FIELD_NAMES: readonly string[] = RESCHEDULE_FIELDS.map((f) => f.name);
+
+export interface RescheduleFormOptions {
+  key: string;
+  title: string;
+  /** The window now, in the viewer's zone. */
+  window: string | null;
+  /** The card the form was opened from, shown again once the change is rescheduled. */
+  from: string;
+  values?: FormValues;
+  errors?: Record<string, string>;
+  notice?: string;
+}
+
+/** The reschedule form, like Slack's modal: new start and end, and a reason. */
+export function rescheduleCard(opts: RescheduleFormOptions): AdaptiveCard {
+  const body: Element[] = [
+    text(`Reschedule ${opts.key}`, { size: 'Large', weight: 'Bolder' }),
+    text(`${shorten(opts.title, 200)} — now ${opts.window ?? 'not planned'}`, { isSubtle: true }),
+  ];
+  if (opts.notice) body.push(text(opts.notice, { color: 'Attention', weight: 'Bolder' }));
+  const formOpts: FormOptions = { services: [], ...(opts.values ? { values: opts.values } : {}), ...(opts.errors ? { errors: opts.errors } : {}) };
+  for (const f of RESCHEDULE_FIELDS) body.push(...input(f, formOpts));
+  return card(body, [{ type: 'Action.Execute', title: 'Reschedule', verb: RESCHEDULE_SUBMIT_VERB, style: 'positive', data: { key: opts.key, card: opts.from } }], {
+    fallbackText: `Reschedule ${opts.key}: type \`rfc reschedule ${opts.key} start="YYYY-MM-DD HH:mm" duration=2h\` instead.`,
+  });
+}
+
+/** The reschedule form's submitted data -> form values (dates joined with their times). */
+export function readRescheduleForm(data: Record<string, unknown>): FormValues {
+  const values: FormValues = {};
+  for (const f of RESCHEDULE_FIELDS) {
+    const raw = data[f.name];
+    const v = typeof raw === 'string' ? raw.trim() : '';
+    if (f.kind === 'datetime') {
+      const time = typeof data[`${f.name}${TIME_SUFFIX}`] === 'string' ? (data[`${f.name}${TIME_SUFFIX}`] as string).trim() : '';
+      if (v) values[f.name] = `${v} ${time || '00:00'}`;
+      else if (time) values[f.name] = time;
+    } else if (v) values[f.name] = v;
   }
   return values;
 }

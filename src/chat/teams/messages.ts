@@ -10,7 +10,9 @@ import { type Reply, execute } from '../../commands/execute.js';
 import type { Command } from '../../commands/types.js';
 import { listServices } from '../../db/repos/catalogue.js';
 import type { Logger } from '../../log.js';
-import { attachment, rfcCard } from './cards.js';
+import { actorViewer, cardFromView } from '../../app/cards.js';
+import type { Actor } from '../../domain/types.js';
+import { attachment, teamsCard } from './cards.js';
 import { errorReply, showError } from './errors.js';
 import { formCard } from './form.js';
 import { actorOf, commandText, displayNames, parseContextOf, whereOf } from './identity.js';
@@ -50,17 +52,18 @@ export async function handleMessage(context: TurnContext, deps: TurnDeps): Promi
     await context.sendActivity(textActivity(errorReply(e)));
     return;
   }
-  await context.sendActivity(replyActivity(deps.app, cmd, reply));
+  await context.sendActivity(replyActivity(deps.app, actor, cmd, reply));
 }
 
 /** The reply: the same text as on Slack, with the RFC as a card (`show`: the full card alone). */
-export function replyActivity(app: AppContext, cmd: Command, reply: Reply): Partial<Activity> {
+export function replyActivity(app: AppContext, actor: Actor, cmd: Command, reply: Reply): Partial<Activity> {
   if (reply.openForm) {
     const services = listServices(app.database.db).map((s) => s.name);
     return { type: 'message', attachments: [attachment(formCard({ services }))] };
   }
   if (!reply.view) return textActivity(reply.text);
   const show = cmd.kind === 'show';
-  const card = attachment(rfcCard(reply.view, { kind: 'rfc', name: displayNames(app), details: show }));
+  const model = cardFromView(app, show ? 'details' : 'reply', reply.view, actorViewer(actor), show ? {} : { message: reply.text });
+  const card = attachment(teamsCard(model, { name: displayNames(app), messageAsText: true }));
   return show ? { type: 'message', attachments: [card] } : { ...textActivity(reply.text), attachments: [card] };
 }

@@ -7,22 +7,23 @@
  */
 import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import { cabChannel } from '../../app/admin.js';
+import { cardFromView, cardOf, personViewer } from '../../app/cards.js';
 import type { AppContext } from '../../app/context.js';
 import { findService } from '../../db/repos/catalogue.js';
-import { peopleWithRole } from '../../db/repos/people.js';
+import { findPerson, peopleWithRole } from '../../db/repos/people.js';
 import { findRfc } from '../../db/repos/rfcs.js';
-import { type Recipient, VOTE_THREAD_EVENTS } from '../../domain/notifications.js';
+import type { Recipient } from '../../domain/notifications.js';
 import type { Rfc } from '../../domain/types.js';
 import type { Logger } from '../../log.js';
+import { KEPT_CARD_KIND, type KeptCard, type Placement, placementFor } from '../../notify/placement.js';
 import { DeliveryError, type Notifier, type OutboundMessage, type Target } from '../../notify/types.js';
-import { attachment, rfcCard } from './cards.js';
+import { attachment, teamsCard } from './cards.js';
 import { toDeliveryError } from './delivery-errors.js';
 import { displayNames } from './identity.js';
 import { textActivity } from './messages.js';
 import { type StoredConversation, cardMessages, findConversation, personalConversation, saveCardMessage } from './store.js';
-import { renderRfcCard } from './votecard.js';
+import { refreshUserIds, renderCard } from './votecard.js';
 
-const VOTE_CARD = 'vote-card';
 const CONVERSATION_REF = 'teams:conversation:';
 const TEAM_REF = 'teams:team:';
 
@@ -96,38 +97,51 @@ export class TeamsNotifier implements Notifier {
     return conv;
   }
 
+  /** Which card a message to `target` is, decided once for every platform (src/notify/placement.ts). */
+  private placementOf(target: Target, message: OutboundMessage, rfc: Rfc): Placement {
+    if (target.kind === 'user') return placementFor(message.event, { kind: 'user', viewer: personViewer(this.app, `teams:${target.id}`) }, rfc.owner);
+    return placementFor(message.event, { kind: 'channel', isCabChannel: target.id === this.cabConversation() }, rfc.owner);
+  }
+
   async send(target: Target, message: OutboundMessage): Promise<{ messageRef?: string }> {
     const conv = this.conversationFor(target);
     const rfc = findRfc(this.db, message.rfcKey);
-    const isCab = target.kind === 'channel' && target.id === this.cabConversation();
-    if (isCab && rfc && message.event === 'vote-requested') {
-      const card = renderRfcCard(this.app, rfc.key, { kind: 'vote' });
-      const id = await this.post(conv.reference, { ...textActivity(message.text), attachments: [attachment(card)] });
-      if (id) saveCardMessage(this.db, { rfcId: rfc.id, kind: VOTE_CARD, conversation: conv.id, messageId: id }, this.app.clock.now());
-      return id ? { messageRef: id } : {};
-    }
-    if (isCab && rfc && VOTE_THREAD_EVENTS.has(message.event)) {
-      const posted = cardMessages(this.db, rfc.id).find((m) => m.kind === VOTE_CARD && m.conversation === conv.id);
-      // In the voting card's thread when there is one.
-      const id = await this.post(conv.reference, textActivity(message.text), posted?.messageId);
-      return id ? { messageRef: id } : {};
-    }
-    const activity = textActivity(message.text);
-    if (target.kind === 'user') activity.attachments = [attachment(rfcCard(message.view, { kind: 'rfc', name: displayNames(this.app) }))];
-    const id = await this.post(conv.reference, activity);
+    if (!rfc) throw new DeliveryError(`${message.rfcKey} no longer exists`, false);
+    const placement = this.placementOf(target, message, rfc);
+    const names = displayNames(this.app);
+    const card =
+      placement.card === 'vote'
+        ? teamsCard(cardFromView(this.app, 'vote', message.view, placement.viewer), { name: names, refreshFor: refreshUserIds(this.app) })
+        : teamsCard(cardFromView(this.app, 'notice', message.view, placement.viewer, { message: message.text }), { name: names, messageAsText: true });
+    // A threaded message goes under the kept card in this conversation, when there is one.
+    const thread = placement.thread ? this.kept(rfc.id, placement.thread, conv.id)?.messageId : undefined;
+    const id = await this.post(conv.reference, { ...textActivity(message.text), attachments: [attachment(card)] }, thread);
+    if (id && placement.keep) saveCardMessage(this.db, { rfcId: rfc.id, kind: placement.keep, conversation: conv.id, messageId: id }, this.app.clock.now());
     return id ? { messageRef: id } : {};
+  }
+
+  private kept(rfcId: number, kind: KeptCard, conversation: string) {
+    return cardMessages(this.db, rfcId).find((m) => m.kind === kind && m.conversation === conversation);
   }
 
   async refreshCards(rfcKey: string): Promise<void> {
     const rfc = findRfc(this.db, rfcKey);
     if (!rfc) return;
     for (const m of cardMessages(this.db, rfc.id)) {
-      if (m.kind !== VOTE_CARD) continue;
-      const conv = findConversation(this.db, m.conversation);
+      const kind = KEPT_CARD_KIND[m.kind as KeptCard];
+      const conv = kind && findConversation(this.db, m.conversation);
       if (!conv) continue;
-      const card = renderRfcCard(this.app, rfc.key, { kind: 'vote' });
+      const activity: Partial<Activity> = { type: 'message', id: m.messageId };
+      if (kind === 'vote') {
+        activity.attachments = [attachment(renderCard(this.app, rfc.key, 'vote', { kind: 'cab-channel' }))];
+      } else {
+        const zone = findPerson(this.db, rfc.owner)?.timezone ?? this.app.timezone;
+        const model = cardOf(this.app, 'owner', rfc.key, personViewer(this.app, rfc.owner), zone);
+        Object.assign(activity, textActivity(model.message ?? model.fallback));
+        activity.attachments = [attachment(teamsCard(model, { name: displayNames(this.app), messageAsText: true }))];
+      }
       await this.run(conv.reference, async (ctx) => {
-        await ctx.updateActivity({ type: 'message', id: m.messageId, attachments: [attachment(card)] });
+        await ctx.updateActivity(activity);
       });
     }
   }

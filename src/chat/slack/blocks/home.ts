@@ -2,49 +2,27 @@
  * The App Home tab, and plain replies (help, lists, logs) as Block Kit. Lists are capped so a
  * view never passes 100 blocks and a message never passes 50.
  */
-import type { RfcSummaryView } from '../../../domain/views.js';
-import { ACTIONS } from '../../../domain/actions.js';
+import type { HomeView } from '@slack/types';
+import type { HomeCard, ListCard, ListItem } from '../../../domain/cards.js';
 import { type Block, LIMITS, button, context, divider, esc, fit, header, section, truncate } from './limits.js';
-
-export interface HomeModel {
-  mine: RfcSummaryView[];
-  awaitingMyVote: RfcSummaryView[];
-  upcoming: { key: string; title: string; when: string; services: string[]; state: string }[];
-  zone: string;
-}
 
 const PER_LIST = 25;
 
-function rfcLine(s: RfcSummaryView): Block {
-  const text = `*${esc(s.key)}* ${esc(truncate(s.title, 300))}\n${esc(s.stateLabel)}${s.services.length ? ` · ${esc(s.services.join(', '))}` : ''}${s.window ? ` · ${esc(s.window)}` : ''}`;
-  return section(text, { accessory: button('Details', ACTIONS.details, s.key) });
+function itemBlock(i: ListItem): Block {
+  const text = `*${esc(i.key)}* ${esc(truncate(i.title, 300))}\n${esc(i.line)}`;
+  return section(text, { accessory: button(i.button.label, i.button.action, i.button.key) });
 }
 
-function list<T>(items: T[], render: (x: T) => Block, empty: string): Block[] {
-  if (!items.length) return [context([empty])];
-  const blocks = items.slice(0, PER_LIST).map(render);
-  if (items.length > PER_LIST) blocks.push(context([`${items.length - PER_LIST} more not shown; try \`/rfc list\`.`]));
+function items(list: ListItem[], empty: string): Block[] {
+  if (!list.length) return [context([esc(empty)])];
+  const blocks = list.slice(0, PER_LIST).map(itemBlock);
+  if (list.length > PER_LIST) blocks.push(context([`${list.length - PER_LIST} more not shown; try \`/rfc list\`.`]));
   return blocks;
 }
 
-export function homeView(m: HomeModel): Record<string, unknown> {
-  const blocks: Block[] = [
-    header('Changebot'),
-    context([`Times in ${esc(m.zone)}. Raise a change with \`/rfc new\`; \`/rfc help\` lists every command.`]),
-    divider(),
-    header('My RFCs'),
-    ...list(m.mine, rfcLine, 'You have no open RFCs.'),
-    divider(),
-    header('Awaiting my vote'),
-    ...list(m.awaitingMyVote, rfcLine, 'Nothing is waiting for your vote.'),
-    divider(),
-    header('Next 7 days'),
-    ...list(
-      m.upcoming,
-      (e) => section(`*${esc(e.key)}* ${esc(truncate(e.title, 300))}\n${esc(e.when)} · ${esc(e.services.join(', ') || 'no service')} · ${esc(e.state)}`, { accessory: button('Details', ACTIONS.details, e.key) }),
-      'No changes planned in the next 7 days.',
-    ),
-  ];
+export function homeView(card: HomeCard): HomeView {
+  const blocks: Block[] = [header(card.heading), context([esc(card.intro)])];
+  for (const s of card.sections) blocks.push(divider(), header(s.heading), ...items(s.items, s.empty));
   return { type: 'home', blocks: fit(blocks, LIMITS.viewBlocks) };
 }
 
@@ -66,9 +44,9 @@ export function textBlocks(text: string, max: number = LIMITS.messageBlocks): Bl
 }
 
 /** `/rfc list` as one line per RFC with a Details button. */
-export function listBlocks(text: string, items: RfcSummaryView[]): Block[] {
-  if (!items.length) return textBlocks(text);
-  const blocks = items.slice(0, LIMITS.messageBlocks - 2).map(rfcLine);
-  if (items.length > blocks.length) blocks.push(context([`${items.length - blocks.length} more not shown.`]));
+export function listBlocks(card: ListCard): Block[] {
+  if (!card.items.length) return textBlocks(card.message);
+  const blocks = card.items.slice(0, LIMITS.messageBlocks - 2).map(itemBlock);
+  if (card.items.length > blocks.length) blocks.push(context([`${card.items.length - blocks.length} more not shown.`]));
   return fit(blocks, LIMITS.messageBlocks);
 }

@@ -3,6 +3,17 @@
  * through these, so a long title or plan is cut with an ellipsis instead of Slack refusing the
  * whole message (`invalid_blocks`).
  */
+import type {
+  ActionsBlock,
+  Button,
+  ContextBlock,
+  DividerBlock,
+  HeaderBlock,
+  KnownBlock,
+  MrkdwnElement,
+  PlainTextElement,
+  SectionBlock,
+} from '@slack/types';
 
 export const LIMITS = {
   messageBlocks: 50,
@@ -32,8 +43,8 @@ export const LIMITS = {
   fallbackText: 3900,
 } as const;
 
-export type Block = Record<string, unknown> & { type: string };
-export type TextObject = { type: 'plain_text'; text: string; emoji?: boolean } | { type: 'mrkdwn'; text: string };
+export type Block = KnownBlock;
+export type { ActionsBlock, Button, ContextBlock, HeaderBlock, MrkdwnElement, PlainTextElement, SectionBlock };
 
 const ELLIPSIS = '…';
 
@@ -60,31 +71,31 @@ export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function plain(text: string, max: number = LIMITS.sectionText): TextObject {
+export function plain(text: string, max: number = LIMITS.sectionText): PlainTextElement {
   return { type: 'plain_text', text: truncate(text || ' ', max), emoji: true };
 }
 
-export function md(text: string, max: number = LIMITS.sectionText): TextObject {
+export function md(text: string, max: number = LIMITS.sectionText): MrkdwnElement {
   return { type: 'mrkdwn', text: truncate(text || ' ', max) };
 }
 
-export function header(text: string): Block {
+export function header(text: string): HeaderBlock {
   return { type: 'header', text: plain(text, LIMITS.header) };
 }
 
-export function section(text: string, extra: Record<string, unknown> = {}): Block {
+export function section(text: string, extra: Partial<SectionBlock> = {}): SectionBlock {
   return { type: 'section', text: md(text), ...extra };
 }
 
-export function fields(items: string[]): Block {
+export function fields(items: string[]): SectionBlock {
   return { type: 'section', fields: items.slice(0, LIMITS.sectionFields).map((t) => md(t, LIMITS.sectionField)) };
 }
 
-export function context(items: string[]): Block {
+export function context(items: string[]): ContextBlock {
   return { type: 'context', elements: items.slice(0, LIMITS.contextElements).map((t) => md(t)) };
 }
 
-export function divider(): Block {
+export function divider(): DividerBlock {
   return { type: 'divider' };
 }
 
@@ -97,7 +108,7 @@ export function button(
   actionId: string,
   value: string,
   style?: 'primary' | 'danger',
-): Record<string, unknown> {
+): Button {
   return {
     type: 'button',
     text: plain(text, LIMITS.buttonText),
@@ -107,7 +118,7 @@ export function button(
   };
 }
 
-export function actions(blockId: string, elements: Record<string, unknown>[]): Block {
+export function actions(blockId: string, elements: Button[]): ActionsBlock {
   return { type: 'actions', block_id: id(blockId), elements: elements.slice(0, LIMITS.actionsElements) };
 }
 

@@ -4,9 +4,11 @@
  * ChangebotError's `details.field` / `details.errors` map straight onto `response_action: errors`.
  */
 import { RFC_FORM, type FormField, type FormValues } from '../../../commands/form.js';
+import type { InputBlockElement, ModalView } from '@slack/types';
+import type { RfcCard } from '../../../domain/cards.js';
 import type { RfcView } from '../../../domain/views.js';
 import { type Block, LIMITS, context, fit, plain, truncate } from './limits.js';
-import { rfcBlocks } from './rfc.js';
+import { cardBlocks } from './rfc.js';
 
 export const NEW_RFC_VIEW = 'rfc_new';
 export const RESCHEDULE_VIEW = 'rfc_reschedule_form';
@@ -38,7 +40,7 @@ function option(value: string, label: string) {
   return { text: plain(label, LIMITS.optionText), value: truncate(value, LIMITS.optionValue) };
 }
 
-function element(f: FormField, services: string[]): Record<string, unknown> | null {
+function element(f: FormField, services: string[]): InputBlockElement | null {
   const base = { action_id: f.name };
   const placeholder = f.placeholder ? { placeholder: plain(f.placeholder, LIMITS.placeholder) } : {};
   switch (f.kind) {
@@ -69,7 +71,7 @@ function element(f: FormField, services: string[]): Record<string, unknown> | nu
 }
 
 /** The new-RFC modal: every field of RFC_FORM, services from the catalogue. */
-export function newRfcModal(services: string[], meta: ModalMeta): Record<string, unknown> {
+export function newRfcModal(services: string[], meta: ModalMeta): ModalView {
   const blocks: Block[] = [];
   for (const f of RFC_FORM) {
     const el = element(f, services);
@@ -94,7 +96,7 @@ export function newRfcModal(services: string[], meta: ModalMeta): Record<string,
 }
 
 /** The reschedule modal: new window start/end and a reason. */
-export function rescheduleModal(v: RfcView, meta: ModalMeta): Record<string, unknown> {
+export function rescheduleModal(v: Pick<RfcView, 'key' | 'title' | 'window'>, meta: ModalMeta): ModalView {
   return {
     type: 'modal',
     callback_id: RESCHEDULE_VIEW,
@@ -117,15 +119,15 @@ export function rescheduleModal(v: RfcView, meta: ModalMeta): Record<string, unk
   };
 }
 
-/** The Details modal: the whole RFC, with the buttons its state allows. */
-export function detailsModal(v: RfcView): Record<string, unknown> {
+/** The Details modal: the whole RFC (a `details` card), with the viewer's buttons. */
+export function detailsModal(card: RfcCard, zone: string): ModalView {
   return {
     type: 'modal',
     callback_id: DETAILS_VIEW,
-    title: plain(v.key, LIMITS.viewTitle),
+    title: plain(card.key, LIMITS.viewTitle),
     close: plain('Close', LIMITS.viewClose),
-    private_metadata: encodeMeta({ key: v.key }),
-    blocks: fit(rfcBlocks(v), LIMITS.viewBlocks),
+    private_metadata: encodeMeta({ key: card.key }),
+    blocks: fit(cardBlocks(card, { zone }), LIMITS.viewBlocks),
   };
 }
 

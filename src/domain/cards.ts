@@ -1,0 +1,323 @@
+/**
+ * Every card is designed here, once: its heading, the facts in order with their labels, the
+ * long sections, the tally, and which buttons which viewer gets in which state. Slack (Block
+ * Kit), Teams (Adaptive Cards) and plain text only lay a model out; a conformance suite runs
+ * all three over the same models. A button is offered only when the permission table says the
+ * viewer's press would be allowed (the shared CAB card is designed for a CAB member).
+ */
+import { ACTIONS, type ActionId } from './actions.js';
+import { type RfcPermission, can } from './permissions.js';
+import type { Policy } from './policy.js';
+import type { PersonId, Role, VoteChoice } from './types.js';
+import type { RfcSummaryView, RfcView } from './views.js';
+
+/** Who a card is for: one person (a DM, a reply, a Teams copy of their own), or a shared channel. */
+export interface PersonViewer {
+  kind: 'person';
+  id: PersonId;
+  roles: ReadonlySet<Role>;
+}
+export type Viewer =
+  | PersonViewer
+  /** The voting card in the CAB channel: whoever reads it there is a CAB member. */
+  | { kind: 'cab-channel' }
+  /** Any other channel (announcements): nobody in particular. */
+  | { kind: 'channel' };
+
+/**
+ * - `vote`: the CAB voting card, updated in place after every vote;
+ * - `owner`: the change owner's card, with the buttons that move the change on, updated in place;
+ * - `notice`: a notification to a person or channel (its words, then the RFC's facts);
+ * - `details`: the whole RFC (`show`, Details);
+ * - `reply`: the answer to a command or click, then the whole RFC.
+ */
+export const RFC_CARD_KINDS = ['vote', 'owner', 'notice', 'details', 'reply'] as const;
+export type RfcCardKind = (typeof RFC_CARD_KINDS)[number];
+
+export type FactValue =
+  | { kind: 'text'; text: string }
+  | { kind: 'person'; id: PersonId }
+  /** Instants a platform may show in each reader's own zone; `text` is in the card's zone. */
+  | { kind: 'time'; text: string; instants: Date[] };
+
+export interface Fact {
+  label: string;
+  value: FactValue;
+}
+
+export interface Section {
+  label: string;
+  text: string;
+}
+
+export interface ButtonModel {
+  action: ActionId;
+  label: string;
+  style?: 'primary' | 'danger';
+  /** The RFC key, carried with the action. */
+  key: string;
+}
+
+export interface TallyModel {
+  /** "2 approve · 0 reject · 1 abstain (3 of quorum 3)" */
+  counts: string;
+  /** "Waiting for 1 more CAB vote (quorum 3)" */
+  status: string;
+  voters: { person: PersonId; choice: VoteChoice; asManager: boolean }[];
+}
+
+export interface RfcCard {
+  kind: RfcCardKind;
+  key: string;
+  title: string;
+  emergency: boolean;
+  /** "CAB vote: RFC-1 Patch db01", "RFC-1 Patch db01". */
+  heading: string;
+  /** Words above the card: the notification, the command's answer, the owner's status. */
+  message: string | null;
+  /** How `message` reads: a refusal is shown as a warning. */
+  tone: 'default' | 'good' | 'attention';
+  facts: Fact[];
+  sections: Section[];
+  conflicts: string[];
+  tally: TallyModel | null;
+  /** A closing line: "Voting closed: Approved". */
+  status: string | null;
+  /** A line for the one viewer: their own vote, or why they may not vote. */
+  personal: string | null;
+  buttons: ButtonModel[];
+  /** A shared card is read by many people: times are best shown in each reader's zone. */
+  shared: boolean;
+  /** One line for notifications' plain text and previews. */
+  fallback: string;
+}
+
+interface ButtonSpec {
+  action: ActionId;
+  label: string;
+  style?: 'primary' | 'danger';
+  permission: RfcPermission;
+}
+
+/** Every button, in the order they are shown, with the permission a press needs. */
+export const BUTTONS: readonly ButtonSpec[] = [
+  { action: ACTIONS.submit, label: 'Submit', style: 'primary', permission: 'submit' },
+  { action: ACTIONS.voteApprove, label: 'Approve', style: 'primary', permission: 'vote' },
+  { action: ACTIONS.voteReject, label: 'Reject', style: 'danger', permission: 'vote' },
+  { action: ACTIONS.voteAbstain, label: 'Abstain', permission: 'vote' },
+  { action: ACTIONS.start, label: 'Start', style: 'primary', permission: 'start' },
+  { action: ACTIONS.reschedule, label: 'Reschedule', permission: 'reschedule' },
+  { action: ACTIONS.done, label: 'Done', style: 'primary', permission: 'complete' },
+  { action: ACTIONS.fail, label: 'Failed', style: 'danger', permission: 'fail' },
+  { action: ACTIONS.backout, label: 'Back out', style: 'danger', permission: 'backout' },
+  { action: ACTIONS.details, label: 'Details', permission: 'view' },
+];
+
+export const BUTTON_PERMISSION: Record<ActionId, RfcPermission> = Object.fromEntries(BUTTONS.map((b) => [b.action, b.permission])) as Record<
+  ActionId,
+  RfcPermission
+>;
+
+const VOTE_BUTTONS: readonly ActionId[] = [ACTIONS.voteApprove, ACTIONS.voteReject, ACTIONS.voteAbstain, ACTIONS.details];
+const OWNER_BUTTONS: readonly ActionId[] = [ACTIONS.start, ACTIONS.reschedule, ACTIONS.done, ACTIONS.fail, ACTIONS.backout, ACTIONS.details];
+const ALL_BUTTONS: readonly ActionId[] = BUTTONS.map((b) => b.action);
+
+/** The buttons a card of `kind` may carry, before asking whether the viewer may press them. */
+function candidates(kind: RfcCardKind, view: RfcView, viewer: Viewer): readonly ActionId[] {
+  switch (kind) {
+    case 'vote':
+      return VOTE_BUTTONS;
+    case 'owner':
+      return OWNER_BUTTONS;
+    case 'notice':
+      // A notification moves the change on only for its owner; everyone else can look.
+      return viewer.kind === 'person' && viewer.id === view.owner ? OWNER_BUTTONS : [ACTIONS.details];
+    case 'details':
+    case 'reply':
+      return ALL_BUTTONS;
+  }
+}
+
+/** The person a viewer stands for when asking the permission table. */
+function asActor(viewer: Viewer): { id: PersonId; roles: ReadonlySet<Role> } {
+  if (viewer.kind === 'person') return viewer;
+  return { id: '', roles: new Set<Role>(viewer.kind === 'cab-channel' ? ['cab'] : []) };
+}
+
+export function buttonsFor(kind: RfcCardKind, view: RfcView, viewer: Viewer, policy: Policy): ButtonModel[] {
+  const actor = asActor(viewer);
+  const allowed = candidates(kind, view, viewer);
+  return BUTTONS.filter((b) => allowed.includes(b.action) && can(actor, view, b.permission, policy)).map((b) => ({
+    action: b.action,
+    label: b.label,
+    key: view.key,
+    ...(b.style ? { style: b.style } : {}),
+  }));
+}
+
+function riskWord(v: RfcView): string {
+  return v.risk ? `${v.risk[0]?.toUpperCase()}${v.risk.slice(1)}` : 'Not assessed';
+}
+
+const text = (t: string): FactValue => ({ kind: 'text', text: t });
+
+/** The facts every RFC card shows, in this order, with these labels. */
+export function factsOf(v: RfcView): Fact[] {
+  const facts: Fact[] = [
+    { label: 'State', value: text(v.stateLabel) },
+    { label: 'Category', value: text(`${v.category}${v.emergency ? ' (emergency)' : ''}`) },
+    { label: 'Risk', value: text(riskWord(v)) },
+    { label: 'Approval', value: text(v.approval) },
+    { label: 'Services', value: text(v.services.length ? v.services.join(', ') : 'none') },
+    {
+      label: 'Window',
+      value: v.window && v.windowAt ? { kind: 'time', text: v.window, instants: [v.windowAt.start, v.windowAt.end] } : text('not planned'),
+    },
+    { label: 'Requester', value: { kind: 'person', id: v.requester } },
+    { label: 'Owner', value: { kind: 'person', id: v.owner } },
+  ];
+  if (v.outage) facts.push({ label: 'Expected outage', value: text(v.outage) });
+  if (v.deadline && v.deadlineAt) facts.push({ label: 'Vote deadline', value: { kind: 'time', text: v.deadline, instants: [v.deadlineAt] } });
+  return facts;
+}
+
+const LONG_TEXTS: readonly [string, keyof RfcView][] = [
+  ['Description', 'description'],
+  ['Business justification', 'justification'],
+  ['Implementation plan', 'plan'],
+  ['Backout plan', 'backout'],
+  ['Test plan', 'test'],
+];
+
+function sectionsOf(kind: RfcCardKind, v: RfcView): Section[] {
+  const shown = kind === 'details' || kind === 'reply' ? LONG_TEXTS : kind === 'vote' ? LONG_TEXTS.filter(([, k]) => k === 'justification') : [];
+  return shown.flatMap(([label, k]) => {
+    const t = v[k];
+    return typeof t === 'string' && t ? [{ label, text: t }] : [];
+  });
+}
+
+function tallyOf(v: RfcView): TallyModel | null {
+  const t = v.tally;
+  if (!t) return null;
+  return {
+    counts: `${t.approve} approve · ${t.reject} reject · ${t.abstain} abstain (${t.cast} of quorum ${t.quorum})`,
+    status: t.status,
+    voters: t.voters,
+  };
+}
+
+/** What the change owner's card says, kept current as the change moves. */
+export function ownerStatus(v: Pick<RfcView, 'key' | 'title' | 'stateLabel' | 'window'>): string {
+  return `Your change ${v.key} “${v.title}” is now ${v.stateLabel.toLowerCase()}${v.window ? ` (window ${v.window})` : ''}.`;
+}
+
+export interface CardExtras {
+  /** Words above the card (notification text, command answer). */
+  message?: string;
+  tone?: RfcCard['tone'];
+  /** The viewer's own line on a voting card. */
+  personal?: string;
+}
+
+/** The card of `kind` about one RFC, as `viewer` sees it. */
+export function rfcCard(kind: RfcCardKind, view: RfcView, viewer: Viewer, policy: Policy, extras: CardExtras = {}): RfcCard {
+  const titleLine = `${view.key} ${view.emergency ? '🚨 ' : ''}${view.title}`;
+  const open = view.state === 'awaiting_approval';
+  // The owner's card says where the change stands, unless it answers something just done.
+  const message = extras.message ?? (kind === 'owner' ? ownerStatus(view) : null);
+  return {
+    kind,
+    key: view.key,
+    title: view.title,
+    emergency: view.emergency,
+    heading: kind === 'vote' ? `CAB vote: ${titleLine}` : titleLine,
+    message,
+    tone: extras.tone ?? 'default',
+    facts: factsOf(view),
+    sections: sectionsOf(kind, view),
+    conflicts: view.conflicts,
+    tally: tallyOf(view),
+    status: kind === 'vote' && !open ? `Voting closed: ${view.stateLabel}` : null,
+    personal: kind === 'vote' && viewer.kind === 'person' ? (extras.personal ?? null) : null,
+    buttons: buttonsFor(kind, view, viewer, policy),
+    shared: viewer.kind !== 'person',
+    fallback:
+      kind === 'vote'
+        ? `CAB vote on ${view.key} “${view.title}” (${view.category}, risk ${riskWord(view).toLowerCase()}): ${view.stateLabel}.${view.tally ? ` ${view.tally.approve}–${view.tally.reject}–${view.tally.abstain}.` : ''}`
+        : (message ?? `${view.key} ${view.title}: ${view.stateLabel}`),
+  };
+}
+
+/** One line of a list: an RFC with a Details button. */
+export interface ListItem {
+  key: string;
+  title: string;
+  /** "Scheduled · db, web · from Sat 5 Dec 22:00 to …" */
+  line: string;
+  button: ButtonModel;
+}
+
+export interface ListSection {
+  heading: string;
+  items: ListItem[];
+  /** Shown instead of the items when there are none. */
+  empty: string;
+}
+
+export interface ListCard {
+  kind: 'list';
+  /** The command's answer (kept as the plain-text fallback). */
+  message: string;
+  items: ListItem[];
+}
+
+export interface HomeCard {
+  kind: 'home';
+  heading: string;
+  intro: string;
+  sections: ListSection[];
+}
+
+export function listItem(s: RfcSummaryView): ListItem {
+  const line = [s.stateLabel, s.services.length ? s.services.join(', ') : null, s.window].filter((x): x is string => !!x).join(' · ');
+  return { key: s.key, title: s.title, line, button: { action: ACTIONS.details, label: 'Details', key: s.key } };
+}
+
+export function listCard(message: string, items: RfcSummaryView[]): ListCard {
+  return { kind: 'list', message, items: items.map(listItem) };
+}
+
+export interface UpcomingChange {
+  key: string;
+  title: string;
+  when: string;
+  services: string[];
+  state: string;
+}
+
+export interface HomeData {
+  mine: RfcSummaryView[];
+  awaitingMyVote: RfcSummaryView[];
+  upcoming: UpcomingChange[];
+  zone: string;
+}
+
+export function homeCard(h: HomeData): HomeCard {
+  const upcoming = h.upcoming.map((e) => ({
+    key: e.key,
+    title: e.title,
+    line: `${e.when} · ${e.services.join(', ') || 'no service'} · ${e.state}`,
+    button: { action: ACTIONS.details, label: 'Details', key: e.key },
+  }));
+  return {
+    kind: 'home',
+    heading: 'Changebot',
+    intro: `Times in ${h.zone}. Raise a change with \`/rfc new\`; \`/rfc help\` lists every command.`,
+    sections: [
+      { heading: 'My RFCs', items: h.mine.map(listItem), empty: 'You have no open RFCs.' },
+      { heading: 'Awaiting my vote', items: h.awaitingMyVote.map(listItem), empty: 'Nothing is waiting for your vote.' },
+      { heading: 'Next 7 days', items: upcoming, empty: 'No changes planned in the next 7 days.' },
+    ],
+  };
+}
