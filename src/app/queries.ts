@@ -8,7 +8,8 @@ import { listRfcs, listVotes } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
 import { ACTIVE_WINDOW_STATES, TERMINAL_STATES } from '../domain/rfc-machine.js';
 import { type Conflict, findConflicts, formatInstant, formatRange, nextFreeSlot, overlaps } from '../domain/schedule.js';
-import { rfcText, summaryLine } from '../domain/text.js';
+import { rfcCard } from '../domain/cards.js';
+import { cardText, summaryLine } from '../domain/text.js';
 import { type RfcSummaryView, type RfcView, rfcView, summaryView } from '../domain/views.js';
 import type { Actor, ChangeLogEntry, Rfc, Window } from '../domain/types.js';
 import type { AppContext, Outcome } from './context.js';
@@ -40,7 +41,7 @@ export function viewRfc(ctx: AppContext, key: string, zone: string = ctx.timezon
 
 export function show(ctx: AppContext, actor: Actor, key: string): Outcome<RfcView> {
   const view = viewRfc(ctx, key, actor.timezone);
-  return read(view, rfcText(view));
+  return read(view, cardText(rfcCard('details', view, { kind: 'person', id: actor.id, roles: actor.roles }, ctx.policy)));
 }
 
 export function list(ctx: AppContext, actor: Actor, filter: ListFilter): Outcome<RfcSummaryView[]> {

@@ -1,26 +1,28 @@
-/** Plain-text rendering of the view models: the CLI's output and the chat fallback text. */
-import type { RfcSummaryView, RfcView } from './views.js';
+/**
+ * Plain-text layout of the card models: the CLI's output and the chat fallback text. Like the
+ * Slack and Teams renderers it only lays a model out (src/domain/cards.ts designs it).
+ */
+import type { Fact, RfcCard } from './cards.js';
+import type { RfcSummaryView } from './views.js';
 
-export function rfcText(v: RfcView): string {
-  const lines = [
-    `${v.key} ${v.title}`,
-    `State: ${v.stateLabel} · ${v.category}${v.emergency ? ' · EMERGENCY' : ''}${v.risk ? ` · risk ${v.risk}` : ''} · approval: ${v.approval}`,
-    `Services: ${v.services.length ? v.services.join(', ') : '(none)'}`,
-    `Window: ${v.window ?? '(not planned)'}`,
-    `Requester: ${v.requester} · Owner: ${v.owner}`,
-  ];
-  if (v.outage) lines.push(`Expected outage: ${v.outage}`);
-  if (v.description) lines.push(`Description: ${v.description}`);
-  if (v.justification) lines.push(`Justification: ${v.justification}`);
-  if (v.plan) lines.push(`Implementation plan: ${v.plan}`);
-  if (v.backout) lines.push(`Backout plan: ${v.backout}`);
-  if (v.test) lines.push(`Test plan: ${v.test}`);
-  if (v.tally) {
-    lines.push(`Votes: ${v.tally.approve} approve, ${v.tally.reject} reject, ${v.tally.abstain} abstain (quorum ${v.tally.quorum}) — ${v.tally.status}`);
-    for (const voter of v.tally.voters) lines.push(`  ${voter.person}: ${voter.choice}${voter.asManager ? ' (change manager)' : ''}`);
+function factText(f: Fact): string {
+  return f.value.kind === 'person' ? f.value.id : f.value.text;
+}
+
+export function cardText(card: RfcCard): string {
+  const lines: string[] = [];
+  if (card.message) lines.push(card.message, '');
+  lines.push(card.heading);
+  for (const f of card.facts) lines.push(`${f.label}: ${factText(f)}`);
+  for (const s of card.sections) lines.push(`${s.label}: ${s.text}`);
+  for (const c of card.conflicts) lines.push(`Conflict: ${c}`);
+  if (card.tally) {
+    lines.push(`Votes: ${card.tally.counts} — ${card.tally.status}`);
+    for (const v of card.tally.voters) lines.push(`  ${v.person}: ${v.choice}${v.asManager ? ' (change manager)' : ''}`);
   }
-  if (v.deadline) lines.push(`Vote deadline: ${v.deadline}`);
-  for (const c of v.conflicts) lines.push(`Conflict: ${c}`);
+  if (card.status) lines.push(card.status);
+  if (card.personal) lines.push(card.personal);
+  if (card.buttons.length) lines.push(`Actions: ${card.buttons.map((b) => b.label).join(' · ')}`);
   return lines.join('\n');
 }
 

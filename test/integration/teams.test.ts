@@ -247,6 +247,44 @@ describe('Teams adapter over HTTP', () => {
     expect(tries[1]?.body.text).toMatch(/^Service restored: the change to db was backed out/);
   });
 
+  it('keeps an owner card in the owner’s chat, reschedules from its form, and updates the card in place', async () => {
+    // cab1 is a change manager since the test above: they approve and schedule req's minor change.
+    const raised = await say(req, personal(req), 'rfc new "Rotate keys" category=minor services=db backout="old keys" start="2031-12-06 22:00" duration=1h');
+    expect(raised.body.text).toMatch(/^Raised RFC-3/);
+    await say(req, personal(req), 'rfc submit RFC-3');
+    await say(cab1, personal(cab1), 'rfc vote RFC-3 approve');
+    const from = h.connector.calls.length;
+    await say(cab1, personal(cab1), 'rfc schedule RFC-3');
+    const dm = await h.connector.waitFor((c) => c.kind === 'send' && c.conversationId === personal(req).id && /scheduled/.test(String(c.body.text)), { from });
+    const [ownerCard] = cardsOf(dm.body);
+    expect(verbsOf(ownerCard as Record<string, unknown>)).toEqual([ACTIONS.start, ACTIONS.reschedule, ACTIONS.details]);
+    const kept = h.bot.database.db.select().from(chatMessages).where(eq(chatMessages.messageId, dm.id as string)).all();
+    expect(kept).toMatchObject([{ platform: 'teams', kind: 'owner-card', conversation: personal(req).id }]);
+
+    const form = await click(req, personal(req), ACTIONS.reschedule, { key: 'RFC-3', card: 'notice' }, dm.id as string);
+    expect(cardText(form.value)).toContain('Reschedule RFC-3');
+    expect(JSON.stringify(form.value)).toContain('"verb":"rfc_reschedule_submit"');
+    const early = await click(req, personal(req), 'rfc_reschedule_submit', { key: 'RFC-3', card: 'notice', start: '2031-12-07', start_time: '22:00', end: '2031-12-07', end_time: '21:00' });
+    expect(cardText(early.value)).toMatch(/end after it starts/);
+    expect(findRfc(h.bot.database.db, 'RFC-3')?.window?.start.toISOString()).toBe('2031-12-06T22:00:00.000Z');
+
+    const moved = h.connector.calls.length;
+    const done = await click(req, personal(req), 'rfc_reschedule_submit', {
+      key: 'RFC-3',
+      card: 'notice',
+      start: '2031-12-13',
+      start_time: '22:00',
+      end: '2031-12-13',
+      end_time: '23:00',
+      reason: 'vendor delay',
+    });
+    expect(cardText(done.value)).toContain('Rescheduled RFC-3.');
+    expect(findRfc(h.bot.database.db, 'RFC-3')?.window?.start.toISOString()).toBe('2031-12-13T22:00:00.000Z');
+    const update = await h.connector.waitFor((c) => c.kind === 'update' && c.activityId === dm.id, { from: moved });
+    expect(update.body.text).toMatch(/^Your change RFC-3 “Rotate keys” is now scheduled \(window from Sat 13 Dec 22:00/);
+    expect(verbsOf(cardsOf(update.body)[0] as Record<string, unknown>)).toEqual([ACTIONS.start, ACTIONS.reschedule, ACTIONS.details]);
+  });
+
   it('answers every invoke with a valid card and every message card validates', () => {
     const sent: Activity[] = h.connector.calls.map((c) => c.body);
     expect(sent.flatMap((a) => cardsOf(a)).length).toBeGreaterThan(5);
