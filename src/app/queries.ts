@@ -8,8 +8,8 @@ import { listRfcs, listVotes } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
 import { ACTIVE_WINDOW_STATES, TERMINAL_STATES } from '../domain/rfc-machine.js';
 import { type Conflict, findConflicts, formatInstant, formatRange, nextFreeSlot, overlaps } from '../domain/schedule.js';
-import { rfcCard } from '../domain/cards.js';
-import { cardText, summaryLine } from '../domain/text.js';
+import { listCard, rfcCard } from '../domain/cards.js';
+import { cardText, listText } from '../domain/text.js';
 import { type RfcSummaryView, type RfcView, rfcView, summaryView } from '../domain/views.js';
 import type { Actor, ChangeLogEntry, Rfc, Window } from '../domain/types.js';
 import type { AppContext, Outcome } from './context.js';
@@ -63,7 +63,7 @@ export function list(ctx: AppContext, actor: Actor, filter: ListFilter): Outcome
   }
   const views = rfcs.map((r) => summaryView(r, actor.timezone));
   const empty = { mine: 'You have no open RFCs. Raise one with `/rfc new "Title"`.', pending: 'No RFCs are waiting for approval.', scheduled: 'Nothing is scheduled.', all: 'No RFCs yet.' }[filter];
-  return read(views, views.length ? views.map(summaryLine).join('\n') : empty);
+  return read(views, views.length ? listText(listCard('', views)) : empty);
 }
 
 export function changeLog(ctx: AppContext, actor: Actor, key: string): Outcome<ChangeLogEntry[]> {

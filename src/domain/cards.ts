@@ -253,6 +253,9 @@ export function rfcCard(kind: RfcCardKind, view: RfcView, viewer: Viewer, policy
 export interface ListItem {
   key: string;
   title: string;
+  stateLabel: string;
+  services: string[];
+  window: string | null;
   /** "Scheduled · db, web · from Sat 5 Dec 22:00 to …" */
   line: string;
   button: ButtonModel;
@@ -281,7 +284,7 @@ export interface HomeCard {
 
 export function listItem(s: RfcSummaryView): ListItem {
   const line = [s.stateLabel, s.services.length ? s.services.join(', ') : null, s.window].filter((x): x is string => !!x).join(' · ');
-  return { key: s.key, title: s.title, line, button: { action: ACTIONS.details, label: 'Details', key: s.key } };
+  return { ...s, line, button: { action: ACTIONS.details, label: 'Details', key: s.key } };
 }
 
 export function listCard(message: string, items: RfcSummaryView[]): ListCard {
@@ -307,6 +310,9 @@ export function homeCard(h: HomeData): HomeCard {
   const upcoming = h.upcoming.map((e) => ({
     key: e.key,
     title: e.title,
+    stateLabel: e.state,
+    services: e.services,
+    window: e.when,
     line: `${e.when} · ${e.services.join(', ') || 'no service'} · ${e.state}`,
     button: { action: ACTIONS.details, label: 'Details', key: e.key },
   }));

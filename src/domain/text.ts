@@ -2,8 +2,7 @@
  * Plain-text layout of the card models: the CLI's output and the chat fallback text. Like the
  * Slack and Teams renderers it only lays a model out (src/domain/cards.ts designs it).
  */
-import type { Fact, RfcCard } from './cards.js';
-import type { RfcSummaryView } from './views.js';
+import type { Fact, ListCard, RfcCard } from './cards.js';
 
 function factText(f: Fact): string {
   return f.value.kind === 'person' ? f.value.id : f.value.text;
@@ -26,8 +25,11 @@ export function cardText(card: RfcCard): string {
   return lines.join('\n');
 }
 
-export function summaryLine(s: RfcSummaryView): string {
-  return `${s.key}  ${s.stateLabel.padEnd(17)} ${s.title}${s.services.length ? ` [${s.services.join(', ')}]` : ''}${s.window ? ` ${s.window}` : ''}`;
+/** A list card as text: a line per RFC. */
+export function listText(card: ListCard): string {
+  return card.items
+    .map((s) => `${s.key}  ${s.stateLabel.padEnd(17)} ${s.title}${s.services.length ? ` [${s.services.join(', ')}]` : ''}${s.window ? ` ${s.window}` : ''}`)
+    .join('\n');
 }
 
 /** At most `max` characters, ending with an ellipsis when cut; never splits a surrogate pair. */

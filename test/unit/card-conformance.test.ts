@@ -5,13 +5,14 @@
  * every button shown must pass the permission table for that viewer.
  */
 import { describe, expect, it } from 'vitest';
+import { listBlocks } from '../../src/chat/slack/blocks/home.js';
 import { cardBlocks } from '../../src/chat/slack/blocks/rfc.js';
-import { teamsCard } from '../../src/chat/teams/cards.js';
-import { BUTTON_PERMISSION, RFC_CARD_KINDS, type RfcCard, type RfcCardKind, type Viewer, rfcCard } from '../../src/domain/cards.js';
+import { teamsCard, teamsList } from '../../src/chat/teams/cards.js';
+import { BUTTON_PERMISSION, RFC_CARD_KINDS, listCard, type RfcCard, type RfcCardKind, type Viewer, rfcCard } from '../../src/domain/cards.js';
 import { can } from '../../src/domain/permissions.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { draftRfc } from '../../src/domain/rfc.js';
-import { cardText } from '../../src/domain/text.js';
+import { cardText, listText } from '../../src/domain/text.js';
 import { RFC_STATES, type Rfc, type RfcState, type Role, type Vote } from '../../src/domain/types.js';
 import { rfcView } from '../../src/domain/views.js';
 import { type SeenCard, readSlack, readTeams, readText } from '../support/card-readers.js';
@@ -142,5 +143,35 @@ describe('which buttons which viewer gets', () => {
     expect(buttons('details', 'scheduled', 'change manager')).toEqual(['Start', 'Reschedule', 'Details']);
     expect(buttons('details', 'scheduled', 'CAB member')).toEqual(['Details']);
     expect(buttons('reply', 'implementing', 'owner')).toEqual(['Done', 'Failed', 'Back out', 'Details']);
+  });
+});
+
+describe('the list card', () => {
+  it('shows the same RFCs, in order, each with a Details button, on every platform', () => {
+    const summaries = ['RFC-3', 'RFC-1', 'RFC-2'].map((key, i) => ({
+      key,
+      title: `Change ${i}`,
+      stateLabel: 'Scheduled',
+      window: 'from Sat 12 Dec 22:00 to Sun 13 Dec 00:00 GMT',
+      services: ['db'],
+    }));
+    const card = listCard('3 RFCs', summaries);
+    const slack = listBlocks(card).flatMap((b) => (b.type === 'section' && b.accessory?.type === 'button' ? [[b.accessory.value, b.accessory.action_id]] : []));
+    const teams = teamsList(card).body.flatMap((e) =>
+      e.type === 'ActionSet' ? e.actions.flatMap((a) => (a.type === 'Action.Execute' ? [[(a.data as { key: string }).key, a.verb]] : [])) : [],
+    );
+    const expected = [
+      ['RFC-3', 'rfc_details'],
+      ['RFC-1', 'rfc_details'],
+      ['RFC-2', 'rfc_details'],
+    ];
+    expect(slack).toEqual(expected);
+    expect(teams).toEqual(expected);
+    assertValidCard(teamsList(card));
+    expect(listText(card).split('\n')).toEqual([
+      'RFC-3  Scheduled         Change 0 [db] from Sat 12 Dec 22:00 to Sun 13 Dec 00:00 GMT',
+      'RFC-1  Scheduled         Change 1 [db] from Sat 12 Dec 22:00 to Sun 13 Dec 00:00 GMT',
+      'RFC-2  Scheduled         Change 2 [db] from Sat 12 Dec 22:00 to Sun 13 Dec 00:00 GMT',
+    ]);
   });
 });

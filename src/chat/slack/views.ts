@@ -3,7 +3,7 @@
  * bad field comes back inline (`response_action: errors`) and the form is never lost. The
  * confirmation is sent after the acknowledgement.
  */
-import type { App, RespondFn, ViewSubmitAction } from '@slack/bolt';
+import type { AckFn, App, RespondFn, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
 import { type FormValues, RFC_FORM, formToFields } from '../../commands/form.js';
 import { execute, type Reply } from '../../commands/execute.js';
 import { raise } from '../../app/rfcs.js';
@@ -25,7 +25,7 @@ type Submission = { body: ViewSubmitAction; client: WebClient };
 export function registerViews(app: App, rt: SlackRuntime): void {
   app.view<ViewSubmitAction>(NEW_RFC_VIEW, async ({ ack, body, view }) => {
     const actor = actorOf(rt, body);
-    const values = readValues(view.state.values as never);
+    const values = readValues(view.state.values);
     let reply: Reply;
     try {
       const fields = formToFields(values, { platform: 'slack', workspace: teamOf(body), timezone: actor.timezone, now: rt.ctx.clock.now() });
@@ -42,7 +42,7 @@ export function registerViews(app: App, rt: SlackRuntime): void {
   app.view<ViewSubmitAction>(RESCHEDULE_VIEW, async ({ ack, body, view }) => {
     const actor = actorOf(rt, body);
     const meta = decodeMeta(view.private_metadata);
-    const values: FormValues = readValues(view.state.values as never);
+    const values: FormValues = readValues(view.state.values);
     let reply: Reply;
     try {
       const when = formToFields({ title: meta.key ?? '-', start: values.start, end: values.end }, { platform: 'slack', workspace: teamOf(body), timezone: actor.timezone, now: rt.ctx.clock.now() });
@@ -66,9 +66,9 @@ function actorOf(rt: SlackRuntime, body: ViewSubmitAction): Actor {
   return rt.people.local(teamOf(body), body.user.id, body.user.name);
 }
 
-async function refuse(rt: SlackRuntime, ack: (r?: never) => Promise<void>, err: unknown, blocks: readonly string[], fallbackBlock: string): Promise<void> {
+async function refuse(rt: SlackRuntime, ack: AckFn<ViewResponseAction>, err: unknown, blocks: readonly string[], fallbackBlock: string): Promise<void> {
   if (!isChangebotError(err)) rt.log.error({ err }, 'slack: modal submission failed');
-  await ack({ response_action: 'errors', errors: modalErrors(err, blocks, fallbackBlock) } as never);
+  await ack({ response_action: 'errors', errors: modalErrors(err, blocks, fallbackBlock) });
 }
 
 /** Answers where the form was opened from (the command's response_url), else by DM. */

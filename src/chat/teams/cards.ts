@@ -5,8 +5,8 @@
  * carries the RFC key and the card kind, so the answer re-renders the same card. The voting
  * card has a `refresh` section so each member's client asks for their own copy.
  */
-import type { IAdaptiveCard, IExecuteAction, IFactSet, ITeamsCardProperties, ITextBlock, TextColor } from '@microsoft/teams.cards';
-import type { ButtonModel, Fact, RfcCard, RfcCardKind } from '../../domain/cards.js';
+import type { IActionSet, IAdaptiveCard, IExecuteAction, IFactSet, ITeamsCardProperties, ITextBlock, TextColor } from '@microsoft/teams.cards';
+import type { ButtonModel, Fact, ListCard, RfcCard, RfcCardKind } from '../../domain/cards.js';
 import { shorten } from '../../domain/text.js';
 
 /**
@@ -121,4 +121,18 @@ export function teamsCard(model: RfcCard, opts: TeamsCardOptions = {}): Adaptive
 export function messageCard(message: string, tone: RfcCard['tone'] = 'default'): AdaptiveCard {
   const color = TONE[tone];
   return card([text(message, color ? { color } : {})]);
+}
+
+/** Lists stop here: a longer one points to the command that filters it. */
+const LIST_SHOWN = 25;
+
+/** `rfc list` as a card: a line per RFC with its Details button. */
+export function teamsList(model: ListCard): AdaptiveCard {
+  const body: Element[] = [];
+  for (const item of model.items.slice(0, LIST_SHOWN)) {
+    const details: IActionSet = { type: 'ActionSet', actions: [executeAction(item.button, 'details')] };
+    body.push(text(`**${item.key}** ${shorten(item.title, TITLE_MAX)}`, { separator: true }), text(item.line, { isSubtle: true, spacing: 'None' }), details);
+  }
+  if (model.items.length > LIST_SHOWN) body.push(text(`${model.items.length - LIST_SHOWN} more not shown.`, { isSubtle: true }));
+  return card(body, [], { fallbackText: shorten(model.message, 500) });
 }

@@ -12,7 +12,8 @@ import { listServices } from '../../db/repos/catalogue.js';
 import type { Logger } from '../../log.js';
 import { actorViewer, cardFromView } from '../../app/cards.js';
 import type { Actor } from '../../domain/types.js';
-import { attachment, teamsCard } from './cards.js';
+import { listCard } from '../../domain/cards.js';
+import { attachment, teamsCard, teamsList } from './cards.js';
 import { errorReply, showError } from './errors.js';
 import { formCard } from './form.js';
 import { actorOf, commandText, displayNames, parseContextOf, whereOf } from './identity.js';
@@ -61,6 +62,7 @@ export function replyActivity(app: AppContext, actor: Actor, cmd: Command, reply
     const services = listServices(app.database.db).map((s) => s.name);
     return { type: 'message', attachments: [attachment(formCard({ services }))] };
   }
+  if (reply.list?.length) return { type: 'message', attachments: [attachment(teamsList(listCard(reply.text, reply.list)))] };
   if (!reply.view) return textActivity(reply.text);
   const show = cmd.kind === 'show';
   const model = cardFromView(app, show ? 'details' : 'reply', reply.view, actorViewer(actor), show ? {} : { message: reply.text });
