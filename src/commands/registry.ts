@@ -85,13 +85,8 @@ function verbHelp(v: VerbHelp): string {
   ].join('\n');
 }
 
-/** Every topic `help` knows, in overview order: the verbs, and `admin` and its groups. */
-export const HELP_TOPICS: readonly string[] = [
-  ...REGISTRY.rfc.map((v) => v.name),
-  'admin',
-  ...ADMIN_GROUPS.map((g) => `admin ${g}`),
-  ...REGISTRY.admin.filter((v) => v.name.split(' ').length > 2).map((v) => v.name),
-];
+/** The topics `help` lists, in overview order: the verbs, `admin` and its groups (`admin service add` works too). */
+export const HELP_TOPICS: readonly string[] = [...REGISTRY.rfc.map((v) => v.name), 'admin', ...ADMIN_GROUPS.map((g) => `admin ${g}`)];
 
 /** The verbs a topic names: `schedule`, `ls`, `admin`, `admin services`, `admin service rm`. */
 function topicVerbs(topic: string): readonly VerbHelp[] {
@@ -107,6 +102,20 @@ function topicVerbs(topic: string): readonly VerbHelp[] {
   const verbs = g ? adminVerbsOf(g) : [];
   if (action === undefined) return verbs;
   return verbs.filter((v) => v.name.split(' ').length > 2 && (v.name.endsWith(` ${action}`) || v.aliases.includes(action)));
+}
+
+/**
+ * Help on a command as typed, e.g. `schedule RFC-1` (the CLI's `rfc schedule RFC-1 --help`): the
+ * longest run of leading words that names a topic.
+ */
+export function helpOnCommand(words: readonly string[]): string {
+  const lead = words[0] && /^\/?rfc$/i.test(words[0]) ? words.slice(1) : words;
+  if (!lead.length) return COMMAND_HELP;
+  for (let n = Math.min(3, lead.length); n > 0; n--) {
+    const verbs = topicVerbs(lead.slice(0, n).join(' '));
+    if (verbs.length) return verbs.map(verbHelp).join('\n\n');
+  }
+  return topicHelp(lead.slice(0, 3).join(' '));
 }
 
 /** `help <topic>`: that verb's (or group's) usage, arguments and example. */
