@@ -146,3 +146,16 @@ describe('RFC use cases: messages without /rfc, the command layer with today’s
     expect(command(mgr, 'done RFC-1').text).toBe('RFC-1 is implemented. Start its review with `/rfc review RFC-1`.');
   });
 });
+
+describe('layering', () => {
+  it('src/app and src/domain import nothing from src/commands', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const offenders = ['app', 'domain'].flatMap((dir) => {
+      const root = new URL(`../../src/${dir}/`, import.meta.url).pathname;
+      return readdirSync(root)
+        .filter((f) => f.endsWith('.ts') && /from\s+['"]\.\.\/commands\//.test(readFileSync(root + f, 'utf8')))
+        .map((f) => `${dir}/${f}`);
+    });
+    expect(offenders).toEqual([]);
+  });
+});
