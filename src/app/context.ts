@@ -4,6 +4,7 @@ import { ensurePerson, rolesOf } from '../db/repos/people.js';
 import type { Notification } from '../domain/notifications.js';
 import type { Policy } from '../domain/policy.js';
 import type { Actor, PersonId, Rfc } from '../domain/types.js';
+import type { NextStep } from './next.js';
 
 export interface Clock {
   now(): Date;
@@ -14,8 +15,10 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface Outcome<T = undefined> {
   result: T;
   rfc?: Rfc;
-  /** One line for the person who acted. */
+  /** One line for the person who acted, free of command syntax. */
   message: string;
+  /** What they may do next; each surface phrases it (the command layer as `/rfc ...`). */
+  next?: NextStep[];
   notifications: Notification[];
 }
 

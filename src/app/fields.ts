@@ -1,9 +1,10 @@
 /** Turns `new`/`edit` fields into an RFC patch, checking services against the catalogue. */
-import type { RfcFields } from '../commands/types.js';
 import type { Db } from '../db/client.js';
 import { listServices } from '../db/repos/catalogue.js';
 import { ChangebotError } from '../domain/errors.js';
 import type { Rfc } from '../domain/types.js';
+import type { RfcFields } from './inputs.js';
+import { refusal } from './next.js';
 
 const TEXT_LIMIT = 10_000;
 
@@ -87,14 +88,9 @@ function checkServices(tx: Db, names: string[]): string[] {
   }
   if (unknown.length) {
     const list = [...known.values()];
-    throw new ChangebotError(
-      'bad_value',
-      `Unknown service${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}. ` +
-        (list.length
-          ? `Known services: ${list.join(', ')}.`
-          : 'The service catalogue is empty; an admin adds services with `/rfc admin service add NAME`.'),
-      { field: 'services' },
-    );
+    const message = `Unknown service${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}.`;
+    if (!list.length) throw refusal('bad_value', `${message} The service catalogue is empty.`, [{ step: 'add-service', because: 'catalogue-empty' }], { field: 'services' });
+    throw new ChangebotError('bad_value', `${message} Known services: ${list.join(', ')}.`, { field: 'services' });
   }
   return out;
 }

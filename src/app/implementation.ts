@@ -9,16 +9,12 @@ import { type Conflict, type ScheduleContext, findConflicts } from '../domain/sc
 import type { Actor, Rfc, Window } from '../domain/types.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { windowFrom } from './fields.js';
+import type { ScheduleInput } from './inputs.js';
+import { refusal } from './next.js';
 import { authorize, authorizeDeployment } from '../domain/permissions.js';
 import { getRfc, move } from './support.js';
 
-export interface ScheduleInput {
-  start?: Date;
-  end?: Date;
-  durationMinutes?: number;
-  reason?: string;
-  ack?: boolean;
-}
+export type { ScheduleInput } from './inputs.js';
 
 /**
  * What conflicts are checked against: the catalogue, windows, and the other RFCs holding a
@@ -54,9 +50,7 @@ function placeWindow(
     authorize(actor, rfc, action, ctx.policy);
     const window = windowFrom(input, rfc.window) ?? rfc.window;
     if (!window) {
-      throw new ChangebotError('bad_value', `${rfc.key} has no planned window. Example: /rfc ${action} ${rfc.key} start="2026-12-05 22:00" duration=2h`, {
-        field: 'start',
-      });
+      throw refusal('bad_value', `${rfc.key} has no planned window.`, [{ step: 'give-window', key: rfc.key, action }], { field: 'start' });
     }
     const now = ctx.clock.now();
     if (window.end.getTime() <= now.getTime()) {
@@ -86,15 +80,16 @@ function placeWindow(
   });
 }
 
-function checkConflicts(rfc: Rfc, actor: Actor, conflicts: Conflict[], input: ScheduleInput, action: string): void {
+function checkConflicts(rfc: Rfc, actor: Actor, conflicts: Conflict[], input: ScheduleInput, action: 'schedule' | 'reschedule'): void {
   if (input.ack) authorizeDeployment(actor, 'acknowledge-conflicts');
   const needAck = conflicts.filter((c) => c.needs === 'ack');
   const needReason = conflicts.filter((c) => c.needs === 'reason');
   const list = (cs: Conflict[]) => cs.map((c) => `• ${c.message}`).join('\n');
   if (needAck.length && !input.ack) {
-    throw new ChangebotError(
+    throw refusal(
       'conflict',
-      `${rfc.key} conflicts with:\n${list(needAck)}\nPick another window (\`/rfc slot service=${rfc.services[0] ?? 'NAME'} duration=2h\` finds a free one), or a change manager can go ahead with \`/rfc ${action} ${rfc.key} ... ack=yes reason="..."\`.`,
+      `${rfc.key} conflicts with:\n${list(needAck)}`,
+      [{ step: 'find-slot', service: rfc.services[0] ?? 'NAME' }, { step: 'acknowledge', key: rfc.key, action }],
       { conflicts: needAck.map((c) => c.message) },
     );
   }
@@ -131,11 +126,11 @@ export function progress(
     const n = (event: Notification['event'], recipients: Recipient[]): Notification => ({ event, rfcKey: rfc.key, recipients, detail: reason });
     switch (action) {
       case 'start':
-        return { result: rfc, rfc, message: `${rfc.key} is now implementing. Run \`/rfc done ${rfc.key}\` when finished.`, notifications: [n('started', [...users, ...owners])] };
+        return { result: rfc, rfc, message: `${rfc.key} is now implementing.`, next: [{ step: 'done', key: rfc.key }], notifications: [n('started', [...users, ...owners])] };
       case 'complete':
-        return { result: rfc, rfc, message: `${rfc.key} is implemented. Start its review with \`/rfc review ${rfc.key}\`.`, notifications: [n('completed', [...users, ...owners])] };
+        return { result: rfc, rfc, message: `${rfc.key} is implemented.`, next: [{ step: 'review', key: rfc.key }], notifications: [n('completed', [...users, ...owners])] };
       case 'fail':
-        return { result: rfc, rfc, message: `${rfc.key} is marked failed. Back it out with \`/rfc backout ${rfc.key}\` if needed.`, notifications: [n('failed', [...owners, managers])] };
+        return { result: rfc, rfc, message: `${rfc.key} is marked failed.`, next: [{ step: 'backout', key: rfc.key }], notifications: [n('failed', [...owners, managers])] };
       case 'backout':
         return { result: rfc, rfc, message: `${rfc.key} is backed out.`, notifications: [n('backed-out', [...users, ...owners, managers])] };
     }
@@ -151,7 +146,8 @@ export function review(ctx: AppContext, actor: Actor, key: string, notes?: strin
     return {
       result: rfc,
       rfc,
-      message: `${rfc.key} is in review. A change manager closes it with \`/rfc close ${rfc.key}\`.`,
+      message: `${rfc.key} is in review.`,
+      next: [{ step: 'close', key: rfc.key }],
       notifications: [{ event: 'review-requested', rfcKey: rfc.key, recipients: [{ kind: 'role', role: 'change-manager' }], detail: notes }],
     };
   });

@@ -1,6 +1,5 @@
 /** Read-only use cases: show, list, log, conflicts, calendar, next free slot. */
 import { DateTime } from 'luxon';
-import type { ListFilter } from '../commands/types.js';
 import type { Db } from '../db/client.js';
 import { findService, listBlackouts } from '../db/repos/catalogue.js';
 import { listLog } from '../db/repos/log.js';
@@ -14,6 +13,8 @@ import { type RfcSummaryView, type RfcView, rfcView, summaryView } from '../doma
 import type { Actor, ChangeLogEntry, Rfc, Window } from '../domain/types.js';
 import type { AppContext, Outcome } from './context.js';
 import { scheduleContext } from './implementation.js';
+import type { ListFilter } from './inputs.js';
+import { refusal } from './next.js';
 import { getRfc } from './support.js';
 
 const SLOT_HORIZON_DAYS = 60;
@@ -62,8 +63,9 @@ export function list(ctx: AppContext, actor: Actor, filter: ListFilter): Outcome
       break;
   }
   const views = rfcs.map((r) => summaryView(r, actor.timezone));
-  const empty = { mine: 'You have no open RFCs. Raise one with `/rfc new "Title"`.', pending: 'No RFCs are waiting for approval.', scheduled: 'Nothing is scheduled.', all: 'No RFCs yet.' }[filter];
-  return read(views, views.length ? listText(listCard('', views)) : empty);
+  if (views.length) return read(views, listText(listCard('', views)));
+  const empty = { mine: 'You have no open RFCs.', pending: 'No RFCs are waiting for approval.', scheduled: 'Nothing is scheduled.', all: 'No RFCs yet.' }[filter];
+  return { ...read(views, empty), ...(filter === 'mine' ? { next: [{ step: 'raise' }] } : {}) };
 }
 
 export function changeLog(ctx: AppContext, actor: Actor, key: string): Outcome<ChangeLogEntry[]> {
@@ -83,7 +85,7 @@ export function conflicts(ctx: AppContext, actor: Actor, key: string): Outcome<C
   const db = ctx.database.db;
   const rfc = getRfc(db, key);
   if (!rfc.window) {
-    throw new ChangebotError('bad_value', `${rfc.key} has no planned window yet. Add one with \`/rfc edit ${rfc.key} start=... duration=...\`.`);
+    throw refusal('bad_value', `${rfc.key} has no planned window yet.`, [{ step: 'edit', key: rfc.key, with: 'window' }]);
   }
   const found = findConflicts(rfc, rfc.window, scheduleContext(db, rfc.key, actor.timezone, rfc.window));
   return read(found, found.length ? found.map((c) => `• ${c.message}${c.needs === 'ack' ? ' (needs a change manager’s ack)' : ' (needs a reason)'}`).join('\n') : `${rfc.key} has no conflicts ${formatRange(rfc.window, actor.timezone)}.`);

@@ -1,5 +1,4 @@
 /** Raising and preparing RFCs: raise, edit, submit (with evaluation), withdraw, cancel. */
-import type { RfcFields } from '../commands/types.js';
 import { appendLog } from '../db/repos/log.js';
 import { insertRfc, updateRfc } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
@@ -10,17 +9,16 @@ import type { Actor, Rfc } from '../domain/types.js';
 import { deadlineFor } from '../domain/votes.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { applyFields } from './fields.js';
+import type { EditInput, RaiseInput, RfcFields } from './inputs.js';
+import { refusal } from './next.js';
 import { authorize, authorizeDeployment } from '../domain/permissions.js';
 import { getRfc, move } from './support.js';
 
-export function raise(ctx: AppContext, actor: Actor, fields: RfcFields): Outcome<Rfc> {
+export function raise(ctx: AppContext, actor: Actor, fields: RaiseInput): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const now = ctx.clock.now();
     if (!fields.title?.trim()) {
-      throw new ChangebotError('bad_value', 'An RFC needs a title. Example: /rfc new "Patch db01 to 15.4" category=minor', {
-        field: 'title',
-        example: '/rfc new "Patch db01 to 15.4" category=minor',
-      });
+      throw refusal('bad_value', 'An RFC needs a title.', [{ step: 'give-title' }], { field: 'title' });
     }
     checkStandard(actor, fields);
     const blank = draftRfc(actor.id, now);
@@ -29,14 +27,12 @@ export function raise(ctx: AppContext, actor: Actor, fields: RfcFields): Outcome
     const rfc = insertRfc(tx, data);
     appendLog(tx, { rfcId: rfc.id, at: now, actor: actor.id, action: 'raise', fromState: null, toState: 'draft' });
     const missing = missingForApproval(rfc);
-    const next = missing.length
-      ? ` Before you submit it, add ${missing.join(', ')}.`
-      : ` Submit it with \`/rfc submit ${rfc.key}\`.`;
-    return { result: rfc, rfc, message: `Raised ${rfc.key} “${rfc.title}” as a draft.${next}`, notifications: [] };
+    const message = `Raised ${rfc.key} “${rfc.title}” as a draft.${missing.length ? ` Before you submit it, add ${missing.join(', ')}.` : ''}`;
+    return { result: rfc, rfc, message, ...(missing.length ? {} : { next: [{ step: 'submit', key: rfc.key }] }), notifications: [] };
   });
 }
 
-export function edit(ctx: AppContext, actor: Actor, key: string, fields: RfcFields): Outcome<Rfc> {
+export function edit(ctx: AppContext, actor: Actor, key: string, fields: EditInput): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const rfc = getRfc(tx, key);
     authorize(actor, rfc, 'edit', ctx.policy);
@@ -49,7 +45,7 @@ export function edit(ctx: AppContext, actor: Actor, key: string, fields: RfcFiel
     checkStandard(actor, fields);
     const { rfc: next, changed } = applyFields(tx, rfc, fields);
     if (changed.length === 0) {
-      throw new ChangebotError('bad_command', `Nothing to change. Example: /rfc edit ${rfc.key} backout="restore snapshot"`);
+      throw refusal('bad_command', 'Nothing to change.', [{ step: 'edit', key: rfc.key, with: 'example' }]);
     }
     const now = ctx.clock.now();
     const saved = updateRfc(tx, { ...next, updatedAt: now });
@@ -69,20 +65,18 @@ export function submit(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc>
     if (rfc.state === 'draft') {
       const missing = missingForApproval(rfc);
       if (missing.length) {
-        throw new ChangebotError(
-          'incomplete',
-          `${rfc.key} can't go to approval yet. Missing: ${missing.join('; ')}. Add them with \`/rfc edit ${rfc.key} ...\` and submit again.`,
-          { missing },
-        );
+        throw refusal('incomplete', `${rfc.key} can't go to approval yet. Missing: ${missing.join('; ')}.`, [{ step: 'edit', key: rfc.key, with: 'missing' }], { missing });
       }
     }
     rfc = move(tx, ctx, actor, rfc, 'submit');
     const path = approvalPath(rfc, ctx.policy);
     const notifications: Notification[] = [];
     let message: string;
+    let next: Outcome['next'];
     if (path === 'pre-approved') {
       rfc = move(tx, ctx, actor, rfc, 'pre_approve', { reason: 'standard change: pre-approved' });
-      message = `${rfc.key} is a standard change and is approved. Schedule it with \`/rfc schedule ${rfc.key}\`.`;
+      message = `${rfc.key} is a standard change and is approved.`;
+      next = [{ step: 'schedule', key: rfc.key }];
       notifications.push({ event: 'decided', rfcKey: rfc.key, recipients: people([rfc.requester, rfc.owner], actor.id), detail: 'pre-approved standard change', outcome: 'approved' });
     } else {
       const deadline = deadlineFor(rfc, ctx.policy, ctx.clock.now());
@@ -95,7 +89,7 @@ export function submit(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc>
         notifications.push({ event: 'approval-requested', rfcKey: rfc.key, recipients: [{ kind: 'role', role: 'change-manager' }] });
       }
     }
-    return { result: rfc, rfc, message, notifications };
+    return { result: rfc, rfc, message, ...(next ? { next } : {}), notifications };
   });
 }
 

@@ -1,15 +1,15 @@
 import type { Db } from '../db/client.js';
 import { appendLog } from '../db/repos/log.js';
 import { findRfc, updateRfc } from '../db/repos/rfcs.js';
-import { ChangebotError } from '../domain/errors.js';
 import { type RfcAction, transition } from '../domain/rfc-machine.js';
 import type { Actor, Rfc } from '../domain/types.js';
 import type { AppContext } from './context.js';
+import { refusal } from './next.js';
 
 export function getRfc(tx: Db, key: string): Rfc {
   const rfc = findRfc(tx, key);
   if (!rfc) {
-    throw new ChangebotError('not_found', `There is no ${key}. Check the key with \`/rfc list all\`.`, { key });
+    throw refusal('not_found', `There is no ${key}.`, [{ step: 'list-all' }], { key });
   }
   return rfc;
 }

@@ -3,7 +3,7 @@
  * through the jobs pipeline and the real SlackNotifier, against a fake Slack API that enforces a
  * rate limit. Prints the time taken against the rate-limit lower bound, 429s, duplicates, losses.
  */
-import { admin } from '../app/admin.js';
+import { addService } from '../app/catalogue.js';
 import { loadActor } from '../app/context.js';
 import { schedule } from '../app/implementation.js';
 import { raise, submit } from '../app/rfcs.js';
@@ -30,7 +30,7 @@ export async function fanoutBench(): Promise<boolean> {
     await jobs.waitReady(5000);
     const ctx = env.ctx;
     grantRole(env.database.db, 'cli:root', 'admin', 'bench', new Date());
-    admin(ctx, loadActor(ctx, 'cli:root'), { kind: 'service-add', name: 'mail', audience: [...channels.map((c) => `slack:channel:${c}`), 'slack:usergroup:S1'] });
+    addService(ctx, loadActor(ctx, 'cli:root'), { name: 'mail', audience: [...channels.map((c) => `slack:channel:${c}`), 'slack:usergroup:S1'] });
     grantRole(env.database.db, 'slack:T1/UOWNER', 'change-manager', 'bench', new Date()); // may mark it standard
     const owner = loadActor(ctx, 'slack:T1/UOWNER');
     const start = new Date(Date.now() + 3 * 3_600_000);

@@ -7,6 +7,7 @@ import { loadActor, createContext } from '../app/context.js';
 import { bootstrapAdmins } from '../app/admin.js';
 import { execute } from '../commands/execute.js';
 import { parseCommand } from '../commands/parser.js';
+import { COMMAND_HELP, helpOnCommand } from '../commands/registry.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { isChangebotError } from '../domain/errors.js';
@@ -14,7 +15,8 @@ import { isChangebotError } from '../domain/errors.js';
 const USAGE = `Usage: changebot --as NAME [--tz ZONE] rfc <command> [args...]
 Runs an /rfc command as cli:NAME against DATABASE_PATH (default ./data/changebot.db).
 Example: changebot --as alice rfc new "Patch db01" category=minor services=db
-         changebot --as alice rfc help`;
+         changebot --as alice rfc help
+Help on one command: changebot rfc schedule --help`;
 
 export interface CliResult {
   code: number;
@@ -40,10 +42,20 @@ export function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cl
     const value = inline ?? args.shift();
     if (k === '--as') name = value;
     else if (k === '--tz') tz = value;
-    else if (k === '--help') return { code: 0, out: USAGE };
+    else if (k === '--help') return { code: 0, out: `${USAGE}\n\n${COMMAND_HELP}` };
     else return { code: 2, out: `Unknown option ${k}.\n${USAGE}` };
   }
   if (args[0] === 'rfc') args.shift();
+  // `rfc --help`, `rfc schedule --help`: help, without a database or a name.
+  if (args.includes('--help')) {
+    const words = args.filter((a) => a !== '--help');
+    try {
+      return { code: 0, out: words.length ? helpOnCommand(words) : `${USAGE}\n\n${COMMAND_HELP}` };
+    } catch (err) {
+      if (isChangebotError(err)) return { code: 1, out: err.message };
+      throw err;
+    }
+  }
   if (!name || !/^[\w.-]+$/.test(name)) return { code: 2, out: `Say who you are with --as NAME (letters, digits, . _ -).\n${USAGE}` };
   if (tz && !IANAZone.isValidZone(tz)) return { code: 2, out: `--tz expects an IANA time zone such as Europe/London, got "${tz}".` };
   let config;

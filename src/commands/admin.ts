@@ -1,5 +1,7 @@
 /**
- * `/rfc admin ...`: roles, services, maintenance windows, blackouts and the CAB channel.
+ * `/rfc admin ...` arguments: roles, services, maintenance windows, blackouts and the CAB
+ * channel. One parse function per admin verb (see admin-verbs.ts); the words that pick the verb
+ * (group and action, with their aliases) are read in parser.ts.
  */
 import { ROLES } from '../domain/types.js';
 import type { Role } from '../domain/types.js';
@@ -12,7 +14,7 @@ import type { ExampleName } from './help.js';
 import { parseAudience, parseAudienceItem, resolvePerson } from './people.js';
 import type { Token } from './tokenize.js';
 import type { AdminCommand, ParseContext } from './types.js';
-import { badCommand, badValue, clip, didYouMean, own, quoteList } from './util.js';
+import { badValue, clip, didYouMean, own } from './util.js';
 
 const ROLE_ALIASES: Record<string, Role> = {
   cab: 'cab',
@@ -83,8 +85,7 @@ export function parseRrule(text: string): string {
   return body;
 }
 
-const GROUPS = ['grant', 'revoke', 'roles', 'service', 'window', 'blackout', 'cab-channel'] as const;
-const GROUP_ALIASES: Record<string, (typeof GROUPS)[number]> = {
+export const ADMIN_GROUP_ALIASES: Record<string, string> = {
   services: 'service',
   windows: 'window',
   blackouts: 'blackout',
@@ -94,128 +95,104 @@ const GROUP_ALIASES: Record<string, (typeof GROUPS)[number]> = {
   cabchannel: 'cab-channel',
   cab_channel: 'cab-channel',
 };
-const ACTIONS = ['add', 'remove', 'list'] as const;
-const ACTION_ALIASES: Record<string, (typeof ACTIONS)[number]> = {
-  new: 'add', create: 'add', rm: 'remove', delete: 'remove', del: 'remove', ls: 'list',
-};
 
-export function parseAdmin(tokens: readonly Token[], ctx: ParseContext): AdminCommand {
-  const ex = (name: ExampleName): string => EXAMPLES[name];
-  const first = tokens[0];
-  if (!first || first.key !== undefined) {
-    return badCommand(`Say what to administer: ${GROUPS.join(', ')}. Example: ${ex('admin')}`, { example: ex('admin') });
-  }
-  const word = first.value.toLowerCase();
-  const group = (GROUPS as readonly string[]).includes(word) ? (word as (typeof GROUPS)[number]) : own(GROUP_ALIASES, word);
-  if (!group) {
-    return badCommand(
-      `Unknown admin command "${clip(first.value, 30)}".${didYouMean(word, GROUPS)} Try: ${GROUPS.join(', ')}. Example: ${ex('admin')}`,
-      { example: ex('admin') },
-    );
-  }
-  let rest = tokens.slice(1);
-  const simple = (name: ExampleName, spec: Omit<ArgSpec, 'example'> = { keys: [] }) =>
-    collectArgs(rest, { ...spec, example: ex(name) });
+type Rest = readonly Token[];
+type Of<K extends AdminCommand['kind']> = Extract<AdminCommand, { kind: K }>;
+const args = (rest: Rest, name: ExampleName, spec: Omit<ArgSpec, 'example'> = { keys: [] }) =>
+  collectArgs(rest, { ...spec, example: EXAMPLES[name] });
 
-  if (group === 'grant' || group === 'revoke') {
-    const example = ex(`admin ${group}`);
-    const args = simple(`admin ${group}`);
-    noExtraPositionals(args, 2, example);
-    let [a, b] = args.positionals.map((p) => p.token.value);
-    if (a !== undefined && b !== undefined && tryRole(a) && !tryRole(b)) [a, b] = [b, a];
-    if (a === undefined) badValue('person', `Missing person. Example: ${example}`, example);
-    if (b === undefined) badValue('role', `Missing role (${ROLES.join(', ')}). Example: ${example}`, example);
-    return { kind: group, person: resolvePerson(a, ctx), role: parseRole(b, example) };
-  }
-  if (group === 'roles') {
-    const args = simple('admin roles');
-    noExtraPositionals(args, 1, ex('admin roles'));
-    const person = args.positionals[0]?.token.value;
-    return person === undefined ? { kind: 'roles' } : { kind: 'roles', person: resolvePerson(person, ctx) };
-  }
-  if (group === 'cab-channel') {
-    const args = simple('admin cab-channel');
-    noExtraPositionals(args, 1, ex('admin cab-channel'));
-    const channel = args.positionals[0]?.token.value;
-    return channel === undefined ? { kind: 'cab-channel' } : { kind: 'cab-channel', channel: parseAudienceItem(channel, ctx, 'channel') };
-  }
+export function parseGrant<K extends 'grant' | 'revoke'>(kind: K, rest: Rest, ctx: ParseContext): Of<K> {
+  const example = EXAMPLES[`admin ${kind}`];
+  const a0 = args(rest, `admin ${kind}`);
+  noExtraPositionals(a0, 2, example);
+  let [a, b] = a0.positionals.map((p) => p.token.value);
+  if (a !== undefined && b !== undefined && tryRole(a) && !tryRole(b)) [a, b] = [b, a];
+  if (a === undefined) badValue('person', `Missing person. Example: ${example}`, example);
+  if (b === undefined) badValue('role', `Missing role (${ROLES.join(', ')}). Example: ${example}`, example);
+  return { kind, person: resolvePerson(a, ctx), role: parseRole(b, example) } as Of<K>;
+}
 
-  // service | window | blackout, then add | remove | list (default list)
-  const actionToken = rest[0];
-  let action: (typeof ACTIONS)[number] = 'list';
-  if (actionToken && actionToken.key === undefined) {
-    const w = actionToken.value.toLowerCase();
-    const a = (ACTIONS as readonly string[]).includes(w) ? (w as (typeof ACTIONS)[number]) : own(ACTION_ALIASES, w);
-    if (!a) {
-      const example = ex(`admin ${group}`);
-      return badCommand(
-        `Unknown action "${clip(actionToken.value, 30)}" for admin ${group}.${didYouMean(w, ACTIONS)} Use ${quoteList([...ACTIONS])}. Example: ${example}`,
-        { example },
-      );
-    }
-    action = a;
-    rest = rest.slice(1);
-  } else if (actionToken) {
-    action = 'add'; // `admin window rrule=...`: key=value pairs only make sense for add
-  }
+export function parseRoles(rest: Rest, ctx: ParseContext): Of<'roles'> {
+  const a = args(rest, 'admin roles');
+  noExtraPositionals(a, 1, EXAMPLES['admin roles']);
+  const person = a.positionals[0]?.token.value;
+  return person === undefined ? { kind: 'roles' } : { kind: 'roles', person: resolvePerson(person, ctx) };
+}
 
-  if (action === 'list') {
-    const args = simple(`admin ${group}`);
-    noExtraPositionals(args, 0, ex(`admin ${group}`));
-    return { kind: `${group}-list` };
-  }
-  if (action === 'remove') {
-    const name = `admin ${group} remove` as const;
-    const args = simple(name);
-    noExtraPositionals(args, 1, ex(name));
-    const token = args.positionals[0]?.token;
-    if (group === 'service') return { kind: 'service-remove', name: parseName(token, ex(name)) };
-    return { kind: `${group}-remove`, id: parseId(token, `${group}`, ex(name)) };
-  }
+export function parseCabChannel(rest: Rest, ctx: ParseContext): Of<'cab-channel'> {
+  const a = args(rest, 'admin cab-channel');
+  noExtraPositionals(a, 1, EXAMPLES['admin cab-channel']);
+  const channel = a.positionals[0]?.token.value;
+  return channel === undefined ? { kind: 'cab-channel' } : { kind: 'cab-channel', channel: parseAudienceItem(channel, ctx, 'channel') };
+}
 
-  if (group === 'service') {
-    const example = ex('admin service add');
-    const args = simple('admin service add', {
-      keys: ['owner', 'audience', 'depends'],
-      aliases: { dependson: 'depends', deps: 'depends', dependencies: 'depends', 'depends-on': 'depends' },
-    });
-    noExtraPositionals(args, 1, example);
-    const cmd: AdminCommand = { kind: 'service-add', name: parseName(args.positionals[0]?.token, example) };
-    const owner = args.pairs.get('owner');
-    if (owner) cmd.owner = resolvePerson(owner.value, ctx, 'owner');
-    const audience = args.pairs.get('audience');
-    if (audience) cmd.audience = parseAudience(audience.value, ctx);
-    const depends = args.pairs.get('depends');
-    if (depends) cmd.dependsOn = parseNames(depends.value);
-    return cmd;
-  }
-  if (group === 'window') {
-    const example = ex('admin window add');
-    const args = simple('admin window add', { keys: ['service', 'rrule', 'duration'], aliases: { rule: 'rrule' } });
-    noExtraPositionals(args, 0, example);
-    const rrule = args.pairs.get('rrule');
-    const duration = args.pairs.get('duration');
-    if (!rrule) badValue('rrule', `Missing rrule. Example: ${example}`, example);
-    if (!duration) badValue('duration', `Missing duration. Example: ${example}`, example);
-    const cmd: AdminCommand = {
-      kind: 'window-add',
-      rrule: parseRrule(rrule.value),
-      durationMinutes: parseDuration(duration.value, 'duration'),
-    };
-    const service = args.pairs.get('service')?.value.trim();
-    if (service) cmd.service = service;
-    return cmd;
-  }
-  const example = ex('admin blackout add');
-  const args = simple('admin blackout add', { keys: ['start', 'end', 'duration', 'reason'] });
-  noExtraPositionals(args, 0, example);
-  if (!args.pairs.has('start')) badValue('start', `Missing start. Example: ${example}`, example);
-  if (!args.pairs.has('end') && !args.pairs.has('duration')) {
+type Group = 'service' | 'window' | 'blackout';
+
+/** `admin service|window|blackout [list]`: nothing more. */
+export function parseAdminList<G extends Group>(group: G, rest: Rest): { kind: `${G}-list` } {
+  noExtraPositionals(args(rest, `admin ${group}`), 0, EXAMPLES[`admin ${group}`]);
+  return { kind: `${group}-list` };
+}
+
+export function parseServiceRemove(rest: Rest): Of<'service-remove'> {
+  const a = args(rest, 'admin service remove');
+  noExtraPositionals(a, 1, EXAMPLES['admin service remove']);
+  return { kind: 'service-remove', name: parseName(a.positionals[0]?.token, EXAMPLES['admin service remove']) };
+}
+
+export function parseIdRemove<G extends 'window' | 'blackout'>(group: G, rest: Rest): Of<`${G}-remove`> {
+  const name = `admin ${group} remove` as const;
+  const a = args(rest, name);
+  noExtraPositionals(a, 1, EXAMPLES[name]);
+  return { kind: `${group}-remove`, id: parseId(a.positionals[0]?.token, group, EXAMPLES[name]) } as Of<`${G}-remove`>;
+}
+
+export function parseServiceAdd(rest: Rest, ctx: ParseContext): Of<'service-add'> {
+  const example = EXAMPLES['admin service add'];
+  const a = args(rest, 'admin service add', {
+    keys: ['owner', 'audience', 'depends'],
+    aliases: { dependson: 'depends', deps: 'depends', dependencies: 'depends', 'depends-on': 'depends' },
+  });
+  noExtraPositionals(a, 1, example);
+  const cmd: Of<'service-add'> = { kind: 'service-add', name: parseName(a.positionals[0]?.token, example) };
+  const owner = a.pairs.get('owner');
+  if (owner) cmd.owner = resolvePerson(owner.value, ctx, 'owner');
+  const audience = a.pairs.get('audience');
+  if (audience) cmd.audience = parseAudience(audience.value, ctx);
+  const depends = a.pairs.get('depends');
+  if (depends) cmd.dependsOn = parseNames(depends.value);
+  return cmd;
+}
+
+export function parseWindowAdd(rest: Rest): Of<'window-add'> {
+  const example = EXAMPLES['admin window add'];
+  const a = args(rest, 'admin window add', { keys: ['service', 'rrule', 'duration'], aliases: { rule: 'rrule' } });
+  noExtraPositionals(a, 0, example);
+  const rrule = a.pairs.get('rrule');
+  const duration = a.pairs.get('duration');
+  if (!rrule) badValue('rrule', `Missing rrule. Example: ${example}`, example);
+  if (!duration) badValue('duration', `Missing duration. Example: ${example}`, example);
+  const cmd: Of<'window-add'> = {
+    kind: 'window-add',
+    rrule: parseRrule(rrule.value),
+    durationMinutes: parseDuration(duration.value, 'duration'),
+  };
+  const service = a.pairs.get('service')?.value.trim();
+  if (service) cmd.service = service;
+  return cmd;
+}
+
+export function parseBlackoutAdd(rest: Rest, ctx: ParseContext): Of<'blackout-add'> {
+  const example = EXAMPLES['admin blackout add'];
+  const a = args(rest, 'admin blackout add', { keys: ['start', 'end', 'duration', 'reason'] });
+  noExtraPositionals(a, 0, example);
+  if (!a.pairs.has('start')) badValue('start', `Missing start. Example: ${example}`, example);
+  if (!a.pairs.has('end') && !a.pairs.has('duration')) {
     badValue('end', `Missing end. Example: ${example}`, example);
   }
-  const w = parseWindow(args, ctx, example);
+  const w = parseWindow(a, ctx, example);
   const start = w.start!;
   const end = w.end ?? new Date(start.getTime() + w.durationMinutes! * 60_000);
-  const reason = args.pairs.get('reason')?.value.trim();
+  const reason = a.pairs.get('reason')?.value.trim();
   return reason ? { kind: 'blackout-add', start, end, reason } : { kind: 'blackout-add', start, end };
 }

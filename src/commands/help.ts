@@ -1,5 +1,6 @@
 /**
- * The `/rfc` help text and the example used in each error message.
+ * The example used in each error message and in help (the help itself is written from the
+ * verb registry, registry.ts).
  */
 
 /** One correct example per command, shown in error messages (`details.example`). */
@@ -42,37 +43,3 @@ export const EXAMPLES = {
 } as const;
 
 export type ExampleName = keyof typeof EXAMPLES;
-
-/** Plain text, one line per command with an example, then notes on values. */
-export const COMMAND_HELP: string = [
-  '/rfc commands (RFC-12, rfc-12, #12 and 12 all mean RFC-12):',
-  `help [topic] — this list. e.g. ${EXAMPLES.help}`,
-  `new ["title"] [key=value ...] — raise an RFC (a draft). e.g. ${EXAMPLES.new}`,
-  `show RFC-n — show an RFC. e.g. ${EXAMPLES.show}`,
-  `list [mine|pending|scheduled|all] — list RFCs (default mine). e.g. ${EXAMPLES.list}`,
-  `edit RFC-n key=value ... — change fields of a draft. e.g. ${EXAMPLES.edit}`,
-  `submit RFC-n — send a draft for approval. e.g. ${EXAMPLES.submit}`,
-  `vote RFC-n approve|reject|abstain [comment] — vote as CAB member or change manager. e.g. ${EXAMPLES.vote}`,
-  `schedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes] — plan the window. e.g. ${EXAMPLES.schedule}`,
-  `reschedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes] — move the window. e.g. ${EXAMPLES.reschedule}`,
-  `start RFC-n — begin implementing. e.g. ${EXAMPLES.start}`,
-  `done RFC-n — implemented successfully. e.g. ${EXAMPLES.done}`,
-  `fail RFC-n [reason="..."] — implementation failed. e.g. ${EXAMPLES.fail}`,
-  `backout RFC-n [reason="..."] — the change was backed out. e.g. ${EXAMPLES.backout}`,
-  `review RFC-n [notes="..."] — post-implementation review. e.g. ${EXAMPLES.review}`,
-  `close RFC-n — close after review. e.g. ${EXAMPLES.close}`,
-  `cancel RFC-n [reason="..."] — cancel before implementation. e.g. ${EXAMPLES.cancel}`,
-  `withdraw RFC-n [reason="..."] — withdraw your own RFC before approval. e.g. ${EXAMPLES.withdraw}`,
-  `log RFC-n — the change log (audit trail). e.g. ${EXAMPLES.log}`,
-  `conflicts RFC-n — overlapping changes, dependencies and blackouts. e.g. ${EXAMPLES.conflicts}`,
-  `calendar [days=7] [service=NAME] — upcoming changes. e.g. ${EXAMPLES.calendar}`,
-  `slot service=NAME duration=2h — next free slot in a maintenance window. e.g. ${EXAMPLES.slot}`,
-  `admin grant|revoke <person> <role> — roles: cab, change-manager, release-manager, admin. e.g. ${EXAMPLES['admin grant']}`,
-  `admin roles [person] — who holds which role. e.g. ${EXAMPLES['admin roles']}`,
-  `admin service add NAME [owner=...] [audience=a,b] [depends=a,b] | remove NAME | list. e.g. ${EXAMPLES['admin service add']}`,
-  `admin window add [service=NAME] rrule="..." duration=4h | remove <id> | list. e.g. ${EXAMPLES['admin window add']}`,
-  `admin blackout add start=... end=... [reason="..."] | remove <id> | list. e.g. ${EXAMPLES['admin blackout add']}`,
-  `admin cab-channel [#channel] — show or set the CAB channel. e.g. ${EXAMPLES['admin cab-channel']}`,
-  'Keys for new/edit: title, description, justification, category (standard|minor|significant|major), emergency (yes|no), services (a,b), impact, likelihood, urgency (low|medium|high), plan, backout, test, cost, owner, start, end, duration, outage (none|2h), audience, problem.',
-  'Values with spaces go in quotes: title="Patch db01". Times: 2026-12-05 22:00, tomorrow 22:00, sat 22:00, +2h, or ISO 8601; read in your time zone; a day without a time means 09:00. Durations: 90m, 4h, 1h30m, 2d.',
-].join('\n');

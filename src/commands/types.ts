@@ -1,57 +1,30 @@
 /**
  * The `/rfc` command language as data: parsed once (parser.ts) for Slack, Teams and the CLI,
- * executed once (execute.ts).
+ * executed once (execute.ts) through the verb registry. Each variant is the syntax's name for a
+ * use case plus that use case's own input (src/app/inputs.ts), so no field list is repeated here.
  */
-import type { Category, Level, Role, VoteChoice } from '../domain/types.js';
+import type {
+  BlackoutInput, GrantInput, IdInput, ListFilter, MaintenanceWindowInput, RfcFields, RolesInput, ScheduleInput,
+  ServiceInput, ServiceRemoveInput,
+} from '../app/inputs.js';
+import type { VoteChoice } from '../domain/types.js';
 
-/** Fields settable by `new` and `edit`. Dates are already resolved to UTC instants. */
-export interface RfcFields {
-  title?: string;
-  description?: string;
-  justification?: string;
-  category?: Category;
-  emergency?: boolean;
-  services?: string[];
-  impact?: Level;
-  likelihood?: Level;
-  urgency?: Level;
-  plan?: string;
-  backout?: string;
-  test?: string;
-  cost?: string;
-  /** A person id (`slack:T/U`, `teams:...`, `cli:name`) resolved from a mention or name. */
-  owner?: string;
-  start?: Date;
-  end?: Date;
-  /** Minutes. With `start` and no `end`, end = start + duration. */
-  durationMinutes?: number;
-  /** Expected outage in minutes; 0 = none. */
-  outageMinutes?: number;
-  audience?: string;
-  problem?: string;
-}
-
-export type ListFilter = 'mine' | 'pending' | 'scheduled' | 'all';
+export type { ListFilter, RfcFields } from '../app/inputs.js';
 
 export type AdminCommand =
-  | { kind: 'grant'; person: string; role: Role }
-  | { kind: 'revoke'; person: string; role: Role }
-  | { kind: 'roles'; person?: string }
-  | {
-      kind: 'service-add';
-      name: string;
-      owner?: string;
-      audience?: string[];
-      dependsOn?: string[];
-    }
-  | { kind: 'service-remove'; name: string }
+  | ({ kind: 'grant' } & GrantInput)
+  | ({ kind: 'revoke' } & GrantInput)
+  | ({ kind: 'roles' } & RolesInput)
+  | ({ kind: 'service-add' } & ServiceInput)
+  | ({ kind: 'service-remove' } & ServiceRemoveInput)
   | { kind: 'service-list' }
-  | { kind: 'window-add'; service?: string; rrule: string; durationMinutes: number }
-  | { kind: 'window-remove'; id: number }
+  | ({ kind: 'window-add' } & MaintenanceWindowInput)
+  | ({ kind: 'window-remove' } & IdInput)
   | { kind: 'window-list' }
-  | { kind: 'blackout-add'; start: Date; end: Date; reason?: string }
-  | { kind: 'blackout-remove'; id: number }
+  | ({ kind: 'blackout-add' } & BlackoutInput)
+  | ({ kind: 'blackout-remove' } & IdInput)
   | { kind: 'blackout-list' }
+  /** No channel: set it to the channel the command was typed in, or show it (the CLI). */
   | { kind: 'cab-channel'; channel?: string };
 
 export type Command =
@@ -62,17 +35,8 @@ export type Command =
   | { kind: 'edit'; key: string; fields: RfcFields }
   | { kind: 'submit'; key: string }
   | { kind: 'vote'; key: string; choice: VoteChoice; comment?: string }
-  | {
-      kind: 'schedule';
-      key: string;
-      start?: Date;
-      end?: Date;
-      durationMinutes?: number;
-      reason?: string;
-      /** Change manager acknowledges the listed conflicts. */
-      ack?: boolean;
-    }
-  | { kind: 'reschedule'; key: string; start?: Date; end?: Date; durationMinutes?: number; reason?: string; ack?: boolean }
+  | ({ kind: 'schedule'; key: string } & ScheduleInput)
+  | ({ kind: 'reschedule'; key: string } & ScheduleInput)
   | { kind: 'start'; key: string; reason?: string }
   | { kind: 'done'; key: string; reason?: string }
   | { kind: 'fail'; key: string; reason?: string }

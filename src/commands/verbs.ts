@@ -6,7 +6,7 @@ import type { VoteChoice } from '../domain/types.js';
 import { collectArgs, noExtraPositionals, parseBool, unexpected } from './args.js';
 import type { Args } from './args.js';
 import { parseDuration } from './dates.js';
-import { parseWindow } from './fields.js';
+import { parseRfcFields, parseWindow, rfcFieldSpec } from './fields.js';
 import { EXAMPLES } from './help.js';
 import { decodeEntities } from './tokenize.js';
 import type { Token } from './tokenize.js';
@@ -26,6 +26,7 @@ const RFC_KEY = /^(?:rfc-?|#)?0*([1-9]\d{0,8})$/i;
 
 export type KeyVerb = 'show' | 'submit' | 'log' | 'conflicts';
 export type ReasonVerb = 'start' | 'done' | 'fail' | 'backout' | 'close' | 'cancel' | 'withdraw';
+type Of<K extends Command['kind']> = Extract<Command, { kind: K }>;
 
 export function isKey(token: Token | undefined): boolean {
   return token !== undefined && token.key === undefined && RFC_KEY.test(token.value.trim());
@@ -62,7 +63,7 @@ export function keyAndText(field: string, aliases: Record<string, string>, rest:
   return { key, text: text.length ? text : undefined };
 }
 
-export function parseVote(rest: Token[], input: string, ctx: ParseContext, fixed?: VoteChoice): Command {
+export function parseVote(rest: Token[], input: string, ctx: ParseContext, fixed?: VoteChoice): Of<'vote'> {
   const example = EXAMPLES.vote;
   const choiceOf = (t: Token | undefined): VoteChoice | undefined =>
     t && t.key === undefined ? own(CHOICES, t.value.toLowerCase()) : undefined;
@@ -103,7 +104,7 @@ export function parseVote(rest: Token[], input: string, ctx: ParseContext, fixed
   return comment ? { kind: 'vote', key, choice, comment } : { kind: 'vote', key, choice };
 }
 
-export function parseSchedule(verb: 'schedule' | 'reschedule', rest: Token[], ctx: ParseContext): Command {
+export function parseSchedule<V extends 'schedule' | 'reschedule'>(verb: V, rest: Token[], ctx: ParseContext): Of<V> {
   const example = EXAMPLES[verb];
   const args: Args = collectArgs(rest, {
     keys: ['start', 'end', 'duration', 'reason', 'ack'],
@@ -123,18 +124,18 @@ export function parseSchedule(verb: 'schedule' | 'reschedule', rest: Token[], ct
   if (verb === 'reschedule' && !args.pairs.has('start') && !args.pairs.has('end') && !args.pairs.has('duration')) {
     badValue('start', `Give a new start, end or duration. Example: ${example}`, example);
   }
-  const cmd: Extract<Command, { kind: 'schedule' }> | Extract<Command, { kind: 'reschedule' }> = {
-    kind: verb,
+  const cmd: Of<'schedule' | 'reschedule'> = {
+    kind: verb as 'schedule' | 'reschedule',
     key,
     ...parseWindow(args, ctx, example),
   };
   const reason = args.pairs.get('reason')?.value.trim();
   if (reason) cmd.reason = reason;
   if (ack !== undefined) cmd.ack = ack;
-  return cmd;
+  return cmd as Of<V>;
 }
 
-export function parseCalendar(rest: Token[]): Command {
+export function parseCalendar(rest: Token[]): Of<'calendar'> {
   const example = EXAMPLES.calendar;
   const args = collectArgs(rest, { keys: ['days', 'service'], aliases: { services: 'service' }, example });
   let daysText = args.pairs.get('days')?.value;
@@ -154,7 +155,7 @@ export function parseCalendar(rest: Token[]): Command {
   return service ? { kind: 'calendar', days, service } : { kind: 'calendar', days };
 }
 
-export function parseSlot(rest: Token[]): Command {
+export function parseSlot(rest: Token[]): Of<'slot'> {
   const example = EXAMPLES.slot;
   const args = collectArgs(rest, { keys: ['service', 'duration'], aliases: { dur: 'duration', for: 'duration' }, example });
   let service = args.pairs.get('service')?.value.trim();
@@ -171,7 +172,7 @@ export function parseSlot(rest: Token[]): Command {
   return { kind: 'slot', service, durationMinutes: parseDuration(duration.value, 'duration') };
 }
 
-export function parseList(rest: Token[]): Command {
+export function parseList(rest: Token[]): Of<'list'> {
   const example = EXAMPLES.list;
   const args = collectArgs(rest, { keys: [], example });
   noExtraPositionals(args, 1, example);
@@ -188,3 +189,48 @@ export function parseList(rest: Token[]): Command {
   return { kind: 'list', filter };
 }
 
+
+export function parseNew(rest: Token[], ctx: ParseContext): Of<'new'> {
+  const example = EXAMPLES.new;
+  const args = collectArgs(rest, rfcFieldSpec(example));
+  const titleWords = args.positionals.filter((p) => p.index < args.firstKey).map((p) => p.token);
+  const stray = args.positionals.find((p) => p.index > args.firstKey);
+  if (stray) unexpected(stray.token, example);
+  if (titleWords.length) {
+    if (args.pairs.has('title')) badValue('title', `title is given twice. Example: ${example}`, example);
+    const first = titleWords[0]!;
+    args.pairs.set('title', { ...first, key: 'title', value: titleWords.map((t) => t.value).join(' ') });
+  }
+  return { kind: 'new', fields: parseRfcFields(args, ctx, example) };
+}
+
+export function parseEdit(rest: Token[], ctx: ParseContext): Of<'edit'> {
+  const example = EXAMPLES.edit;
+  const args = collectArgs(rest, rfcFieldSpec(example));
+  const key = parseKey(args.positionals[0]?.index === 0 ? args.positionals[0].token : undefined, example);
+  noExtraPositionals(args, 1, example);
+  if (args.pairs.size === 0) {
+    badCommand(`Say what to change with key=value. Example: ${example}`, { example });
+  }
+  return { kind: 'edit', key, fields: parseRfcFields(args, ctx, example) };
+}
+
+/** `verb RFC-n` and nothing else. */
+export function parseKeyOnly<V extends KeyVerb>(verb: V, rest: Token[]): { kind: V; key: string } {
+  const example = EXAMPLES[verb];
+  const args = collectArgs(rest, { keys: [], example });
+  const key = parseKey(args.positionals[0]?.token, example);
+  noExtraPositionals(args, 1, example);
+  return { kind: verb, key };
+}
+
+/** `verb RFC-n [reason]` */
+export function parseReason<V extends ReasonVerb>(verb: V, rest: Token[]): { kind: V; key: string; reason?: string } {
+  const r = keyAndText('reason', { why: 'reason', comment: 'reason' }, rest, EXAMPLES[verb]);
+  return r.text ? { kind: verb, key: r.key, reason: r.text } : { kind: verb, key: r.key };
+}
+
+export function parseReview(rest: Token[]): Of<'review'> {
+  const r = keyAndText('notes', { note: 'notes', reason: 'notes', comment: 'notes' }, rest, EXAMPLES.review);
+  return r.text ? { kind: 'review', key: r.key, notes: r.text } : { kind: 'review', key: r.key };
+}

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { admin } from '../../src/app/admin.js';
+import { addService } from '../../src/app/catalogue.js';
 import { raise, submit } from '../../src/app/rfcs.js';
 import { vote } from '../../src/app/voting.js';
 import { deliveries } from '../../src/db/schema.js';
@@ -43,7 +43,7 @@ afterEach(() => t?.close());
 
 function ready(app: TestApp) {
   const root = app.person('root', 'admin');
-  admin(app.ctx, root, { kind: 'service-add', name: 'db' });
+  addService(app.ctx, root, { name: 'db' });
   const req = app.person('req');
   const key = raise(app.ctx, req, { title: 'Patch', category: 'significant', services: ['db'], backout: 'b', test: 't', start: new Date('2026-12-05T22:00:00Z'), durationMinutes: 60 }).result.key;
   return { req, key };

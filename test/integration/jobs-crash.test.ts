@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin } from '../../src/app/admin.js';
+import { addService } from '../../src/app/catalogue.js';
 import { type AppContext, createContext, loadActor } from '../../src/app/context.js';
 import { schedule } from '../../src/app/implementation.js';
 import { raise, submit } from '../../src/app/rfcs.js';
@@ -96,7 +96,7 @@ describe('a delivery worker killed mid fan-out', () => {
     grantRole(database.db, 'cli:root', 'admin', 'test', new Date());
     grantRole(database.db, 'slack:T1/UOWN', 'admin', 'test', new Date()); // may mark changes standard
     const owner = loadActor(ctx, 'slack:T1/UOWN');
-    admin(ctx, loadActor(ctx, 'cli:root'), { kind: 'service-add', name: 'db', audience: ['slack:channel:CDB', 'slack:usergroup:S1'] });
+    addService(ctx, loadActor(ctx, 'cli:root'), { name: 'db', audience: ['slack:channel:CDB', 'slack:usergroup:S1'] });
     const start = new Date(Date.now() + 3 * H);
     const r = raise(ctx, owner, { title: 'Patch db01', category: 'standard', services: ['db'], backout: 'restore', start, durationMinutes: 60, outageMinutes: 10 }).result;
     submit(ctx, owner, r.key);

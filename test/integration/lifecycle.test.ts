@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { admin } from '../../src/app/admin.js';
+import { grantRole, revokeRole } from '../../src/app/admin.js';
+import { addMaintenanceWindow, addService, listMaintenanceWindows, listServices, removeService } from '../../src/app/catalogue.js';
 import { close, progress, reschedule, review, schedule } from '../../src/app/implementation.js';
 import { changeLog, list, viewRfc } from '../../src/app/queries.js';
 import { cancel, edit, raise, submit, withdraw } from '../../src/app/rfcs.js';
@@ -46,8 +47,8 @@ beforeEach(() => {
   cab2 = t.person('cab2', 'cab');
   cab3 = t.person('cab3', 'cab');
   mgr = t.person('mgr', 'change-manager');
-  admin(t.ctx, root, { kind: 'service-add', name: 'db', audience: ['slack:channel:C1'] });
-  admin(t.ctx, root, { kind: 'service-add', name: 'web', dependsOn: ['db'] });
+  addService(t.ctx, root, { name: 'db', audience: ['slack:channel:C1'] });
+  addService(t.ctx, root, { name: 'web', dependsOn: ['db'] });
 });
 afterEach(() => t.close());
 
@@ -253,22 +254,22 @@ describe('nothing half-written', () => {
 
 describe('administration', () => {
   it('matches service names without regard to case, and keeps depends= pointing at real services', () => {
-    expect(admin(t.ctx, root, { kind: 'service-add', name: 'DB', owner: 'cli:dba' }).message).toBe('Updated service db.');
-    expect(admin(t.ctx, root, { kind: 'service-list' }).result).toEqual([
+    expect(addService(t.ctx, root, { name: 'DB', owner: 'cli:dba' }).message).toBe('Updated service db.');
+    expect(listServices(t.ctx, root).result).toEqual([
       { name: 'db', owner: 'cli:dba', audience: ['slack:channel:C1'], dependsOn: [] },
       { name: 'web', owner: null, audience: [], dependsOn: ['db'] },
     ]);
-    expect(admin(t.ctx, root, { kind: 'window-add', service: 'WEB', rrule: 'FREQ=DAILY;BYHOUR=2', durationMinutes: 60 }).result).toMatchObject({ service: 'web' });
-    expect(refused(() => admin(t.ctx, root, { kind: 'service-remove', name: 'db' })).message).toBe('web depends on db; change their depends= first.');
+    expect(addMaintenanceWindow(t.ctx, root, { service: 'WEB', rrule: 'FREQ=DAILY;BYHOUR=2', durationMinutes: 60 }).result).toMatchObject({ service: 'web' });
+    expect(refused(() => removeService(t.ctx, root, { name: 'db' })).message).toBe('web depends on db; change their depends= first.');
   });
 
   it('requires an admin, refuses bad rules, and keeps the last admin', () => {
-    expect(refused(() => admin(t.ctx, req, { kind: 'grant', person: 'cli:x', role: 'cab' })).code).toBe('forbidden');
-    expect(admin(t.ctx, root, { kind: 'grant', person: 'cli:x', role: 'cab' }).message).toBe('Granted cab to cli:x.');
-    const bad = refused(() => admin(t.ctx, root, { kind: 'window-add', rrule: 'FREQ=SOMETIMES', durationMinutes: 60 }));
+    expect(refused(() => grantRole(t.ctx, req, { person: 'cli:x', role: 'cab' })).code).toBe('forbidden');
+    expect(grantRole(t.ctx, root, { person: 'cli:x', role: 'cab' }).message).toBe('Granted cab to cli:x.');
+    const bad = refused(() => addMaintenanceWindow(t.ctx, root, { rrule: 'FREQ=SOMETIMES', durationMinutes: 60 }));
     expect(bad.code).toBe('bad_value');
-    expect(admin(t.ctx, root, { kind: 'window-list' }).result).toEqual([]);
-    expect(refused(() => admin(t.ctx, root, { kind: 'revoke', person: 'cli:root', role: 'admin' })).message).toContain('last admin');
-    expect(refused(() => admin(t.ctx, root, { kind: 'service-add', name: 'api', dependsOn: ['ghost'] })).code).toBe('bad_value');
+    expect(listMaintenanceWindows(t.ctx, root).result).toEqual([]);
+    expect(refused(() => revokeRole(t.ctx, root, { person: 'cli:root', role: 'admin' })).message).toContain('last admin');
+    expect(refused(() => addService(t.ctx, root, { name: 'api', dependsOn: ['ghost'] })).code).toBe('bad_value');
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { admin } from '../../src/app/admin.js';
+import { setCabChannel } from '../../src/app/admin.js';
+import { addService } from '../../src/app/catalogue.js';
 import { edit, raise, submit } from '../../src/app/rfcs.js';
 import { vote } from '../../src/app/voting.js';
 import { viewRfc } from '../../src/app/queries.js';
@@ -41,8 +42,8 @@ beforeEach(() => {
   req = t.person('slack:T1/UREQ');
   t.person('slack:T1/UC1', 'cab');
   t.person('cli:cab2', 'cab');
-  admin(t.ctx, root, { kind: 'service-add', name: 'db', audience: ['slack:channel:CDB', 'slack:usergroup:S1', 'slack:T1/U9', 'teams:conversation:x'] });
-  admin(t.ctx, root, { kind: 'service-add', name: 'web' });
+  addService(t.ctx, root, { name: 'db', audience: ['slack:channel:CDB', 'slack:usergroup:S1', 'slack:T1/U9', 'teams:conversation:x'] });
+  addService(t.ctx, root, { name: 'web' });
   make({ cabChannel: 'CCAB', announceChannel: 'CANN' });
 });
 afterEach(() => {
@@ -72,10 +73,10 @@ describe('SlackNotifier.resolve', () => {
   it('resolves the CAB channel from the admin setting first, then SLACK_CAB_CHANNEL', async () => {
     const rfc = readyRfc();
     expect(await notifier.resolve({ kind: 'cab-channel' }, rfc)).toEqual([{ platform: 'slack', kind: 'channel', id: 'CCAB' }]);
-    admin(t.ctx, root, { kind: 'cab-channel', channel: 'slack:channel:CNEW' }, { platform: 'slack' });
+    setCabChannel(t.ctx, root, { platform: 'slack', channel: 'slack:channel:CNEW' });
     expect(await notifier.resolve({ kind: 'cab-channel' }, rfc)).toEqual([{ platform: 'slack', kind: 'channel', id: 'CNEW' }]);
     make({});
-    admin(t.ctx, root, { kind: 'cab-channel', channel: 'channel:cab' }, { platform: 'slack' });
+    setCabChannel(t.ctx, root, { platform: 'slack', channel: 'channel:cab' });
     expect(await notifier.resolve({ kind: 'cab-channel' }, rfc)).toEqual([{ platform: 'slack', kind: 'channel', id: '#cab' }]);
   });
 
@@ -88,7 +89,7 @@ describe('SlackNotifier.resolve', () => {
     expect(audience.map((x) => `${x.kind}:${x.id}`)).toEqual(['channel:CDB', 'user:T1/U7', 'user:T1/U8', 'user:T1/U9']);
     expect(fake.callsTo('usergroups.users.list')[0]?.args.usergroup).toBe('S1');
     expect(await notifier.resolve({ kind: 'audience', service: 'web' }, rfc)).toEqual([{ platform: 'slack', kind: 'channel', id: 'CANN' }]);
-    admin(t.ctx, root, { kind: 'service-add', name: 'erp', audience: ['teams:conversation:19:erp'] });
+    addService(t.ctx, root, { name: 'erp', audience: ['teams:conversation:19:erp'] });
     expect(await notifier.resolve({ kind: 'audience', service: 'erp' }, rfc)).toEqual([]); // told on Teams only
   });
 });

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin } from '../../src/app/admin.js';
+import { grantRole } from '../../src/app/admin.js';
+import { addService } from '../../src/app/catalogue.js';
 import { loadActor } from '../../src/app/context.js';
 import { raise, submit } from '../../src/app/rfcs.js';
 import { type Bot, startBot } from '../../src/bot.js';
@@ -58,9 +59,9 @@ describe('Slack and Teams together', () => {
     expect((await teams.post(teams.message(teamsAdmin, cabRoom, 'rfc admin cab-channel'))).status).toBe(200);
     await connector.waitFor((c) => c.conversationId === cabRoom.id && String(c.body.text).startsWith('CAB voting cards will be posted'));
     const root = loadActor(bot.app, `teams:${teamsAdmin.aadObjectId}`);
-    admin(bot.app, root, { kind: 'grant', person: 'slack:T1/UC1', role: 'cab' });
-    admin(bot.app, root, { kind: 'grant', person: `teams:${teamsCab.aadObjectId}`, role: 'cab' });
-    admin(bot.app, root, { kind: 'service-add', name: 'db' });
+    grantRole(bot.app, root, { person: 'slack:T1/UC1', role: 'cab' });
+    grantRole(bot.app, root, { person: `teams:${teamsCab.aadObjectId}`, role: 'cab' });
+    addService(bot.app, root, { name: 'db' });
     const req = loadActor(bot.app, 'cli:req');
     const key = raise(bot.app, req, {
       title: 'Patch db01',

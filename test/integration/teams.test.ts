@@ -5,7 +5,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin as runAdmin } from '../../src/app/admin.js';
+import { grantRole } from '../../src/app/admin.js';
 import { loadActor } from '../../src/app/context.js';
 import { progress, schedule } from '../../src/app/implementation.js';
 import { RFC_FORM } from '../../src/commands/form.js';
@@ -226,7 +226,7 @@ describe('Teams adapter over HTTP', () => {
 
   it('does not retry a delivery Teams refuses, and retries one it throttles', async () => {
     const app = h.bot.app;
-    runAdmin(app, loadActor(app, `teams:${ADMIN_AAD}`), { kind: 'grant', person: 'teams:aad-cab1', role: 'change-manager' });
+    grantRole(app, loadActor(app, `teams:${ADMIN_AAD}`), { person: 'teams:aad-cab1', role: 'change-manager' });
     const owner = loadActor(app, 'teams:aad-req');
     const toCab1 = (c: ConnectorCall) => c.kind === 'send' && c.conversationId === personal(cab1).id;
     const rows = () =>

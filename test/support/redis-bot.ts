@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { admin } from '../../src/app/admin.js';
+import { setCabChannel } from '../../src/app/admin.js';
+import { addService } from '../../src/app/catalogue.js';
 import { loadActor } from '../../src/app/context.js';
 import { type Bot, type Component, startBot } from '../../src/bot.js';
 import { SlackNotifier } from '../../src/chat/slack/notifier.js';
@@ -96,6 +97,6 @@ export async function startJobsBot(
 
 /** The CAB channel and a service whose audience is a channel and a user group. */
 export function seedCatalogue(b: JobsBot, root: Actor): void {
-  admin(b.bot.app, root, { kind: 'service-add', name: 'db', audience: ['slack:channel:CDB', 'slack:usergroup:S1'] });
-  admin(b.bot.app, root, { kind: 'cab-channel', channel: 'slack:channel:CCAB' }, { platform: 'slack' });
+  addService(b.bot.app, root, { name: 'db', audience: ['slack:channel:CDB', 'slack:usergroup:S1'] });
+  setCabChannel(b.bot.app, root, { platform: 'slack', channel: 'slack:channel:CCAB' });
 }

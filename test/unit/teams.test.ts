@@ -1,6 +1,6 @@
 import { type BotAdapter, type CloudAdapter, TurnContext } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { admin } from '../../src/app/admin.js';
+import { addService } from '../../src/app/catalogue.js';
 import { viewRfc } from '../../src/app/queries.js';
 import { raise, submit } from '../../src/app/rfcs.js';
 import { vote } from '../../src/app/voting.js';
@@ -137,7 +137,7 @@ describe('Teams RFC cards', () => {
     const root = t.person('root', 'admin');
     const req = t.person('teams:aad-req');
     const cab = t.person('teams:aad-cab', 'cab');
-    admin(t.ctx, root, { kind: 'service-add', name: 'db' });
+    addService(t.ctx, root, { name: 'db' });
     const r = raise(t.ctx, req, {
       title: 'Patch',
       category: 'significant',

@@ -6,8 +6,8 @@
 import type { AckFn, App, RespondFn, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
 import { type FormValues, RFC_FORM, formToFields } from '../../commands/form.js';
 import { execute, type Reply } from '../../commands/execute.js';
+import { hinted, withView } from '../../commands/replies.js';
 import { raise } from '../../app/rfcs.js';
-import { viewRfc } from '../../app/queries.js';
 import { isChangebotError } from '../../domain/errors.js';
 import type { Actor } from '../../domain/types.js';
 import { NEW_RFC_VIEW, RESCHEDULE_VIEW, decodeMeta, readValues } from './blocks/modal.js';
@@ -29,8 +29,7 @@ export function registerViews(app: App, rt: SlackRuntime): void {
     let reply: Reply;
     try {
       const fields = formToFields(values, { platform: 'slack', workspace: teamOf(body), timezone: actor.timezone, now: rt.ctx.clock.now() });
-      const outcome = raise(rt.ctx, actor, fields);
-      reply = { text: outcome.message, outcome, ...(outcome.rfc ? { view: viewRfc(rt.ctx, outcome.rfc.key, actor.timezone) } : {}) };
+      reply = hinted(() => withView(rt.ctx, actor, raise(rt.ctx, actor, fields)));
     } catch (err) {
       await refuse(rt, ack, err, FORM_BLOCKS, 'title');
       return;

@@ -5,7 +5,7 @@
 import { IANAZone } from 'luxon';
 import { type Activity, type ChannelAccount, type ConversationReference, TeamsInfo, TurnContext } from 'botbuilder';
 import { type AppContext, loadActor } from '../../app/context.js';
-import type { Where } from '../../app/admin.js';
+import type { Where } from '../../commands/execute.js';
 import type { ParseContext } from '../../commands/types.js';
 import { findPerson } from '../../db/repos/people.js';
 import type { Actor } from '../../domain/types.js';

@@ -1,0 +1,102 @@
+/**
+ * What each use case takes, owned here so that every caller (the `/rfc` command language, card
+ * buttons, forms, an HTTP API later) builds the same input. Keys, people and dates are already
+ * resolved: a person is an id (`slack:T/U`, `teams:...`, `cli:name`), a date a UTC instant.
+ */
+import type { Category, Level, Role } from '../domain/types.js';
+
+/** Fields settable when raising (`raise`) or editing (`edit`) an RFC. */
+export interface RfcFields {
+  title?: string;
+  description?: string;
+  justification?: string;
+  category?: Category;
+  emergency?: boolean;
+  services?: string[];
+  impact?: Level;
+  likelihood?: Level;
+  urgency?: Level;
+  plan?: string;
+  backout?: string;
+  test?: string;
+  cost?: string;
+  /** A person id resolved from a mention or name. */
+  owner?: string;
+  start?: Date;
+  end?: Date;
+  /** Minutes. With `start` and no `end`, end = start + duration. */
+  durationMinutes?: number;
+  /** Expected outage in minutes; 0 = none. */
+  outageMinutes?: number;
+  audience?: string;
+  problem?: string;
+}
+
+export type RaiseInput = RfcFields;
+export type EditInput = RfcFields;
+
+/** `schedule` and `reschedule`: the window (missing parts come from the RFC's planned window). */
+export interface ScheduleInput {
+  start?: Date;
+  end?: Date;
+  durationMinutes?: number;
+  reason?: string;
+  /** A change manager acknowledges the listed conflicts. */
+  ack?: boolean;
+}
+
+export type ListFilter = 'mine' | 'pending' | 'scheduled' | 'all';
+
+/** `grantRole` and `revokeRole`. */
+export interface GrantInput {
+  person: string;
+  role: Role;
+}
+
+/** `listRoles`: everybody's roles, or one person's. */
+export interface RolesInput {
+  person?: string;
+}
+
+/** `addService`: adds the service, or updates the one with that name (case-insensitive). */
+export interface ServiceInput {
+  name: string;
+  owner?: string;
+  /** Audience ids (channels, user groups, people) told about outages of the service. */
+  audience?: string[];
+  dependsOn?: string[];
+}
+
+export interface ServiceRemoveInput {
+  name: string;
+}
+
+/** `addMaintenanceWindow`: a recurring window (RFC 5545 rule) in the actor's time zone. */
+export interface MaintenanceWindowInput {
+  /** No service: the window applies to all services. */
+  service?: string;
+  rrule: string;
+  durationMinutes: number;
+}
+
+export interface BlackoutInput {
+  start: Date;
+  end: Date;
+  reason?: string;
+}
+
+/** `removeMaintenanceWindow`, `removeBlackout`. */
+export interface IdInput {
+  id: number;
+}
+
+/** `setCabChannel`: where the CAB voting cards of one platform are posted. */
+export interface CabChannelInput {
+  platform: string;
+  channel: string;
+}
+
+/** `showCabChannel`: the CAB channels of these platforms. */
+export interface CabChannelQuery {
+  platforms: string[];
+}

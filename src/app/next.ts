@@ -1,0 +1,52 @@
+/**
+ * What the person may do next, as data. Use-case messages stay free of any command syntax; a
+ * surface phrases these its own way (the `/rfc` command layer as `/rfc ...` examples, an HTTP API
+ * as links). Carried on `Outcome.next` and on `ChangebotError.details.next`.
+ */
+import { ChangebotError } from '../domain/errors.js';
+
+export type NextStep =
+  /** A draft is complete: submit it. */
+  | { step: 'submit'; key: string }
+  /** Approved: schedule it. */
+  | { step: 'schedule'; key: string }
+  /** Implementing: report it done when finished. */
+  | { step: 'done'; key: string }
+  /** Implemented: open its review. */
+  | { step: 'review'; key: string }
+  /** Failed: back it out if needed. */
+  | { step: 'backout'; key: string }
+  /** In review: a change manager closes it. */
+  | { step: 'close'; key: string }
+  /** Nothing open: raise an RFC. */
+  | { step: 'raise' }
+  /** The catalogue lacks services (none yet, unknown dependencies, empty when raising): an admin adds them. */
+  | { step: 'add-service'; because: 'none-yet' | 'unknown-dependencies' | 'catalogue-empty' }
+  /** Setting the CAB channel happens in that channel. */
+  | { step: 'set-cab-channel-there' }
+  /** An unknown RFC key: look the key up in the list of all RFCs. */
+  | { step: 'list-all' }
+  /** A raise with no title: give one. */
+  | { step: 'give-title' }
+  /** Edit the RFC: `with` names what to change (`fields`: any, `window`: its window, `example`: an example change). */
+  | { step: 'edit'; key: string; with: 'missing' | 'window' | 'example' }
+  /** `schedule`/`reschedule` with no window: give one. */
+  | { step: 'give-window'; key: string; action: 'schedule' | 'reschedule' }
+  /** Conflicts: pick another slot, or a change manager acknowledges them. */
+  | { step: 'find-slot'; service: string }
+  | { step: 'acknowledge'; key: string; action: 'schedule' | 'reschedule' };
+
+/** A refusal with next steps (the message says what is wrong, `next` what to do about it). */
+export function refusal(
+  code: ChangebotError['code'],
+  message: string,
+  next: NextStep[],
+  details: ChangebotError['details'] = {},
+): ChangebotError {
+  return new ChangebotError(code, message, { ...details, next });
+}
+
+export function nextOf(err: ChangebotError): NextStep[] {
+  const n = err.details.next;
+  return Array.isArray(n) ? (n as NextStep[]) : [];
+}

@@ -1,0 +1,165 @@
+/** The verbs on RFCs, in the order of the `/rfc help` overview (`help` itself is in registry.ts). */
+import { close, progress, reschedule, review, schedule } from '../app/implementation.js';
+import { calendar, changeLog, conflicts, list, show, slot } from '../app/queries.js';
+import { cancel, edit, raise, submit, withdraw } from '../app/rfcs.js';
+import { vote } from '../app/voting.js';
+import { EXAMPLES } from './help.js';
+import { outcomeText, withView } from './replies.js';
+import { type RfcVerb, rfcVerb } from './verb.js';
+import {
+  parseCalendar, parseEdit, parseKeyOnly, parseList, parseNew, parseReason, parseReview, parseSchedule, parseSlot, parseVote,
+} from './verbs.js';
+
+type Arg = readonly [string, string];
+const KEY: Arg = ['RFC-n', 'the RFC: RFC-12, rfc-12, #12 and 12 all mean RFC-12'];
+const REASON: Arg = ['reason="..."', 'why, for the change log (optional; plain words after the key work too)'];
+const FIELDS: Arg = [
+  'key=value ...',
+  'fields: title, description, justification, category, emergency, services, impact, likelihood, urgency, plan, backout, test, cost, owner, start, end, duration, outage, audience, problem',
+];
+const WINDOW: Arg[] = [
+  ['start=...', 'when it starts, read in your time zone: 2026-12-05 22:00, tomorrow 22:00, sat 22:00, +2h'],
+  ['end=... | duration=...', 'when it ends, or how long it takes: 90m, 4h, 1h30m'],
+  ['reason="..."', 'why this window; needed when it conflicts'],
+  ['ack=yes', 'a change manager goes ahead despite the listed conflicts'],
+];
+
+const progressVerb = (kind: 'start' | 'done' | 'fail' | 'backout', summary: string, usage: string, action: 'start' | 'complete' | 'fail' | 'backout', aliases: string[] = []) =>
+  rfcVerb({
+    aggregate: 'rfc', kind, name: kind, aliases, usage, summary, args: [KEY, REASON], example: EXAMPLES[kind], overview: 'default',
+    parse: ({ rest }) => parseReason(kind, rest),
+    run: (ctx, actor, cmd) => withView(ctx, actor, progress(ctx, actor, cmd.key, action, cmd.reason)),
+  });
+
+const voteShortcut = (choice: 'approve' | 'reject' | 'abstain') =>
+  rfcVerb({
+    aggregate: 'rfc', kind: 'vote', name: choice, aliases: [], usage: `${choice} RFC-n [comment]`,
+    summary: `the same as vote RFC-n ${choice}`, args: [KEY, ['comment', 'optional, for the change log']],
+    example: `/rfc ${choice} RFC-12`, overview: 'hidden',
+    parse: ({ rest, input, ctx }) => parseVote(rest, input, ctx, choice),
+    run: (ctx, actor, cmd) => withView(ctx, actor, vote(ctx, actor, cmd.key, cmd.choice, cmd.comment)),
+  });
+
+export const RFC_VERBS: readonly RfcVerb[] = [
+  rfcVerb({
+    aggregate: 'rfc', kind: 'new', name: 'new', aliases: ['create'], usage: 'new ["title"] [key=value ...]', summary: 'raise an RFC (a draft)',
+    args: [['"title"', 'the title (or title="...")'], FIELDS], example: EXAMPLES.new, overview: 'default',
+    parse: ({ rest, ctx }) => parseNew(rest, ctx),
+    run(ctx, actor, cmd, where) {
+      if (where.platform !== 'cli' && Object.keys(cmd.fields).length === 0) return { text: 'Opening the RFC form…', openForm: true };
+      return withView(ctx, actor, raise(ctx, actor, cmd.fields));
+    },
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'show', name: 'show', aliases: ['view', 'get'], usage: 'show RFC-n', summary: 'show an RFC',
+    args: [KEY], example: EXAMPLES.show, overview: 'default',
+    parse: ({ rest }) => parseKeyOnly('show', rest),
+    run(ctx, actor, cmd) {
+      const o = show(ctx, actor, cmd.key);
+      return { text: outcomeText(o), view: o.result };
+    },
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'list', name: 'list', aliases: ['ls'], usage: 'list [mine|pending|scheduled|all]', summary: 'list RFCs (default mine)',
+    args: [['mine|pending|scheduled|all', 'your open RFCs, those waiting for approval, those scheduled or implementing, or the latest 50']],
+    example: EXAMPLES.list, overview: 'default',
+    parse: ({ rest }) => parseList(rest),
+    run(ctx, actor, cmd) {
+      const o = list(ctx, actor, cmd.filter);
+      return { text: outcomeText(o), list: o.result };
+    },
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'edit', name: 'edit', aliases: [], usage: 'edit RFC-n key=value ...', summary: 'change fields of a draft',
+    args: [KEY, FIELDS], example: EXAMPLES.edit, overview: 'default',
+    parse: ({ rest, ctx }) => parseEdit(rest, ctx),
+    run: (ctx, actor, cmd) => withView(ctx, actor, edit(ctx, actor, cmd.key, cmd.fields)),
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'submit', name: 'submit', aliases: [], usage: 'submit RFC-n', summary: 'send a draft for approval',
+    args: [KEY], example: EXAMPLES.submit, overview: 'default',
+    parse: ({ rest }) => parseKeyOnly('submit', rest),
+    run: (ctx, actor, cmd) => withView(ctx, actor, submit(ctx, actor, cmd.key)),
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'vote', name: 'vote', aliases: [], usage: 'vote RFC-n approve|reject|abstain [comment]',
+    summary: 'vote as CAB member or change manager',
+    args: [KEY, ['approve|reject|abstain', 'your vote (also yes/no, +1/-1, lgtm)'], ['comment', 'optional, for the change log']],
+    example: EXAMPLES.vote, overview: 'default',
+    parse: ({ rest, input, ctx }) => parseVote(rest, input, ctx),
+    run: (ctx, actor, cmd) => withView(ctx, actor, vote(ctx, actor, cmd.key, cmd.choice, cmd.comment)),
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'schedule', name: 'schedule', aliases: [], usage: 'schedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes]',
+    summary: 'plan the window', args: [KEY, ...WINDOW], example: EXAMPLES.schedule, overview: 'default',
+    parse: ({ rest, ctx }) => parseSchedule('schedule', rest, ctx),
+    run(ctx, actor, cmd) {
+      const { kind: _kind, key, ...input } = cmd;
+      return withView(ctx, actor, schedule(ctx, actor, key, input));
+    },
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'reschedule', name: 'reschedule', aliases: [], usage: 'reschedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes]',
+    summary: 'move the window', args: [KEY, ...WINDOW], example: EXAMPLES.reschedule, overview: 'default',
+    parse: ({ rest, ctx }) => parseSchedule('reschedule', rest, ctx),
+    run(ctx, actor, cmd) {
+      const { kind: _kind, key, ...input } = cmd;
+      return withView(ctx, actor, reschedule(ctx, actor, key, input));
+    },
+  }),
+  progressVerb('start', 'begin implementing', 'start RFC-n', 'start'),
+  progressVerb('done', 'implemented successfully', 'done RFC-n', 'complete', ['complete', 'implemented']),
+  progressVerb('fail', 'implementation failed', 'fail RFC-n [reason="..."]', 'fail'),
+  progressVerb('backout', 'the change was backed out', 'backout RFC-n [reason="..."]', 'backout'),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'review', name: 'review', aliases: [], usage: 'review RFC-n [notes="..."]', summary: 'post-implementation review',
+    args: [KEY, ['notes="..."', 'how it went (plain words after the key work too)']], example: EXAMPLES.review, overview: 'default',
+    parse: ({ rest }) => parseReview(rest),
+    run: (ctx, actor, cmd) => withView(ctx, actor, review(ctx, actor, cmd.key, cmd.notes)),
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'close', name: 'close', aliases: [], usage: 'close RFC-n', summary: 'close after review',
+    args: [KEY, REASON], example: EXAMPLES.close, overview: 'default',
+    parse: ({ rest }) => parseReason('close', rest),
+    run: (ctx, actor, cmd) => withView(ctx, actor, close(ctx, actor, cmd.key, cmd.reason)),
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'cancel', name: 'cancel', aliases: [], usage: 'cancel RFC-n [reason="..."]', summary: 'cancel before implementation',
+    args: [KEY, REASON], example: EXAMPLES.cancel, overview: 'default',
+    parse: ({ rest }) => parseReason('cancel', rest),
+    run: (ctx, actor, cmd) => withView(ctx, actor, cancel(ctx, actor, cmd.key, cmd.reason)),
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'withdraw', name: 'withdraw', aliases: [], usage: 'withdraw RFC-n [reason="..."]', summary: 'withdraw your own RFC before approval',
+    args: [KEY, REASON], example: EXAMPLES.withdraw, overview: 'default',
+    parse: ({ rest }) => parseReason('withdraw', rest),
+    run: (ctx, actor, cmd) => withView(ctx, actor, withdraw(ctx, actor, cmd.key, cmd.reason)),
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'log', name: 'log', aliases: ['history'], usage: 'log RFC-n', summary: 'the change log (audit trail)',
+    args: [KEY], example: EXAMPLES.log, overview: 'default',
+    parse: ({ rest }) => parseKeyOnly('log', rest),
+    run: (ctx, actor, cmd) => ({ text: outcomeText(changeLog(ctx, actor, cmd.key)) }),
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'conflicts', name: 'conflicts', aliases: [], usage: 'conflicts RFC-n', summary: 'overlapping changes, dependencies and blackouts',
+    args: [KEY], example: EXAMPLES.conflicts, overview: 'default',
+    parse: ({ rest }) => parseKeyOnly('conflicts', rest),
+    run: (ctx, actor, cmd) => ({ text: outcomeText(conflicts(ctx, actor, cmd.key)) }),
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'calendar', name: 'calendar', aliases: ['cal'], usage: 'calendar [days=7] [service=NAME]', summary: 'upcoming changes',
+    args: [['days=7', 'how many days ahead, 1 to 366'], ['service=NAME', 'only changes to this service']], example: EXAMPLES.calendar, overview: 'default',
+    parse: ({ rest }) => parseCalendar(rest),
+    run: (ctx, actor, cmd) => ({ text: outcomeText(calendar(ctx, actor, cmd.days, cmd.service)) }),
+  }),
+  rfcVerb({
+    aggregate: 'rfc', kind: 'slot', name: 'slot', aliases: [], usage: 'slot service=NAME duration=2h', summary: 'next free slot in a maintenance window',
+    args: [['service=NAME', 'the service'], ['duration=2h', 'how long the change takes']], example: EXAMPLES.slot, overview: 'default',
+    parse: ({ rest }) => parseSlot(rest),
+    run: (ctx, actor, cmd) => ({ text: outcomeText(slot(ctx, actor, cmd.service, cmd.durationMinutes)) }),
+  }),
+  voteShortcut('approve'),
+  voteShortcut('reject'),
+  voteShortcut('abstain'),
+];

@@ -1,0 +1,158 @@
+/** The verb registry: every verb documented, `/rfc help` unchanged, `help <verb>` and unknown topics. */
+import { describe, expect, it } from 'vitest';
+import { execute } from '../../src/commands/execute.js';
+import { COMMAND_HELP, parseCommand } from '../../src/commands/parser.js';
+import { REGISTRY, helpOnCommand, topicHelp } from '../../src/commands/registry.js';
+import { type TestApp, testApp } from '../support/app.js';
+import { slack } from './parser-helpers.js';
+
+/** The `/rfc help` text as it was before the registry, line for line. */
+const HELP_BEFORE = [
+  '/rfc commands (RFC-12, rfc-12, #12 and 12 all mean RFC-12):',
+  'help [topic] — this list. e.g. /rfc help schedule',
+  'new ["title"] [key=value ...] — raise an RFC (a draft). e.g. /rfc new "Patch db01" category=minor services=db',
+  'show RFC-n — show an RFC. e.g. /rfc show RFC-12',
+  'list [mine|pending|scheduled|all] — list RFCs (default mine). e.g. /rfc list pending',
+  'edit RFC-n key=value ... — change fields of a draft. e.g. /rfc edit RFC-12 backout="Restore the snapshot"',
+  'submit RFC-n — send a draft for approval. e.g. /rfc submit RFC-12',
+  'vote RFC-n approve|reject|abstain [comment] — vote as CAB member or change manager. e.g. /rfc vote RFC-12 approve looks good',
+  'schedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes] — plan the window. e.g. /rfc schedule RFC-12 start="2026-12-05 22:00" duration=2h',
+  'reschedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes] — move the window. e.g. /rfc reschedule RFC-12 start="tomorrow 22:00" duration=2h reason="vendor delay"',
+  'start RFC-n — begin implementing. e.g. /rfc start RFC-12',
+  'done RFC-n — implemented successfully. e.g. /rfc done RFC-12',
+  'fail RFC-n [reason="..."] — implementation failed. e.g. /rfc fail RFC-12 reason="disk full"',
+  'backout RFC-n [reason="..."] — the change was backed out. e.g. /rfc backout RFC-12 reason="errors after the patch"',
+  'review RFC-n [notes="..."] — post-implementation review. e.g. /rfc review RFC-12 notes="went to plan"',
+  'close RFC-n — close after review. e.g. /rfc close RFC-12',
+  'cancel RFC-n [reason="..."] — cancel before implementation. e.g. /rfc cancel RFC-12 reason="no longer needed"',
+  'withdraw RFC-n [reason="..."] — withdraw your own RFC before approval. e.g. /rfc withdraw RFC-12 reason="duplicate of RFC-11"',
+  'log RFC-n — the change log (audit trail). e.g. /rfc log RFC-12',
+  'conflicts RFC-n — overlapping changes, dependencies and blackouts. e.g. /rfc conflicts RFC-12',
+  'calendar [days=7] [service=NAME] — upcoming changes. e.g. /rfc calendar days=14 service=db',
+  'slot service=NAME duration=2h — next free slot in a maintenance window. e.g. /rfc slot service=db duration=2h',
+  'admin grant|revoke <person> <role> — roles: cab, change-manager, release-manager, admin. e.g. /rfc admin grant @alice cab',
+  'admin roles [person] — who holds which role. e.g. /rfc admin roles @alice',
+  'admin service add NAME [owner=...] [audience=a,b] [depends=a,b] | remove NAME | list. e.g. /rfc admin service add db owner=@alice audience=#ops depends=storage,network',
+  'admin window add [service=NAME] rrule="..." duration=4h | remove <id> | list. e.g. /rfc admin window add service=db rrule="FREQ=WEEKLY;BYDAY=SA;BYHOUR=22" duration=4h',
+  'admin blackout add start=... end=... [reason="..."] | remove <id> | list. e.g. /rfc admin blackout add start=2026-12-20 end=2027-01-04 reason="year-end freeze"',
+  'admin cab-channel [#channel] — show or set the CAB channel. e.g. /rfc admin cab-channel #cab',
+  'Keys for new/edit: title, description, justification, category (standard|minor|significant|major), emergency (yes|no), services (a,b), impact, likelihood, urgency (low|medium|high), plan, backout, test, cost, owner, start, end, duration, outage (none|2h), audience, problem.',
+  'Values with spaces go in quotes: title="Patch db01". Times: 2026-12-05 22:00, tomorrow 22:00, sat 22:00, +2h, or ISO 8601; read in your time zone; a day without a time means 09:00. Durations: 90m, 4h, 1h30m, 2d.',
+].join('\n');
+
+describe('the verb registry', () => {
+  const verbs = [...REGISTRY.rfc, ...REGISTRY.admin];
+
+  it('groups the verbs by aggregate, with every verb of the command language', () => {
+    expect(REGISTRY.rfc.map((v) => v.name)).toEqual([
+      'help', 'new', 'show', 'list', 'edit', 'submit', 'vote', 'schedule', 'reschedule', 'start', 'done', 'fail', 'backout',
+      'review', 'close', 'cancel', 'withdraw', 'log', 'conflicts', 'calendar', 'slot', 'approve', 'reject', 'abstain',
+    ]);
+    expect(REGISTRY.admin.map((v) => v.name)).toEqual([
+      'admin grant', 'admin revoke', 'admin roles', 'admin service add', 'admin service remove', 'admin service list',
+      'admin window add', 'admin window remove', 'admin window list', 'admin blackout add', 'admin blackout remove',
+      'admin blackout list', 'admin cab-channel',
+    ]);
+  });
+
+  it('gives every verb a usage, a summary and an example that parses to that verb', () => {
+    for (const v of verbs) {
+      expect(v.usage.startsWith(`${v.name}`), v.name).toBe(true);
+      expect(v.summary.length, v.name).toBeGreaterThan(5);
+      expect(v.example.startsWith(`/rfc ${v.name}`), v.name).toBe(true);
+      const cmd = parseCommand(v.example.replace('@alice', '<@U1>'), slack);
+      expect(cmd.kind === 'admin' ? cmd.command.kind : cmd.kind, v.name).toBe(v.kind);
+    }
+  });
+
+  it('writes /rfc help exactly as before', () => {
+    expect(COMMAND_HELP).toBe(HELP_BEFORE);
+  });
+});
+
+describe('help <verb>', () => {
+  it('prints one verb: usage, arguments, other spellings and its example', () => {
+    expect(topicHelp('done')).toBe(
+      [
+        'done RFC-n — implemented successfully.',
+        '  RFC-n — the RFC: RFC-12, rfc-12, #12 and 12 all mean RFC-12',
+        '  reason="..." — why, for the change log (optional; plain words after the key work too)',
+        'Also: complete, implemented.',
+        'Example: /rfc done RFC-12',
+      ].join('\n'),
+    );
+    expect(topicHelp('schedule')).toBe(
+      [
+        'schedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes] — plan the window.',
+        '  RFC-n — the RFC: RFC-12, rfc-12, #12 and 12 all mean RFC-12',
+        '  start=... — when it starts, read in your time zone: 2026-12-05 22:00, tomorrow 22:00, sat 22:00, +2h',
+        '  end=... | duration=... — when it ends, or how long it takes: 90m, 4h, 1h30m',
+        '  reason="..." — why this window; needed when it conflicts',
+        '  ack=yes — a change manager goes ahead despite the listed conflicts',
+        'Example: /rfc schedule RFC-12 start="2026-12-05 22:00" duration=2h',
+      ].join('\n'),
+    );
+  });
+
+  it('prints a group of admin verbs, by name or alias', () => {
+    const window = [
+      'admin window add [service=NAME] rrule="..." duration=4h — add a recurring maintenance window, in your time zone.',
+      '  service=NAME — only for this service (default: all services)',
+      '  rrule="..." — when it opens, an RFC 5545 rule like FREQ=WEEKLY;BYDAY=SA;BYHOUR=22',
+      '  duration=4h — how long it stays open',
+      'Also: new, create.',
+      'Example: /rfc admin window add service=db rrule="FREQ=WEEKLY;BYDAY=SA;BYHOUR=22" duration=4h',
+      '',
+      'admin window remove <id> — remove a maintenance window.',
+      '  <id> — its number, as listed (3 or #3)',
+      'Also: rm, delete, del.',
+      'Example: /rfc admin window remove 3',
+      '',
+      'admin window list — the maintenance windows.',
+      'Also: ls.',
+      'Example: /rfc admin window list',
+    ].join('\n');
+    expect(topicHelp('admin window')).toBe(window);
+    expect(topicHelp('admin windows')).toBe(window);
+    expect(topicHelp('admin service rm')).toBe(
+      ['admin service remove NAME — remove a service no open RFC or other service uses.', '  NAME — the service', 'Also: rm, delete, del.', 'Example: /rfc admin service remove db'].join('\n'),
+    );
+    expect(topicHelp('ls')).toContain('list [mine|pending|scheduled|all] — list RFCs (default mine).');
+  });
+
+  it('refuses an unknown topic with the closest one and the list', () => {
+    let message = '';
+    try {
+      topicHelp('sheduel');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(
+      'There is no help on "sheduel". Did you mean "schedule"? Topics: help, new, show, list, edit, submit, vote, schedule, ' +
+        'reschedule, start, done, fail, backout, review, close, cancel, withdraw, log, conflicts, calendar, slot, approve, reject, ' +
+        'abstain, admin, admin grant, admin revoke, admin roles, admin service, admin window, admin blackout, admin cab-channel.',
+    );
+  });
+
+  it('reads the verb from a command as typed (the CLI`s --help)', () => {
+    expect(helpOnCommand(['rfc', 'submit', 'RFC-1'])).toBe(
+      ['submit RFC-n — send a draft for approval.', '  RFC-n — the RFC: RFC-12, rfc-12, #12 and 12 all mean RFC-12', 'Example: /rfc submit RFC-12'].join('\n'),
+    );
+    expect(helpOnCommand([])).toBe(HELP_BEFORE);
+  });
+
+  describe('through the command layer', () => {
+    let t: TestApp;
+    it('`help` is the overview, `help <verb>` that verb, an unknown topic a refusal', () => {
+      t = testApp();
+      const bob = t.person('bob');
+      const run = (text: string) => execute(t.ctx, bob, parseCommand(text, slack), { platform: 'slack' }).text;
+      expect(run('help')).toBe(HELP_BEFORE);
+      expect(run('help submit')).toBe(
+        ['submit RFC-n — send a draft for approval.', '  RFC-n — the RFC: RFC-12, rfc-12, #12 and 12 all mean RFC-12', 'Example: /rfc submit RFC-12'].join('\n'),
+      );
+      expect(() => run('help frobnicate')).toThrow('There is no help on "frobnicate".');
+      t.close();
+    });
+  });
+});
