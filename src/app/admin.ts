@@ -11,7 +11,7 @@ import type { CabChannelInput, CabChannelQuery, GrantInput, RolesInput } from '.
 
 /** One change-log row for an administrative action (no RFC). */
 export function adminLog(tx: Db, at: Date, actor: Actor, action: string, detail: Record<string, unknown>): void {
-  appendLog(tx, { rfcId: null, at, actor: actor.id, action, detail });
+  appendLog(tx, { subject: null, at, actor: actor.id, action, detail });
 }
 
 export const done = <T>(result: T, message: string): Outcome<T> => ({ result, message, notifications: [] });
@@ -84,7 +84,7 @@ export function bootstrapAdmins(ctx: AppContext, ids: readonly string[]): void {
     (tx) => {
       for (const id of ids) {
         if (people.grantRole(tx, id, 'admin', 'config:CHANGEBOT_ADMINS', ctx.clock.now())) {
-          appendLog(tx, { rfcId: null, at: ctx.clock.now(), actor: 'config:CHANGEBOT_ADMINS', action: 'grant', detail: { person: id, role: 'admin' } });
+          appendLog(tx, { subject: null, at: ctx.clock.now(), actor: 'config:CHANGEBOT_ADMINS', action: 'grant', detail: { person: id, role: 'admin' } });
         }
       }
     },

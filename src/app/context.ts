@@ -2,6 +2,7 @@ import type { AppDatabase, Db } from '../db/client.js';
 import { addToOutbox } from '../db/repos/outbox.js';
 import { ensurePerson, rolesOf } from '../db/repos/people.js';
 import type { Notification } from '../domain/notifications.js';
+import { rfcSubject } from '../domain/subject.js';
 import type { Policy } from '../domain/policy.js';
 import type { Actor, PersonId, Rfc } from '../domain/types.js';
 import type { NextStep } from './next.js';
@@ -53,9 +54,9 @@ export function inTransaction<T>(ctx: AppContext, fn: (tx: Db) => Outcome<T>): O
     const notes = [...out.notifications];
     // Any change to an RFC refreshes its cards wherever they were posted.
     if (out.rfc && !notes.some((n) => n.event === 'vote-requested')) {
-      notes.push({ event: 'card-update', rfcKey: out.rfc.key, recipients: [] });
+      notes.push({ event: 'card-update', subject: rfcSubject(out.rfc.key), recipients: [] });
     }
-    for (const n of notes) addToOutbox(tx, out.rfc?.key === n.rfcKey ? out.rfc.id : null, n, at);
+    for (const n of notes) addToOutbox(tx, n, at);
     return out;
   }, { behavior: 'immediate' });
   for (const listener of ctx.afterCommit) {

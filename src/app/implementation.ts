@@ -1,4 +1,5 @@
 /** From approval to closure: schedule, reschedule, start, complete, fail, back out, review, close. */
+import { rfcSubject } from '../domain/subject.js';
 import type { Db } from '../db/client.js';
 import { listBlackouts, listMaintenance, listServices } from '../db/repos/catalogue.js';
 import { listInWindow } from '../db/repos/rfcs.js';
@@ -70,10 +71,10 @@ function placeWindow(
       },
     });
     const notifications: Notification[] = [
-      { event: action === 'schedule' ? 'scheduled' : 'rescheduled', rfcKey: saved.key, recipients: people([saved.requester, saved.owner], actor.id) },
+      { event: action === 'schedule' ? 'scheduled' : 'rescheduled', subject: rfcSubject(saved.key), recipients: people([saved.requester, saved.owner], actor.id) },
     ];
     if (action === 'reschedule' && saved.outage?.minutes) {
-      notifications.push({ event: 'rescheduled', rfcKey: saved.key, recipients: audience(saved) });
+      notifications.push({ event: 'rescheduled', subject: rfcSubject(saved.key), recipients: audience(saved) });
     }
     const verb = action === 'schedule' ? 'Scheduled' : 'Rescheduled';
     return { result: saved, rfc: saved, message: `${verb} ${saved.key}.${conflicts.length ? ` ${conflicts.length} conflict(s) noted in the change log.` : ''}`, notifications };
@@ -123,7 +124,7 @@ export function progress(
     // expect an outage.
     const users = rfc.outage?.minutes ? audience(rfc) : [];
     const managers: Recipient = { kind: 'role', role: 'change-manager' };
-    const n = (event: Notification['event'], recipients: Recipient[]): Notification => ({ event, rfcKey: rfc.key, recipients, detail: reason });
+    const n = (event: Notification['event'], recipients: Recipient[]): Notification => ({ event, subject: rfcSubject(rfc.key), recipients, detail: reason });
     switch (action) {
       case 'start':
         return { result: rfc, rfc, message: `${rfc.key} is now implementing.`, next: [{ step: 'done', key: rfc.key }], notifications: [n('started', [...users, ...owners])] };
@@ -148,7 +149,7 @@ export function review(ctx: AppContext, actor: Actor, key: string, notes?: strin
       rfc,
       message: `${rfc.key} is in review.`,
       next: [{ step: 'close', key: rfc.key }],
-      notifications: [{ event: 'review-requested', rfcKey: rfc.key, recipients: [{ kind: 'role', role: 'change-manager' }], detail: notes }],
+      notifications: [{ event: 'review-requested', subject: rfcSubject(rfc.key), recipients: [{ kind: 'role', role: 'change-manager' }], detail: notes }],
     };
   });
 }
@@ -158,7 +159,7 @@ export function close(ctx: AppContext, actor: Actor, key: string, reason?: strin
     const before = getRfc(tx, key);
     authorize(actor, before, 'close', ctx.policy);
     const rfc = move(tx, ctx, actor, before, 'close', { reason });
-    return { result: rfc, rfc, message: `Closed ${rfc.key}.`, notifications: [{ event: 'closed', rfcKey: rfc.key, recipients: people([rfc.requester, rfc.owner], actor.id) }] };
+    return { result: rfc, rfc, message: `Closed ${rfc.key}.`, notifications: [{ event: 'closed', subject: rfcSubject(rfc.key), recipients: people([rfc.requester, rfc.owner], actor.id) }] };
   });
 }
 

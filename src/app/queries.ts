@@ -16,6 +16,7 @@ import { scheduleContext } from './implementation.js';
 import type { ListFilter } from './inputs.js';
 import { refusal } from './next.js';
 import { getRfc } from './support.js';
+import { rfcSubject } from '../domain/subject.js';
 
 const SLOT_HORIZON_DAYS = 60;
 
@@ -71,7 +72,7 @@ export function list(ctx: AppContext, actor: Actor, filter: ListFilter): Outcome
 export function changeLog(ctx: AppContext, actor: Actor, key: string): Outcome<ChangeLogEntry[]> {
   const db = ctx.database.db;
   const rfc = getRfc(db, key);
-  const entries = listLog(db, rfc.id);
+  const entries = listLog(db, rfcSubject(rfc.key));
   const lines = entries.map((e) => {
     const when = formatInstant(e.at, actor.timezone);
     const move = e.fromState !== e.toState && e.toState ? ` ${e.fromState ?? '∅'} → ${e.toState}` : '';

@@ -1,4 +1,5 @@
 /** Raising and preparing RFCs: raise, edit, submit (with evaluation), withdraw, cancel. */
+import { rfcSubject } from '../domain/subject.js';
 import { appendLog } from '../db/repos/log.js';
 import { insertRfc, updateRfc } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
@@ -25,7 +26,7 @@ export function raise(ctx: AppContext, actor: Actor, fields: RaiseInput): Outcom
     const { rfc: filled } = applyFields(tx, blank, fields);
     const { id: _id, key: _key, ...data } = filled;
     const rfc = insertRfc(tx, data);
-    appendLog(tx, { rfcId: rfc.id, at: now, actor: actor.id, action: 'raise', fromState: null, toState: 'draft' });
+    appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'raise', fromState: null, toState: 'draft' });
     const missing = missingForApproval(rfc);
     const message = `Raised ${rfc.key} “${rfc.title}” as a draft.${missing.length ? ` Before you submit it, add ${missing.join(', ')}.` : ''}`;
     return { result: rfc, rfc, message, ...(missing.length ? {} : { next: [{ step: 'submit', key: rfc.key }] }), notifications: [] };
@@ -49,7 +50,7 @@ export function edit(ctx: AppContext, actor: Actor, key: string, fields: EditInp
     }
     const now = ctx.clock.now();
     const saved = updateRfc(tx, { ...next, updatedAt: now });
-    appendLog(tx, { rfcId: rfc.id, at: now, actor: actor.id, action: 'edit', detail: { fields: changed } });
+    appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'edit', detail: { fields: changed } });
     return { result: saved, rfc: saved, message: `Updated ${changed.join(', ')} of ${rfc.key}.`, notifications: [] };
   });
 }
@@ -77,16 +78,16 @@ export function submit(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc>
       rfc = move(tx, ctx, actor, rfc, 'pre_approve', { reason: 'standard change: pre-approved' });
       message = `${rfc.key} is a standard change and is approved.`;
       next = [{ step: 'schedule', key: rfc.key }];
-      notifications.push({ event: 'decided', rfcKey: rfc.key, recipients: people([rfc.requester, rfc.owner], actor.id), detail: 'pre-approved standard change', outcome: 'approved' });
+      notifications.push({ event: 'decided', subject: rfcSubject(rfc.key), recipients: people([rfc.requester, rfc.owner], actor.id), detail: 'pre-approved standard change', outcome: 'approved' });
     } else {
       const deadline = deadlineFor(rfc, ctx.policy, ctx.clock.now());
       rfc = move(tx, ctx, actor, rfc, 'evaluate', { reason: 'evaluation passed', patch: { voteDeadline: deadline } });
       if (usesCab(path)) {
         message = `${rfc.key} passed evaluation and went to the ${path === 'emergency-cab' ? 'emergency ' : ''}CAB for a vote.`;
-        notifications.push({ event: 'vote-requested', rfcKey: rfc.key, recipients: [{ kind: 'cab-channel' }] });
+        notifications.push({ event: 'vote-requested', subject: rfcSubject(rfc.key), recipients: [{ kind: 'cab-channel' }] });
       } else {
         message = `${rfc.key} passed evaluation and waits for a change manager's approval.`;
-        notifications.push({ event: 'approval-requested', rfcKey: rfc.key, recipients: [{ kind: 'role', role: 'change-manager' }] });
+        notifications.push({ event: 'approval-requested', subject: rfcSubject(rfc.key), recipients: [{ kind: 'role', role: 'change-manager' }] });
       }
     }
     return { result: rfc, rfc, message, ...(next ? { next } : {}), notifications };
@@ -129,11 +130,11 @@ function closingNotice(
   reason?: string,
 ): Notification[] {
   const out: Notification[] = [
-    { event, rfcKey: rfc.key, recipients: people([rfc.requester, rfc.owner], actor.id), detail: reason },
+    { event, subject: rfcSubject(rfc.key), recipients: people([rfc.requester, rfc.owner], actor.id), detail: reason },
   ];
   // Users told about a planned outage hear that it is off.
   if (before.state === 'scheduled' && rfc.outage?.minutes) {
-    out.push({ event, rfcKey: rfc.key, recipients: rfc.services.map((service) => ({ kind: 'audience', service }) as const), detail: reason });
+    out.push({ event, subject: rfcSubject(rfc.key), recipients: rfc.services.map((service) => ({ kind: 'audience', service }) as const), detail: reason });
   }
   return out;
 }

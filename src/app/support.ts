@@ -1,3 +1,4 @@
+import { rfcSubject } from '../domain/subject.js';
 import type { Db } from '../db/client.js';
 import { appendLog } from '../db/repos/log.js';
 import { findRfc, updateRfc } from '../db/repos/rfcs.js';
@@ -27,7 +28,7 @@ export function move(
   const now = ctx.clock.now();
   const saved = updateRfc(tx, { ...rfc, ...opts.patch, state: to, updatedAt: now });
   appendLog(tx, {
-    rfcId: rfc.id,
+    subject: rfcSubject(rfc.key),
     at: now,
     actor: actor.id,
     action,

@@ -1,4 +1,5 @@
 /** CAB and change-manager votes, and what happens at the vote deadline. */
+import { rfcSubject } from '../domain/subject.js';
 import type { Db } from '../db/client.js';
 import { appendLog } from '../db/repos/log.js';
 import { listVotes, updateRfc, upsertVote } from '../db/repos/rfcs.js';
@@ -44,7 +45,7 @@ export function vote(
     const previous = existing.find((v) => v.voter === actor.id && v.capacity === capacity);
     upsertVote(tx, rfc.id, cast);
     appendLog(tx, {
-      rfcId: rfc.id,
+      subject: rfcSubject(rfc.key),
       at: now,
       actor: actor.id,
       action: previous ? 'vote-changed' : 'vote',
@@ -77,7 +78,7 @@ function applyDecision(
   // Rejections are routed back to the requester and the release managers (domain.md).
   if (decision.outcome === 'rejected') recipients.push({ kind: 'role', role: 'release-manager' });
   recipients.push({ kind: 'cab-channel' });
-  notifications.push({ event: 'decided', rfcKey: saved.key, recipients, detail: decision.reason, outcome: decision.outcome });
+  notifications.push({ event: 'decided', subject: rfcSubject(saved.key), recipients, detail: decision.reason, outcome: decision.outcome });
   return saved;
 }
 
@@ -104,8 +105,8 @@ export function decideByDeadline(ctx: AppContext, actor: Actor, key: string): Ou
       return { result: { escalated: false }, rfc: saved, message: `${rfc.key} is ${escalatedDecision.outcome}.`, notifications };
     }
     const saved = updateRfc(tx, { ...rfc, escalated: true, updatedAt: now });
-    appendLog(tx, { rfcId: rfc.id, at: now, actor: actor.id, action: 'escalate', reason: `vote deadline passed; waiting for ${escalatedDecision.waitingFor}` });
-    notifications.push({ event: 'escalated', rfcKey: rfc.key, recipients: [{ kind: 'role', role: 'change-manager' }, { kind: 'cab-channel' }] });
+    appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'escalate', reason: `vote deadline passed; waiting for ${escalatedDecision.waitingFor}` });
+    notifications.push({ event: 'escalated', subject: rfcSubject(rfc.key), recipients: [{ kind: 'role', role: 'change-manager' }, { kind: 'cab-channel' }] });
     return { result: { escalated: true }, rfc: saved, message: `The vote on ${rfc.key} passed its deadline and went to the change managers.`, notifications };
   });
 }

@@ -8,7 +8,7 @@ import { loadActor } from '../app/context.js';
 import { schedule } from '../app/implementation.js';
 import { raise, submit } from '../app/rfcs.js';
 import { grantRole } from '../db/repos/people.js';
-import { deliveries } from '../db/schema.js';
+import { deliveryStatuses } from '../db/repos/outbox.js';
 import { BenchSlack } from './fake-slack.js';
 import { arg, benchEnv, benchJobs, until } from './util.js';
 
@@ -41,15 +41,15 @@ export async function fanoutBench(): Promise<boolean> {
     const t0 = Date.now();
     // Scheduled 3 h ahead with a 24 h notice period: the announcement goes out at once.
     await jobs.reconcile();
-    const rows = () => env.database.db.select({ status: deliveries.status }).from(deliveries).all();
-    const done = await until(() => fake.posted.length >= expected && rows().every((d) => d.status === 'sent' || d.status === 'failed'), Math.max(120_000, (expected / rate) * 3000), 100);
+    const rows = () => deliveryStatuses(env.database.db);
+    const done = await until(() => fake.posted.length >= expected && rows().every((status) => status === 'sent' || status === 'failed'), Math.max(120_000, (expected / rate) * 3000), 100);
     const elapsed = (Date.now() - t0) / 1000;
     await new Promise((res) => setTimeout(res, 500)); // anything sent late counts as a duplicate
     const byChannel = new Map<string, number>();
     for (const p of fake.posted) byChannel.set(p.channel, (byChannel.get(p.channel) ?? 0) + 1);
     const duplicates = fake.posted.length - byChannel.size;
     const losses = expected - byChannel.size;
-    const failedRows = rows().filter((d) => d.status !== 'sent').length;
+    const failedRows = rows().filter((status) => status !== 'sent').length;
     const bound = expected / rate;
     console.log('fan-out: one announcement, %d DMs + %d channels, fake Slack allowing %d msg/s (%d ms latency)', users, channelCount, rate, latency);
     console.log(`  time taken           ${elapsed.toFixed(2)} s${done ? '' : ' (TIMED OUT)'}`);

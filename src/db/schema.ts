@@ -117,7 +117,9 @@ export const changeLog = sqliteTable(
   'change_log',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    rfcId: integer('rfc_id').references(() => rfcs.id),
+    /** The RFC or release the row is about; both null for deployment-wide rows (role grants...). */
+    subjectType: text('subject_type'),
+    subjectKey: text('subject_key'),
     at: ts('at').notNull(),
     actor: text('actor').notNull(),
     action: text('action').notNull(),
@@ -126,7 +128,7 @@ export const changeLog = sqliteTable(
     reason: text('reason'),
     detail: json<Record<string, unknown>>('detail'),
   },
-  (t) => [index('change_log_rfc_idx').on(t.rfcId)],
+  (t) => [index('change_log_subject_idx').on(t.subjectType, t.subjectKey)],
 );
 
 /**
@@ -138,8 +140,8 @@ export const outbox = sqliteTable(
   'outbox',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    rfcId: integer('rfc_id').references(() => rfcs.id),
-    rfcKey: text('rfc_key').notNull(),
+    subjectType: text('subject_type').notNull(),
+    subjectKey: text('subject_key').notNull(),
     event: text('event').notNull(),
     notification: json<Record<string, unknown>>('notification').notNull(),
     createdAt: ts('created_at').notNull(),
@@ -155,7 +157,8 @@ export const deliveries = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     notificationKey: text('notification_key').notNull(),
     recipient: text('recipient').notNull(),
-    rfcId: integer('rfc_id').references(() => rfcs.id),
+    subjectType: text('subject_type'),
+    subjectKey: text('subject_key'),
     status: text('status').notNull(), // pending | sending | sent | failed
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
@@ -163,17 +166,19 @@ export const deliveries = sqliteTable(
     createdAt: ts('created_at').notNull(),
     sentAt: ts('sent_at'),
   },
-  (t) => [uniqueIndex('deliveries_notification_recipient').on(t.notificationKey, t.recipient)],
+  (t) => [
+    uniqueIndex('deliveries_notification_recipient').on(t.notificationKey, t.recipient),
+    index('deliveries_subject_idx').on(t.subjectType, t.subjectKey),
+  ],
 );
 
-/** Where a card about an RFC was posted, so it can be updated in place later. */
+/** Where a card about a subject was posted, so it can be updated in place later. */
 export const chatMessages = sqliteTable(
   'chat_messages',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    rfcId: integer('rfc_id')
-      .notNull()
-      .references(() => rfcs.id),
+    subjectType: text('subject_type').notNull(),
+    subjectKey: text('subject_key').notNull(),
     platform: text('platform').notNull(),
     kind: text('kind').notNull(), // vote-card, ...
     conversation: text('conversation').notNull(),
@@ -181,7 +186,7 @@ export const chatMessages = sqliteTable(
     thread: text('thread'),
     createdAt: ts('created_at').notNull(),
   },
-  (t) => [uniqueIndex('chat_messages_unique').on(t.rfcId, t.platform, t.kind, t.conversation)],
+  (t) => [uniqueIndex('chat_messages_unique').on(t.subjectType, t.subjectKey, t.platform, t.kind, t.conversation)],
 );
 
 /** Conversations the bot can reach proactively (Teams conversation references, Slack channels). */

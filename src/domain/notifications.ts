@@ -3,6 +3,7 @@
  * a role, the CAB channel, a service's outage audience); the delivery layer resolves them per
  * platform and renders the text in each recipient's time zone at send time.
  */
+import type { Subject } from './subject.js';
 import type { PersonId, Role } from './types.js';
 
 export const NOTIFICATION_EVENTS = [
@@ -35,25 +36,13 @@ export type Recipient =
 
 export interface Notification {
   event: NotificationEvent;
-  rfcKey: string;
+  /** What it is about (an RFC; a release later). */
+  subject: Subject;
   recipients: Recipient[];
   /** Extra words for the message (decision reason, failure reason...). */
   detail?: string;
   /** For `decided`: the decision itself (the RFC may have moved on by the time it is sent). */
   outcome?: 'approved' | 'rejected';
-}
-
-export function recipientKey(r: Recipient): string {
-  switch (r.kind) {
-    case 'person':
-      return `person:${r.id}`;
-    case 'role':
-      return `role:${r.role}`;
-    case 'cab-channel':
-      return 'cab-channel';
-    case 'audience':
-      return `audience:${r.service}`;
-  }
 }
 
 /** People, without duplicates and without `except` (usually the actor, who sees the reply). */

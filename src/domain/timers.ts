@@ -5,6 +5,7 @@
  * still one of them. Nothing here reads a clock or a database.
  */
 import type { Recipient } from './notifications.js';
+import { type Subject, parseTimerJobId, rfcSubject, timedKey, timerJobId } from './subject.js';
 import type { Rfc } from './types.js';
 
 export const TIMER_KINDS = [
@@ -29,7 +30,7 @@ export const DEFAULT_TIMER_SETTINGS: TimerSettings = { outageNoticeHours: 24, re
 
 export interface Timer {
   kind: TimerKind;
-  rfcKey: string;
+  subject: Subject;
   /** The window start (the vote deadline for `vote-deadline`), compact UTC: 20261205T220000Z. */
   stamp: string;
   /** Deterministic queue job id: `RFC-1.reminder-24h.20261205T220000Z` (no `:`, BullMQ's rule). */
@@ -46,20 +47,16 @@ export function stampOf(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-export function timerId(kind: TimerKind, rfcKey: string, stamp: string): string {
-  return `${rfcKey}.${kind}.${stamp}`;
+/** A timer's parts from its job id, or null for any other job id. */
+export function parseTimerId(id: string): { subject: Subject; kind: TimerKind; stamp: string } | null {
+  const p = parseTimerJobId(id);
+  if (!p || !(TIMER_KINDS as readonly string[]).includes(p.kind)) return null;
+  return { subject: p.subject, kind: p.kind as TimerKind, stamp: p.stamp };
 }
 
-/** `RFC-1.reminder-24h.2026...` -> its parts, or null for any other job id. */
-export function parseTimerId(id: string): { rfcKey: string; kind: TimerKind; stamp: string } | null {
-  const m = /^(RFC-\d+)\.([a-z0-9-]+)\.(\d{8}T\d{6}Z)$/.exec(id);
-  if (!m || !(TIMER_KINDS as readonly string[]).includes(m[2] as string)) return null;
-  return { rfcKey: m[1] as string, kind: m[2] as TimerKind, stamp: m[3] as string };
-}
-
-/** The delivery key of a fired timer (same shape as notify/deliver.ts `timedKey`). */
-export function firedKey(t: Pick<Timer, 'kind' | 'rfcKey' | 'stamp'>): string {
-  return `timed:${t.kind}:${t.rfcKey}:${t.stamp}`;
+/** The delivery key of a fired timer. */
+export function firedKey(t: Pick<Timer, 'kind' | 'subject' | 'stamp'>): string {
+  return timedKey(t.kind, t.subject, t.stamp);
 }
 
 /** States in which an RFC can have timers (the reconciler reads only these). */
@@ -82,7 +79,8 @@ export function timersFor(rfc: Rfc, settings: TimerSettings, now: Date, fired: R
   const t = now.getTime();
   const add = (kind: TimerKind, dueAt: number, stampDate: Date, recipients: Recipient[]) => {
     const stamp = stampOf(stampDate);
-    const timer: Timer = { kind, rfcKey: rfc.key, stamp, id: timerId(kind, rfc.key, stamp), dueAt: new Date(dueAt), recipients };
+    const subject = rfcSubject(rfc.key);
+    const timer: Timer = { kind, subject, stamp, id: timerJobId(kind, subject, stamp), dueAt: new Date(dueAt), recipients };
     if (!fired.has(firedKey(timer))) out.push(timer);
   };
   const owner: Recipient[] = [{ kind: 'person', id: rfc.owner }];

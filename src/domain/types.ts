@@ -2,6 +2,7 @@
  * The product's vocabulary (see shared/domain.md). Pure data: no I/O, no SDK types.
  * Times are JavaScript Dates holding UTC instants; display zones are applied by views.
  */
+import type { Subject } from './subject.js';
 
 export const RFC_STATES = [
   'draft',
@@ -133,7 +134,7 @@ export interface BlackoutWindow {
 
 export interface ChangeLogEntry {
   id: number;
-  rfcKey: string;
+  subject: Subject;
   at: Date;
   actor: PersonId;
   action: string;

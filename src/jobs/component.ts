@@ -5,10 +5,9 @@
  * Redis being away never stops the bot: commands keep working, /readyz says so, and the
  * reconciler repairs everything when it is back.
  */
-import { and, eq, gt, max, ne } from 'drizzle-orm';
 import type { AfterCommit } from '../app/context.js';
 import type { BotDeps, Component } from '../bot.js';
-import { changeLog, rfcs } from '../db/schema.js';
+import { lastLogId, subjectsChangedSince } from '../db/repos/log.js';
 import { type Jobs, type JobsOptions, startJobs } from './jobs.js';
 import { INSTALL_HINT, type LocalRedis, findRedisServer, redisDirFor, startLocalRedis } from './local-redis.js';
 import { NOTIFIED } from '../db/repos/timers.js';
@@ -80,17 +79,12 @@ export const jobs: Component = jobsComponent();
  */
 function watchOtherProcesses(deps: BotDeps, ms: number, sync: (key: string) => void): NodeJS.Timeout {
   const db = deps.app.database.db;
-  let seen = db.select({ id: max(changeLog.id) }).from(changeLog).get()?.id ?? 0;
+  let seen = lastLogId(db);
   const t = setInterval(() => {
     try {
-      const rows = db
-        .selectDistinct({ id: changeLog.id, key: rfcs.key })
-        .from(changeLog)
-        .innerJoin(rfcs, eq(rfcs.id, changeLog.rfcId))
-        .where(and(gt(changeLog.id, seen), ne(changeLog.action, NOTIFIED)))
-        .all();
-      for (const r of rows) seen = Math.max(seen, r.id);
-      for (const key of new Set(rows.map((r) => r.key))) sync(key);
+      const changed = subjectsChangedSince(db, seen, NOTIFIED);
+      seen = changed.last;
+      for (const s of changed.subjects) if (s.type === 'rfc') sync(s.key);
     } catch (err) {
       deps.log.debug({ err }, 'jobs: change watch failed');
     }

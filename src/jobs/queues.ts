@@ -7,6 +7,7 @@
 import { type JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { DeliveryRow } from '../db/repos/outbox.js';
+import type { Subject } from '../domain/subject.js';
 import type { Logger } from '../log.js';
 import type { DeliverySender } from '../notify/dispatcher.js';
 import { type ChatPlatform, parseTargetKey } from '../notify/types.js';
@@ -16,14 +17,14 @@ export const PLATFORMS: readonly ChatPlatform[] = ['slack', 'teams'];
 export const deliveryQueueName = (p: ChatPlatform) => `deliveries-${p}`;
 
 export interface TimerJobData {
-  rfcKey: string;
+  subject: Subject;
   kind: string;
   stamp: string;
   /** ISO instant it is due (by the app's clock). */
   dueAt: string;
 }
 export interface ReportJobData {
-  rfcKey: string;
+  subject: Subject;
   /** The notification some of whose deliveries failed. */
   notificationKey: string;
 }

@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import type { AppContext } from '../app/context.js';
 import type { Recipient } from '../domain/notifications.js';
 import type { TimerSettings } from '../domain/timers.js';
-import type { Rfc } from '../domain/types.js';
+import { FAILURE_EVENT, type Subject, parseNotificationKey } from '../domain/subject.js';
 import type { Logger } from '../log.js';
 import type { DeliveryRow } from '../db/repos/outbox.js';
 import { type Notifier, targetKey } from '../notify/types.js';
 import { type JobQueues, type QueueSender, type ReportJobData, TIMER_JOB } from './queues.js';
 import { deliveriesOf } from '../db/repos/outbox.js';
-import { FAILURE_EVENT, recordFired } from '../db/repos/timers.js';
+import { recordFired } from '../db/repos/timers.js';
 
 export interface JobsRuntime {
   ctx: AppContext;
@@ -31,14 +31,14 @@ export interface JobsRuntime {
  * per target (plus the change-log line) in one transaction, and queues what is unsent. Safe
  * to run again: rows are unique per (key, target) and jobs per row.
  */
-export async function announce(rt: JobsRuntime, rfc: Rfc, recipients: Recipient[], key: string, event: string): Promise<number> {
+export async function announce(rt: JobsRuntime, subject: Subject, recipients: Recipient[], key: string, event: string): Promise<number> {
   const targets = new Set<string>();
   for (const recipient of recipients) {
     for (const notifier of rt.notifiers) {
-      for (const t of await notifier.resolve(recipient, rfc)) targets.add(targetKey(t));
+      for (const t of await notifier.resolve(recipient, subject)) targets.add(targetKey(t));
     }
   }
-  recordFired(rt.ctx.database.db, { rfc, key, event, targets: [...targets], at: rt.ctx.clock.now() });
+  recordFired(rt.ctx.database.db, { subject, key, event, targets: [...targets], at: rt.ctx.clock.now() });
   const unsent = deliveriesOf(rt.ctx.database.db, key).filter((d) => d.status === 'pending' || d.status === 'sending');
   await rt.sender.enqueue(unsent);
   return targets.size;
@@ -47,8 +47,9 @@ export async function announce(rt: JobsRuntime, rfc: Rfc, recipients: Recipient[
 export const reportJobId = (notificationKey: string) => `report-${createHash('sha1').update(notificationKey).digest('hex').slice(0, 20)}`;
 
 /** After a delivery finally failed: tell the change owner, once per notification, a little later. */
-export async function scheduleFailureReport(rt: JobsRuntime, row: DeliveryRow, rfcKey: string, delayMs = rt.reportDelayMs): Promise<void> {
-  if (row.notificationKey.startsWith(`timed:${FAILURE_EVENT}:`)) return;
-  const data: ReportJobData = { rfcKey, notificationKey: row.notificationKey };
+export async function scheduleFailureReport(rt: JobsRuntime, row: Pick<DeliveryRow, 'notificationKey'>, subject: Subject, delayMs = rt.reportDelayMs): Promise<void> {
+  const key = parseNotificationKey(row.notificationKey);
+  if (key?.kind === 'timed' && key.event === FAILURE_EVENT) return; // never report a report
+  const data: ReportJobData = { subject, notificationKey: row.notificationKey };
   await rt.queues.timers.add('report', data, { ...TIMER_JOB, jobId: reportJobId(row.notificationKey), delay: delayMs });
 }

@@ -6,6 +6,7 @@
  * not exist, promotes timers already due, and queues deliveries left unsent.
  * Both are serialised, so an older view of the database never undoes a newer one.
  */
+import { rfcSubject, sameSubject } from '../domain/subject.js';
 import type { Job, JobType } from 'bullmq';
 import { findRfc } from '../db/repos/rfcs.js';
 import { type Timer, delayUntil, parseTimerId, timersFor } from '../domain/timers.js';
@@ -49,8 +50,8 @@ export class Scheduler {
       queues.assertReady();
       const db = ctx.database.db;
       const rfc = findRfc(db, key);
-      const desired = rfc ? timersFor(rfc, this.rt.settings, ctx.clock.now(), firedKeys(db, [rfc.id])) : [];
-      const ids = (await queues.timers.getRanges(PENDING_STATES, 0, -1)).filter((id) => parseTimerId(id)?.rfcKey === key);
+      const desired = rfc ? timersFor(rfc, this.rt.settings, ctx.clock.now(), firedKeys(db, [rfcSubject(key)])) : [];
+      const ids = (await queues.timers.getRanges(PENDING_STATES, 0, -1)).filter((id) => sameSubject(parseTimerId(id)?.subject, rfcSubject(key)));
       const existing = (await Promise.all(ids.map((id) => queues.timers.getJob(id)))).filter((j): j is Job => !!j);
       return this.apply(desired, existing, { promote: true });
     });
@@ -73,8 +74,7 @@ export class Scheduler {
       report.requeued = unsent.length;
       // Failures nobody was told about (the report job was lost with Redis).
       for (const f of unreportedFailures(db, reportedFailures(db))) {
-        const row = { notificationKey: f.notificationKey } as Parameters<typeof scheduleFailureReport>[1];
-        await scheduleFailureReport(this.rt, row, f.rfcKey, 0);
+        await scheduleFailureReport(this.rt, f, f.subject, 0);
         report.reports++;
       }
       return report;
@@ -108,7 +108,7 @@ export class Scheduler {
       await queues.timers.addBulk(
         missing.slice(i, i + 1000).map((t) => ({
           name: t.kind,
-          data: { rfcKey: t.rfcKey, kind: t.kind, stamp: t.stamp, dueAt: t.dueAt.toISOString() } satisfies TimerJobData,
+          data: { subject: t.subject, kind: t.kind, stamp: t.stamp, dueAt: t.dueAt.toISOString() } satisfies TimerJobData,
           opts: { ...TIMER_JOB, jobId: t.id, delay: delayUntil(t.dueAt, at) },
         })),
       );

@@ -6,7 +6,7 @@
 import { DelayedError, type Job, type Processor, Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { decideByDeadline } from '../app/voting.js';
-import { findRfc, findRfcById } from '../db/repos/rfcs.js';
+import { findRfc } from '../db/repos/rfcs.js';
 import { firedKey, parseTimerId, timersFor } from '../domain/timers.js';
 import { sendDelivery } from '../notify/deliver.js';
 import type { ChatPlatform } from '../notify/types.js';
@@ -18,7 +18,9 @@ import {
   deliveryQueueName,
 } from './queues.js';
 import { type JobsRuntime, announce, scheduleFailureReport } from './runtime.js';
-import { FAILURE_EVENT, SCHEDULER, failureKey, findDeliveryRow } from '../db/repos/timers.js';
+import { SCHEDULER } from '../db/repos/timers.js';
+import { findDeliveryById } from '../db/repos/outbox.js';
+import { FAILURE_EVENT, type Subject, type SubjectType, failureKey, rfcSubject } from '../domain/subject.js';
 
 /** A timer that fires this much before its due time (clock skew) still counts as due. */
 const EARLY_MS = 1000;
@@ -30,7 +32,7 @@ export function timerProcessor(rt: JobsRuntime): Processor<TimerJobData | Report
     if (job.name === 'report') return report(rt, job.data as ReportJobData);
     const parsed = parseTimerId(job.id ?? '');
     if (!parsed) return 'unknown';
-    const rfc = findRfc(rt.ctx.database.db, parsed.rfcKey);
+    const rfc = parsed.subject.type === 'rfc' ? findRfc(rt.ctx.database.db, parsed.subject.key) : null;
     if (!rfc) return 'gone';
     const now = rt.ctx.clock.now();
     const timer = timersFor(rfc, rt.settings, now).find((t) => t.id === job.id);
@@ -44,15 +46,17 @@ export function timerProcessor(rt: JobsRuntime): Processor<TimerJobData | Report
       const out = decideByDeadline(rt.ctx, { id: SCHEDULER, roles: new Set(), timezone: rt.ctx.timezone }, rfc.key);
       return out.message;
     }
-    const n = await announce(rt, rfc, timer.recipients, firedKey(timer), timer.kind);
+    const n = await announce(rt, timer.subject, timer.recipients, firedKey(timer), timer.kind);
     return `${timer.kind}: ${n} recipient(s)`;
   };
 }
 
 async function report(rt: JobsRuntime, data: ReportJobData): Promise<string> {
-  const rfc = findRfc(rt.ctx.database.db, data.rfcKey);
+  // A report queued before subjects existed carries its RFC key alone.
+  const subject: Subject = data.subject ?? rfcSubject((data as unknown as { rfcKey: string }).rfcKey);
+  const rfc = subject.type === 'rfc' ? findRfc(rt.ctx.database.db, subject.key) : null;
   if (!rfc) return 'gone';
-  const n = await announce(rt, rfc, [{ kind: 'person', id: rfc.owner }], failureKey(rfc.key, data.notificationKey), FAILURE_EVENT);
+  const n = await announce(rt, subject, [{ kind: 'person', id: rfc.owner }], failureKey(subject, data.notificationKey), FAILURE_EVENT);
   return `failure report: ${n} recipient(s)`;
 }
 
@@ -60,7 +64,7 @@ export function deliveryProcessor(rt: JobsRuntime, platform: ChatPlatform): Proc
   const queue = rt.queues.deliveries.get(platform);
   return async (job: Job<DeliveryJobData>, token) => {
     const db = rt.ctx.database.db;
-    const row = findDeliveryRow(db, job.data.id);
+    const row = findDeliveryById(db, job.data.id);
     if (!row) return 'gone';
     if (!rt.notifiers.some((n) => n.platform === platform) && Date.now() - rt.startedAt < STARTUP_GRACE_MS) {
       // The chat adapters may still be starting: wait for them rather than failing the delivery.
@@ -79,8 +83,7 @@ export function deliveryProcessor(rt: JobsRuntime, platform: ChatPlatform): Proc
       throw new DelayedError();
     }
     rt.log.warn({ delivery: row.id, recipient: row.recipient, error: r.failed }, 'jobs: delivery failed');
-    const rfc = row.rfcId ? findRfcById(db, row.rfcId) : null;
-    if (rfc) await scheduleFailureReport(rt, row, rfc.key);
+    if (row.subjectType && row.subjectKey) await scheduleFailureReport(rt, row, { type: row.subjectType as SubjectType, key: row.subjectKey });
     return `failed: ${r.failed}`;
   };
 }

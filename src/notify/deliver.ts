@@ -4,13 +4,21 @@
  */
 import type { AppContext } from '../app/context.js';
 import { viewRfc } from '../app/queries.js';
-import { findRfc } from '../db/repos/rfcs.js';
+import type { Db } from '../db/client.js';
+import {
+  type DeliveryRow,
+  deliveriesOf,
+  findDeliveryById,
+  findOutboxRow,
+  markDelivery,
+  noteDeliveryError,
+  requeueDelivery,
+} from '../db/repos/outbox.js';
 import { findPerson } from '../db/repos/people.js';
-import { type DeliveryRow, markDelivery } from '../db/repos/outbox.js';
-import { deliveries, outbox } from '../db/schema.js';
+import { findRfc } from '../db/repos/rfcs.js';
 import { messageText } from '../domain/messages.js';
 import type { Notification } from '../domain/notifications.js';
-import { eq } from 'drizzle-orm';
+import { FAILURE_EVENT, type Subject, parseNotificationKey } from '../domain/subject.js';
 import { DeliveryError, type Notifier, type OutboundMessage, parseTargetKey } from './types.js';
 
 export type SendResult =
@@ -20,37 +28,33 @@ export type SendResult =
   | { retryInMs: number; error: string; rateLimited?: boolean }
   | { failed: string };
 
+/** Whether the record a subject names still exists (releases have no table yet). */
+export function subjectExists(db: Db, subject: Subject): boolean {
+  return subject.type === 'rfc' && findRfc(db, subject.key) !== null;
+}
+
 /**
- * The notification behind a delivery key: `outbox:<id>` for use-case notifications, or
- * `timed:<event>:<RFC-key>:<stamp>` for the scheduler's timed events (reminders, notices).
+ * The notification behind a delivery key: an outbox row for use-case notifications, or a
+ * timed event of the scheduler (reminders, notices, failure reports); src/domain/subject.ts
+ * builds and parses both kinds of key.
  */
 export function notificationFor(ctx: AppContext, notificationKey: string): Notification | null {
-  const outboxId = /^outbox:(\d+)$/.exec(notificationKey);
-  if (outboxId) {
-    const row = ctx.database.db.select().from(outbox).where(eq(outbox.id, Number(outboxId[1]))).get();
-    return row ? (row.notification as unknown as Notification) : null;
-  }
-  const timed = /^timed:([\w-]+):(RFC-\d+):(.+)$/.exec(notificationKey);
-  if (timed) {
-    const n: Notification = { event: timed[1] as Notification['event'], rfcKey: timed[2] as string, recipients: [] };
-    // A failure report names what failed: its stamp is the failed notification's key.
-    if (timed[1] === 'delivery-failed') n.detail = failureDetail(ctx, timed[3] as string);
-    return n;
-  }
-  return null;
+  const key = parseNotificationKey(notificationKey);
+  if (!key) return null;
+  if (key.kind === 'outbox') return findOutboxRow(ctx.database.db, key.id)?.notification ?? null;
+  const n: Notification = { event: key.event as Notification['event'], subject: key.subject, recipients: [] };
+  // A failure report names what failed: its stamp is the failed notification's key.
+  if (key.event === FAILURE_EVENT) n.detail = failureDetail(ctx, key.stamp);
+  return n;
 }
 
 /** "to 2 of 40 recipients: slack:channel:C9 (channel_not_found), ..." for a notification key. */
 function failureDetail(ctx: AppContext, notificationKey: string): string {
-  const rows = ctx.database.db.select().from(deliveries).where(eq(deliveries.notificationKey, notificationKey)).all();
+  const rows = deliveriesOf(ctx.database.db, notificationKey);
   const failed = rows.filter((r) => r.status === 'failed');
   const shown = failed.slice(0, 5).map((r) => `${r.recipient} (${r.lastError ?? 'unknown error'})`);
   const more = failed.length > shown.length ? `, and ${failed.length - shown.length} more` : '';
   return `to ${failed.length} of ${rows.length} recipients: ${shown.join(', ')}${more}`;
-}
-
-export function timedKey(event: string, rfcKey: string, stamp: string): string {
-  return `timed:${event}:${rfcKey}:${stamp}`;
 }
 
 export function zoneOf(ctx: AppContext, target: { platform: string; kind: string; id: string }): string {
@@ -66,11 +70,11 @@ export function personIdOf(target: { platform: string; id: string }): string {
 const DECISION_EVENTS: readonly string[] = ['vote-requested', 'approval-requested', 'escalated'];
 
 export function buildMessage(ctx: AppContext, n: Notification, zone: string, deliveryKey?: string): OutboundMessage | null {
-  const rfc = findRfc(ctx.database.db, n.rfcKey);
+  const rfc = n.subject.type === 'rfc' ? findRfc(ctx.database.db, n.subject.key) : null;
   if (!rfc) return null;
   // Only messages that ask for a decision show the RFC's conflicts.
   const view = viewRfc(ctx, rfc.key, zone, { withConflicts: DECISION_EVENTS.includes(n.event) });
-  const message: OutboundMessage = { event: n.event, rfcKey: rfc.key, text: messageText(n.event, rfc, zone, n.detail, n.outcome), view };
+  const message: OutboundMessage = { event: n.event, subject: n.subject, text: messageText(n.event, rfc, zone, n.detail, n.outcome), view };
   if (deliveryKey) message.deliveryKey = deliveryKey;
   return message;
 }
@@ -103,7 +107,7 @@ export async function sendDelivery(
   opts: { maxAttempts: number },
 ): Promise<SendResult> {
   const db = ctx.database.db;
-  const current = db.select().from(deliveries).where(eq(deliveries.id, row.id)).get();
+  const current = findDeliveryById(db, row.id);
   if (!current || current.status === 'sent' || current.status === 'failed') return 'skipped';
   const target = parseTargetKey(current.recipient);
   const notifier = target && notifiers.find((n) => n.platform === target.platform);
@@ -111,7 +115,7 @@ export async function sendDelivery(
   const message = target && n ? cachedMessage(ctx, current.notificationKey, n, zoneOf(ctx, target), `d${current.id}`) : null;
   const now = () => ctx.clock.now();
   if (!target || !notifier || !message) {
-    const why = !notifier ? `no ${target?.platform ?? 'known'} adapter is running` : 'the notification or its RFC no longer exists';
+    const why = !notifier ? `no ${target?.platform ?? 'known'} adapter is running` : 'the notification or what it is about no longer exists';
     markDelivery(db, row.id, 'failed', now(), { error: why });
     return { failed: why };
   }
@@ -137,7 +141,7 @@ export async function sendDelivery(
     const e = err instanceof DeliveryError ? err : new DeliveryError(err instanceof Error ? err.message : String(err), true);
     if (e.retryable && e.retryAfterMs !== undefined) {
       // Rate limited: nothing was sent and the attempt does not count towards failing.
-      db.update(deliveries).set({ status: 'pending', attempts: current.attempts, lastError: e.message }).where(eq(deliveries.id, row.id)).run();
+      requeueDelivery(db, row.id, current.attempts, e.message);
       return { retryInMs: e.retryAfterMs, error: e.message, rateLimited: true };
     }
     const attempts = current.attempts + 1;
@@ -147,7 +151,7 @@ export async function sendDelivery(
     }
     // A timeout or a 5xx may have reached the platform all the same: the row stays `sending`,
     // so the next attempt first asks the notifier whether the message went out (findSent).
-    db.update(deliveries).set({ lastError: e.message }).where(eq(deliveries.id, row.id)).run();
+    noteDeliveryError(db, row.id, e.message);
     return { retryInMs: e.retryAfterMs ?? Math.min(60_000, 500 * 2 ** (attempts - 1)), error: e.message };
   }
 }

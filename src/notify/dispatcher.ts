@@ -6,10 +6,10 @@
  */
 import type { AppContext } from '../app/context.js';
 import { appendLog } from '../db/repos/log.js';
-import { findRfc } from '../db/repos/rfcs.js';
 import { type DeliveryRow, type OutboxRow, deliveriesOf, markDispatched, pendingOutbox, recordDelivery, unsentDeliveries } from '../db/repos/outbox.js';
 import type { Logger } from '../log.js';
-import { sendDelivery } from './deliver.js';
+import { outboxKey, type Subject } from '../domain/subject.js';
+import { sendDelivery, subjectExists } from './deliver.js';
 import { type Notifier, targetKey } from './types.js';
 
 /** Where recorded deliveries go to be sent: in-process (default) or a queue (jobs). */
@@ -72,7 +72,7 @@ export class Dispatcher {
   /**
    * Processes every pending outbox row, in order. A row that fails (a chat API down while
    * resolving recipients) stays pending for the next poll, and so do the later rows of the
-   * same RFC, so nobody hears of a decision before the vote that led to it.
+   * same subject, so nobody hears of a decision before the vote that led to it.
    */
   async drain(): Promise<void> {
     const db = this.ctx.database.db;
@@ -81,12 +81,12 @@ export class Dispatcher {
       if (!rows.length) return;
       const held = new Set<string>();
       for (const row of rows) {
-        if (held.has(row.rfcKey) || this.stopped) continue;
+        if (held.has(row.subject.key) || this.stopped) continue;
         try {
           await this.dispatch(row);
         } catch (err) {
-          held.add(row.rfcKey);
-          this.log.warn({ err, rfc: row.rfcKey, event: row.notification.event }, 'notification held for the next attempt');
+          held.add(row.subject.key);
+          this.log.warn({ err, subject: row.subject.key, event: row.notification.event }, 'notification held for the next attempt');
         }
       }
       if (held.size || this.stopped) return;
@@ -97,10 +97,9 @@ export class Dispatcher {
     const db = this.ctx.database.db;
     const n = row.notification;
     for (const notifier of this.notifiers) {
-      await notifier.refreshCards(row.rfcKey).catch((err) => this.refreshLater(notifier, row.rfcKey, 1, err));
+      await notifier.refreshCards(row.subject).catch((err) => this.refreshLater(notifier, row.subject, 1, err));
     }
-    const rfc = findRfc(db, row.rfcKey);
-    if (!rfc || n.event === 'card-update') {
+    if (!subjectExists(db, row.subject) || n.event === 'card-update') {
       markDispatched(db, row.id, this.ctx.clock.now());
       return;
     }
@@ -108,16 +107,16 @@ export class Dispatcher {
     const keys = new Set<string>();
     for (const recipient of n.recipients) {
       for (const notifier of this.notifiers) {
-        for (const t of await notifier.resolve(recipient, rfc)) keys.add(targetKey(t));
+        for (const t of await notifier.resolve(recipient, row.subject)) keys.add(targetKey(t));
       }
     }
     const at = this.ctx.clock.now();
-    const notificationKey = `outbox:${row.id}`;
+    const notificationKey = outboxKey(row.id);
     db.transaction((tx) => {
-      for (const key of keys) recordDelivery(tx, { notificationKey, recipient: key, rfcId: rfc.id, at });
+      for (const key of keys) recordDelivery(tx, { notificationKey, recipient: key, subject: row.subject, at });
       markDispatched(tx, row.id, at);
       // The change log records every notification: what, and to whom.
-      appendLog(tx, { rfcId: rfc.id, at, actor: 'changebot', action: 'notify', detail: { event: n.event, to: [...keys] } });
+      appendLog(tx, { subject: row.subject, at, actor: 'changebot', action: 'notify', detail: { event: n.event, to: [...keys] } });
     });
     const fresh = deliveriesOf(db, notificationKey).filter((d) => d.status === 'pending');
     if (fresh.length) await this.sender.deliver(fresh);
@@ -127,17 +126,17 @@ export class Dispatcher {
    * A card that could not be updated (the platform briefly down) would show a stale tally until
    * the RFC next changes: try again a few times, waiting longer each time.
    */
-  private refreshLater(notifier: Notifier, rfcKey: string, attempt: number, err: unknown): void {
+  private refreshLater(notifier: Notifier, subject: Subject, attempt: number, err: unknown): void {
     if (this.stopped) return;
     if (attempt > REFRESH_ATTEMPTS) {
-      this.log.error({ err, rfc: rfcKey }, `${notifier.platform}: card refresh failed ${REFRESH_ATTEMPTS} times; it will follow the next change`);
+      this.log.error({ err, subject: subject.key }, `${notifier.platform}: card refresh failed ${REFRESH_ATTEMPTS} times; it will follow the next change`);
       return;
     }
-    this.log.warn({ err, rfc: rfcKey, attempt }, `${notifier.platform}: card refresh failed; trying again`);
+    this.log.warn({ err, subject: subject.key, attempt }, `${notifier.platform}: card refresh failed; trying again`);
     const timer = setTimeout(() => {
       this.retries.delete(timer);
       if (this.stopped) return;
-      notifier.refreshCards(rfcKey).catch((e) => this.refreshLater(notifier, rfcKey, attempt + 1, e));
+      notifier.refreshCards(subject).catch((e) => this.refreshLater(notifier, subject, attempt + 1, e));
     }, this.refreshRetryMs * 3 ** (attempt - 1));
     timer.unref();
     this.retries.add(timer);

@@ -3,7 +3,7 @@
  * the dispatcher knows nothing else about them.
  */
 import type { Recipient } from '../domain/notifications.js';
-import type { Rfc } from '../domain/types.js';
+import type { Subject } from '../domain/subject.js';
 import type { RfcView } from '../domain/views.js';
 
 export type ChatPlatform = 'slack' | 'teams';
@@ -27,10 +27,10 @@ export function parseTargetKey(key: string): Target | null {
 export interface OutboundMessage {
   /** A NotificationEvent, or a timed event of the scheduler (`reminder-24h`, `outage-notice`, ...). */
   event: string;
-  rfcKey: string;
+  subject: Subject;
   /** Plain text, already in the recipient's zone. */
   text: string;
-  /** The RFC as a card would show it. */
+  /** The RFC as a card would show it (releases will bring their own view). */
   view: RfcView;
   /**
    * Unique per (notification, recipient), e.g. `d42`. A notifier that can, attaches it to the
@@ -42,11 +42,11 @@ export interface OutboundMessage {
 export interface Notifier {
   platform: ChatPlatform;
   /** Concrete targets on this platform for an abstract recipient; [] when it has none here. */
-  resolve(recipient: Recipient, rfc: Rfc): Promise<Target[]>;
+  resolve(recipient: Recipient, subject: Subject): Promise<Target[]>;
   /** Sends one message to one target. Throws DeliveryError on failure. */
   send(target: Target, message: OutboundMessage): Promise<{ messageRef?: string }>;
-  /** Re-renders every card already posted for the RFC, in place. Idempotent. */
-  refreshCards(rfcKey: string): Promise<void>;
+  /** Re-renders every card already posted for the subject, in place. Idempotent. */
+  refreshCards(subject: Subject): Promise<void>;
   /**
    * Optional: whether a message carrying `message.deliveryKey` already reached `target` (posted
    * at or after `since`). Asked only for a delivery left `sending` by a crash, so it is sent

@@ -1,3 +1,4 @@
+import type { Subject } from '../../src/domain/subject.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,8 +33,8 @@ class RecordingNotifier implements Notifier {
     this.sent.push({ target, message });
     return { messageRef: `ts-${this.sent.length}` };
   }
-  async refreshCards(rfcKey: string) {
-    this.refreshed.push(rfcKey);
+  async refreshCards(subject: Subject) {
+    this.refreshed.push(subject.key);
   }
 }
 
@@ -116,7 +117,7 @@ describe('outbox dispatcher', () => {
     const asked: string[] = [];
     n.findSent = async (target, message) => {
       asked.push(message.deliveryKey ?? '');
-      return n.sent.some((s) => s.target.id === target.id && s.message.rfcKey === message.rfcKey) ? { messageRef: 'found' } : null;
+      return n.sent.some((s) => s.target.id === target.id && s.message.subject.key === message.subject.key) ? { messageRef: 'found' } : null;
     };
     await new Dispatcher(t.ctx, [n], silent).drain();
     expect(n.sent).toHaveLength(1);

@@ -66,7 +66,7 @@ describe('RFC lifecycle on SQLite', () => {
     edit(t.ctx, req, r.key, { ...readyFields(), outageMinutes: 30 });
     const submitted = submit(t.ctx, req, r.key);
     expect(submitted.rfc?.state).toBe('awaiting_approval');
-    expect(submitted.notifications).toEqual([{ event: 'vote-requested', rfcKey: 'RFC-1', recipients: [{ kind: 'cab-channel' }] }]);
+    expect(submitted.notifications).toEqual([{ event: 'vote-requested', subject: { type: 'rfc', key: 'RFC-1' }, recipients: [{ kind: 'cab-channel' }] }]);
     expect(vote(t.ctx, cab1, r.key, 'approve').result.decision.outcome).toBe('pending');
     expect(vote(t.ctx, cab2, r.key, 'reject', 'not this week').result.decision.outcome).toBe('pending');
     const decided = vote(t.ctx, cab3, r.key, 'approve');
@@ -111,7 +111,7 @@ describe('RFC lifecycle on SQLite', () => {
     expect(submit(t.ctx, req, std.key).rfc?.state).toBe('approved');
     const minor = raise(t.ctx, req, { ...readyFields(), category: 'minor' }).result;
     const s = submit(t.ctx, req, minor.key);
-    expect(s.notifications[0]).toEqual({ event: 'approval-requested', rfcKey: minor.key, recipients: [{ kind: 'role', role: 'change-manager' }] });
+    expect(s.notifications[0]).toEqual({ event: 'approval-requested', subject: { type: 'rfc', key: minor.key }, recipients: [{ kind: 'role', role: 'change-manager' }] });
     expect(refused(() => vote(t.ctx, cab1, minor.key, 'approve')).code).toBe('forbidden');
     expect(vote(t.ctx, mgr, minor.key, 'approve').rfc?.state).toBe('approved');
   });
@@ -230,7 +230,7 @@ describe('nothing half-written', () => {
     expect(refused(() => raise(t.ctx, req, { title: 'x', services: ['nope'] })).message).toBe('Unknown service "nope". Known services: db, web.');
     const { sqlite } = t.ctx.database;
     expect(sqlite.prepare('select count(*) n from rfcs').get()).toEqual({ n: 0 });
-    expect(sqlite.prepare('select count(*) n from change_log where rfc_id is not null').get()).toEqual({ n: 0 });
+    expect(sqlite.prepare('select count(*) n from change_log where subject_key is not null').get()).toEqual({ n: 0 });
     expect(raise(t.ctx, req, { title: 'ok' }).result.key).toBe('RFC-1');
   });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { getTableConfig } from 'drizzle-orm/sqlite-core';
@@ -36,5 +36,6 @@ describe('migrations', () => {
     expect(again.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(again.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
     again.close();
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
   });
 });

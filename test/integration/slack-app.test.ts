@@ -218,7 +218,7 @@ describe('Slack: the whole change workflow', () => {
     const votesLogged = h.bot.database.db
       .select({ n: count() })
       .from(changeLog)
-      .where(and(eq(changeLog.rfcId, rfc.id), eq(changeLog.actor, `slack:${T}/UC3`), like(changeLog.action, 'vote%')))
+      .where(and(eq(changeLog.subjectKey, rfc.key), eq(changeLog.actor, `slack:${T}/UC3`), like(changeLog.action, 'vote%')))
       .get()?.n;
     expect(votesLogged).toBe(1);
   });

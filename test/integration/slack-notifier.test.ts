@@ -10,7 +10,8 @@ import { createWebClient } from '../../src/chat/slack/web.js';
 import { createLogger } from '../../src/log.js';
 import { messageText } from '../../src/domain/messages.js';
 import { DeliveryError, type OutboundMessage, type Target, parseTargetKey } from '../../src/notify/types.js';
-import { buildMessage, notificationFor, sendDelivery, timedKey } from '../../src/notify/deliver.js';
+import { buildMessage, notificationFor, sendDelivery } from '../../src/notify/deliver.js';
+import { rfcSubject, timedKey } from '../../src/domain/subject.js';
 import { type DeliveryRow, deliveriesOf, markDelivery, recordDelivery } from '../../src/db/repos/outbox.js';
 import { chatMessages } from '../../src/db/schema.js';
 import type { Actor, Rfc } from '../../src/domain/types.js';
@@ -66,31 +67,31 @@ function readyRfc(): Rfc {
 
 function message(event: string, rfc: Rfc): OutboundMessage {
   const fresh = viewRfc(t.ctx, rfc.key, 'UTC');
-  return { event, rfcKey: rfc.key, text: messageText(event, { ...rfc, state: fresh.state }, 'UTC'), view: fresh };
+  return { event, subject: rfcSubject(rfc.key), text: messageText(event, { ...rfc, state: fresh.state }, 'UTC'), view: fresh };
 }
 
 describe('SlackNotifier.resolve', () => {
   it('resolves the CAB channel from the admin setting first, then SLACK_CAB_CHANNEL', async () => {
     const rfc = readyRfc();
-    expect(await notifier.resolve({ kind: 'cab-channel' }, rfc)).toEqual([{ platform: 'slack', kind: 'channel', id: 'CCAB' }]);
+    expect(await notifier.resolve({ kind: 'cab-channel' }, rfcSubject(rfc.key))).toEqual([{ platform: 'slack', kind: 'channel', id: 'CCAB' }]);
     setCabChannel(t.ctx, root, { platform: 'slack', channel: 'slack:channel:CNEW' });
-    expect(await notifier.resolve({ kind: 'cab-channel' }, rfc)).toEqual([{ platform: 'slack', kind: 'channel', id: 'CNEW' }]);
+    expect(await notifier.resolve({ kind: 'cab-channel' }, rfcSubject(rfc.key))).toEqual([{ platform: 'slack', kind: 'channel', id: 'CNEW' }]);
     make({});
     setCabChannel(t.ctx, root, { platform: 'slack', channel: 'channel:cab' });
-    expect(await notifier.resolve({ kind: 'cab-channel' }, rfc)).toEqual([{ platform: 'slack', kind: 'channel', id: '#cab' }]);
+    expect(await notifier.resolve({ kind: 'cab-channel' }, rfcSubject(rfc.key))).toEqual([{ platform: 'slack', kind: 'channel', id: '#cab' }]);
   });
 
   it('resolves people, roles and audiences to Slack targets only', async () => {
     const rfc = readyRfc();
-    expect(await notifier.resolve({ kind: 'person', id: 'slack:T1/UREQ' }, rfc)).toEqual([{ platform: 'slack', kind: 'user', id: 'T1/UREQ' }]);
-    expect(await notifier.resolve({ kind: 'person', id: 'cli:bob' }, rfc)).toEqual([]);
-    expect(await notifier.resolve({ kind: 'role', role: 'cab' }, rfc)).toEqual([{ platform: 'slack', kind: 'user', id: 'T1/UC1' }]);
-    const audience = await notifier.resolve({ kind: 'audience', service: 'db' }, rfc);
+    expect(await notifier.resolve({ kind: 'person', id: 'slack:T1/UREQ' }, rfcSubject(rfc.key))).toEqual([{ platform: 'slack', kind: 'user', id: 'T1/UREQ' }]);
+    expect(await notifier.resolve({ kind: 'person', id: 'cli:bob' }, rfcSubject(rfc.key))).toEqual([]);
+    expect(await notifier.resolve({ kind: 'role', role: 'cab' }, rfcSubject(rfc.key))).toEqual([{ platform: 'slack', kind: 'user', id: 'T1/UC1' }]);
+    const audience = await notifier.resolve({ kind: 'audience', service: 'db' }, rfcSubject(rfc.key));
     expect(audience.map((x) => `${x.kind}:${x.id}`)).toEqual(['channel:CDB', 'user:T1/U7', 'user:T1/U8', 'user:T1/U9']);
     expect(fake.callsTo('usergroups.users.list')[0]?.args.usergroup).toBe('S1');
-    expect(await notifier.resolve({ kind: 'audience', service: 'web' }, rfc)).toEqual([{ platform: 'slack', kind: 'channel', id: 'CANN' }]);
+    expect(await notifier.resolve({ kind: 'audience', service: 'web' }, rfcSubject(rfc.key))).toEqual([{ platform: 'slack', kind: 'channel', id: 'CANN' }]);
     addService(t.ctx, root, { name: 'erp', audience: ['teams:conversation:19:erp'] });
-    expect(await notifier.resolve({ kind: 'audience', service: 'erp' }, rfc)).toEqual([]); // told on Teams only
+    expect(await notifier.resolve({ kind: 'audience', service: 'erp' }, rfcSubject(rfc.key))).toEqual([]); // told on Teams only
   });
 });
 
@@ -102,15 +103,15 @@ describe('SlackNotifier.send and refreshCards', () => {
     const sent = await notifier.send(cab, message('vote-requested', rfc));
     const post = fake.callsTo('chat.postMessage')[0]!;
     expect(sent.messageRef).toBe(`CCAB/${post.response.ts as string}`);
-    const card = cardsOf(t.ctx.database.db, 'slack', rfc.id, 'vote-card');
-    expect(card).toEqual([{ rfcId: rfc.id, kind: 'vote-card', conversation: 'CCAB', messageId: post.response.ts, thread: null }]);
+    const card = cardsOf(t.ctx.database.db, 'slack', rfcSubject(rfc.key), 'vote-card');
+    expect(card).toEqual([{ subject: { type: 'rfc', key: rfc.key }, kind: 'vote-card', conversation: 'CCAB', messageId: post.response.ts, thread: null }]);
     const actionIds = JSON.stringify(post.args.blocks);
     for (const id of ['rfc_vote_approve', 'rfc_vote_reject', 'rfc_vote_abstain', 'rfc_details']) expect(actionIds).toContain(id);
 
     const cab1 = t.person('slack:T1/UC1', 'cab');
     vote(t.ctx, cab1, rfc.key, 'approve');
-    await notifier.refreshCards(rfc.key);
-    await notifier.refreshCards(rfc.key); // unchanged: no second update
+    await notifier.refreshCards(rfcSubject(rfc.key));
+    await notifier.refreshCards(rfcSubject(rfc.key)); // unchanged: no second update
     const updates = fake.callsTo('chat.update');
     expect(updates).toHaveLength(1);
     expect(updates[0]?.args.ts).toBe(post.response.ts);
@@ -128,7 +129,7 @@ describe('SlackNotifier.send and refreshCards', () => {
     await notifier.send({ platform: 'slack', kind: 'user', id: 'T1/UREQ' }, message('scheduled', rfc));
     const dm = fake.callsTo('chat.postMessage')[0]!;
     expect(dm.args.channel).toBe('UREQ');
-    expect(cardsOf(t.ctx.database.db, 'slack', rfc.id, 'owner-card')).toHaveLength(1);
+    expect(cardsOf(t.ctx.database.db, 'slack', rfcSubject(rfc.key), 'owner-card')).toHaveLength(1);
   });
 
   it('maps Web API failures to retryable or final DeliveryErrors', async () => {
@@ -159,11 +160,11 @@ describe('SlackNotifier.send and refreshCards', () => {
     await notifier.send({ platform: 'slack', kind: 'channel', id: 'CCAB' }, message('vote-requested', rfc));
     vote(t.ctx, t.person('slack:T1/UC1', 'cab'), rfc.key, 'reject');
     fake.force429('chat.update', { times: 1, retryAfterSec: 0 });
-    await notifier.refreshCards(rfc.key);
+    await notifier.refreshCards(rfcSubject(rfc.key));
     expect(fake.callsTo('chat.update').map((c) => c.status)).toEqual([429, 200]);
     vote(t.ctx, t.person('slack:T1/UC1', 'cab'), rfc.key, 'approve');
     fake.failNext('chat.update', { status: 500, times: 5 });
-    await expect(notifier.refreshCards(rfc.key)).rejects.toBeInstanceOf(DeliveryError);
+    await expect(notifier.refreshCards(rfcSubject(rfc.key))).rejects.toBeInstanceOf(DeliveryError);
     expect(fake.callsTo('chat.update')).toHaveLength(4);
   });
 });
@@ -173,9 +174,9 @@ describe('SlackNotifier.findSent: a delivery interrupted by a crash', () => {
 
   /** A delivery left `sending` (a worker died mid-send), and the message it was sending. */
   function interrupted(rfc: Rfc, event: string, recipient: string): { row: DeliveryRow; message: OutboundMessage; target: Target } {
-    const key = timedKey(event, rfc.key, 'crash');
+    const key = timedKey(event, rfcSubject(rfc.key), 'crash');
     // Recorded on the real clock: Slack (the fake) stamps messages with it.
-    recordDelivery(db(), { notificationKey: key, recipient, rfcId: rfc.id, at: new Date(Date.now() - 2000) });
+    recordDelivery(db(), { notificationKey: key, recipient, subject: rfcSubject(rfc.key), at: new Date(Date.now() - 2000) });
     const row = deliveriesOf(db(), key).find((d) => d.recipient === recipient)!;
     markDelivery(db(), row.id, 'sending', new Date());
     const message = buildMessage(t.ctx, notificationFor(t.ctx, key)!, 'UTC', `d${row.id}`)!;
@@ -228,7 +229,7 @@ describe('SlackNotifier.findSent: a delivery interrupted by a crash', () => {
     make({ cabChannel: 'CCAB', announceChannel: 'CANN' });
     expect(await resend(card.row)).toBe('sent');
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
-    const [stored] = cardsOf(db(), 'slack', rfc.id, 'vote-card');
+    const [stored] = cardsOf(db(), 'slack', rfcSubject(rfc.key), 'vote-card');
     expect(`${stored?.conversation}/${stored?.messageId}`).toBe(posted.messageRef);
 
     const decided = interrupted(rfc, 'decided', 'slack:channel:CCAB');

@@ -1,7 +1,6 @@
 import { draftRfc } from '../../src/domain/rfc.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { timedKey } from '../../src/notify/deliver.js';
 import {
   DEFAULT_TIMER_SETTINGS,
   TIMER_KINDS,
@@ -10,7 +9,6 @@ import {
   firedKey,
   parseTimerId,
   stampOf,
-  timerId,
   timersFor,
 } from '../../src/domain/timers.js';
 import type { Rfc, RfcState } from '../../src/domain/types.js';
@@ -88,7 +86,7 @@ describe('timersFor: what must be pending for a scheduled RFC', () => {
   });
 
   it('never schedules an event again once it was sent', () => {
-    const fired = new Set([timedKey('reminder-24h', 'RFC-7', '20261205T220000Z'), timedKey('outage-notice', 'RFC-7', '20261205T220000Z')]);
+    const fired = new Set(['timed:reminder-24h:RFC-7:20261205T220000Z', 'timed:outage-notice:RFC-7:20261205T220000Z']);
     expect(kinds(timersFor(rfc(), DEFAULT_TIMER_SETTINGS, SCHEDULED_AT, fired))).toEqual(['reminder-1h', 'start-prompt']);
   });
 
@@ -129,32 +127,39 @@ describe('timersFor: other states', () => {
 
   it('handles the CAB vote deadline once, and not after escalation', () => {
     const deadline = at(SCHEDULED_AT.getTime() + 48 * H);
+    expect(deadline.toISOString()).toBe('2026-12-03T09:00:00.000Z');
     const awaiting = rfc({ state: 'awaiting_approval', window: null, voteDeadline: deadline });
     expect(timersFor(awaiting, DEFAULT_TIMER_SETTINGS, SCHEDULED_AT)).toEqual([
-      { kind: 'vote-deadline', rfcKey: 'RFC-7', stamp: stampOf(deadline), id: timerId('vote-deadline', 'RFC-7', stampOf(deadline)), dueAt: deadline, recipients: [] },
+      {
+        kind: 'vote-deadline',
+        subject: { type: 'rfc', key: 'RFC-7' },
+        stamp: '20261203T090000Z',
+        id: 'RFC-7.vote-deadline.20261203T090000Z',
+        dueAt: deadline,
+        recipients: [],
+      },
     ]);
     expect(timersFor({ ...awaiting, escalated: true }, DEFAULT_TIMER_SETTINGS, SCHEDULED_AT)).toEqual([]);
   });
 });
 
 describe('ids and keys', () => {
-  it('are deterministic, BullMQ-safe, parse back, and match the delivery keys', () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...TIMER_KINDS),
-        fc.integer({ min: 1, max: 99_999 }),
-        fc.date({ min: new Date('2020-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }),
-        (kind, n, d) => {
-          const stamp = stampOf(d);
-          const id = timerId(kind, `RFC-${n}`, stamp);
-          expect(id).not.toContain(':');
-          expect(parseTimerId(id)).toEqual({ kind, rfcKey: `RFC-${n}`, stamp });
-          expect(firedKey({ kind, rfcKey: `RFC-${n}`, stamp })).toBe(timedKey(kind, `RFC-${n}`, stamp));
-        },
-      ),
-    );
+  it('are deterministic, BullMQ-safe, and parse back', () => {
+    const t = timersFor(rfc(), DEFAULT_TIMER_SETTINGS, SCHEDULED_AT).find((x) => x.kind === 'reminder-1h');
+    expect(t?.id).toBe('RFC-7.reminder-1h.20261205T220000Z');
+    expect(firedKey({ kind: 'reminder-1h', subject: { type: 'rfc', key: 'RFC-7' }, stamp: '20261205T220000Z' })).toBe('timed:reminder-1h:RFC-7:20261205T220000Z');
+    expect(parseTimerId('RFC-7.reminder-1h.20261205T220000Z')).toEqual({ kind: 'reminder-1h', subject: { type: 'rfc', key: 'RFC-7' }, stamp: '20261205T220000Z' });
+    expect(parseTimerId('REL-2.start-prompt.20270101T090000Z')).toEqual({ kind: 'start-prompt', subject: { type: 'release', key: 'REL-2' }, stamp: '20270101T090000Z' });
     expect(parseTimerId('report-abc')).toBeNull();
     expect(parseTimerId('RFC-1.nonsense.20261205T220000Z')).toBeNull();
+    expect(parseTimerId('RFC-0.reminder-1h.20261205T220000Z')).toBeNull();
+    fc.assert(
+      fc.property(fc.date({ min: new Date('2020-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }), (d) => {
+        const stamp = stampOf(d);
+        expect(stamp).toMatch(/^\d{8}T\d{6}Z$/);
+        expect(stamp.slice(0, 8)).toBe(d.toISOString().slice(0, 10).replace(/-/g, ''));
+      }),
+    );
   });
 
   it('derives only future-or-due events, each id once, for any window and clock', () => {

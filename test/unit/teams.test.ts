@@ -1,3 +1,4 @@
+import { rfcSubject } from '../../src/domain/subject.js';
 import { type BotAdapter, type CloudAdapter, TurnContext } from 'botbuilder';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addService } from '../../src/app/catalogue.js';
@@ -32,10 +33,10 @@ describe('Teams recipients', () => {
       const notifier = new TeamsNotifier(t.ctx, {} as CloudAdapter, '', createLogger('silent'));
       const req = t.person('teams:aad-new');
       const rfc = raise(t.ctx, req, { title: 'x' }).result;
-      const [target] = await notifier.resolve({ kind: 'person', id: 'teams:aad-new' }, rfc);
+      const [target] = await notifier.resolve({ kind: 'person', id: 'teams:aad-new' }, rfcSubject(rfc.key));
       expect(target).toEqual({ platform: 'teams', kind: 'user', id: 'aad-new' });
       const view = viewRfc(t.ctx, rfc.key);
-      const refused = await notifier.send(target!, { event: 'decided', rfcKey: rfc.key, text: 'x', view }).catch((e: DeliveryError) => e);
+      const refused = await notifier.send(target!, { event: 'decided', subject: rfcSubject(rfc.key), text: 'x', view }).catch((e: DeliveryError) => e);
       expect(refused).toBeInstanceOf(DeliveryError);
       expect(refused).toMatchObject({ retryable: false, message: 'teams:aad-new has no chat with the bot yet, so it cannot message them: they should open changebot in Teams once' });
     } finally {

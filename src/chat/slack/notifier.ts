@@ -10,6 +10,7 @@ import { findPerson, peopleWithRole } from '../../db/repos/people.js';
 import { findRfc } from '../../db/repos/rfcs.js';
 import type { AppContext } from '../../app/context.js';
 import type { Recipient } from '../../domain/notifications.js';
+import { type Subject, rfcSubject } from '../../domain/subject.js';
 import type { Rfc } from '../../domain/types.js';
 import type { Logger } from '../../log.js';
 import { personIdOf } from '../../notify/deliver.js';
@@ -51,7 +52,7 @@ export class SlackNotifier implements Notifier {
     this.teamId = teamId;
   }
 
-  async resolve(recipient: Recipient, _rfc: Rfc): Promise<Target[]> {
+  async resolve(recipient: Recipient, _subject: Subject): Promise<Target[]> {
     const db = this.ctx.database.db;
     switch (recipient.kind) {
       case 'cab-channel': {
@@ -120,8 +121,8 @@ export class SlackNotifier implements Notifier {
   }
 
   async send(target: Target, message: OutboundMessage): Promise<{ messageRef?: string }> {
-    const rfc = findRfc(this.ctx.database.db, message.rfcKey);
-    if (!rfc) throw new DeliveryError(`${message.rfcKey} no longer exists`, false);
+    const rfc = this.rfcOf(message.subject);
+    if (!rfc) throw new DeliveryError(`${message.subject.key} no longer exists`, false);
     const placement = this.placementOf(target, message, rfc);
     const { channel, thread } = this.where(target, placement, rfc);
     const { text, blocks } = this.content(placement, message);
@@ -154,7 +155,7 @@ export class SlackNotifier implements Notifier {
    */
   async findSent(target: Target, message: OutboundMessage, since: Date): Promise<{ messageRef?: string } | null> {
     const key = message.deliveryKey;
-    const rfc = findRfc(this.ctx.database.db, message.rfcKey);
+    const rfc = this.rfcOf(message.subject);
     if (!key || !rfc) return null;
     const placement = this.placementOf(target, message, rfc);
     const { channel: where, thread } = this.where(target, placement, rfc);
@@ -187,7 +188,7 @@ export class SlackNotifier implements Notifier {
   /** The channel (a user id for a DM) and, for a threaded message, the kept card's thread. */
   private where(target: Target, placement: Placement, rfc: Rfc): { channel: string; thread?: string } {
     if (target.kind === 'user') return { channel: userIdOf(target) };
-    const card = placement.thread ? this.cardFor(rfc.id, target.id, placement.thread) : undefined;
+    const card = placement.thread ? this.cardFor(rfcSubject(rfc.key), target.id, placement.thread) : undefined;
     return card ? { channel: card.conversation, thread: card.messageId } : { channel: target.id };
   }
 
@@ -208,13 +209,13 @@ export class SlackNotifier implements Notifier {
     const db = this.ctx.database.db;
     const now = this.ctx.clock.now();
     if (placement.keep === 'vote-card') {
-      const ref = { rfcId: rfc.id, kind: 'vote-card' as const, conversation: channel, messageId: ts, thread: null };
+      const ref = { subject: rfcSubject(rfc.key), kind: 'vote-card' as const, conversation: channel, messageId: ts, thread: null };
       saveCard(db, 'slack', ref, now);
       // A card found after a crash may show an older state: left unrendered, the next refresh updates it.
       if (sent) this.rendered.set(cardKey(ref), JSON.stringify(sent));
     } else if (target.kind === 'user') {
       if (channel.startsWith('D')) this.dms.set(userIdOf(target), channel);
-      if (placement.keep === 'owner-card' && ts && channel !== userIdOf(target)) saveCard(db, 'slack', { rfcId: rfc.id, kind: 'owner-card', conversation: channel, messageId: ts, thread: null }, now);
+      if (placement.keep === 'owner-card' && ts && channel !== userIdOf(target)) saveCard(db, 'slack', { subject: rfcSubject(rfc.key), kind: 'owner-card', conversation: channel, messageId: ts, thread: null }, now);
     }
     return { messageRef: `${channel}/${ts}` };
   }
@@ -231,17 +232,22 @@ export class SlackNotifier implements Notifier {
   }
 
   /** The kept card a threaded message belongs under: the one in `channelId`, else the only one. */
-  private cardFor(rfcId: number, channelId: string, kind: KeptCard): CardRef | undefined {
-    const cards = cardsOf(this.ctx.database.db, 'slack', rfcId, kind);
+  private cardFor(subject: Subject, channelId: string, kind: KeptCard): CardRef | undefined {
+    const cards = cardsOf(this.ctx.database.db, 'slack', subject, kind);
     return cards.find((c) => c.conversation === channelId) ?? (cards.length === 1 ? cards[0] : undefined);
   }
 
-  async refreshCards(rfcKey: string): Promise<void> {
+  /** The RFC a message or card is about (releases have no cards here yet). */
+  private rfcOf(subject: Subject): Rfc | null {
+    return subject.type === 'rfc' ? findRfc(this.ctx.database.db, subject.key) : null;
+  }
+
+  async refreshCards(subject: Subject): Promise<void> {
     const db = this.ctx.database.db;
-    const rfc = findRfc(db, rfcKey);
+    const rfc = this.rfcOf(subject);
     if (!rfc) return;
     const failures: string[] = [];
-    for (const card of cardsOf(db, 'slack', rfc.id)) {
+    for (const card of cardsOf(db, 'slack', subject)) {
       const { text, blocks } = this.render(card, rfc);
       const payload = JSON.stringify({ text, blocks });
       const key = cardKey(card);

@@ -13,6 +13,7 @@ import { findService } from '../../db/repos/catalogue.js';
 import { findPerson, peopleWithRole } from '../../db/repos/people.js';
 import { findRfc } from '../../db/repos/rfcs.js';
 import type { Recipient } from '../../domain/notifications.js';
+import { type Subject, rfcSubject } from '../../domain/subject.js';
 import type { Rfc } from '../../domain/types.js';
 import type { Logger } from '../../log.js';
 import { KEPT_CARD_KIND, type KeptCard, type Placement, placementFor } from '../../notify/placement.js';
@@ -61,7 +62,7 @@ export class TeamsNotifier implements Notifier {
     return [{ platform: 'teams', kind: 'user', id: personId.slice('teams:'.length) }];
   }
 
-  async resolve(recipient: Recipient, _rfc: Rfc): Promise<Target[]> {
+  async resolve(recipient: Recipient, _subject: Subject): Promise<Target[]> {
     switch (recipient.kind) {
       case 'cab-channel': {
         const id = this.cabConversation();
@@ -105,8 +106,8 @@ export class TeamsNotifier implements Notifier {
 
   async send(target: Target, message: OutboundMessage): Promise<{ messageRef?: string }> {
     const conv = this.conversationFor(target);
-    const rfc = findRfc(this.db, message.rfcKey);
-    if (!rfc) throw new DeliveryError(`${message.rfcKey} no longer exists`, false);
+    const rfc = this.rfcOf(message.subject);
+    if (!rfc) throw new DeliveryError(`${message.subject.key} no longer exists`, false);
     const placement = this.placementOf(target, message, rfc);
     const names = displayNames(this.app);
     const card =
@@ -114,20 +115,25 @@ export class TeamsNotifier implements Notifier {
         ? teamsCard(cardFromView(this.app, 'vote', message.view, placement.viewer), { name: names, refreshFor: refreshUserIds(this.app) })
         : teamsCard(cardFromView(this.app, 'notice', message.view, placement.viewer, { message: message.text }), { name: names, messageAsText: true });
     // A threaded message goes under the kept card in this conversation, when there is one.
-    const thread = placement.thread ? this.kept(rfc.id, placement.thread, conv.id)?.messageId : undefined;
+    const thread = placement.thread ? this.kept(rfcSubject(rfc.key), placement.thread, conv.id)?.messageId : undefined;
     const id = await this.post(conv.reference, { ...textActivity(message.text), attachments: [attachment(card)] }, thread);
-    if (id && placement.keep) saveCardMessage(this.db, { rfcId: rfc.id, kind: placement.keep, conversation: conv.id, messageId: id }, this.app.clock.now());
+    if (id && placement.keep) saveCardMessage(this.db, { subject: rfcSubject(rfc.key), kind: placement.keep, conversation: conv.id, messageId: id }, this.app.clock.now());
     return id ? { messageRef: id } : {};
   }
 
-  private kept(rfcId: number, kind: KeptCard, conversation: string) {
-    return cardMessages(this.db, rfcId).find((m) => m.kind === kind && m.conversation === conversation);
+  private kept(subject: Subject, kind: KeptCard, conversation: string) {
+    return cardMessages(this.db, subject).find((m) => m.kind === kind && m.conversation === conversation);
   }
 
-  async refreshCards(rfcKey: string): Promise<void> {
-    const rfc = findRfc(this.db, rfcKey);
+  /** The RFC a message or card is about (releases have no cards here yet). */
+  private rfcOf(subject: Subject): Rfc | null {
+    return subject.type === 'rfc' ? findRfc(this.db, subject.key) : null;
+  }
+
+  async refreshCards(subject: Subject): Promise<void> {
+    const rfc = this.rfcOf(subject);
     if (!rfc) return;
-    for (const m of cardMessages(this.db, rfc.id)) {
+    for (const m of cardMessages(this.db, subject)) {
       const kind = KEPT_CARD_KIND[m.kind as KeptCard];
       const conv = kind && findConversation(this.db, m.conversation);
       if (!conv) continue;

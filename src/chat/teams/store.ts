@@ -5,6 +5,7 @@
  */
 import type { ConversationReference } from 'botbuilder';
 import type { Db } from '../../db/client.js';
+import type { Subject } from '../../domain/subject.js';
 import * as chat from '../../db/repos/chat.js';
 
 export type { ConversationKind } from '../../db/repos/chat.js';
@@ -27,7 +28,7 @@ export const personalConversation = (db: Db, personId: string): StoredConversati
 
 export type CardMessage = Omit<chat.CardRef, 'thread'>;
 export const saveCardMessage = (db: Db, m: CardMessage, at: Date): void => chat.saveCard(db, PLATFORM, { ...m, thread: null }, at);
-export const cardMessages = (db: Db, rfcId: number): CardMessage[] => chat.cardsOf(db, PLATFORM, rfcId);
+export const cardMessages = (db: Db, subject: Subject): CardMessage[] => chat.cardsOf(db, PLATFORM, subject);
 
 /**
  * Records an inbound activity; false when it was already handled (a Teams retry). Activity ids

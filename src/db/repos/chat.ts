@@ -4,11 +4,12 @@
  * platform retries), and conversations the bot can write to proactively (`conversations`).
  */
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Subject, SubjectType } from '../../domain/subject.js';
 import type { Db } from '../client.js';
 import { chatMessages, conversations, inboundRequests } from '../schema.js';
 
 export interface CardRef {
-  rfcId: number;
+  subject: Subject;
   /** `vote-card`, `owner-card`, ... */
   kind: string;
   conversation: string;
@@ -16,25 +17,37 @@ export interface CardRef {
   thread: string | null;
 }
 
-/** Records (or moves) the card of `kind` for an RFC in one conversation. */
+/** Records (or moves) the card of `kind` for a subject in one conversation. */
 export function saveCard(db: Db, platform: string, ref: CardRef, at: Date): void {
+  const { subject, ...rest } = ref;
   db.insert(chatMessages)
-    .values({ ...ref, platform, createdAt: at })
+    .values({ ...rest, subjectType: subject.type, subjectKey: subject.key, platform, createdAt: at })
     .onConflictDoUpdate({
-      target: [chatMessages.rfcId, chatMessages.platform, chatMessages.kind, chatMessages.conversation],
+      target: [chatMessages.subjectType, chatMessages.subjectKey, chatMessages.platform, chatMessages.kind, chatMessages.conversation],
       set: { messageId: ref.messageId, thread: ref.thread, createdAt: at },
     })
     .run();
 }
 
-export function cardsOf(db: Db, platform: string, rfcId: number, kind?: string): CardRef[] {
-  const where = and(eq(chatMessages.rfcId, rfcId), eq(chatMessages.platform, platform), kind ? eq(chatMessages.kind, kind) : undefined);
+export function cardsOf(db: Db, platform: string, subject: Subject, kind?: string): CardRef[] {
+  const where = and(
+    eq(chatMessages.subjectType, subject.type),
+    eq(chatMessages.subjectKey, subject.key),
+    eq(chatMessages.platform, platform),
+    kind ? eq(chatMessages.kind, kind) : undefined,
+  );
   return db
     .select()
     .from(chatMessages)
     .where(where)
     .all()
-    .map((r) => ({ rfcId: r.rfcId, kind: r.kind, conversation: r.conversation, messageId: r.messageId, thread: r.thread }));
+    .map((r) => ({
+      subject: { type: r.subjectType as SubjectType, key: r.subjectKey },
+      kind: r.kind,
+      conversation: r.conversation,
+      messageId: r.messageId,
+      thread: r.thread,
+    }));
 }
 
 /** Claims an inbound request id (a retry or a double click): false when already claimed. */

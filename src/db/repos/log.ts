@@ -1,10 +1,12 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, max, ne } from 'drizzle-orm';
+import type { Subject, SubjectType } from '../../domain/subject.js';
 import type { ChangeLogEntry, RfcState } from '../../domain/types.js';
 import type { Db } from '../client.js';
-import { changeLog, rfcs } from '../schema.js';
+import { changeLog } from '../schema.js';
 
 export interface LogInput {
-  rfcId: number | null;
+  /** What the row is about; null for deployment-wide rows (role grants, services, windows). */
+  subject: Subject | null;
   at: Date;
   actor: string;
   action: string;
@@ -17,7 +19,8 @@ export interface LogInput {
 export function appendLog(db: Db, e: LogInput): void {
   db.insert(changeLog)
     .values({
-      rfcId: e.rfcId,
+      subjectType: e.subject?.type ?? null,
+      subjectKey: e.subject?.key ?? null,
       at: e.at,
       actor: e.actor,
       action: e.action,
@@ -29,17 +32,20 @@ export function appendLog(db: Db, e: LogInput): void {
     .run();
 }
 
-export function listLog(db: Db, rfcId: number): ChangeLogEntry[] {
+function subjectOfRow(r: { subjectType: string | null; subjectKey: string | null }): Subject | null {
+  return r.subjectType && r.subjectKey ? { type: r.subjectType as SubjectType, key: r.subjectKey } : null;
+}
+
+export function listLog(db: Db, subject: Subject): ChangeLogEntry[] {
   return db
-    .select({ log: changeLog, key: rfcs.key })
+    .select()
     .from(changeLog)
-    .innerJoin(rfcs, eq(rfcs.id, changeLog.rfcId))
-    .where(eq(changeLog.rfcId, rfcId))
+    .where(and(eq(changeLog.subjectType, subject.type), eq(changeLog.subjectKey, subject.key)))
     .orderBy(asc(changeLog.id))
     .all()
-    .map(({ log, key }) => ({
+    .map((log) => ({
       id: log.id,
-      rfcKey: key,
+      subject: subjectOfRow(log) ?? subject,
       at: log.at,
       actor: log.actor,
       action: log.action,
@@ -48,4 +54,29 @@ export function listLog(db: Db, rfcId: number): ChangeLogEntry[] {
       reason: log.reason,
       detail: log.detail ?? null,
     }));
+}
+
+/** The id of the newest change-log row (0 when empty). */
+export function lastLogId(db: Db): number {
+  return db.select({ id: max(changeLog.id) }).from(changeLog).get()?.id ?? 0;
+}
+
+/**
+ * The subjects changed since row `after` (ignoring rows with action `except`, such as the
+ * scheduler's own notes), and the newest row id seen.
+ */
+export function subjectsChangedSince(db: Db, after: number, except: string): { last: number; subjects: Subject[] } {
+  const rows = db
+    .select({ id: changeLog.id, subjectType: changeLog.subjectType, subjectKey: changeLog.subjectKey })
+    .from(changeLog)
+    .where(and(gt(changeLog.id, after), ne(changeLog.action, except), isNotNull(changeLog.subjectKey)))
+    .all();
+  const seen = new Map<string, Subject>();
+  let last = after;
+  for (const r of rows) {
+    last = Math.max(last, r.id);
+    const s = subjectOfRow(r);
+    if (s) seen.set(`${s.type}:${s.key}`, s);
+  }
+  return { last, subjects: [...seen.values()] };
 }

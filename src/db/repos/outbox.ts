@@ -1,19 +1,34 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Notification } from '../../domain/notifications.js';
+import type { Subject, SubjectType } from '../../domain/subject.js';
 import type { Db } from '../client.js';
 import { deliveries, outbox } from '../schema.js';
 
 export interface OutboxRow {
   id: number;
-  rfcKey: string;
+  subject: Subject;
   notification: Notification;
   createdAt: Date;
 }
 
-export function addToOutbox(db: Db, rfcId: number | null, n: Notification, at: Date): void {
+export function addToOutbox(db: Db, n: Notification, at: Date): void {
   db.insert(outbox)
-    .values({ rfcId, rfcKey: n.rfcKey, event: n.event, notification: n as unknown as Record<string, unknown>, createdAt: at })
+    .values({ subjectType: n.subject.type, subjectKey: n.subject.key, event: n.event, notification: n as unknown as Record<string, unknown>, createdAt: at })
     .run();
+}
+
+function toOutboxRow(r: typeof outbox.$inferSelect): OutboxRow {
+  return {
+    id: r.id,
+    subject: { type: r.subjectType as SubjectType, key: r.subjectKey },
+    notification: r.notification as unknown as Notification,
+    createdAt: r.createdAt,
+  };
+}
+
+export function findOutboxRow(db: Db, id: number): OutboxRow | null {
+  const r = db.select().from(outbox).where(eq(outbox.id, id)).get();
+  return r ? toOutboxRow(r) : null;
 }
 
 export function pendingOutbox(db: Db, limit = 100): OutboxRow[] {
@@ -24,7 +39,7 @@ export function pendingOutbox(db: Db, limit = 100): OutboxRow[] {
     .orderBy(asc(outbox.id))
     .limit(limit)
     .all()
-    .map((r) => ({ id: r.id, rfcKey: r.rfcKey, notification: r.notification as unknown as Notification, createdAt: r.createdAt }));
+    .map(toOutboxRow);
 }
 
 export function markDispatched(db: Db, id: number, at: Date): void {
@@ -37,11 +52,18 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
 /** Records a delivery once per (notification, recipient); returns false if it already existed. */
 export function recordDelivery(
   db: Db,
-  d: { notificationKey: string; recipient: string; rfcId: number | null; at: Date },
+  d: { notificationKey: string; recipient: string; subject: Subject | null; at: Date },
 ): boolean {
   const res = db
     .insert(deliveries)
-    .values({ notificationKey: d.notificationKey, recipient: d.recipient, rfcId: d.rfcId, status: 'pending', createdAt: d.at })
+    .values({
+      notificationKey: d.notificationKey,
+      recipient: d.recipient,
+      subjectType: d.subject?.type ?? null,
+      subjectKey: d.subject?.key ?? null,
+      status: 'pending',
+      createdAt: d.at,
+    })
     .onConflictDoNothing()
     .run() as { changes: number };
   return res.changes > 0;
@@ -55,6 +77,29 @@ export function findDelivery(db: Db, notificationKey: string, recipient: string)
       .where(and(eq(deliveries.notificationKey, notificationKey), eq(deliveries.recipient, recipient)))
       .get() ?? null
   );
+}
+
+export function findDeliveryById(db: Db, id: number): DeliveryRow | null {
+  return db.select().from(deliveries).where(eq(deliveries.id, id)).get() ?? null;
+}
+
+/** A rate-limited attempt did not happen: back to pending, its attempts as they were. */
+export function requeueDelivery(db: Db, id: number, attempts: number, error: string): void {
+  db.update(deliveries).set({ status: 'pending', attempts, lastError: error }).where(eq(deliveries.id, id)).run();
+}
+
+/** Notes why an attempt failed, leaving the row as it is (a retry follows). */
+export function noteDeliveryError(db: Db, id: number, error: string): void {
+  db.update(deliveries).set({ lastError: error }).where(eq(deliveries.id, id)).run();
+}
+
+/** The status of every delivery (the benchmarks wait for all to settle). */
+export function deliveryStatuses(db: Db): DeliveryStatus[] {
+  return db
+    .select({ status: deliveries.status })
+    .from(deliveries)
+    .all()
+    .map((r) => r.status as DeliveryStatus);
 }
 
 export function deliveriesOf(db: Db, notificationKey: string): DeliveryRow[] {

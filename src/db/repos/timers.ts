@@ -1,10 +1,11 @@
 /** What the scheduler (src/jobs) reads from and writes to SQLite, the source of truth. */
-import { and, eq, inArray, like, notLike, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, like, notLike, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { appendLog } from './log.js';
 import { type DeliveryRow, recordDelivery } from './outbox.js';
 import { toRfc } from './rfcs.js';
 import { changeLog, deliveries, rfcs } from '../schema.js';
+import { FAILURE_EVENT, type Subject, type SubjectType, failureKey } from '../../domain/subject.js';
 import { TIMED_STATES } from '../../domain/timers.js';
 import type { Rfc } from '../../domain/types.js';
 
@@ -18,13 +19,15 @@ export function timedRfcs(db: Db): Rfc[] {
   return db.select().from(rfcs).where(inArray(rfcs.state, [...TIMED_STATES])).all().map(toRfc);
 }
 
-/** The delivery keys of timed events already sent, for the given RFCs (all when omitted). */
-export function firedKeys(db: Db, rfcIds?: number[]): Set<string> {
-  const where = rfcIds ? and(eq(changeLog.action, NOTIFIED), inArray(changeLog.rfcId, rfcIds)) : eq(changeLog.action, NOTIFIED);
+/** The delivery keys of timed events already sent, for the given subjects (all when omitted). */
+export function firedKeys(db: Db, subjects?: Subject[]): Set<string> {
+  const about = subjects
+    ? or(...subjects.map((s) => and(eq(changeLog.subjectType, s.type), eq(changeLog.subjectKey, s.key))))
+    : undefined;
   const rows = db
     .select({ key: sql<string | null>`json_extract(${changeLog.detail}, '$.key')` })
     .from(changeLog)
-    .where(where)
+    .where(and(eq(changeLog.action, NOTIFIED), about))
     .all();
   return new Set(rows.map((r) => r.key).filter((k): k is string => !!k));
 }
@@ -35,26 +38,29 @@ export function firedKeys(db: Db, rfcIds?: number[]): Set<string> {
  */
 export function recordFired(
   db: Db & { transaction: <T>(fn: (tx: Db) => T, c?: { behavior?: 'immediate' }) => T },
-  e: { rfc: Rfc; key: string; event: string; targets: string[]; at: Date },
+  e: { subject: Subject; key: string; event: string; targets: string[]; at: Date },
 ): void {
   db.transaction(
     (tx) => {
-      for (const recipient of e.targets) recordDelivery(tx, { notificationKey: e.key, recipient, rfcId: e.rfc.id, at: e.at });
+      for (const recipient of e.targets) recordDelivery(tx, { notificationKey: e.key, recipient, subject: e.subject, at: e.at });
       const logged = tx
         .select({ id: changeLog.id })
         .from(changeLog)
-        .where(and(eq(changeLog.rfcId, e.rfc.id), eq(changeLog.action, NOTIFIED), sql`json_extract(${changeLog.detail}, '$.key') = ${e.key}`))
+        .where(
+          and(
+            eq(changeLog.subjectType, e.subject.type),
+            eq(changeLog.subjectKey, e.subject.key),
+            eq(changeLog.action, NOTIFIED),
+            sql`json_extract(${changeLog.detail}, '$.key') = ${e.key}`,
+          ),
+        )
         .get();
       if (!logged) {
-        appendLog(tx, { rfcId: e.rfc.id, at: e.at, actor: SCHEDULER, action: NOTIFIED, detail: { key: e.key, event: e.event, recipients: e.targets.length } });
+        appendLog(tx, { subject: e.subject, at: e.at, actor: SCHEDULER, action: NOTIFIED, detail: { key: e.key, event: e.event, recipients: e.targets.length } });
       }
     },
     { behavior: 'immediate' },
   );
-}
-
-export function findDeliveryRow(db: Db, id: number): DeliveryRow | undefined {
-  return db.select().from(deliveries).where(eq(deliveries.id, id)).get();
 }
 
 /** Every delivery not yet sent or given up on (all of them: a fan-out can be thousands). */
@@ -62,18 +68,16 @@ export function unsentRows(db: Db): DeliveryRow[] {
   return db.select().from(deliveries).where(inArray(deliveries.status, ['pending', 'sending'])).all();
 }
 
-export const FAILURE_EVENT = 'delivery-failed';
-export const failureKey = (rfcKey: string, notificationKey: string) => `timed:${FAILURE_EVENT}:${rfcKey}:${notificationKey}`;
-
-/** Notifications with failed deliveries whose owner has not been told yet (rfcKey, key). */
-export function unreportedFailures(db: Db, reported: ReadonlySet<string>): { rfcKey: string; notificationKey: string }[] {
+/** Notifications with failed deliveries whose owner has not been told yet (subject, key). */
+export function unreportedFailures(db: Db, reported: ReadonlySet<string>): { subject: Subject; notificationKey: string }[] {
   const rows = db
-    .selectDistinct({ rfcKey: rfcs.key, notificationKey: deliveries.notificationKey })
+    .selectDistinct({ subjectType: deliveries.subjectType, subjectKey: deliveries.subjectKey, notificationKey: deliveries.notificationKey })
     .from(deliveries)
-    .innerJoin(rfcs, eq(rfcs.id, deliveries.rfcId))
-    .where(and(eq(deliveries.status, 'failed'), notLike(deliveries.notificationKey, `timed:${FAILURE_EVENT}:%`)))
+    .where(and(eq(deliveries.status, 'failed'), isNotNull(deliveries.subjectKey), notLike(deliveries.notificationKey, `timed:${FAILURE_EVENT}:%`)))
     .all();
-  return rows.filter((r) => !reported.has(failureKey(r.rfcKey, r.notificationKey)));
+  return rows
+    .map((r) => ({ subject: { type: r.subjectType as SubjectType, key: r.subjectKey as string }, notificationKey: r.notificationKey }))
+    .filter((r) => !reported.has(failureKey(r.subject, r.notificationKey)));
 }
 
 /** Keys of failure reports already sent. */
