@@ -132,9 +132,3 @@ export function upsertVote(db: Db, rfcId: number, v: Vote): void {
     })
     .run();
 }
-
-export function deleteVotes(db: Db, rfcId: number, capacity?: VoteCapacity): void {
-  db.delete(votes)
-    .where(capacity ? and(eq(votes.rfcId, rfcId), eq(votes.capacity, capacity)) : eq(votes.rfcId, rfcId))
-    .run();
-}
