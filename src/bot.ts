@@ -4,47 +4,29 @@
  */
 import { bootstrapAdmins } from './app/admin.js';
 import { type AppContext, type Clock, createContext } from './app/context.js';
+import { type BotDeps, type Component, type ComponentHandle, NotifierRegistry, botDeps } from './component.js';
 import type { Config } from './config.js';
 import { type AppDatabase, openDatabase } from './db/client.js';
 import { type Logger, createLogger } from './log.js';
 import { Dispatcher } from './notify/dispatcher.js';
-import type { Notifier } from './notify/types.js';
 import { type HttpServer, createHttpServer } from './server/http.js';
 import { slackComponent } from './chat/slack/index.js';
 import { teamsComponent } from './chat/teams/component.js';
 import { jobsComponent } from './jobs/component.js';
 
-/** A part of the bot that can be switched on by configuration (Slack, Teams, jobs). */
-export interface Component {
-  name: string;
-  /** `true` when configured, else the reason it is off (logged at start). */
-  enabled(config: Config): true | string;
-  /** `bindHost`: listen on this host instead of HOST (Teams without credentials: 127.0.0.1). */
-  start(deps: BotDeps): Promise<{ stop(): Promise<void>; bindHost?: string }>;
-}
-
-export interface BotDeps {
-  config: Config;
-  app: AppContext;
-  http: HttpServer;
-  log: Logger;
-  /** Chat platforms register their notifier here when they start. */
-  notifiers: Notifier[];
-  /** Drains the outbox into deliveries; the jobs component swaps its sender for a queue. */
-  dispatcher: Dispatcher;
-}
+export type { BotDeps, Component } from './component.js';
 
 export interface Bot extends BotDeps {
   port: number;
   database: AppDatabase;
+  app: AppContext;
+  http: HttpServer;
+  dispatcher: Dispatcher;
   stop(): Promise<void>;
 }
 
-export const COMPONENTS: Component[] = [
-  slackComponent,
-  teamsComponent,
-  jobsComponent(), // last: the chat adapters have registered their notifiers
-];
+/** In any order: each registers what it offers, and nothing is sent until all have started. */
+export const COMPONENTS: Component[] = [slackComponent, teamsComponent, jobsComponent()];
 
 export async function startBot(
   config: Config,
@@ -59,10 +41,11 @@ export async function startBot(
     database.sqlite.prepare('select 1').get();
     return { ok: true };
   });
-  const notifiers: Notifier[] = [];
-  const dispatcher = new Dispatcher(app, notifiers, log);
-  const deps: BotDeps = { config, app, http, log, notifiers, dispatcher };
+  const registry = new NotifierRegistry();
+  const dispatcher = new Dispatcher(app, registry.all, log);
+  const deps = botDeps({ config, app, http, log }, registry, (sender) => dispatcher.setSender(sender));
   const started: { name: string; stop(): Promise<void> }[] = [];
+  const handles: ComponentHandle[] = [];
   let bindHost: string | undefined;
   try {
     for (const c of opts.components ?? COMPONENTS) {
@@ -72,12 +55,15 @@ export async function startBot(
         continue;
       }
       const handle = await c.start(deps);
+      handles.push(handle);
       bindHost ??= handle.bindHost;
       started.push({ name: c.name, stop: () => handle.stop() });
       log.info(`${c.name}: on`);
     }
-    // First the deliveries recorded but not sent when the last process stopped (the jobs'
-    // reconciler does the same with its queue), then the outbox.
+    // Every notifier is registered now: work that sends can begin. First the deliveries
+    // recorded but not sent when the last process stopped (the jobs' reconciler does the same
+    // with its queue), then the outbox.
+    for (const h of handles) h.ready?.();
     dispatcher.resumeUnsent().catch((err) => log.error({ err }, 'resuming unsent deliveries failed'));
     dispatcher.start();
     started.push({ name: 'dispatcher', stop: () => dispatcher.stop() });
@@ -97,7 +83,7 @@ export async function startBot(
         database.close();
         log.info('changebot stopped');
       })());
-    return { ...deps, port, database, stop };
+    return { ...deps, port, database, dispatcher, stop };
   } catch (err) {
     for (const c of started.reverse()) await c.stop().catch(() => {});
     database.close();

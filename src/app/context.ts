@@ -35,6 +35,15 @@ export interface AppContext {
   afterCommit: AfterCommit[];
 }
 
+/** Runs `listener` after every commit in this context; returns what removes it. */
+export function onCommit(ctx: AppContext, listener: AfterCommit): () => void {
+  ctx.afterCommit.push(listener);
+  return () => {
+    const i = ctx.afterCommit.indexOf(listener);
+    if (i >= 0) ctx.afterCommit.splice(i, 1);
+  };
+}
+
 export function createContext(
   database: AppDatabase,
   opts: { clock?: Clock; policy: Policy; timezone: string },
@@ -59,7 +68,7 @@ export function inTransaction<T>(ctx: AppContext, fn: (tx: Db) => Outcome<T>): O
     for (const n of notes) addToOutbox(tx, n, at);
     return out;
   }, { behavior: 'immediate' });
-  for (const listener of ctx.afterCommit) {
+  for (const listener of [...ctx.afterCommit]) {
     try {
       listener(outcome as Outcome<unknown>);
     } catch {

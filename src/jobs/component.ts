@@ -6,7 +6,7 @@
  * reconciler repairs everything when it is back.
  */
 import type { AfterCommit } from '../app/context.js';
-import type { BotDeps, Component } from '../bot.js';
+import type { BotDeps, Component } from '../component.js';
 import { lastLogId, subjectsChangedSince } from '../db/repos/log.js';
 import { type Jobs, type JobsOptions, startJobs } from './jobs.js';
 import { INSTALL_HINT, type LocalRedis, findRedisServer, redisDirFor, startLocalRedis } from './local-redis.js';
@@ -47,21 +47,21 @@ export function jobsComponent(overrides: JobsOverrides = {}): Component {
         reconcileMs: config.jobs.reconcileMinutes * 60_000,
         ...rest,
       });
-      deps.dispatcher.setSender(jobs.sender);
+      deps.useDeliverySender(jobs.sender);
       const listener: AfterCommit = (outcome) => {
         if (outcome.rfc) jobs.sync(outcome.rfc.key);
       };
-      deps.app.afterCommit.push(listener);
+      const stopListening = deps.onCommit(listener);
       deps.http.check('redis', () => jobs.health());
       const watcher = watchMs ? watchOtherProcesses(deps, watchMs, (key) => jobs.sync(key)) : undefined;
       expose?.(jobs);
       if (!(await jobs.waitReady(readyWaitMs))) log.warn({ redis: redacted(url) }, 'jobs: Redis is not reachable yet; commands work, timers are repaired when it is back');
-      void jobs.reconcile();
       return {
+        // Every notifier is registered by now: repair the queue and send what waited.
+        ready: () => void jobs.reconcile(),
         async stop() {
           if (watcher) clearInterval(watcher);
-          const i = deps.app.afterCommit.indexOf(listener);
-          if (i >= 0) deps.app.afterCommit.splice(i, 1);
+          stopListening();
           await jobs.stop();
           await local?.stop();
         },

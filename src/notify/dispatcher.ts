@@ -4,7 +4,7 @@
  * Runs in the bot process on a short poll (and at once after a local commit), so changes made
  * by the CLI or another process are delivered too.
  */
-import type { AppContext } from '../app/context.js';
+import { type AppContext, onCommit } from '../app/context.js';
 import { appendLog } from '../db/repos/log.js';
 import { type DeliveryRow, type OutboxRow, deliveriesOf, markDispatched, pendingOutbox, recordDelivery, unsentDeliveries } from '../db/repos/outbox.js';
 import type { Logger } from '../log.js';
@@ -26,6 +26,7 @@ export class Dispatcher {
   private again = false;
   private stopped = false;
   private readonly retries = new Set<NodeJS.Timeout>();
+  private stopListening: (() => void) | undefined;
 
   constructor(
     private readonly ctx: AppContext,
@@ -41,7 +42,7 @@ export class Dispatcher {
   }
 
   start(): void {
-    this.ctx.afterCommit.push(() => this.nudge());
+    this.stopListening = onCommit(this.ctx, () => this.nudge());
     const tick = () => {
       if (this.stopped) return;
       this.nudge();
@@ -150,6 +151,7 @@ export class Dispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopListening?.();
     if (this.timer) clearTimeout(this.timer);
     for (const t of this.retries) clearTimeout(t);
     await this.running;

@@ -43,7 +43,7 @@ export function fakeSlackNotifier(fake: FakeSlack): Component {
     async start(deps) {
       const slack = { botToken: 'xoxb-test', apiUrl: fake.url };
       const log = createLogger('silent');
-      deps.notifiers.push(new SlackNotifier(deps.app, createWebClient(slack, log, { timeoutMs: 2000 }), slack, { log, retry: { attempts: 2, baseMs: 5, maxWaitMs: 20 } }));
+      deps.registerNotifier(new SlackNotifier(deps.app, createWebClient(slack, log, { timeoutMs: 2000 }), slack, { log, retry: { attempts: 2, baseMs: 5, maxWaitMs: 20 } }));
       return { stop: async () => {} };
     },
   };
@@ -51,7 +51,7 @@ export function fakeSlackNotifier(fake: FakeSlack): Component {
 
 export async function startJobsBot(
   fake: FakeSlack,
-  opts: { name: string; redisUrl?: string; overrides?: JobsOverrides; env?: Record<string, string>; extra?: Component[] },
+  opts: { name: string; redisUrl?: string; overrides?: JobsOverrides; env?: Record<string, string>; extra?: Component[]; jobsFirst?: boolean },
 ): Promise<JobsBot> {
   const dir = mkdtempSync(join(tmpdir(), `changebot-${opts.name}-`));
   const redisUrl = opts.redisUrl ?? testRedisUrl();
@@ -68,7 +68,9 @@ export async function startJobsBot(
     expose: (j) => void (jobs = j),
     ...opts.overrides,
   });
-  const bot = await startBot(config, { clock, log: createLogger('silent'), components: [fakeSlackNotifier(fake), ...(opts.extra ?? []), component] });
+  const parts = [fakeSlackNotifier(fake), ...(opts.extra ?? [])];
+  const components = opts.jobsFirst ? [component, ...parts] : [...parts, component];
+  const bot = await startBot(config, { clock, log: createLogger('silent'), components });
   if (!jobs) throw new Error('jobs component did not start');
   const j = jobs;
   await j.scheduler.idle();

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { BotDeps } from '../../src/bot.js';
+import { type BotDeps, NotifierRegistry, botDeps } from '../../src/component.js';
 import { createSlackApp, slackComponent } from '../../src/chat/slack/index.js';
 import { channelRef } from '../../src/chat/slack/channels.js';
 import { inboundId } from '../../src/chat/slack/dedupe.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { Dispatcher } from '../../src/notify/dispatcher.js';
 import { createHttpServer } from '../../src/server/http.js';
 import { testApp } from '../support/app.js';
 
@@ -19,14 +18,12 @@ describe('slack component', () => {
   it('builds an HTTP app, or a Socket Mode app when SLACK_APP_TOKEN is set, without starting anything', () => {
     const t = testApp();
     const log = createLogger('silent');
-    const deps = (env: Record<string, string>): BotDeps => ({
-      config: loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', ...env }),
-      app: t.ctx,
-      http: createHttpServer(),
-      log,
-      notifiers: [],
-      dispatcher: new Dispatcher(t.ctx, [], log),
-    });
+    const deps = (env: Record<string, string>): BotDeps =>
+      botDeps(
+        { config: loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', ...env }), app: t.ctx, http: createHttpServer(), log },
+        new NotifierRegistry(),
+        () => {},
+      );
     const http = deps({});
     expect(createSlackApp(http).mode).toBe('http');
     expect(http.notifiers).toEqual([]); // registered on start only

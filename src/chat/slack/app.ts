@@ -4,7 +4,7 @@
  * checks included); with SLACK_APP_TOKEN it uses Socket Mode instead and needs no public URL.
  */
 import { App, HTTPReceiver, type Authorize } from '@slack/bolt';
-import type { BotDeps } from '../../bot.js';
+import type { BotDeps } from '../../component.js';
 import { registerActions } from './actions.js';
 import { SlackPeople } from './actor.js';
 import { registerCommands } from './commands.js';
@@ -78,7 +78,7 @@ export function createSlackApp(deps: BotDeps, opts: { retry?: SlackRuntime['retr
     runtime,
     mode: socket ? 'socket' : 'http',
     async start() {
-      deps.notifiers.push(notifier);
+      deps.registerNotifier(notifier);
       if (receiver) {
         deps.http.route('POST', EVENTS_PATH, (req, res) => receiver.requestListener(req, res));
       } else {

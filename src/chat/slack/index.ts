@@ -2,7 +2,7 @@
  * The Slack component: on when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set (Socket Mode
  * when SLACK_APP_TOKEN is set too). Registers the Slack notifier with the delivery layer.
  */
-import type { Component } from '../../bot.js';
+import type { Component } from '../../component.js';
 import { createSlackApp } from './app.js';
 
 export { SlackNotifier } from './notifier.js';

@@ -4,7 +4,7 @@
  * for local use with the Bot Framework Emulator, and then the whole server listens on
  * 127.0.0.1 only (`bindHost`).
  */
-import type { Component } from '../../bot.js';
+import type { Component } from '../../component.js';
 import type { Config } from '../../config.js';
 import { APOLOGY } from './errors.js';
 import { createAdapter, messagesHandler, teamsAuth } from './adapter.js';
@@ -41,7 +41,7 @@ export function createTeamsComponent(opts: TeamsComponentOptions = {}): Componen
         log.error({ err, activity: context.activity.type }, 'teams: turn failed');
         if (context.activity.type === 'message') await context.sendActivity(textActivity(APOLOGY)).catch(() => {});
       };
-      deps.notifiers.push(new TeamsNotifier(app, adapter, auth.appId, log));
+      deps.registerNotifier(new TeamsNotifier(app, adapter, auth.appId, log));
       const tenantId = auth.mode === 'authenticated' && config.teams.appType === 'SingleTenant' ? config.teams.tenantId : undefined;
       http.route('POST', '/api/messages', messagesHandler(adapter, createTurnLogic({ app, log, tenantId, teamsOnly: auth.mode === 'authenticated' }), auth));
       const stop = async () => {};
