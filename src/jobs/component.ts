@@ -70,9 +70,6 @@ export function jobsComponent(overrides: JobsOverrides = {}): Component {
   };
 }
 
-/** The component as COMPONENTS lists it. */
-export const jobs: Component = jobsComponent();
-
 /**
  * Commits made in this process reach the scheduler through afterCommit; those made by another
  * process (the CLI) show up as new change-log rows, checked every `ms`.

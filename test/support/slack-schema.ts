@@ -1,6 +1,6 @@
 /**
  * Checks what the bot sent to the fake Slack: every Web API call against Slack's published
- * OpenAPI description (/work/shared/schemas/slack-web-api-openapi-v2.json: the method exists,
+ * OpenAPI description (test/fixtures/schemas/slack-web-api-openapi-v2.json: the method exists,
  * every argument is known, required ones are present), and every `blocks` / `view` against
  * Block Kit's limits. `slackProblems(fake)` returns a list of problems; tests expect [].
  */
@@ -9,7 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FakeSlack, RecordedCall } from './slack-server.js';
 
-const SPEC_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/schemas/slack-web-api-openapi-v2.json');
+const SPEC_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/schemas/slack-web-api-openapi-v2.json');
 
 interface Param {
   name: string;

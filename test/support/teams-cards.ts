@@ -1,5 +1,5 @@
 /**
- * Validates Adaptive Cards against the published 1.5 schema (shared/schemas, JSON Schema
+ * Validates Adaptive Cards against the published 1.5 schema (test/fixtures/schemas, JSON Schema
  * draft-06, strict additionalProperties). The schema knows nothing of Teams' own card keys,
  * so those are allow-listed here: `msteams` on the card (width, entities). Everything else,
  * including `refresh.userIds`, is already in the 1.5 schema.
@@ -10,7 +10,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
 const require = createRequire(import.meta.url);
-const SCHEMA_PATH = new URL('../../../shared/schemas/adaptive-card-1.5.json', import.meta.url);
+const SCHEMA_PATH = new URL('../fixtures/schemas/adaptive-card-1.5.json', import.meta.url);
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 
 /** Teams-only keys the Adaptive Card schema does not list. */

@@ -39,6 +39,11 @@ describe('slack component', () => {
     expect(inboundId({ event_id: 'Ev1' })).toBe('slack:event:Ev1');
     expect(inboundId({ type: 'block_actions', trigger_id: '1.2' })).toBe('slack:block_actions:1.2');
     expect(inboundId({ command: '/rfc', trigger_id: '1.3' })).toBe('slack:/rfc:1.3');
-    expect(inboundId({ a: 1 })).toBe(inboundId({ a: 1 }));
+    expect(inboundId({ type: 'view_submission', trigger_id: '1.4' })).toBe('slack:view_submission:1.4');
+    expect(inboundId({ trigger_id: '1.5' })).toBe('slack:request:1.5');
+    // Neither an event id nor a trigger id: the SHA-256 of the body's JSON (`printf '{"a":1}' | sha256sum`),
+    // so a retried copy gets the same id and a different body a different one.
+    expect(inboundId({ a: 1 })).toBe('slack:body:015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862');
+    expect(inboundId({ a: 2 })).toBe('slack:body:7e8059f495589fcd981232cc11d00b00da3802c01d688fa1cf1f6bed6e5bb33c');
   });
 });
