@@ -31,6 +31,14 @@ const progressVerb = (kind: 'start' | 'done' | 'fail' | 'backout', summary: stri
     run: (ctx, actor, cmd) => withView(ctx, actor, progress(ctx, actor, cmd.key, action, cmd.reason)),
   });
 
+/** close, cancel, withdraw: a key and an optional reason. */
+const closingVerb = (kind: 'close' | 'cancel' | 'withdraw', summary: string, usage: string, useCase: typeof close) =>
+  rfcVerb({
+    aggregate: 'rfc', kind, name: kind, aliases: [], usage, summary, args: [KEY, REASON], example: EXAMPLES[kind], overview: 'default',
+    parse: ({ rest }) => parseReason(kind, rest),
+    run: (ctx, actor, cmd) => withView(ctx, actor, useCase(ctx, actor, cmd.key, cmd.reason)),
+  });
+
 const voteShortcut = (choice: 'approve' | 'reject' | 'abstain') =>
   rfcVerb({
     aggregate: 'rfc', kind: 'vote', name: choice, aliases: [], usage: `${choice} RFC-n [comment]`,
@@ -117,24 +125,9 @@ export const RFC_VERBS: readonly RfcVerb[] = [
     parse: ({ rest }) => parseReview(rest),
     run: (ctx, actor, cmd) => withView(ctx, actor, review(ctx, actor, cmd.key, cmd.notes)),
   }),
-  rfcVerb({
-    aggregate: 'rfc', kind: 'close', name: 'close', aliases: [], usage: 'close RFC-n', summary: 'close after review',
-    args: [KEY, REASON], example: EXAMPLES.close, overview: 'default',
-    parse: ({ rest }) => parseReason('close', rest),
-    run: (ctx, actor, cmd) => withView(ctx, actor, close(ctx, actor, cmd.key, cmd.reason)),
-  }),
-  rfcVerb({
-    aggregate: 'rfc', kind: 'cancel', name: 'cancel', aliases: [], usage: 'cancel RFC-n [reason="..."]', summary: 'cancel before implementation',
-    args: [KEY, REASON], example: EXAMPLES.cancel, overview: 'default',
-    parse: ({ rest }) => parseReason('cancel', rest),
-    run: (ctx, actor, cmd) => withView(ctx, actor, cancel(ctx, actor, cmd.key, cmd.reason)),
-  }),
-  rfcVerb({
-    aggregate: 'rfc', kind: 'withdraw', name: 'withdraw', aliases: [], usage: 'withdraw RFC-n [reason="..."]', summary: 'withdraw your own RFC before approval',
-    args: [KEY, REASON], example: EXAMPLES.withdraw, overview: 'default',
-    parse: ({ rest }) => parseReason('withdraw', rest),
-    run: (ctx, actor, cmd) => withView(ctx, actor, withdraw(ctx, actor, cmd.key, cmd.reason)),
-  }),
+  closingVerb('close', 'close after review', 'close RFC-n', close),
+  closingVerb('cancel', 'cancel before implementation', 'cancel RFC-n [reason="..."]', cancel),
+  closingVerb('withdraw', 'withdraw your own RFC before approval', 'withdraw RFC-n [reason="..."]', withdraw),
   rfcVerb({
     aggregate: 'rfc', kind: 'log', name: 'log', aliases: ['history'], usage: 'log RFC-n', summary: 'the change log (audit trail)',
     args: [KEY], example: EXAMPLES.log, overview: 'default',
