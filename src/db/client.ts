@@ -20,6 +20,25 @@ export interface AppDatabase {
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
 /**
+ * Drizzle's migrator reads which migrations ran before it takes the write lock, so two
+ * processes opening a new database at once (the bot and the CLI) may both start the same
+ * migration; the second then fails on a table the first just made. Its transaction is rolled
+ * back, so trying again (which now sees the migrations applied) is safe.
+ */
+function migrateOnce(run: () => void, attempts = 10): void {
+  for (let i = 1; ; i++) {
+    try {
+      run();
+      return;
+    } catch (err) {
+      const raced = /already exists|duplicate column|SQLITE_BUSY|database is locked/i.test(String((err as { cause?: unknown }).cause ?? err));
+      if (!raced || i >= attempts) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 * i); // a short pause, synchronously
+    }
+  }
+}
+
+/**
  * Opens (creating if needed) and migrates the database. `:memory:` works for tests.
  * WAL so readers never block the writer, foreign keys on, and a busy timeout so two
  * processes (bot and CLI) wait for each other instead of failing.
@@ -32,7 +51,7 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number } =
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   sqlite.pragma('synchronous = NORMAL');
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  migrateOnce(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }));
   return {
     db: db as unknown as AppDatabase['db'],
     sqlite,

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { getTableConfig } from 'drizzle-orm/sqlite-core';
@@ -37,5 +39,21 @@ describe('migrations', () => {
     expect(again.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
     again.close();
     for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+  });
+
+  it('are applied once when several processes open a new database at the same moment', async () => {
+    const path = join(process.env.TMPDIR ?? '/tmp', `changebot-migrate-race-${process.pid}-${Date.now()}.db`);
+    const client = new URL('../../dist/db/client.js', import.meta.url).href;
+    const open = `const { openDatabase } = await import(${JSON.stringify(client)}); openDatabase(process.argv[1]).close();`;
+    const run = promisify(execFile);
+    try {
+      await Promise.all(Array.from({ length: 6 }, () => run(process.execPath, ['--input-type=module', '-e', open, path])));
+      const db = new Database(path);
+      const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+      expect(db.prepare('select count(*) n from __drizzle_migrations').get()).toEqual({ n: journal.entries.length });
+      db.close();
+    } finally {
+      for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+    }
   });
 });
