@@ -28,10 +28,7 @@ export interface Bot extends BotDeps {
 /** In any order: each registers what it offers, and nothing is sent until all have started. */
 export const COMPONENTS: Component[] = [slackComponent, teamsComponent, jobsComponent()];
 
-export async function startBot(
-  config: Config,
-  opts: { log?: Logger; clock?: Clock; components?: Component[] } = {},
-): Promise<Bot> {
+export async function startBot(config: Config, opts: { log?: Logger; clock?: Clock; components?: Component[] } = {}): Promise<Bot> {
   const log = opts.log ?? createLogger(config.logLevel);
   const database = openDatabase(config.databasePath);
   const app = createContext(database, { clock: opts.clock, policy: config.policy, timezone: config.timezone });

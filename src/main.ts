@@ -30,6 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`changebot: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`changebot: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -30,7 +30,13 @@ export function revokeRole(ctx: AppContext, actor: Actor, input: GrantInput): Ou
   authorizeDeployment(actor, 'administer');
   return inTransaction(ctx, (tx) => {
     const { person, role } = input;
-    if (role === 'admin' && people.listGrants(tx).filter((g) => g.role === 'admin').every((g) => g.personId === person)) {
+    if (
+      role === 'admin' &&
+      people
+        .listGrants(tx)
+        .filter((g) => g.role === 'admin')
+        .every((g) => g.personId === person)
+    ) {
       throw new ChangebotError('forbidden', `${person} is the last admin; grant admin to someone else first.`);
     }
     const removed = people.revokeRole(tx, person, role);

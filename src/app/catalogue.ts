@@ -25,7 +25,9 @@ export function addService(ctx: AppContext, actor: Actor, input: ServiceInput): 
     }
     const unknown = (dependsOn ?? []).filter((d) => !catalogue.findService(tx, d));
     if (unknown.length) {
-      throw refusal('bad_value', `Unknown service(s) in depends=: ${unknown.join(', ')}.`, [{ step: 'add-service', because: 'unknown-dependencies' }], { field: 'depends' });
+      throw refusal('bad_value', `Unknown service(s) in depends=: ${unknown.join(', ')}.`, [{ step: 'add-service', because: 'unknown-dependencies' }], {
+        field: 'depends',
+      });
     }
     const service = {
       name,
@@ -46,7 +48,10 @@ export function removeService(ctx: AppContext, actor: Actor, input: ServiceRemov
     const name = catalogue.findService(tx, input.name)?.name ?? input.name;
     const dependents = catalogue.listServices(tx).filter((x) => x.dependsOn.includes(name));
     if (dependents.length) {
-      throw new ChangebotError('forbidden', `${dependents.map((x) => x.name).join(', ')} depend${dependents.length === 1 ? 's' : ''} on ${name}; change their depends= first.`);
+      throw new ChangebotError(
+        'forbidden',
+        `${dependents.map((x) => x.name).join(', ')} depend${dependents.length === 1 ? 's' : ''} on ${name}; change their depends= first.`,
+      );
     }
     const inUse = listRfcs(tx, { states: OPEN_STATES }).filter((r) => r.services.includes(name));
     if (inUse.length) {
@@ -86,7 +91,10 @@ export function addMaintenanceWindow(ctx: AppContext, actor: Actor, input: Maint
       timezone: actor.timezone,
     });
     adminLog(tx, ctx.clock.now(), actor, 'window-add', { ...w });
-    return done(w, `Added maintenance window #${w.id} (${w.rrule}, ${w.durationMinutes} min, ${w.timezone}${w.service ? `, ${w.service}` : ', all services'}).`);
+    return done(
+      w,
+      `Added maintenance window #${w.id} (${w.rrule}, ${w.durationMinutes} min, ${w.timezone}${w.service ? `, ${w.service}` : ', all services'}).`,
+    );
   });
 }
 

@@ -44,10 +44,7 @@ export function onCommit(ctx: AppContext, listener: AfterCommit): () => void {
   };
 }
 
-export function createContext(
-  database: AppDatabase,
-  opts: { clock?: Clock; policy: Policy; timezone: string },
-): AppContext {
+export function createContext(database: AppDatabase, opts: { clock?: Clock; policy: Policy; timezone: string }): AppContext {
   return { database, clock: opts.clock ?? systemClock, policy: opts.policy, timezone: opts.timezone, afterCommit: [] };
 }
 
@@ -57,17 +54,20 @@ export function createContext(
  * listeners. A thrown error rolls everything back: nothing half-written.
  */
 export function inTransaction<T>(ctx: AppContext, fn: (tx: Db) => Outcome<T>): Outcome<T> {
-  const outcome = ctx.database.db.transaction((tx) => {
-    const out = fn(tx);
-    const at = ctx.clock.now();
-    const notes = [...out.notifications];
-    // Any change to an RFC refreshes its cards wherever they were posted.
-    if (out.rfc && !notes.some((n) => n.event === 'vote-requested')) {
-      notes.push({ event: 'card-update', subject: rfcSubject(out.rfc.key), recipients: [] });
-    }
-    for (const n of notes) addToOutbox(tx, n, at);
-    return out;
-  }, { behavior: 'immediate' });
+  const outcome = ctx.database.db.transaction(
+    (tx) => {
+      const out = fn(tx);
+      const at = ctx.clock.now();
+      const notes = [...out.notifications];
+      // Any change to an RFC refreshes its cards wherever they were posted.
+      if (out.rfc && !notes.some((n) => n.event === 'vote-requested')) {
+        notes.push({ event: 'card-update', subject: rfcSubject(out.rfc.key), recipients: [] });
+      }
+      for (const n of notes) addToOutbox(tx, n, at);
+      return out;
+    },
+    { behavior: 'immediate' },
+  );
   for (const listener of [...ctx.afterCommit]) {
     try {
       listener(outcome as Outcome<unknown>);
@@ -80,11 +80,7 @@ export function inTransaction<T>(ctx: AppContext, fn: (tx: Db) => Outcome<T>): O
 }
 
 /** Loads (and records) the person acting, with their roles from the database. */
-export function loadActor(
-  ctx: AppContext,
-  id: PersonId,
-  info: { displayName?: string; timezone?: string } = {},
-): Actor {
+export function loadActor(ctx: AppContext, id: PersonId, info: { displayName?: string; timezone?: string } = {}): Actor {
   const db = ctx.database.db;
   ensurePerson(db, id, ctx.clock.now(), info);
   return { id, roles: rolesOf(db, id), timezone: info.timezone ?? ctx.timezone, displayName: info.displayName };

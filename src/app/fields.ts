@@ -47,10 +47,7 @@ export function applyFields(tx: Db, base: Rfc, f: RfcFields): { rfc: Rfc; change
 }
 
 /** The window the fields describe, `undefined` when they don't touch it. */
-export function windowFrom(
-  f: { start?: Date; end?: Date; durationMinutes?: number },
-  current: Rfc['window'],
-): Rfc['window'] | undefined {
+export function windowFrom(f: { start?: Date; end?: Date; durationMinutes?: number }, current: Rfc['window']): Rfc['window'] | undefined {
   if (f.start === undefined && f.end === undefined && f.durationMinutes === undefined) return undefined;
   const start = f.start ?? current?.start;
   if (!start) {
@@ -89,7 +86,8 @@ function checkServices(tx: Db, names: string[]): string[] {
   if (unknown.length) {
     const list = [...known.values()];
     const message = `Unknown service${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}.`;
-    if (!list.length) throw refusal('bad_value', `${message} The service catalogue is empty.`, [{ step: 'add-service', because: 'catalogue-empty' }], { field: 'services' });
+    if (!list.length)
+      throw refusal('bad_value', `${message} The service catalogue is empty.`, [{ step: 'add-service', because: 'catalogue-empty' }], { field: 'services' });
     throw new ChangebotError('bad_value', `${message} Known services: ${list.join(', ')}.`, { field: 'services' });
   }
   return out;

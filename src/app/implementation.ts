@@ -39,13 +39,7 @@ export function reschedule(ctx: AppContext, actor: Actor, key: string, input: Sc
   return placeWindow(ctx, actor, key, input, 'reschedule');
 }
 
-function placeWindow(
-  ctx: AppContext,
-  actor: Actor,
-  key: string,
-  input: ScheduleInput,
-  action: 'schedule' | 'reschedule',
-): Outcome<Rfc> {
+function placeWindow(ctx: AppContext, actor: Actor, key: string, input: ScheduleInput, action: 'schedule' | 'reschedule'): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const rfc = getRfc(tx, key);
     authorize(actor, rfc, action, ctx.policy);
@@ -71,13 +65,22 @@ function placeWindow(
       },
     });
     const notifications: Notification[] = [
-      { event: action === 'schedule' ? 'scheduled' : 'rescheduled', subject: rfcSubject(saved.key), recipients: people([saved.requester, saved.owner], actor.id) },
+      {
+        event: action === 'schedule' ? 'scheduled' : 'rescheduled',
+        subject: rfcSubject(saved.key),
+        recipients: people([saved.requester, saved.owner], actor.id),
+      },
     ];
     if (action === 'reschedule' && saved.outage?.minutes) {
       notifications.push({ event: 'rescheduled', subject: rfcSubject(saved.key), recipients: audience(saved) });
     }
     const verb = action === 'schedule' ? 'Scheduled' : 'Rescheduled';
-    return { result: saved, rfc: saved, message: `${verb} ${saved.key}.${conflicts.length ? ` ${conflicts.length} conflict(s) noted in the change log.` : ''}`, notifications };
+    return {
+      result: saved,
+      rfc: saved,
+      message: `${verb} ${saved.key}.${conflicts.length ? ` ${conflicts.length} conflict(s) noted in the change log.` : ''}`,
+      notifications,
+    };
   });
 }
 
@@ -90,7 +93,10 @@ function checkConflicts(rfc: Rfc, actor: Actor, conflicts: Conflict[], input: Sc
     throw refusal(
       'conflict',
       `${rfc.key} conflicts with:\n${list(needAck)}`,
-      [{ step: 'find-slot', service: rfc.services[0] ?? 'NAME' }, { step: 'acknowledge', key: rfc.key, action }],
+      [
+        { step: 'find-slot', service: rfc.services[0] ?? 'NAME' },
+        { step: 'acknowledge', key: rfc.key, action },
+      ],
       { conflicts: needAck.map((c) => c.message) },
     );
   }
@@ -127,11 +133,29 @@ export function progress(
     const n = (event: Notification['event'], recipients: Recipient[]): Notification => ({ event, subject: rfcSubject(rfc.key), recipients, detail: reason });
     switch (action) {
       case 'start':
-        return { result: rfc, rfc, message: `${rfc.key} is now implementing.`, next: [{ step: 'done', key: rfc.key }], notifications: [n('started', [...users, ...owners])] };
+        return {
+          result: rfc,
+          rfc,
+          message: `${rfc.key} is now implementing.`,
+          next: [{ step: 'done', key: rfc.key }],
+          notifications: [n('started', [...users, ...owners])],
+        };
       case 'complete':
-        return { result: rfc, rfc, message: `${rfc.key} is implemented.`, next: [{ step: 'review', key: rfc.key }], notifications: [n('completed', [...users, ...owners])] };
+        return {
+          result: rfc,
+          rfc,
+          message: `${rfc.key} is implemented.`,
+          next: [{ step: 'review', key: rfc.key }],
+          notifications: [n('completed', [...users, ...owners])],
+        };
       case 'fail':
-        return { result: rfc, rfc, message: `${rfc.key} is marked failed.`, next: [{ step: 'backout', key: rfc.key }], notifications: [n('failed', [...owners, managers])] };
+        return {
+          result: rfc,
+          rfc,
+          message: `${rfc.key} is marked failed.`,
+          next: [{ step: 'backout', key: rfc.key }],
+          notifications: [n('failed', [...owners, managers])],
+        };
       case 'backout':
         return { result: rfc, rfc, message: `${rfc.key} is backed out.`, notifications: [n('backed-out', [...users, ...owners, managers])] };
     }
@@ -159,7 +183,11 @@ export function close(ctx: AppContext, actor: Actor, key: string, reason?: strin
     const before = getRfc(tx, key);
     authorize(actor, before, 'close', ctx.policy);
     const rfc = move(tx, ctx, actor, before, 'close', { reason });
-    return { result: rfc, rfc, message: `Closed ${rfc.key}.`, notifications: [{ event: 'closed', subject: rfcSubject(rfc.key), recipients: people([rfc.requester, rfc.owner], actor.id) }] };
+    return {
+      result: rfc,
+      rfc,
+      message: `Closed ${rfc.key}.`,
+      notifications: [{ event: 'closed', subject: rfcSubject(rfc.key), recipients: people([rfc.requester, rfc.owner], actor.id) }],
+    };
   });
 }
-

@@ -37,12 +37,7 @@ export type NextStep =
   | { step: 'acknowledge'; key: string; action: 'schedule' | 'reschedule' };
 
 /** A refusal with next steps (the message says what is wrong, `next` what to do about it). */
-export function refusal(
-  code: ChangebotError['code'],
-  message: string,
-  next: NextStep[],
-  details: ChangebotError['details'] = {},
-): ChangebotError {
+export function refusal(code: ChangebotError['code'], message: string, next: NextStep[], details: ChangebotError['details'] = {}): ChangebotError {
   return new ChangebotError(code, message, { ...details, next });
 }
 

@@ -65,7 +65,9 @@ export function list(ctx: AppContext, actor: Actor, filter: ListFilter): Outcome
   }
   const views = rfcs.map((r) => summaryView(r, actor.timezone));
   if (views.length) return read(views, listText(listCard('', views)));
-  const empty = { mine: 'You have no open RFCs.', pending: 'No RFCs are waiting for approval.', scheduled: 'Nothing is scheduled.', all: 'No RFCs yet.' }[filter];
+  const empty = { mine: 'You have no open RFCs.', pending: 'No RFCs are waiting for approval.', scheduled: 'Nothing is scheduled.', all: 'No RFCs yet.' }[
+    filter
+  ];
   return { ...read(views, empty), ...(filter === 'mine' ? { next: [{ step: 'raise' }] } : {}) };
 }
 
@@ -89,7 +91,12 @@ export function conflicts(ctx: AppContext, actor: Actor, key: string): Outcome<C
     throw refusal('bad_value', `${rfc.key} has no planned window yet.`, [{ step: 'edit', key: rfc.key, with: 'window' }]);
   }
   const found = findConflicts(rfc, rfc.window, scheduleContext(db, rfc.key, actor.timezone, rfc.window));
-  return read(found, found.length ? found.map((c) => `• ${c.message}${c.needs === 'ack' ? ' (needs a change manager’s ack)' : ' (needs a reason)'}`).join('\n') : `${rfc.key} has no conflicts ${formatRange(rfc.window, actor.timezone)}.`);
+  return read(
+    found,
+    found.length
+      ? found.map((c) => `• ${c.message}${c.needs === 'ack' ? ' (needs a change manager’s ack)' : ' (needs a reason)'}`).join('\n')
+      : `${rfc.key} has no conflicts ${formatRange(rfc.window, actor.timezone)}.`,
+  );
 }
 
 export interface CalendarEntry {
@@ -129,5 +136,8 @@ export function slot(ctx: AppContext, actor: Actor, service: string, durationMin
   const now = ctx.clock.now();
   const horizon = { start: now, end: new Date(now.getTime() + SLOT_HORIZON_DAYS * 86_400_000) };
   const found = nextFreeSlot([name], durationMinutes, now, { ...scheduleContext(db, null, actor.timezone, horizon), horizonDays: SLOT_HORIZON_DAYS });
-  return read(found, found ? `Next free slot for ${name}: ${formatRange(found, actor.timezone)}.` : `No free slot for ${name} in the next ${SLOT_HORIZON_DAYS} days.`);
+  return read(
+    found,
+    found ? `Next free slot for ${name}: ${formatRange(found, actor.timezone)}.` : `No free slot for ${name} in the next ${SLOT_HORIZON_DAYS} days.`,
+  );
 }

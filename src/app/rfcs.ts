@@ -66,7 +66,9 @@ export function submit(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc>
     if (rfc.state === 'draft') {
       const missing = missingForApproval(rfc);
       if (missing.length) {
-        throw refusal('incomplete', `${rfc.key} can't go to approval yet. Missing: ${missing.join('; ')}.`, [{ step: 'edit', key: rfc.key, with: 'missing' }], { missing });
+        throw refusal('incomplete', `${rfc.key} can't go to approval yet. Missing: ${missing.join('; ')}.`, [{ step: 'edit', key: rfc.key, with: 'missing' }], {
+          missing,
+        });
       }
     }
     rfc = move(tx, ctx, actor, rfc, 'submit');
@@ -78,7 +80,13 @@ export function submit(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc>
       rfc = move(tx, ctx, actor, rfc, 'pre_approve', { reason: 'standard change: pre-approved' });
       message = `${rfc.key} is a standard change and is approved.`;
       next = [{ step: 'schedule', key: rfc.key }];
-      notifications.push({ event: 'decided', subject: rfcSubject(rfc.key), recipients: people([rfc.requester, rfc.owner], actor.id), detail: 'pre-approved standard change', outcome: 'approved' });
+      notifications.push({
+        event: 'decided',
+        subject: rfcSubject(rfc.key),
+        recipients: people([rfc.requester, rfc.owner], actor.id),
+        detail: 'pre-approved standard change',
+        outcome: 'approved',
+      });
     } else {
       const deadline = deadlineFor(rfc, ctx.policy, ctx.clock.now());
       rfc = move(tx, ctx, actor, rfc, 'evaluate', { reason: 'evaluation passed', patch: { voteDeadline: deadline } });
@@ -122,16 +130,8 @@ export function cancel(ctx: AppContext, actor: Actor, key: string, reason?: stri
   });
 }
 
-function closingNotice(
-  before: Rfc,
-  rfc: Rfc,
-  event: 'withdrawn' | 'cancelled',
-  actor: Actor,
-  reason?: string,
-): Notification[] {
-  const out: Notification[] = [
-    { event, subject: rfcSubject(rfc.key), recipients: people([rfc.requester, rfc.owner], actor.id), detail: reason },
-  ];
+function closingNotice(before: Rfc, rfc: Rfc, event: 'withdrawn' | 'cancelled', actor: Actor, reason?: string): Notification[] {
+  const out: Notification[] = [{ event, subject: rfcSubject(rfc.key), recipients: people([rfc.requester, rfc.owner], actor.id), detail: reason }];
   // Users told about a planned outage hear that it is off.
   if (before.state === 'scheduled' && rfc.outage?.minutes) {
     out.push({ event, subject: rfcSubject(rfc.key), recipients: rfc.services.map((service) => ({ kind: 'audience', service }) as const), detail: reason });

@@ -17,13 +17,7 @@ export interface VoteResult {
   changed: boolean;
 }
 
-export function vote(
-  ctx: AppContext,
-  actor: Actor,
-  key: string,
-  choice: VoteChoice,
-  comment?: string,
-): Outcome<VoteResult> {
+export function vote(ctx: AppContext, actor: Actor, key: string, choice: VoteChoice, comment?: string): Outcome<VoteResult> {
   return inTransaction<VoteResult>(ctx, (tx) => {
     let rfc = getRfc(tx, key);
     const existing = listVotes(tx, rfc.id);
@@ -105,7 +99,13 @@ export function decideByDeadline(ctx: AppContext, actor: Actor, key: string): Ou
       return { result: { escalated: false }, rfc: saved, message: `${rfc.key} is ${escalatedDecision.outcome}.`, notifications };
     }
     const saved = updateRfc(tx, { ...rfc, escalated: true, updatedAt: now });
-    appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'escalate', reason: `vote deadline passed; waiting for ${escalatedDecision.waitingFor}` });
+    appendLog(tx, {
+      subject: rfcSubject(rfc.key),
+      at: now,
+      actor: actor.id,
+      action: 'escalate',
+      reason: `vote deadline passed; waiting for ${escalatedDecision.waitingFor}`,
+    });
     notifications.push({ event: 'escalated', subject: rfcSubject(rfc.key), recipients: [{ kind: 'role', role: 'change-manager' }, { kind: 'cab-channel' }] });
     return { result: { escalated: true }, rfc: saved, message: `The vote on ${rfc.key} passed its deadline and went to the change managers.`, notifications };
   });

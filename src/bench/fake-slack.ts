@@ -97,7 +97,12 @@ export class BenchSlack {
       case 'conversations.history': {
         const oldest = Number(args.oldest ?? 0);
         const limit = Math.min(999, Number(args.limit ?? 100) || 100);
-        const skip = Number(Buffer.from(String(args.cursor ?? ''), 'base64').toString('utf8').replace(/^offset:/, '')) || 0;
+        const skip =
+          Number(
+            Buffer.from(String(args.cursor ?? ''), 'base64')
+              .toString('utf8')
+              .replace(/^offset:/, ''),
+          ) || 0;
         const withMetadata = String(args.include_all_metadata) === 'true';
         const found = this.posted.filter((p) => p.channel === String(args.channel ?? '') && Number(p.ts) > oldest).reverse();
         const page = found.slice(skip, skip + limit).map((p) => ({
@@ -109,7 +114,12 @@ export class BenchSlack {
           ...(withMetadata && p.key ? { metadata: { event_type: 'changebot_delivery', event_payload: { key: p.key } } } : {}),
         }));
         const more = found.length > skip + limit;
-        return reply(200, { ok: true, messages: page, has_more: more, ...(more ? { response_metadata: { next_cursor: Buffer.from(`offset:${skip + limit}`).toString('base64') } } : {}) });
+        return reply(200, {
+          ok: true,
+          messages: page,
+          has_more: more,
+          ...(more ? { response_metadata: { next_cursor: Buffer.from(`offset:${skip + limit}`).toString('base64') } } : {}),
+        });
       }
       case 'chat.postMessage': {
         const wait = this.take();

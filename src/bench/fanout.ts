@@ -34,7 +34,15 @@ export async function fanoutBench(): Promise<boolean> {
     grantRole(env.database.db, 'slack:T1/UOWNER', 'change-manager', 'bench', new Date()); // may mark it standard
     const owner = loadActor(ctx, 'slack:T1/UOWNER');
     const start = new Date(Date.now() + 3 * 3_600_000);
-    const r = raise(ctx, owner, { title: 'Mail server upgrade', category: 'standard', services: ['mail'], backout: 'restore', start, durationMinutes: 60, outageMinutes: 30 }).result;
+    const r = raise(ctx, owner, {
+      title: 'Mail server upgrade',
+      category: 'standard',
+      services: ['mail'],
+      backout: 'restore',
+      start,
+      durationMinutes: 60,
+      outageMinutes: 30,
+    }).result;
     submit(ctx, owner, r.key);
     schedule(ctx, owner, r.key, {});
     const expected = users + channelCount;
@@ -42,7 +50,11 @@ export async function fanoutBench(): Promise<boolean> {
     // Scheduled 3 h ahead with a 24 h notice period: the announcement goes out at once.
     await jobs.reconcile();
     const rows = () => deliveryStatuses(env.database.db);
-    const done = await until(() => fake.posted.length >= expected && rows().every((status) => status === 'sent' || status === 'failed'), Math.max(120_000, (expected / rate) * 3000), 100);
+    const done = await until(
+      () => fake.posted.length >= expected && rows().every((status) => status === 'sent' || status === 'failed'),
+      Math.max(120_000, (expected / rate) * 3000),
+      100,
+    );
     const elapsed = (Date.now() - t0) / 1000;
     await new Promise((res) => setTimeout(res, 500)); // anything sent late counts as a duplicate
     const byChannel = new Map<string, number>();

@@ -46,10 +46,19 @@ export async function timingBench(): Promise<boolean> {
     });
     const posted = () => fake.posted.filter((p) => p.text.includes('starts in about an hour'));
     const done = await until(() => posted().length >= n, leadMs + overMs + 120_000, 200);
-    const sentLate = posted().map((p) => p.at - (due.get(/RFC-\d+/.exec(p.text)?.[0] ?? '') ?? p.at)).sort((a, b) => a - b);
+    const sentLate = posted()
+      .map((p) => p.at - (due.get(/RFC-\d+/.exec(p.text)?.[0] ?? '') ?? p.at))
+      .sort((a, b) => a - b);
     const firedLate = [...fired].sort((a, b) => a - b);
     const distinct = new Set(posted().map((p) => p.channel)).size;
-    console.log('timing: %d reminders due over %d s (%d timers queued in %s, first due %s after start)', n, overMs / 1000, report?.desired ?? 0, ms(setupMs), ms(leadMs));
+    console.log(
+      'timing: %d reminders due over %d s (%d timers queued in %s, first due %s after start)',
+      n,
+      overMs / 1000,
+      report?.desired ?? 0,
+      ms(setupMs),
+      ms(leadMs),
+    );
     console.log(`  timer fired  p50 ${ms(percentile(firedLate, 50))}  p99 ${ms(percentile(firedLate, 99))}  max ${ms(firedLate.at(-1) ?? NaN)} late`);
     console.log(`  on Slack     p50 ${ms(percentile(sentLate, 50))}  p99 ${ms(percentile(sentLate, 99))}  max ${ms(sentLate.at(-1) ?? NaN)} late`);
     console.log(`  delivered ${distinct} of ${n}${done ? '' : ' (TIMED OUT)'}, duplicates ${posted().length - distinct}`);
@@ -62,7 +71,11 @@ export async function timingBench(): Promise<boolean> {
 }
 
 function seed(i: number, start: Date, scheduledAt: Date): Omit<Rfc, 'id' | 'key'> {
-  const { id: _id, key: _key, ...rfc } = draftRfc(`slack:T1/U${i}`, scheduledAt, {
+  const {
+    id: _id,
+    key: _key,
+    ...rfc
+  } = draftRfc(`slack:T1/U${i}`, scheduledAt, {
     title: `Patch host ${i}`,
     category: 'standard',
     services: [`svc-${i % 200}`],

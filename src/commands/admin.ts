@@ -36,11 +36,7 @@ export function tryRole(text: string): Role | undefined {
 export function parseRole(text: string, example: string): Role {
   const role = tryRole(text);
   if (role) return role;
-  return badValue(
-    'role',
-    `Unknown role "${clip(text, 30)}".${didYouMean(text, ROLES, normRole)} Roles: ${ROLES.join(', ')}. Example: ${example}`,
-    example,
-  );
+  return badValue('role', `Unknown role "${clip(text, 30)}".${didYouMean(text, ROLES, normRole)} Roles: ${ROLES.join(', ')}. Example: ${example}`, example);
 }
 
 function parseId(token: Token | undefined, what: string, example: string): number {
@@ -66,7 +62,11 @@ const RRULE_FREQ = new Set(['YEARLY', 'MONTHLY', 'WEEKLY', 'DAILY', 'HOURLY']);
 
 export function parseRrule(text: string): string {
   const example = EXAMPLES['admin window add'];
-  const body = text.trim().replace(/^RRULE:/i, '').replace(/;+$/, '').toUpperCase();
+  const body = text
+    .trim()
+    .replace(/^RRULE:/i, '')
+    .replace(/;+$/, '')
+    .toUpperCase();
   const parts = body.split(';');
   const names = new Set<string>();
   const ok = parts.every((p) => {
@@ -76,11 +76,7 @@ export function parseRrule(text: string): string {
     return m[1] !== 'FREQ' || RRULE_FREQ.has(m[2]!);
   });
   if (!ok || !names.has('FREQ') || body.length > 500) {
-    badValue(
-      'rrule',
-      `Can't read rrule="${clip(text)}". Use an RFC 5545 rule like rrule="FREQ=WEEKLY;BYDAY=SA;BYHOUR=22". Example: ${example}`,
-      example,
-    );
+    badValue('rrule', `Can't read rrule="${clip(text)}". Use an RFC 5545 rule like rrule="FREQ=WEEKLY;BYDAY=SA;BYHOUR=22". Example: ${example}`, example);
   }
   return body;
 }
@@ -98,8 +94,7 @@ export const ADMIN_GROUP_ALIASES: Record<string, string> = {
 
 type Rest = readonly Token[];
 type Of<K extends AdminCommand['kind']> = Extract<AdminCommand, { kind: K }>;
-const args = (rest: Rest, name: ExampleName, spec: Omit<ArgSpec, 'example'> = { keys: [] }) =>
-  collectArgs(rest, { ...spec, example: EXAMPLES[name] });
+const args = (rest: Rest, name: ExampleName, spec: Omit<ArgSpec, 'example'> = { keys: [] }) => collectArgs(rest, { ...spec, example: EXAMPLES[name] });
 
 export function parseGrant<K extends 'grant' | 'revoke'>(kind: K, rest: Rest, ctx: ParseContext): Of<K> {
   const example = EXAMPLES[`admin ${kind}`];

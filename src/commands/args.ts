@@ -30,10 +30,7 @@ export interface Args {
 }
 
 const DATE_KEYS = new Set(['start', 'end']);
-const TEXT_KEYS = new Set([
-  'title', 'description', 'justification', 'plan', 'backout', 'test', 'cost', 'audience',
-  'problem', 'reason', 'notes', 'comment',
-]);
+const TEXT_KEYS = new Set(['title', 'description', 'justification', 'plan', 'backout', 'test', 'cost', 'audience', 'problem', 'reason', 'notes', 'comment']);
 const LIST_KEYS = new Set(['services', 'depends', 'audience']);
 const TIME_WORD = /^(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?)$/i;
 const DURATION_WORD = /^\d/;
@@ -60,10 +57,7 @@ export function unknownKey(key: string, spec: ArgSpec): never {
 }
 
 export function unexpected(token: Token, example: string): never {
-  return badCommand(
-    `Unexpected "${clip(token.value, 30)}". Put values with spaces in quotes, like reason="two words". Example: ${example}`,
-    { example },
-  );
+  return badCommand(`Unexpected "${clip(token.value, 30)}". Put values with spaces in quotes, like reason="two words". Example: ${example}`, { example });
 }
 
 export function collectArgs(tokens: readonly Token[], spec: ArgSpec): Args {
@@ -91,8 +85,7 @@ export function collectArgs(tokens: readonly Token[], spec: ArgSpec): Args {
     const bare = (t: Token | undefined): t is Token => t !== undefined && t.key === undefined && !t.quoted;
     if (!token.quoted && DATE_KEYS.has(key)) {
       const next = tokens[i];
-      const joins =
-        bare(next) && (TIME_WORD.test(next.value) || (value.toLowerCase() === 'in' && DURATION_WORD.test(next.value)));
+      const joins = bare(next) && (TIME_WORD.test(next.value) || (value.toLowerCase() === 'in' && DURATION_WORD.test(next.value)));
       if (joins) {
         value = `${value} ${next.value}`;
         end = next.end;

@@ -23,27 +23,44 @@ export const DEFAULT_HOUR = 9;
 const MAX_MINUTES = 366 * 24 * 60;
 
 const WEEKDAYS: Record<string, number> = {
-  mon: 1, monday: 1,
-  tue: 2, tues: 2, tuesday: 2,
-  wed: 3, weds: 3, wednesday: 3,
-  thu: 4, thur: 4, thurs: 4, thursday: 4,
-  fri: 5, friday: 5,
-  sat: 6, saturday: 6,
-  sun: 7, sunday: 7,
+  mon: 1,
+  monday: 1,
+  tue: 2,
+  tues: 2,
+  tuesday: 2,
+  wed: 3,
+  weds: 3,
+  wednesday: 3,
+  thu: 4,
+  thur: 4,
+  thurs: 4,
+  thursday: 4,
+  fri: 5,
+  friday: 5,
+  sat: 6,
+  saturday: 6,
+  sun: 7,
+  sunday: 7,
 };
 
 const UNITS: Record<string, number> = {
-  d: 1440, day: 1440, days: 1440,
-  h: 60, hr: 60, hrs: 60, hour: 60, hours: 60,
-  m: 1, min: 1, mins: 1, minute: 1, minutes: 1,
+  d: 1440,
+  day: 1440,
+  days: 1440,
+  h: 60,
+  hr: 60,
+  hrs: 60,
+  hour: 60,
+  hours: 60,
+  m: 1,
+  min: 1,
+  mins: 1,
+  minute: 1,
+  minutes: 1,
 };
 
 function cantReadDuration(text: string, field: string): never {
-  return badValue(
-    field,
-    `Can't read ${field}="${clip(text)}". Use 90m, 4h, 1h30m or 2d.`,
-    `${field}=2h`,
-  );
+  return badValue(field, `Can't read ${field}="${clip(text)}". Use 90m, 4h, 1h30m or 2d.`, `${field}=2h`);
 }
 
 /** Minutes in `text`, or null when it is not a duration. */
@@ -82,11 +99,7 @@ export function parseDuration(text: string, field: string): number {
 }
 
 function cantReadDate(text: string, field: string): never {
-  return badValue(
-    field,
-    `Can't read ${field}="${clip(text)}". Use 2026-12-05 22:00, tomorrow 22:00 or an ISO 8601 time.`,
-    `${field}="2026-12-05 22:00"`,
-  );
+  return badValue(field, `Can't read ${field}="${clip(text)}". Use 2026-12-05 22:00, tomorrow 22:00 or an ISO 8601 time.`, `${field}="2026-12-05 22:00"`);
 }
 
 function clock(ctx: ParseContext): DateTime {
@@ -128,13 +141,7 @@ function parseTime(s: string): Clock | null {
  * The instant a wall-clock time happens in `zone`. Of two (fall-back) it takes the first; if
  * there is none (spring-forward gap) it refuses, suggesting the time shifted by the gap.
  */
-function wallClock(
-  day: { year: number; month: number; day: number },
-  t: Clock,
-  zone: string,
-  text: string,
-  field: string,
-): Date {
+function wallClock(day: { year: number; month: number; day: number }, t: Clock, zone: string, text: string, field: string): Date {
   const wanted = { ...day, ...t };
   const guess = DateTime.fromObject(wanted, { zone });
   if (!guess.isValid) cantReadDate(text, field);

@@ -11,9 +11,26 @@ import type { ParseContext, RfcFields } from './types.js';
 import { badValue, clip, didYouMean, orList, own } from './util.js';
 
 export const RFC_KEYS = [
-  'title', 'description', 'justification', 'category', 'emergency', 'services', 'impact',
-  'likelihood', 'urgency', 'plan', 'backout', 'test', 'cost', 'owner', 'start', 'end', 'duration',
-  'outage', 'audience', 'problem',
+  'title',
+  'description',
+  'justification',
+  'category',
+  'emergency',
+  'services',
+  'impact',
+  'likelihood',
+  'urgency',
+  'plan',
+  'backout',
+  'test',
+  'cost',
+  'owner',
+  'start',
+  'end',
+  'duration',
+  'outage',
+  'audience',
+  'problem',
 ] as const;
 
 export const RFC_KEY_ALIASES: Readonly<Record<string, string>> = {
@@ -42,11 +59,7 @@ export function parseLevel(text: string, field: string): Level {
   const alias = own(LEVEL_ALIASES, s);
   if (alias) return alias;
   const example = `${field}=high`;
-  return badValue(
-    field,
-    `Can't read ${field}="${clip(text)}".${didYouMean(s, LEVELS)} Use ${orList([...LEVELS])}. Example: ${example}`,
-    example,
-  );
+  return badValue(field, `Can't read ${field}="${clip(text)}".${didYouMean(s, LEVELS)} Use ${orList([...LEVELS])}. Example: ${example}`, example);
 }
 
 export function parseCategory(text: string): Category {
@@ -54,11 +67,7 @@ export function parseCategory(text: string): Category {
   if ((CATEGORIES as readonly string[]).includes(s)) return s as Category;
   const example = 'category=minor';
   const hint = s === 'emergency' ? ' Emergency is a flag: emergency=yes with a category.' : didYouMean(s, CATEGORIES);
-  return badValue(
-    'category',
-    `Can't read category="${clip(text)}".${hint} Use ${orList([...CATEGORIES])}. Example: ${example}`,
-    example,
-  );
+  return badValue('category', `Can't read category="${clip(text)}".${hint} Use ${orList([...CATEGORIES])}. Example: ${example}`, example);
 }
 
 const NO_OUTAGE = new Set(['none', 'no', '0', 'false', 'n/a', 'na', '-']);
@@ -68,11 +77,7 @@ export function parseOutage(text: string): number {
   try {
     return parseDuration(text, 'outage');
   } catch {
-    return badValue(
-      'outage',
-      `Can't read outage="${clip(text)}". Use none or a duration like 30m or 2h. Example: outage=2h`,
-      'outage=2h',
-    );
+    return badValue('outage', `Can't read outage="${clip(text)}". Use none or a duration like 30m or 2h. Example: outage=2h`, 'outage=2h');
   }
 }
 
@@ -82,11 +87,7 @@ export function parseNames(text: string): string[] {
 }
 
 /** Dates from start/end/duration pairs; refuses end before start and end with duration. */
-export function parseWindow(
-  args: Args,
-  ctx: ParseContext,
-  example: string,
-): { start?: Date; end?: Date; durationMinutes?: number } {
+export function parseWindow(args: Args, ctx: ParseContext, example: string): { start?: Date; end?: Date; durationMinutes?: number } {
   const out: { start?: Date; end?: Date; durationMinutes?: number } = {};
   const start = args.pairs.get('start');
   const end = args.pairs.get('end');
@@ -98,11 +99,7 @@ export function parseWindow(
     badValue('duration', `Give end or duration, not both. Example: ${example}`, example);
   }
   if (out.start && out.end && out.end.getTime() <= out.start.getTime()) {
-    badValue(
-      'end',
-      `end must be after start (start=${start!.value}, end=${end!.value}). Example: ${example}`,
-      example,
-    );
+    badValue('end', `end must be after start (start=${start!.value}, end=${end!.value}). Example: ${example}`, example);
   }
   return out;
 }

@@ -27,8 +27,7 @@ const PERSON_EXAMPLE: Record<ParseContext['platform'], string> = {
  */
 export function resolvePerson(text: string, ctx: ParseContext, field = 'person'): string {
   const s = String(text).trim();
-  const example =
-    field === 'person' ? (PERSON_EXAMPLE[ctx.platform] ?? PERSON_EXAMPLE.cli) : `${field}=${ctx.platform === 'cli' ? 'alice' : '@alice'}`;
+  const example = field === 'person' ? (PERSON_EXAMPLE[ctx.platform] ?? PERSON_EXAMPLE.cli) : `${field}=${ctx.platform === 'cli' ? 'alice' : '@alice'}`;
   if (s.length === 0) badValue(field, `Missing ${field}. Example: ${example}`, example);
   if (QUALIFIED.test(s)) return s;
   const slack = SLACK_MENTION.exec(s);
@@ -49,11 +48,7 @@ export function resolvePerson(text: string, ctx: ParseContext, field = 'person')
   if (ctx.platform === 'teams') {
     return badValue(field, `Can't tell who "${clip(s)}" is: @mention the person. Example: ${example}`, example);
   }
-  return badValue(
-    field,
-    `Can't tell who "${clip(s)}" is: type @ and pick the person from the list so Slack sends a mention. Example: ${example}`,
-    example,
-  );
+  return badValue(field, `Can't tell who "${clip(s)}" is: type @ and pick the person from the list so Slack sends a mention. Example: ${example}`, example);
 }
 
 /**

@@ -13,9 +13,15 @@ import { freeText } from './verbs.js';
 import { badCommand, clip, didYouMean, own } from './util.js';
 
 const HELP: RfcVerb = rfcVerb({
-  aggregate: 'rfc', kind: 'help', name: 'help', aliases: ['?'], usage: 'help [topic]', summary: 'this list',
+  aggregate: 'rfc',
+  kind: 'help',
+  name: 'help',
+  aliases: ['?'],
+  usage: 'help [topic]',
+  summary: 'this list',
   args: [['[topic]', 'a command, like schedule or admin service: its arguments and an example']],
-  example: EXAMPLES.help, overview: 'default',
+  example: EXAMPLES.help,
+  overview: 'default',
   parse({ rest, input, ctx }) {
     const topic = freeText(rest, input, ctx).toLowerCase().slice(0, 100);
     return topic ? { kind: 'help', topic } : { kind: 'help' };

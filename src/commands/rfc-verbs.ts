@@ -6,9 +6,7 @@ import { vote } from '../app/voting.js';
 import { EXAMPLES } from './help.js';
 import { outcomeText, withView } from './replies.js';
 import { type RfcVerb, rfcVerb } from './verb.js';
-import {
-  parseCalendar, parseEdit, parseKeyOnly, parseList, parseNew, parseReason, parseReview, parseSchedule, parseSlot, parseVote,
-} from './verbs.js';
+import { parseCalendar, parseEdit, parseKeyOnly, parseList, parseNew, parseReason, parseReview, parseSchedule, parseSlot, parseVote } from './verbs.js';
 
 type Arg = readonly [string, string];
 const KEY: Arg = ['RFC-n', 'the RFC: RFC-12, rfc-12, #12 and 12 all mean RFC-12'];
@@ -24,9 +22,23 @@ const WINDOW: Arg[] = [
   ['ack=yes', 'a change manager goes ahead despite the listed conflicts'],
 ];
 
-const progressVerb = (kind: 'start' | 'done' | 'fail' | 'backout', summary: string, usage: string, action: 'start' | 'complete' | 'fail' | 'backout', aliases: string[] = []) =>
+const progressVerb = (
+  kind: 'start' | 'done' | 'fail' | 'backout',
+  summary: string,
+  usage: string,
+  action: 'start' | 'complete' | 'fail' | 'backout',
+  aliases: string[] = [],
+) =>
   rfcVerb({
-    aggregate: 'rfc', kind, name: kind, aliases, usage, summary, args: [KEY, REASON], example: EXAMPLES[kind], overview: 'default',
+    aggregate: 'rfc',
+    kind,
+    name: kind,
+    aliases,
+    usage,
+    summary,
+    args: [KEY, REASON],
+    example: EXAMPLES[kind],
+    overview: 'default',
     parse: ({ rest }) => parseReason(kind, rest),
     run: (ctx, actor, cmd) => withView(ctx, actor, progress(ctx, actor, cmd.key, action, cmd.reason)),
   });
@@ -34,24 +46,45 @@ const progressVerb = (kind: 'start' | 'done' | 'fail' | 'backout', summary: stri
 /** close, cancel, withdraw: a key and an optional reason. */
 const closingVerb = (kind: 'close' | 'cancel' | 'withdraw', summary: string, usage: string, useCase: typeof close) =>
   rfcVerb({
-    aggregate: 'rfc', kind, name: kind, aliases: [], usage, summary, args: [KEY, REASON], example: EXAMPLES[kind], overview: 'default',
+    aggregate: 'rfc',
+    kind,
+    name: kind,
+    aliases: [],
+    usage,
+    summary,
+    args: [KEY, REASON],
+    example: EXAMPLES[kind],
+    overview: 'default',
     parse: ({ rest }) => parseReason(kind, rest),
     run: (ctx, actor, cmd) => withView(ctx, actor, useCase(ctx, actor, cmd.key, cmd.reason)),
   });
 
 const voteShortcut = (choice: 'approve' | 'reject' | 'abstain') =>
   rfcVerb({
-    aggregate: 'rfc', kind: 'vote', name: choice, aliases: [], usage: `${choice} RFC-n [comment]`,
-    summary: `the same as vote RFC-n ${choice}`, args: [KEY, ['comment', 'optional, for the change log']],
-    example: `/rfc ${choice} RFC-12`, overview: 'hidden',
+    aggregate: 'rfc',
+    kind: 'vote',
+    name: choice,
+    aliases: [],
+    usage: `${choice} RFC-n [comment]`,
+    summary: `the same as vote RFC-n ${choice}`,
+    args: [KEY, ['comment', 'optional, for the change log']],
+    example: `/rfc ${choice} RFC-12`,
+    overview: 'hidden',
     parse: ({ rest, input, ctx }) => parseVote(rest, input, ctx, choice),
     run: (ctx, actor, cmd) => withView(ctx, actor, vote(ctx, actor, cmd.key, cmd.choice, cmd.comment)),
   });
 
 export const RFC_VERBS: readonly RfcVerb[] = [
   rfcVerb({
-    aggregate: 'rfc', kind: 'new', name: 'new', aliases: ['create'], usage: 'new ["title"] [key=value ...]', summary: 'raise an RFC (a draft)',
-    args: [['"title"', 'the title (or title="...")'], FIELDS], example: EXAMPLES.new, overview: 'default',
+    aggregate: 'rfc',
+    kind: 'new',
+    name: 'new',
+    aliases: ['create'],
+    usage: 'new ["title"] [key=value ...]',
+    summary: 'raise an RFC (a draft)',
+    args: [['"title"', 'the title (or title="...")'], FIELDS],
+    example: EXAMPLES.new,
+    overview: 'default',
     parse: ({ rest, ctx }) => parseNew(rest, ctx),
     run(ctx, actor, cmd, where) {
       if (where.platform !== 'cli' && Object.keys(cmd.fields).length === 0) return { text: 'Opening the RFC form…', openForm: true };
@@ -59,8 +92,15 @@ export const RFC_VERBS: readonly RfcVerb[] = [
     },
   }),
   rfcVerb({
-    aggregate: 'rfc', kind: 'show', name: 'show', aliases: ['view', 'get'], usage: 'show RFC-n', summary: 'show an RFC',
-    args: [KEY], example: EXAMPLES.show, overview: 'default',
+    aggregate: 'rfc',
+    kind: 'show',
+    name: 'show',
+    aliases: ['view', 'get'],
+    usage: 'show RFC-n',
+    summary: 'show an RFC',
+    args: [KEY],
+    example: EXAMPLES.show,
+    overview: 'default',
     parse: ({ rest }) => parseKeyOnly('show', rest),
     run(ctx, actor, cmd) {
       const o = show(ctx, actor, cmd.key);
@@ -68,9 +108,15 @@ export const RFC_VERBS: readonly RfcVerb[] = [
     },
   }),
   rfcVerb({
-    aggregate: 'rfc', kind: 'list', name: 'list', aliases: ['ls'], usage: 'list [mine|pending|scheduled|all]', summary: 'list RFCs (default mine)',
+    aggregate: 'rfc',
+    kind: 'list',
+    name: 'list',
+    aliases: ['ls'],
+    usage: 'list [mine|pending|scheduled|all]',
+    summary: 'list RFCs (default mine)',
     args: [['mine|pending|scheduled|all', 'your open RFCs, those waiting for approval, those scheduled or implementing, or the latest 50']],
-    example: EXAMPLES.list, overview: 'default',
+    example: EXAMPLES.list,
+    overview: 'default',
     parse: ({ rest }) => parseList(rest),
     run(ctx, actor, cmd) {
       const o = list(ctx, actor, cmd.filter);
@@ -78,28 +124,54 @@ export const RFC_VERBS: readonly RfcVerb[] = [
     },
   }),
   rfcVerb({
-    aggregate: 'rfc', kind: 'edit', name: 'edit', aliases: [], usage: 'edit RFC-n key=value ...', summary: 'change fields of a draft',
-    args: [KEY, FIELDS], example: EXAMPLES.edit, overview: 'default',
+    aggregate: 'rfc',
+    kind: 'edit',
+    name: 'edit',
+    aliases: [],
+    usage: 'edit RFC-n key=value ...',
+    summary: 'change fields of a draft',
+    args: [KEY, FIELDS],
+    example: EXAMPLES.edit,
+    overview: 'default',
     parse: ({ rest, ctx }) => parseEdit(rest, ctx),
     run: (ctx, actor, cmd) => withView(ctx, actor, edit(ctx, actor, cmd.key, cmd.fields)),
   }),
   rfcVerb({
-    aggregate: 'rfc', kind: 'submit', name: 'submit', aliases: [], usage: 'submit RFC-n', summary: 'send a draft for approval',
-    args: [KEY], example: EXAMPLES.submit, overview: 'default',
+    aggregate: 'rfc',
+    kind: 'submit',
+    name: 'submit',
+    aliases: [],
+    usage: 'submit RFC-n',
+    summary: 'send a draft for approval',
+    args: [KEY],
+    example: EXAMPLES.submit,
+    overview: 'default',
     parse: ({ rest }) => parseKeyOnly('submit', rest),
     run: (ctx, actor, cmd) => withView(ctx, actor, submit(ctx, actor, cmd.key)),
   }),
   rfcVerb({
-    aggregate: 'rfc', kind: 'vote', name: 'vote', aliases: [], usage: 'vote RFC-n approve|reject|abstain [comment]',
+    aggregate: 'rfc',
+    kind: 'vote',
+    name: 'vote',
+    aliases: [],
+    usage: 'vote RFC-n approve|reject|abstain [comment]',
     summary: 'vote as CAB member or change manager',
     args: [KEY, ['approve|reject|abstain', 'your vote (also yes/no, +1/-1, lgtm)'], ['comment', 'optional, for the change log']],
-    example: EXAMPLES.vote, overview: 'default',
+    example: EXAMPLES.vote,
+    overview: 'default',
     parse: ({ rest, input, ctx }) => parseVote(rest, input, ctx),
     run: (ctx, actor, cmd) => withView(ctx, actor, vote(ctx, actor, cmd.key, cmd.choice, cmd.comment)),
   }),
   rfcVerb({
-    aggregate: 'rfc', kind: 'schedule', name: 'schedule', aliases: [], usage: 'schedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes]',
-    summary: 'plan the window', args: [KEY, ...WINDOW], example: EXAMPLES.schedule, overview: 'default',
+    aggregate: 'rfc',
+    kind: 'schedule',
+    name: 'schedule',
+    aliases: [],
+    usage: 'schedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes]',
+    summary: 'plan the window',
+    args: [KEY, ...WINDOW],
+    example: EXAMPLES.schedule,
+    overview: 'default',
     parse: ({ rest, ctx }) => parseSchedule('schedule', rest, ctx),
     run(ctx, actor, cmd) {
       const { kind: _kind, key, ...input } = cmd;
@@ -107,8 +179,15 @@ export const RFC_VERBS: readonly RfcVerb[] = [
     },
   }),
   rfcVerb({
-    aggregate: 'rfc', kind: 'reschedule', name: 'reschedule', aliases: [], usage: 'reschedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes]',
-    summary: 'move the window', args: [KEY, ...WINDOW], example: EXAMPLES.reschedule, overview: 'default',
+    aggregate: 'rfc',
+    kind: 'reschedule',
+    name: 'reschedule',
+    aliases: [],
+    usage: 'reschedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes]',
+    summary: 'move the window',
+    args: [KEY, ...WINDOW],
+    example: EXAMPLES.reschedule,
+    overview: 'default',
     parse: ({ rest, ctx }) => parseSchedule('reschedule', rest, ctx),
     run(ctx, actor, cmd) {
       const { kind: _kind, key, ...input } = cmd;
@@ -120,8 +199,15 @@ export const RFC_VERBS: readonly RfcVerb[] = [
   progressVerb('fail', 'implementation failed', 'fail RFC-n [reason="..."]', 'fail'),
   progressVerb('backout', 'the change was backed out', 'backout RFC-n [reason="..."]', 'backout'),
   rfcVerb({
-    aggregate: 'rfc', kind: 'review', name: 'review', aliases: [], usage: 'review RFC-n [notes="..."]', summary: 'post-implementation review',
-    args: [KEY, ['notes="..."', 'how it went (plain words after the key work too)']], example: EXAMPLES.review, overview: 'default',
+    aggregate: 'rfc',
+    kind: 'review',
+    name: 'review',
+    aliases: [],
+    usage: 'review RFC-n [notes="..."]',
+    summary: 'post-implementation review',
+    args: [KEY, ['notes="..."', 'how it went (plain words after the key work too)']],
+    example: EXAMPLES.review,
+    overview: 'default',
     parse: ({ rest }) => parseReview(rest),
     run: (ctx, actor, cmd) => withView(ctx, actor, review(ctx, actor, cmd.key, cmd.notes)),
   }),
@@ -129,26 +215,60 @@ export const RFC_VERBS: readonly RfcVerb[] = [
   closingVerb('cancel', 'cancel before implementation', 'cancel RFC-n [reason="..."]', cancel),
   closingVerb('withdraw', 'withdraw your own RFC before approval', 'withdraw RFC-n [reason="..."]', withdraw),
   rfcVerb({
-    aggregate: 'rfc', kind: 'log', name: 'log', aliases: ['history'], usage: 'log RFC-n', summary: 'the change log (audit trail)',
-    args: [KEY], example: EXAMPLES.log, overview: 'default',
+    aggregate: 'rfc',
+    kind: 'log',
+    name: 'log',
+    aliases: ['history'],
+    usage: 'log RFC-n',
+    summary: 'the change log (audit trail)',
+    args: [KEY],
+    example: EXAMPLES.log,
+    overview: 'default',
     parse: ({ rest }) => parseKeyOnly('log', rest),
     run: (ctx, actor, cmd) => ({ text: outcomeText(changeLog(ctx, actor, cmd.key)) }),
   }),
   rfcVerb({
-    aggregate: 'rfc', kind: 'conflicts', name: 'conflicts', aliases: [], usage: 'conflicts RFC-n', summary: 'overlapping changes, dependencies and blackouts',
-    args: [KEY], example: EXAMPLES.conflicts, overview: 'default',
+    aggregate: 'rfc',
+    kind: 'conflicts',
+    name: 'conflicts',
+    aliases: [],
+    usage: 'conflicts RFC-n',
+    summary: 'overlapping changes, dependencies and blackouts',
+    args: [KEY],
+    example: EXAMPLES.conflicts,
+    overview: 'default',
     parse: ({ rest }) => parseKeyOnly('conflicts', rest),
     run: (ctx, actor, cmd) => ({ text: outcomeText(conflicts(ctx, actor, cmd.key)) }),
   }),
   rfcVerb({
-    aggregate: 'rfc', kind: 'calendar', name: 'calendar', aliases: ['cal'], usage: 'calendar [days=7] [service=NAME]', summary: 'upcoming changes',
-    args: [['days=7', 'how many days ahead, 1 to 366'], ['service=NAME', 'only changes to this service']], example: EXAMPLES.calendar, overview: 'default',
+    aggregate: 'rfc',
+    kind: 'calendar',
+    name: 'calendar',
+    aliases: ['cal'],
+    usage: 'calendar [days=7] [service=NAME]',
+    summary: 'upcoming changes',
+    args: [
+      ['days=7', 'how many days ahead, 1 to 366'],
+      ['service=NAME', 'only changes to this service'],
+    ],
+    example: EXAMPLES.calendar,
+    overview: 'default',
     parse: ({ rest }) => parseCalendar(rest),
     run: (ctx, actor, cmd) => ({ text: outcomeText(calendar(ctx, actor, cmd.days, cmd.service)) }),
   }),
   rfcVerb({
-    aggregate: 'rfc', kind: 'slot', name: 'slot', aliases: [], usage: 'slot service=NAME duration=2h', summary: 'next free slot in a maintenance window',
-    args: [['service=NAME', 'the service'], ['duration=2h', 'how long the change takes']], example: EXAMPLES.slot, overview: 'default',
+    aggregate: 'rfc',
+    kind: 'slot',
+    name: 'slot',
+    aliases: [],
+    usage: 'slot service=NAME duration=2h',
+    summary: 'next free slot in a maintenance window',
+    args: [
+      ['service=NAME', 'the service'],
+      ['duration=2h', 'how long the change takes'],
+    ],
+    example: EXAMPLES.slot,
+    overview: 'default',
     parse: ({ rest }) => parseSlot(rest),
     run: (ctx, actor, cmd) => ({ text: outcomeText(slot(ctx, actor, cmd.service, cmd.durationMinutes)) }),
   }),

@@ -4,8 +4,16 @@
  * use case plus that use case's own input (src/app/inputs.ts), so no field list is repeated here.
  */
 import type {
-  BlackoutInput, GrantInput, IdInput, ListFilter, MaintenanceWindowInput, RfcFields, RolesInput, ScheduleInput,
-  ServiceInput, ServiceRemoveInput,
+  BlackoutInput,
+  GrantInput,
+  IdInput,
+  ListFilter,
+  MaintenanceWindowInput,
+  RfcFields,
+  RolesInput,
+  ScheduleInput,
+  ServiceInput,
+  ServiceRemoveInput,
 } from '../app/inputs.js';
 import type { VoteChoice } from '../domain/types.js';
 

@@ -50,11 +50,7 @@ export function editDistance(a: string, b: string): number {
  * Candidates close to `word`: small edit distance, or `word` is a prefix (at least 3 letters).
  * `norm` maps both sides before comparing (e.g. lower-case, drop dashes). At most three, best first.
  */
-export function closest(
-  word: string,
-  candidates: readonly string[],
-  norm: (s: string) => string = (s) => s.toLowerCase(),
-): string[] {
+export function closest(word: string, candidates: readonly string[], norm: (s: string) => string = (s) => s.toLowerCase()): string[] {
   const w = norm(word).slice(0, 40);
   if (w.length === 0) return [];
   const limit = w.length <= 3 ? 1 : w.length <= 6 ? 2 : 3;

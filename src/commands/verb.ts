@@ -62,8 +62,6 @@ export interface AdminVerb<C extends AdminCommand = AdminCommand> extends VerbHe
 }
 
 /** Typed constructors: `run` gets the exact Command its `kind` names. */
-export const rfcVerb = <K extends Command['kind']>(v: RfcVerb<Extract<Command, { kind: K }>> & { kind: K }): RfcVerb =>
-  v as unknown as RfcVerb;
-export const adminVerb = <K extends AdminCommand['kind']>(
-  v: AdminVerb<Extract<AdminCommand, { kind: K }>> & { kind: K },
-): AdminVerb => v as unknown as AdminVerb;
+export const rfcVerb = <K extends Command['kind']>(v: RfcVerb<Extract<Command, { kind: K }>> & { kind: K }): RfcVerb => v as unknown as RfcVerb;
+export const adminVerb = <K extends AdminCommand['kind']>(v: AdminVerb<Extract<AdminCommand, { kind: K }>> & { kind: K }): AdminVerb =>
+  v as unknown as AdminVerb;

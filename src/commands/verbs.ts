@@ -14,9 +14,18 @@ import type { Command, ListFilter, ParseContext } from './types.js';
 import { badCommand, badValue, clip, didYouMean, orList, own } from './util.js';
 
 const CHOICES: Record<string, VoteChoice> = {
-  approve: 'approve', approved: 'approve', yes: 'approve', '+1': 'approve', lgtm: 'approve',
-  reject: 'reject', rejected: 'reject', no: 'reject', '-1': 'reject', deny: 'reject',
-  abstain: 'abstain', abstained: 'abstain',
+  approve: 'approve',
+  approved: 'approve',
+  yes: 'approve',
+  '+1': 'approve',
+  lgtm: 'approve',
+  reject: 'reject',
+  rejected: 'reject',
+  no: 'reject',
+  '-1': 'reject',
+  deny: 'reject',
+  abstain: 'abstain',
+  abstained: 'abstain',
 };
 
 const FILTERS: readonly ListFilter[] = ['mine', 'pending', 'scheduled', 'all'];
@@ -59,14 +68,18 @@ export function keyAndText(field: string, aliases: Record<string, string>, rest:
   if (words.length && given !== undefined) {
     badCommand(`Give the ${field} once, in quotes: ${field}="...". Example: ${example}`, { example });
   }
-  const text = given ?? words.map((t) => t.value).join(' ').trim();
+  const text =
+    given ??
+    words
+      .map((t) => t.value)
+      .join(' ')
+      .trim();
   return { key, text: text.length ? text : undefined };
 }
 
 export function parseVote(rest: Token[], input: string, ctx: ParseContext, fixed?: VoteChoice): Of<'vote'> {
   const example = EXAMPLES.vote;
-  const choiceOf = (t: Token | undefined): VoteChoice | undefined =>
-    t && t.key === undefined ? own(CHOICES, t.value.toLowerCase()) : undefined;
+  const choiceOf = (t: Token | undefined): VoteChoice | undefined => (t && t.key === undefined ? own(CHOICES, t.value.toLowerCase()) : undefined);
   let key: string;
   let choice: VoteChoice | undefined = fixed;
   let tail: Token[];
@@ -180,15 +193,10 @@ export function parseList(rest: Token[]): Of<'list'> {
   if (word === undefined) return { kind: 'list', filter: 'mine' };
   const filter = (FILTERS as readonly string[]).includes(word) ? (word as ListFilter) : own(FILTER_ALIASES, word);
   if (!filter) {
-    return badValue(
-      'filter',
-      `Can't list "${clip(word, 30)}".${didYouMean(word, FILTERS)} Use ${orList([...FILTERS])}. Example: ${example}`,
-      example,
-    );
+    return badValue('filter', `Can't list "${clip(word, 30)}".${didYouMean(word, FILTERS)} Use ${orList([...FILTERS])}. Example: ${example}`, example);
   }
   return { kind: 'list', filter };
 }
-
 
 export function parseNew(rest: Token[], ctx: ParseContext): Of<'new'> {
   const example = EXAMPLES.new;

@@ -90,11 +90,7 @@ export const rfcs = sqliteTable(
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
-  (t) => [
-    uniqueIndex('rfcs_number_unique').on(t.number),
-    uniqueIndex('rfcs_key_unique').on(t.key),
-    index('rfcs_state_idx').on(t.state),
-  ],
+  (t) => [uniqueIndex('rfcs_number_unique').on(t.number), uniqueIndex('rfcs_key_unique').on(t.key), index('rfcs_state_idx').on(t.state)],
 );
 
 export const votes = sqliteTable(
@@ -166,10 +162,7 @@ export const deliveries = sqliteTable(
     createdAt: ts('created_at').notNull(),
     sentAt: ts('sent_at'),
   },
-  (t) => [
-    uniqueIndex('deliveries_notification_recipient').on(t.notificationKey, t.recipient),
-    index('deliveries_subject_idx').on(t.subjectType, t.subjectKey),
-  ],
+  (t) => [uniqueIndex('deliveries_notification_recipient').on(t.notificationKey, t.recipient), index('deliveries_subject_idx').on(t.subjectType, t.subjectKey)],
 );
 
 /** Where a card about a subject was posted, so it can be updated in place later. */

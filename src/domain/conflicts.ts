@@ -89,20 +89,14 @@ function listing(items: string[]): string {
 }
 
 function occupying(others: Rfc[], key: string): (Rfc & { window: Window })[] {
-  return others.filter(
-    (o): o is Rfc & { window: Window } => o.key !== key && o.window !== null && ACTIVE_WINDOW_STATES.includes(o.state),
-  );
+  return others.filter((o): o is Rfc & { window: Window } => o.key !== key && o.window !== null && ACTIVE_WINDOW_STATES.includes(o.state));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Conflicts
 
 /** Every conflict of `rfc` placed in `window`. Empty array = clean. */
-export function findConflicts(
-  rfc: Pick<Rfc, 'key' | 'services' | 'emergency'>,
-  window: Window,
-  ctx: ScheduleContext,
-): Conflict[] {
+export function findConflicts(rfc: Pick<Rfc, 'key' | 'services' | 'emergency'>, window: Window, ctx: ScheduleContext): Conflict[] {
   const zone = ctx.displayZone;
   const out: Conflict[] = [];
 
@@ -142,9 +136,7 @@ export function findConflicts(
     if (applicableWindows(ctx.maintenance, s).length === 0) continue;
     if (insideMaintenance(ctx.maintenance, [s], window)) continue;
     const next = nextOccurrenceStart(ctx.maintenance, s, window);
-    const tail = next
-      ? `; the next one starts ${formatInstant(next, zone)}`
-      : '; there is no maintenance window for it in the next year';
+    const tail = next ? `; the next one starts ${formatInstant(next, zone)}` : '; there is no maintenance window for it in the next year';
     out.push({
       kind: 'outside-maintenance',
       needs: 'reason',
@@ -158,9 +150,7 @@ export function findConflicts(
 /** Start of the next occurrence at or after `window.start` (preferring one long enough for the window). */
 function nextOccurrenceStart(windows: MaintenanceWindow[], service: string, window: Window): Date | null {
   const from = window.start;
-  const occ = maintenanceOccurrences(windows, service, from, new Date(from.getTime() + 366 * DAY)).filter(
-    (o) => o.start.getTime() >= from.getTime(),
-  );
+  const occ = maintenanceOccurrences(windows, service, from, new Date(from.getTime() + 366 * DAY)).filter((o) => o.start.getTime() >= from.getTime());
   const need = window.end.getTime() - window.start.getTime();
   const fits = mergeIntervals(occ).find((o) => o.end.getTime() - o.start.getTime() >= need);
   return fits?.start ?? occ[0]?.start ?? null;

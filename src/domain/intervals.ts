@@ -16,9 +16,7 @@ export function contains(outer: Window, inner: Window): boolean {
 
 /** Sort and merge overlapping or touching intervals. */
 export function mergeIntervals(list: Window[]): Window[] {
-  const sorted = [...list]
-    .filter((w) => w.end.getTime() > w.start.getTime())
-    .sort((a, b) => a.start.getTime() - b.start.getTime());
+  const sorted = [...list].filter((w) => w.end.getTime() > w.start.getTime()).sort((a, b) => a.start.getTime() - b.start.getTime());
   const out: Window[] = [];
   for (const w of sorted) {
     const last = out[out.length - 1];

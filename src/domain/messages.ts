@@ -7,13 +7,7 @@ import type { Rfc } from './types.js';
 import { formatMinutes } from './views.js';
 import { formatRange } from './windows.js';
 
-export function messageText(
-  event: NotificationEvent | string,
-  rfc: Rfc,
-  zone: string,
-  detail?: string,
-  outcome?: 'approved' | 'rejected',
-): string {
+export function messageText(event: NotificationEvent | string, rfc: Rfc, zone: string, detail?: string, outcome?: 'approved' | 'rejected'): string {
   const svc = rfc.services.length ? rfc.services.join(', ') : 'no listed service';
   const when = rfc.window ? formatRange(rfc.window, zone) : 'at a time not yet planned';
   const impact = rfc.outage?.minutes

@@ -28,11 +28,7 @@ export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 /** Messages posted in the CAB voting card's thread (where the card's conversation is told). */
 export const VOTE_THREAD_EVENTS: ReadonlySet<string> = new Set(['decided', 'escalated']);
 
-export type Recipient =
-  | { kind: 'person'; id: PersonId }
-  | { kind: 'role'; role: Role }
-  | { kind: 'cab-channel' }
-  | { kind: 'audience'; service: string };
+export type Recipient = { kind: 'person'; id: PersonId } | { kind: 'role'; role: Role } | { kind: 'cab-channel' } | { kind: 'audience'; service: string };
 
 export interface Notification {
   event: NotificationEvent;

@@ -87,8 +87,7 @@ export const DEPLOYMENT_RULES: Record<DeploymentPermission, { who: readonly Role
   'acknowledge-conflicts': { who: ['change-manager'], refusal: 'Only a change manager can acknowledge conflicts (ack=yes).' },
   'mark-standard': {
     who: ['change-manager', 'admin'],
-    refusal:
-      'Standard changes are pre-approved, so only a change manager can mark a change standard. Use category=minor, or ask a change manager.',
+    refusal: 'Standard changes are pre-approved, so only a change manager can mark a change standard. Use category=minor, or ask a change manager.',
   },
 };
 

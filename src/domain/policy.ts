@@ -65,9 +65,7 @@ const CATEGORY_RANK: Record<Category, number> = { standard: 0, minor: 1, signifi
  * What is missing before the RFC may go to approval, as phrases a person can act on, each
  * naming the command key that fills it. Empty = ready.
  */
-export function missingForApproval(
-  rfc: Pick<Rfc, 'category' | 'emergency' | 'backout' | 'test' | 'window' | 'services' | 'title'>,
-): string[] {
+export function missingForApproval(rfc: Pick<Rfc, 'category' | 'emergency' | 'backout' | 'test' | 'window' | 'services' | 'title'>): string[] {
   const missing: string[] = [];
   if (!rfc.title.trim()) missing.push('a title (title="...")');
   if (rfc.services.length === 0) missing.push('affected services (services=a,b)');

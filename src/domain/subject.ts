@@ -66,9 +66,7 @@ export function failureKey(subject: Subject, notificationKey: string): string {
   return timedKey(FAILURE_EVENT, subject, notificationKey);
 }
 
-export type NotificationKey =
-  | { kind: 'outbox'; id: number }
-  | { kind: 'timed'; event: string; subject: Subject; stamp: string };
+export type NotificationKey = { kind: 'outbox'; id: number } | { kind: 'timed'; event: string; subject: Subject; stamp: string };
 
 const OUTBOX_KEY = /^outbox:(\d+)$/;
 const TIMED_KEY = new RegExp(`^timed:([\\w-]+):${KEY_PART}:(.+)$`);

@@ -44,7 +44,10 @@ const H = 3_600_000;
 
 /** `2026-12-05T22:00:00.000Z` -> `20261205T220000Z`. */
 export function stampOf(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /** A timer's parts from its job id, or null for any other job id. */

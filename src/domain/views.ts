@@ -57,10 +57,7 @@ const APPROVAL_WORDS = {
   'emergency-cab': 'emergency CAB',
 } as const;
 
-export function rfcView(
-  rfc: Rfc,
-  opts: { votes: Vote[]; conflicts: Conflict[]; policy: Policy; zone: string },
-): RfcView {
+export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; policy: Policy; zone: string }): RfcView {
   const path = approvalPath(rfc, opts.policy);
   const showTally = ['awaiting_approval', 'approved', 'rejected'].includes(rfc.state) && path !== 'pre-approved';
   let tallyView: TallyView | null = null;
@@ -102,9 +99,7 @@ export function rfcView(
     plan: rfc.plan,
     backout: rfc.backout,
     test: rfc.test,
-    outage: rfc.outage?.minutes
-      ? `${formatMinutes(rfc.outage.minutes)}${rfc.outage.audience ? ` for ${rfc.outage.audience}` : ''}`
-      : null,
+    outage: rfc.outage?.minutes ? `${formatMinutes(rfc.outage.minutes)}${rfc.outage.audience ? ` for ${rfc.outage.audience}` : ''}` : null,
     approval: APPROVAL_WORDS[path],
     conflicts: opts.conflicts.map((c) => c.message),
     tally: tallyView,

@@ -20,9 +20,7 @@ export interface Tally {
   manager: Vote | null;
 }
 
-export type Decision =
-  | { outcome: 'approved' | 'rejected'; reason: string }
-  | { outcome: 'pending'; waitingFor: string };
+export type Decision = { outcome: 'approved' | 'rejected'; reason: string } | { outcome: 'pending'; waitingFor: string };
 
 export function tally(path: ApprovalPath, policy: Policy, votes: readonly Vote[]): Tally {
   const rules = voteRules(path, policy);
@@ -36,17 +34,12 @@ export function tally(path: ApprovalPath, policy: Policy, votes: readonly Vote[]
   if (rules && cast >= quorum) {
     cab = approve > reject ? 'approved' : reject > approve ? 'rejected' : 'tied';
   }
-  const manager =
-    [...votes].reverse().find((v) => v.capacity === 'change-manager' && v.choice !== 'abstain') ?? null;
+  const manager = [...votes].reverse().find((v) => v.capacity === 'change-manager' && v.choice !== 'abstain') ?? null;
   return { approve, reject, abstain, cast, quorum, cab, manager };
 }
 
 /** The decision the votes so far imply. `escalated`: the deadline passed undecided. */
-export function decide(
-  rfc: Pick<Rfc, 'category' | 'emergency' | 'escalated'>,
-  policy: Policy,
-  votes: readonly Vote[],
-): Decision {
+export function decide(rfc: Pick<Rfc, 'category' | 'emergency' | 'escalated'>, policy: Policy, votes: readonly Vote[]): Decision {
   const path = approvalPath(rfc, policy);
   const t = tally(path, policy, votes);
   const rules = voteRules(path, policy);
@@ -99,10 +92,7 @@ export function voteCapacity(
     throw new ChangebotError('invalid_transition', `${rfc.key} is not open for votes (it is ${rfc.state.replace('_', ' ')}).`);
   }
   if (actor.id === rfc.requester || actor.id === rfc.owner) {
-    throw new ChangebotError(
-      'self_approval',
-      `You raised or own ${rfc.key}, so you can't vote on it. Another CAB member or change manager must decide.`,
-    );
+    throw new ChangebotError('self_approval', `You raised or own ${rfc.key}, so you can't vote on it. Another CAB member or change manager must decide.`);
   }
   const path = approvalPath(rfc, policy);
   const isCab = actor.roles.has('cab');
@@ -139,11 +129,7 @@ export function applyVote(votes: readonly Vote[], vote: Vote): { votes: Vote[]; 
   return { votes: [...votes.filter((v) => v !== prev), vote], changed: true };
 }
 
-export function deadlineFor(
-  rfc: Pick<Rfc, 'category' | 'emergency'>,
-  policy: Policy,
-  from: Date,
-): Date | null {
+export function deadlineFor(rfc: Pick<Rfc, 'category' | 'emergency'>, policy: Policy, from: Date): Date | null {
   const rules = voteRules(approvalPath(rfc, policy), policy);
   if (!rules) return null;
   return new Date(from.getTime() + rules.deadlineHours * 3_600_000);

@@ -29,11 +29,10 @@ const DAY_RE = /^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$/;
 const UNTIL_RE = /^\d{8}(T\d{6}Z?)?$/;
 
 function badRule(rule: string, why: string): ChangebotError {
-  return new ChangebotError(
-    'bad_value',
-    `The maintenance window rule "${rule}" is not a valid RRULE: ${why}. Example: ${RRULE_EXAMPLE}`,
-    { field: 'rrule', example: RRULE_EXAMPLE },
-  );
+  return new ChangebotError('bad_value', `The maintenance window rule "${rule}" is not a valid RRULE: ${why}. Example: ${RRULE_EXAMPLE}`, {
+    field: 'rrule',
+    example: RRULE_EXAMPLE,
+  });
 }
 
 function intList(v: string, min: number, max: number, allowNegative = false): boolean {
@@ -63,7 +62,10 @@ export function validateRrule(rule: string): void {
     const eq = part.indexOf('=');
     if (eq <= 0) throw badRule(rule, `"${part}" is not NAME=VALUE`);
     const name = part.slice(0, eq).trim().toUpperCase();
-    const value = part.slice(eq + 1).trim().toUpperCase();
+    const value = part
+      .slice(eq + 1)
+      .trim()
+      .toUpperCase();
     if (seen.has(name)) throw badRule(rule, `${name} is given twice`);
     seen.add(name);
     if (value === '') throw badRule(rule, `${name} has no value`);
@@ -209,10 +211,7 @@ export function expandWindow(w: MaintenanceWindow, from: Date, to: Date): Window
  * The first instant at which the wall clock in `zone` shows `wall` (of two, when the clocks go
  * back), or null when it never does (the hour the clocks skip going forward).
  */
-export function firstInstant(
-  wall: { year: number; month: number; day: number; hour: number; minute: number; second?: number },
-  zone: string,
-): number | null {
+export function firstInstant(wall: { year: number; month: number; day: number; hour: number; minute: number; second?: number }, zone: string): number | null {
   const guess = DateTime.fromObject(wall, { zone });
   if (!guess.isValid) return null;
   let best: number | null = null;
@@ -230,12 +229,7 @@ export function applicableWindows(windows: MaintenanceWindow[], service: string 
 }
 
 /** Occurrences of maintenance windows (for a service: global ones + that service's) intersecting [from, to). */
-export function maintenanceOccurrences(
-  windows: MaintenanceWindow[],
-  service: string | null,
-  from: Date,
-  to: Date,
-): Window[] {
+export function maintenanceOccurrences(windows: MaintenanceWindow[], service: string | null, from: Date, to: Date): Window[] {
   const out = applicableWindows(windows, service).flatMap((w) => expandWindow(w, from, to));
   return out.sort((a, b) => a.start.getTime() - b.start.getTime() || a.end.getTime() - b.end.getTime());
 }
@@ -281,7 +275,5 @@ export function formatRange(w: Window, zone: string): string {
   const sz = zoneAbbreviation(s);
   const ez = zoneAbbreviation(e);
   const fmt = 'ccc d LLL HH:mm';
-  return sz === ez
-    ? `from ${s.toFormat(fmt)} to ${e.toFormat(fmt)} ${ez}`
-    : `from ${s.toFormat(fmt)} ${sz} to ${e.toFormat(fmt)} ${ez}`;
+  return sz === ez ? `from ${s.toFormat(fmt)} to ${e.toFormat(fmt)} ${ez}` : `from ${s.toFormat(fmt)} ${sz} to ${e.toFormat(fmt)} ${ez}`;
 }

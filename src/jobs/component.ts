@@ -55,7 +55,8 @@ export function jobsComponent(overrides: JobsOverrides = {}): Component {
       deps.http.check('redis', () => jobs.health());
       const watcher = watchMs ? watchOtherProcesses(deps, watchMs, (key) => jobs.sync(key)) : undefined;
       expose?.(jobs);
-      if (!(await jobs.waitReady(readyWaitMs))) log.warn({ redis: redacted(url) }, 'jobs: Redis is not reachable yet; commands work, timers are repaired when it is back');
+      if (!(await jobs.waitReady(readyWaitMs)))
+        log.warn({ redis: redacted(url) }, 'jobs: Redis is not reachable yet; commands work, timers are repaired when it is back');
       return {
         // Every notifier is registered by now: repair the queue and send what waited.
         ready: () => void jobs.reconcile(),

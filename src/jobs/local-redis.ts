@@ -67,11 +67,16 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
   await stopLeftover(marker);
   const port = opts.port ?? (await freePort());
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--dir', opts.dir,
-    '--daemonize', 'no',
-    '--save', '',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    opts.dir,
+    '--daemonize',
+    'no',
+    '--save',
+    '',
     ...(opts.persist ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']),
   ];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -141,7 +141,9 @@ export class QueueSender implements DeliverySender {
     for (const [q, list] of byQueue) {
       for (let i = 0; i < list.length; i += 1000) {
         await q.addBulk(
-          list.slice(i, i + 1000).map((r) => ({ name: 'deliver', data: { id: r.id } satisfies DeliveryJobData, opts: { ...DELIVERY_JOB, jobId: deliveryJobId(r.id) } })),
+          list
+            .slice(i, i + 1000)
+            .map((r) => ({ name: 'deliver', data: { id: r.id } satisfies DeliveryJobData, opts: { ...DELIVERY_JOB, jobId: deliveryJobId(r.id) } })),
         );
       }
     }

@@ -47,7 +47,12 @@ export async function announce(rt: JobsRuntime, subject: Subject, recipients: Re
 export const reportJobId = (notificationKey: string) => `report-${createHash('sha1').update(notificationKey).digest('hex').slice(0, 20)}`;
 
 /** After a delivery finally failed: tell the change owner, once per notification, a little later. */
-export async function scheduleFailureReport(rt: JobsRuntime, row: Pick<DeliveryRow, 'notificationKey'>, subject: Subject, delayMs = rt.reportDelayMs): Promise<void> {
+export async function scheduleFailureReport(
+  rt: JobsRuntime,
+  row: Pick<DeliveryRow, 'notificationKey'>,
+  subject: Subject,
+  delayMs = rt.reportDelayMs,
+): Promise<void> {
   const key = parseNotificationKey(row.notificationKey);
   if (key?.kind === 'timed' && key.event === FAILURE_EVENT) return; // never report a report
   const data: ReportJobData = { subject, notificationKey: row.notificationKey };

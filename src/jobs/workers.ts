@@ -10,13 +10,7 @@ import { findRfc } from '../db/repos/rfcs.js';
 import { firedKey, parseTimerId, timersFor } from '../domain/timers.js';
 import { sendDelivery } from '../notify/deliver.js';
 import type { ChatPlatform } from '../notify/types.js';
-import {
-  type DeliveryJobData,
-  type ReportJobData,
-  type TimerJobData,
-  TIMERS_QUEUE,
-  deliveryQueueName,
-} from './queues.js';
+import { type DeliveryJobData, type ReportJobData, type TimerJobData, TIMERS_QUEUE, deliveryQueueName } from './queues.js';
 import { type JobsRuntime, announce, scheduleFailureReport } from './runtime.js';
 import { SCHEDULER } from '../db/repos/timers.js';
 import { findDeliveryById } from '../db/repos/outbox.js';

@@ -5,15 +5,7 @@
 import type { AppContext } from '../app/context.js';
 import { viewRfc } from '../app/queries.js';
 import type { Db } from '../db/client.js';
-import {
-  type DeliveryRow,
-  deliveriesOf,
-  findDeliveryById,
-  findOutboxRow,
-  markDelivery,
-  noteDeliveryError,
-  requeueDelivery,
-} from '../db/repos/outbox.js';
+import { type DeliveryRow, deliveriesOf, findDeliveryById, findOutboxRow, markDelivery, noteDeliveryError, requeueDelivery } from '../db/repos/outbox.js';
 import { findPerson } from '../db/repos/people.js';
 import { findRfc } from '../db/repos/rfcs.js';
 import { messageText } from '../domain/messages.js';
@@ -100,12 +92,7 @@ function cachedMessage(ctx: AppContext, notificationKey: string, n: Notification
   return hit.message ? { ...hit.message, deliveryKey } : null;
 }
 
-export async function sendDelivery(
-  ctx: AppContext,
-  notifiers: readonly Notifier[],
-  row: DeliveryRow,
-  opts: { maxAttempts: number },
-): Promise<SendResult> {
+export async function sendDelivery(ctx: AppContext, notifiers: readonly Notifier[], row: DeliveryRow, opts: { maxAttempts: number }): Promise<SendResult> {
   const db = ctx.database.db;
   const current = findDeliveryById(db, row.id);
   if (!current || current.status === 'sent' || current.status === 'failed') return 'skipped';

@@ -134,11 +134,14 @@ export class Dispatcher {
       return;
     }
     this.log.warn({ err, subject: subject.key, attempt }, `${notifier.platform}: card refresh failed; trying again`);
-    const timer = setTimeout(() => {
-      this.retries.delete(timer);
-      if (this.stopped) return;
-      notifier.refreshCards(subject).catch((e) => this.refreshLater(notifier, subject, attempt + 1, e));
-    }, this.refreshRetryMs * 3 ** (attempt - 1));
+    const timer = setTimeout(
+      () => {
+        this.retries.delete(timer);
+        if (this.stopped) return;
+        notifier.refreshCards(subject).catch((e) => this.refreshLater(notifier, subject, attempt + 1, e));
+      },
+      this.refreshRetryMs * 3 ** (attempt - 1),
+    );
     timer.unref();
     this.retries.add(timer);
   }

@@ -21,7 +21,19 @@ describe('npx changebot', () => {
     expect(await ok('--as', 'alice', 'rfc', 'admin', 'service', 'add', 'db', 'audience=#ops')).toContain('Added service db');
     for (const m of ['carol', 'dave', 'erin']) await ok('--as', 'alice', 'rfc', 'admin', 'grant', m, 'cab');
     const raised = await changebot(
-      ['--as', 'bob', 'rfc', 'new', 'Patch db01 to 15.4', 'category=significant', 'services=db', 'backout=restore the snapshot', 'test=run smoke tests', 'start=2031-12-06 22:00', 'duration=2h'],
+      [
+        '--as',
+        'bob',
+        'rfc',
+        'new',
+        'Patch db01 to 15.4',
+        'category=significant',
+        'services=db',
+        'backout=restore the snapshot',
+        'test=run smoke tests',
+        'start=2031-12-06 22:00',
+        'duration=2h',
+      ],
       env,
       true, // once through npx, as the README shows
     );

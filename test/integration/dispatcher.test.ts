@@ -46,7 +46,15 @@ function ready(app: TestApp) {
   const root = app.person('root', 'admin');
   addService(app.ctx, root, { name: 'db' });
   const req = app.person('req');
-  const key = raise(app.ctx, req, { title: 'Patch', category: 'significant', services: ['db'], backout: 'b', test: 't', start: new Date('2026-12-05T22:00:00Z'), durationMinutes: 60 }).result.key;
+  const key = raise(app.ctx, req, {
+    title: 'Patch',
+    category: 'significant',
+    services: ['db'],
+    backout: 'b',
+    test: 't',
+    start: new Date('2026-12-05T22:00:00Z'),
+    durationMinutes: 60,
+  }).result.key;
   return { req, key };
 }
 
@@ -66,7 +74,13 @@ describe('outbox dispatcher', () => {
     await d.drain();
     expect(n.sent.map((s) => `${s.message.event} ${s.target.id}`).sort()).toEqual(['decided CCAB', 'decided T1/req', 'vote-requested CCAB']);
     expect(n.refreshed.filter((k) => k === key).length).toBeGreaterThanOrEqual(4);
-    expect(t.ctx.database.db.select().from(deliveries).all().map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+    expect(
+      t.ctx.database.db
+        .select()
+        .from(deliveries)
+        .all()
+        .map((r) => r.status),
+    ).toEqual(['sent', 'sent', 'sent']);
     const notes = t.ctx.database.sqlite.prepare(`select actor, detail from change_log where action = 'notify' order by id`).all();
     expect(notes).toEqual([
       { actor: 'changebot', detail: JSON.stringify({ event: 'vote-requested', to: ['slack:channel:CCAB'] }) },
@@ -95,11 +109,25 @@ describe('outbox dispatcher', () => {
     const crashed = new RecordingNotifier();
     crashed.send = () => new Promise(() => {}); // the process dies while sending
     void new Dispatcher(t.ctx, [crashed], silent).drain();
-    await vi.waitFor(() => expect(t.ctx.database.db.select().from(deliveries).all().map((r) => r.status)).toEqual(['sending']));
+    await vi.waitFor(() =>
+      expect(
+        t.ctx.database.db
+          .select()
+          .from(deliveries)
+          .all()
+          .map((r) => r.status),
+      ).toEqual(['sending']),
+    );
     const n = new RecordingNotifier();
     await new Dispatcher(t.ctx, [n], silent).resumeUnsent();
     expect(n.sent.map((s) => s.message.event)).toEqual(['vote-requested']);
-    expect(t.ctx.database.db.select().from(deliveries).all().map((r) => r.status)).toEqual(['sent']);
+    expect(
+      t.ctx.database.db
+        .select()
+        .from(deliveries)
+        .all()
+        .map((r) => r.status),
+    ).toEqual(['sent']);
   });
 
   it('asks before retrying a send that timed out, so a message that did go out is not sent again', async () => {
@@ -122,7 +150,13 @@ describe('outbox dispatcher', () => {
     await new Dispatcher(t.ctx, [n], silent).drain();
     expect(n.sent).toHaveLength(1);
     expect(asked).toHaveLength(1);
-    expect(t.ctx.database.db.select().from(deliveries).all().map((r) => [r.status, r.messageRef])).toEqual([['sent', 'found']]);
+    expect(
+      t.ctx.database.db
+        .select()
+        .from(deliveries)
+        .all()
+        .map((r) => [r.status, r.messageRef]),
+    ).toEqual([['sent', 'found']]);
   });
 
   it('updates a card again when the platform failed the first refresh', async () => {

@@ -50,9 +50,7 @@ describe('the command language through the use cases', () => {
     run(bob, 'new "Deploy web" category=minor services=web backout=undo start="2026-12-05 23:00" duration=1h');
     expect(run(bob, 'show RFC-2').view?.conflicts).toEqual([expect.stringContaining('RFC-1')]);
     expect(run(bob, 'conflicts RFC-2').text).toMatch(/^• .*RFC-1.*\(needs a change manager’s ack\)$/);
-    expect(run(bob, 'calendar days=7').text).toBe(
-      'Saturday 5 December\n  RFC-1 Patch db [db] from Sat 5 Dec 22:00 to Sun 6 Dec 00:00 GMT (scheduled)',
-    );
+    expect(run(bob, 'calendar days=7').text).toBe('Saturday 5 December\n  RFC-1 Patch db [db] from Sat 5 Dec 22:00 to Sun 6 Dec 00:00 GMT (scheduled)');
     expect(run(bob, 'slot service=web duration=1h').text).toBe('Next free slot for web: from Tue 1 Dec 09:00 to Tue 1 Dec 10:00 GMT.');
     run(root, 'admin window add service=db rrule="FREQ=WEEKLY;BYDAY=SA;BYHOUR=22" duration=4h');
     expect(run(bob, 'slot service=db duration=3h').text).toBe('Next free slot for db: from Sat 12 Dec 22:00 to Sun 13 Dec 01:00 GMT.');

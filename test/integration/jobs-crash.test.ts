@@ -42,7 +42,15 @@ const children: ChildProcess[] = [];
 
 /** Builds dist/ when it is missing or older than the sources this test runs there. */
 function ensureBuilt(): void {
-  const sources = ['src/jobs/jobs.ts', 'src/jobs/workers.ts', 'src/jobs/queues.ts', 'src/notify/deliver.ts', 'src/chat/slack/notifier.ts', 'src/chat/slack/sent.ts', 'src/chat/slack/web.ts'];
+  const sources = [
+    'src/jobs/jobs.ts',
+    'src/jobs/workers.ts',
+    'src/jobs/queues.ts',
+    'src/notify/deliver.ts',
+    'src/chat/slack/notifier.ts',
+    'src/chat/slack/sent.ts',
+    'src/chat/slack/web.ts',
+  ];
   const newest = Math.max(...sources.map((s) => statSync(join(ROOT, s)).mtimeMs));
   const outputs = ['dist/jobs/jobs.js', 'dist/chat/slack/notifier.js', 'dist/chat/slack/sent.js'].map((o) => join(ROOT, o));
   if (outputs.every((o) => existsSync(o) && statSync(o).mtimeMs >= newest)) return;
@@ -98,12 +106,25 @@ describe('a delivery worker killed mid fan-out', () => {
     const owner = loadActor(ctx, 'slack:T1/UOWN');
     addService(ctx, loadActor(ctx, 'cli:root'), { name: 'db', audience: ['slack:channel:CDB', 'slack:usergroup:S1'] });
     const start = new Date(Date.now() + 3 * H);
-    const r = raise(ctx, owner, { title: 'Patch db01', category: 'standard', services: ['db'], backout: 'restore', start, durationMinutes: 60, outageMinutes: 10 }).result;
+    const r = raise(ctx, owner, {
+      title: 'Patch db01',
+      category: 'standard',
+      services: ['db'],
+      backout: 'restore',
+      start,
+      durationMinutes: 60,
+      outageMinutes: 10,
+    }).result;
     submit(ctx, owner, r.key);
     schedule(ctx, owner, r.key, {});
     // The advance notice is already due: the reconciler fires it, 301 deliveries are queued.
     await jobs.reconcile();
-    const rows = () => database.db.select().from(deliveries).all().filter((d) => d.notificationKey.startsWith('timed:outage-notice:'));
+    const rows = () =>
+      database.db
+        .select()
+        .from(deliveries)
+        .all()
+        .filter((d) => d.notificationKey.startsWith('timed:outage-notice:'));
     await eventually(() => rows().length === 301, '301 deliveries recorded');
 
     const notices = () => [...fake.messages.values()].filter((m) => m.text?.startsWith('Planned maintenance'));
@@ -137,9 +158,12 @@ describe('a delivery worker killed mid fan-out', () => {
     expect(rows()).toHaveLength(301);
     expect(new Set(rows().map((d) => d.recipient)).size).toBe(301);
     // Each of them was looked up at Slack (message metadata) before being sent again.
-    expect(fake.callsTo('conversations.history').map((c) => c.args.channel).sort()).toEqual(
-      inDoubt.map((d) => (d.recipient.startsWith('slack:user:') ? fake.dmOf(d.recipient.split('/').pop() as string) : 'CDB')).sort(),
-    );
+    expect(
+      fake
+        .callsTo('conversations.history')
+        .map((c) => c.args.channel)
+        .sort(),
+    ).toEqual(inDoubt.map((d) => (d.recipient.startsWith('slack:user:') ? fake.dmOf(d.recipient.split('/').pop() as string) : 'CDB')).sort());
     expect(slackProblems(fake)).toEqual([]);
     // Graceful shutdown: the worker finishes what it runs and exits cleanly.
     second.child.kill('SIGTERM');

@@ -38,7 +38,15 @@ afterEach(async () => {
 /** Scheduled 3 h ahead with an outage: the advance notice is late and goes out at once. */
 function announce(): string {
   const start = new Date(b.clock.now().getTime() + 3 * H);
-  const r = raise(b.bot.app, owner, { title: 'Patch db01', category: 'standard', services: ['db'], backout: 'restore', start, durationMinutes: 60, outageMinutes: 20 }).result;
+  const r = raise(b.bot.app, owner, {
+    title: 'Patch db01',
+    category: 'standard',
+    services: ['db'],
+    backout: 'restore',
+    start,
+    durationMinutes: 60,
+    outageMinutes: 20,
+  }).result;
   submit(b.bot.app, owner, r.key);
   schedule(b.bot.app, owner, r.key, {});
   return r.key;
@@ -51,10 +59,14 @@ describe('deliveries', () => {
   it('honours 429 Retry-After and ends with every recipient told exactly once', async () => {
     fake.force429('chat.postMessage', { times: 3, retryAfterSec: 1 });
     const key = announce();
-    const ok = await eventually(() => {
-      const sent = noticeCalls().filter((c) => c.status === 200);
-      return sent.length === 26 ? sent : undefined;
-    }, 'all 26 notices', 10_000);
+    const ok = await eventually(
+      () => {
+        const sent = noticeCalls().filter((c) => c.status === 200);
+        return sent.length === 26 ? sent : undefined;
+      },
+      'all 26 notices',
+      10_000,
+    );
     const limited = noticeCalls().filter((c) => c.status === 429);
     expect(limited).toHaveLength(3);
     // Each recipient that was answered 429 was tried again only after its Retry-After second.
@@ -79,7 +91,9 @@ describe('deliveries', () => {
     announce();
     await eventually(() => noticeCalls().filter((c) => c.status === 200).length === 26, 'all notices after the 503s', 10_000);
     await new Promise((r) => setTimeout(r, 200));
-    const ok = noticeCalls().filter((c) => c.status === 200).map((c) => String(c.args.channel));
+    const ok = noticeCalls()
+      .filter((c) => c.status === 200)
+      .map((c) => String(c.args.channel));
     expect(new Set(ok).size).toBe(ok.length);
     // Two failed attempts in all, each retried until sent.
     expect(rows().every((d) => d.status === 'sent')).toBe(true);

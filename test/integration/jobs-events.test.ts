@@ -140,12 +140,22 @@ describe('timed events of a scheduled RFC', () => {
     expect(texts.length).toBe(new Set(texts).size);
     expect(texts.length).toBe(1 + 3 + 1 + 1 + 3 + 3 + 3 + 1);
     expect(await pendingTimers()).toEqual({});
-    const logged = changeLog(b.bot.app, root, key).result.filter((e) => e.action === 'notified').map((e) => (e.detail as { event: string }).event);
+    const logged = changeLog(b.bot.app, root, key)
+      .result.filter((e) => e.action === 'notified')
+      .map((e) => (e.detail as { event: string }).event);
     expect(logged.sort()).toEqual(['outage-notice', 'overrun', 'reminder-1h', 'reminder-24h', 'review-reminder', 'start-prompt']);
   });
 
   it('decides or escalates a CAB vote at its deadline, as the scheduler', async () => {
-    const r = raise(b.bot.app, owner, { title: 'Upgrade db', category: 'significant', services: ['db'], backout: 'restore', test: 'smoke', start: START, durationMinutes: 60 }).result;
+    const r = raise(b.bot.app, owner, {
+      title: 'Upgrade db',
+      category: 'significant',
+      services: ['db'],
+      backout: 'restore',
+      test: 'smoke',
+      start: START,
+      durationMinutes: 60,
+    }).result;
     submit(b.bot.app, owner, r.key);
     await b.jobs.scheduler.idle();
     const deadline = findRfc(b.bot.database.db, r.key)?.voteDeadline as Date;
@@ -172,7 +182,11 @@ describe('rescheduling and cancelling', () => {
     reschedule(b.bot.app, owner, key, { start: new Date('2026-12-08T22:00:00Z'), durationMinutes: 60 });
     await b.jobs.scheduler.idle();
     const after = await pendingTimers();
-    expect(Object.keys(after).sort()).toEqual(Object.keys(before).map((id) => id.replace('20261205T220000Z', '20261208T220000Z')).sort());
+    expect(Object.keys(after).sort()).toEqual(
+      Object.keys(before)
+        .map((id) => id.replace('20261205T220000Z', '20261208T220000Z'))
+        .sort(),
+    );
     expect(after[`${key}.start-prompt.20261208T220000Z`]).toBe('2026-12-08T22:00:00.000Z');
     cancel(b.bot.app, owner, key, 'not needed');
     await b.jobs.scheduler.idle();

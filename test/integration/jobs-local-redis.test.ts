@@ -32,7 +32,7 @@ describe('jobs without REDIS_URL', () => {
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'data', 'bot.db'), LOG_LEVEL: 'silent' });
     let jobs: Jobs | undefined;
     const bot = await startBot(config, { log: createLogger('silent'), components: [jobsComponent({ watchMs: 0, expose: (j) => void (jobs = j) })] });
-    const url = `redis://127.0.0.1:${(jobs?.queues.connection.options.port as number)}`;
+    const url = `redis://127.0.0.1:${jobs?.queues.connection.options.port as number}`;
     expect(await ping(url)).toBe(true);
     expect(await redisCommand(url, 'CONFIG', 'GET', 'appendonly')).toEqual(['appendonly', 'yes']);
     expect(await redisCommand(url, 'CONFIG', 'GET', 'dir')).toEqual(['dir', join(dir, 'data', 'redis')]);

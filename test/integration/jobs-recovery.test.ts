@@ -41,7 +41,16 @@ async function setup(name: string, url: string): Promise<JobsBot> {
 }
 
 function scheduled(bot: JobsBot, start: Date, category: 'standard' | 'significant' = 'standard'): string {
-  const r = raise(bot.bot.app, owner, { title: `Change at ${start.toISOString()}`, category, services: ['db'], backout: 'restore', test: 'smoke', start, durationMinutes: 60, outageMinutes: 15 }).result;
+  const r = raise(bot.bot.app, owner, {
+    title: `Change at ${start.toISOString()}`,
+    category,
+    services: ['db'],
+    backout: 'restore',
+    test: 'smoke',
+    start,
+    durationMinutes: 60,
+    outageMinutes: 15,
+  }).result;
   submit(bot.bot.app, owner, r.key);
   if (category === 'standard') schedule(bot.bot.app, owner, r.key, {});
   return r.key;
@@ -67,10 +76,15 @@ describe('reconciler', () => {
     scheduled(bot, new Date(now + 96 * H), 'significant'); // awaiting its CAB vote
     await bot.jobs.scheduler.idle();
     const before = await pendingTimers(bot);
-    expect(Object.keys(before).map((id) => id.split('.')[1]).sort()).toEqual([
-      'outage-notice', 'reminder-1h', 'reminder-1h', 'reminder-24h', 'start-prompt', 'start-prompt', 'vote-deadline',
-    ]);
-    await eventually(() => fake.okCallsTo('chat.postMessage').filter((c) => /^Planned maintenance/.test(String(c.args.text))).length === 3, 'the late notice, at once');
+    expect(
+      Object.keys(before)
+        .map((id) => id.split('.')[1])
+        .sort(),
+    ).toEqual(['outage-notice', 'reminder-1h', 'reminder-1h', 'reminder-24h', 'start-prompt', 'start-prompt', 'vote-deadline']);
+    await eventually(
+      () => fake.okCallsTo('chat.postMessage').filter((c) => /^Planned maintenance/.test(String(c.args.text))).length === 3,
+      'the late notice, at once',
+    );
 
     await redisCommand(redis.url, 'FLUSHALL');
     expect(await pendingTimers(bot)).toEqual({});
@@ -86,8 +100,16 @@ describe('reconciler', () => {
     const bot = await setup('extra', redis.url);
     const key = scheduled(bot, new Date(bot.clock.now().getTime() + 72 * H));
     await bot.jobs.scheduler.idle();
-    await bot.jobs.queues.timers.add('reminder-1h', { subject: { type: 'rfc', key }, kind: 'reminder-1h', stamp: '20300101T000000Z', dueAt: '2029-12-31T23:00:00.000Z' }, { jobId: `${key}.reminder-1h.20300101T000000Z`, delay: 60_000 });
-    await bot.jobs.queues.timers.add('overrun', { subject: { type: 'rfc', key: 'RFC-99' }, kind: 'overrun', stamp: '20300101T000000Z', dueAt: '2030-01-01T00:00:00.000Z' }, { jobId: 'RFC-99.overrun.20300101T000000Z', delay: 60_000 });
+    await bot.jobs.queues.timers.add(
+      'reminder-1h',
+      { subject: { type: 'rfc', key }, kind: 'reminder-1h', stamp: '20300101T000000Z', dueAt: '2029-12-31T23:00:00.000Z' },
+      { jobId: `${key}.reminder-1h.20300101T000000Z`, delay: 60_000 },
+    );
+    await bot.jobs.queues.timers.add(
+      'overrun',
+      { subject: { type: 'rfc', key: 'RFC-99' }, kind: 'overrun', stamp: '20300101T000000Z', dueAt: '2030-01-01T00:00:00.000Z' },
+      { jobId: 'RFC-99.overrun.20300101T000000Z', delay: 60_000 },
+    );
     const report = await bot.jobs.reconcile();
     expect(report).toMatchObject({ removed: 2, added: 0 });
     expect(Object.keys(await pendingTimers(bot))).toHaveLength(4);
@@ -118,31 +140,49 @@ describe('while Redis is down', () => {
     progress(bot.bot.app, owner, first, 'start');
     expect(Date.now() - t0).toBeLessThan(1000);
     await eventually(
-      () => bot.bot.database.db.select().from(deliveries).all().filter((d) => d.status === 'pending').length === 3,
+      () =>
+        bot.bot.database.db
+          .select()
+          .from(deliveries)
+          .all()
+          .filter((d) => d.status === 'pending').length === 3,
       '"maintenance started" recorded as pending deliveries',
     );
     expect(fake.okCallsTo('chat.postMessage').filter((c) => /Maintenance started/.test(String(c.args.text)))).toEqual([]);
 
     // Redis returns, empty (no persistence): the reconciler rebuilds timers and sends what waited.
     const back = await startLocalRedis({ dir, persist: false, port });
-    redis = { ...back, cleanup: async () => { await back.stop(); rmSync(dir, { recursive: true, force: true }); } };
-    const timers = await eventually(async () => {
-      const t = await pendingTimers(bot);
-      return Object.keys(t).some((id) => id.startsWith(`${second}.`)) ? t : undefined;
-    }, 'timers rebuilt after Redis came back', 15_000);
+    redis = {
+      ...back,
+      cleanup: async () => {
+        await back.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    const timers = await eventually(
+      async () => {
+        const t = await pendingTimers(bot);
+        return Object.keys(t).some((id) => id.startsWith(`${second}.`)) ? t : undefined;
+      },
+      'timers rebuilt after Redis came back',
+      15_000,
+    );
     // The first change (window 2 Dec 11:00) is implementing: only its overrun alert is left. 26 h
     // later, the second one's 24 h reminder and notice are late: sent at once, not queued.
     expect([first, second]).toEqual(['RFC-1', 'RFC-2']);
-    expect(Object.keys(timers).sort()).toEqual([
-      'RFC-1.overrun.20261202T110000Z',
-      'RFC-2.reminder-1h.20261203T090000Z',
-      'RFC-2.start-prompt.20261203T090000Z',
-    ]);
-    await eventually(() => fake.okCallsTo('chat.postMessage').some((c) => c.args.channel === 'UOWN' && /starts in about 24 hours/.test(String(c.args.text))), 'the late 24 h reminder');
-    const started = await eventually(() => {
-      const s = fake.okCallsTo('chat.postMessage').filter((c) => /Maintenance started/.test(String(c.args.text)));
-      return s.length === 3 ? s : undefined;
-    }, 'the pending deliveries sent after Redis came back', 15_000);
+    expect(Object.keys(timers).sort()).toEqual(['RFC-1.overrun.20261202T110000Z', 'RFC-2.reminder-1h.20261203T090000Z', 'RFC-2.start-prompt.20261203T090000Z']);
+    await eventually(
+      () => fake.okCallsTo('chat.postMessage').some((c) => c.args.channel === 'UOWN' && /starts in about 24 hours/.test(String(c.args.text))),
+      'the late 24 h reminder',
+    );
+    const started = await eventually(
+      () => {
+        const s = fake.okCallsTo('chat.postMessage').filter((c) => /Maintenance started/.test(String(c.args.text)));
+        return s.length === 3 ? s : undefined;
+      },
+      'the pending deliveries sent after Redis came back',
+      15_000,
+    );
     expect(started.map((c) => String(c.args.channel)).sort()).toEqual(['CDB', 'U7', 'U8']);
     expect((await readyz(bot)).status).toBe(200);
   });
@@ -162,11 +202,21 @@ describe('when Redis is down at start', () => {
     expect((await readyz(bot)).status).toBe(503);
     const key = scheduled(bot, new Date(bot.clock.now().getTime() + 72 * H));
     const back = await startLocalRedis({ dir, persist: false, port });
-    redis = { ...back, cleanup: async () => { await back.stop(); rmSync(dir, { recursive: true, force: true }); } };
-    const timers = await eventually(async () => {
-      const t = await pendingTimers(bot);
-      return Object.keys(t).length === 4 ? t : undefined;
-    }, 'the timers of the RFC scheduled while Redis was down', 15_000);
+    redis = {
+      ...back,
+      cleanup: async () => {
+        await back.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    const timers = await eventually(
+      async () => {
+        const t = await pendingTimers(bot);
+        return Object.keys(t).length === 4 ? t : undefined;
+      },
+      'the timers of the RFC scheduled while Redis was down',
+      15_000,
+    );
     expect(Object.keys(timers).every((id) => id.startsWith(`${key}.`))).toBe(true);
     expect((await readyz(bot)).status).toBe(200);
   });

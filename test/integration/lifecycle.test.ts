@@ -111,7 +111,11 @@ describe('RFC lifecycle on SQLite', () => {
     expect(submit(t.ctx, req, std.key).rfc?.state).toBe('approved');
     const minor = raise(t.ctx, req, { ...readyFields(), category: 'minor' }).result;
     const s = submit(t.ctx, req, minor.key);
-    expect(s.notifications[0]).toEqual({ event: 'approval-requested', subject: { type: 'rfc', key: minor.key }, recipients: [{ kind: 'role', role: 'change-manager' }] });
+    expect(s.notifications[0]).toEqual({
+      event: 'approval-requested',
+      subject: { type: 'rfc', key: minor.key },
+      recipients: [{ kind: 'role', role: 'change-manager' }],
+    });
     expect(refused(() => vote(t.ctx, cab1, minor.key, 'approve')).code).toBe('forbidden');
     expect(vote(t.ctx, mgr, minor.key, 'approve').rfc?.state).toBe('approved');
   });
@@ -194,9 +198,7 @@ describe('RFC lifecycle on SQLite', () => {
     expect(refused(() => schedule(t.ctx, req, b.key, { ack: true, reason: 'x' })).code).toBe('forbidden');
     expect(refused(() => schedule(t.ctx, mgr, b.key, { ack: true })).code).toBe('conflict');
     expect(schedule(t.ctx, mgr, b.key, { ack: true, reason: 'both small' }).rfc?.state).toBe('scheduled');
-    expect(reschedule(t.ctx, req, a.key, { start: new Date('2026-12-12T22:00:00Z') }).rfc?.window?.end).toEqual(
-      new Date('2026-12-13T00:00:00Z'),
-    );
+    expect(reschedule(t.ctx, req, a.key, { start: new Date('2026-12-12T22:00:00Z') }).rfc?.window?.end).toEqual(new Date('2026-12-13T00:00:00Z'));
   });
 
   it('withdraws before approval, cancels before implementing, and refuses after', () => {
@@ -237,9 +239,7 @@ describe('nothing half-written', () => {
   it('a failure in the middle of a use case rolls back its earlier writes', () => {
     const r = raise(t.ctx, req, readyFields()).result;
     // Make the second write of `submit` (the evaluate transition's log row) fail.
-    t.ctx.database.sqlite.exec(
-      `CREATE TRIGGER boom BEFORE INSERT ON change_log WHEN NEW.action = 'evaluate' BEGIN SELECT RAISE(ABORT, 'boom'); END;`,
-    );
+    t.ctx.database.sqlite.exec(`CREATE TRIGGER boom BEFORE INSERT ON change_log WHEN NEW.action = 'evaluate' BEGIN SELECT RAISE(ABORT, 'boom'); END;`);
     expect(() => submit(t.ctx, req, r.key)).toThrow(/boom/);
     expect(viewRfc(t.ctx, r.key).state).toBe('draft');
     expect(logRows(r.key).map((e) => e.action)).toEqual(['raise']);

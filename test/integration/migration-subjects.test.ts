@@ -68,9 +68,18 @@ describe('migration to subjects', () => {
       { id: 1, subject_type: 'rfc', subject_key: 'RFC-1', actor: 'cli:bob', action: 'raise', detail: null },
       { id: 2, subject_type: null, subject_key: null, actor: 'config:CHANGEBOT_ADMINS', action: 'grant', detail: '{"person":"cli:bob","role":"admin"}' },
       { id: 3, subject_type: 'rfc', subject_key: 'RFC-2', actor: 'cli:bob', action: 'raise', detail: null },
-      { id: 4, subject_type: 'rfc', subject_key: 'RFC-1', actor: 'system:scheduler', action: 'notified', detail: '{"key":"timed:reminder-24h:RFC-1:20261205T220000Z"}' },
+      {
+        id: 4,
+        subject_type: 'rfc',
+        subject_key: 'RFC-1',
+        actor: 'system:scheduler',
+        action: 'notified',
+        detail: '{"key":"timed:reminder-24h:RFC-1:20261205T220000Z"}',
+      },
     ]);
-    const outbox = sqlite.prepare('select id, subject_type, subject_key, event, notification, dispatched_at from outbox order by id').all() as { notification: string }[];
+    const outbox = sqlite.prepare('select id, subject_type, subject_key, event, notification, dispatched_at from outbox order by id').all() as {
+      notification: string;
+    }[];
     expect(outbox.map((o) => ({ ...o, notification: JSON.parse(o.notification) }))).toEqual([
       {
         id: 1,
@@ -91,7 +100,15 @@ describe('migration to subjects', () => {
     ]);
     expect(sqlite.prepare('select id, notification_key, recipient, subject_type, subject_key, status, attempts from deliveries order by id').all()).toEqual([
       { id: 1, notification_key: 'outbox:1', recipient: 'slack:channel:CCAB', subject_type: 'rfc', subject_key: 'RFC-1', status: 'sent', attempts: 1 },
-      { id: 2, notification_key: 'timed:reminder-24h:RFC-1:20261205T220000Z', recipient: 'slack:user:T1/U1', subject_type: 'rfc', subject_key: 'RFC-1', status: 'pending', attempts: 0 },
+      {
+        id: 2,
+        notification_key: 'timed:reminder-24h:RFC-1:20261205T220000Z',
+        recipient: 'slack:user:T1/U1',
+        subject_type: 'rfc',
+        subject_key: 'RFC-1',
+        status: 'pending',
+        attempts: 0,
+      },
       { id: 3, notification_key: 'outbox:9', recipient: 'teams:user:aad-x', subject_type: null, subject_key: null, status: 'failed', attempts: 4 },
     ]);
     expect(sqlite.prepare('select id, subject_type, subject_key, platform, kind, conversation, message_id from chat_messages order by id').all()).toEqual([
@@ -106,7 +123,11 @@ describe('migration to subjects', () => {
     expect(sqlite.prepare(`select max(id) id from change_log`).get()).toEqual({ id: 5 });
     // One card per subject, platform, kind and conversation.
     expect(() =>
-      sqlite.prepare(`insert into chat_messages (subject_type, subject_key, platform, kind, conversation, message_id, created_at) values ('rfc', 'RFC-1', 'slack', 'vote-card', 'CCAB', 'x', ${T})`).run(),
+      sqlite
+        .prepare(
+          `insert into chat_messages (subject_type, subject_key, platform, kind, conversation, message_id, created_at) values ('rfc', 'RFC-1', 'slack', 'vote-card', 'CCAB', 'x', ${T})`,
+        )
+        .run(),
     ).toThrow(/UNIQUE/);
     sqlite.close();
   });

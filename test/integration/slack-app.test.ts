@@ -91,7 +91,21 @@ describe('Slack: the whole change workflow', () => {
     const post = await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === 'CCAB');
     const card = { channel: 'CCAB', ts: String(post.response.ts) };
     const cardJson = json(post);
-    for (const s of ['RFC-1', 'Patch db01 to 15.4', 'significant', 'High', 'db', `<!date^${start.getTime() / 1000}^`, `<!date^${end.getTime() / 1000}^`, formatInstant(start, 'UTC'), 'Vote deadline', 'rfc_vote_approve', 'rfc_vote_reject', 'rfc_vote_abstain', 'rfc_details']) {
+    for (const s of [
+      'RFC-1',
+      'Patch db01 to 15.4',
+      'significant',
+      'High',
+      'db',
+      `<!date^${start.getTime() / 1000}^`,
+      `<!date^${end.getTime() / 1000}^`,
+      formatInstant(start, 'UTC'),
+      'Vote deadline',
+      'rfc_vote_approve',
+      'rfc_vote_reject',
+      'rfc_vote_abstain',
+      'rfc_details',
+    ]) {
       expect(cardJson).toContain(s);
     }
     expect(findRfc(h.bot.database.db, 'RFC-1')?.state).toBe('awaiting_approval');
@@ -156,7 +170,16 @@ describe('Slack: the whole change workflow', () => {
   it('answers 401 to a bad signature or a stale timestamp, recording nothing', async () => {
     const calls = h.fake.calls.length;
     const before = rfcCount();
-    const { body } = { body: new URLSearchParams({ team_id: T, user_id: 'UREQ', command: '/rfc', text: 'new "Forged" category=minor', response_url: h.fake.responseUrl('forged'), trigger_id: '1.2' }).toString() };
+    const { body } = {
+      body: new URLSearchParams({
+        team_id: T,
+        user_id: 'UREQ',
+        command: '/rfc',
+        text: 'new "Forged" category=minor',
+        response_url: h.fake.responseUrl('forged'),
+        trigger_id: '1.2',
+      }).toString(),
+    };
     expect((await h.sender.send(body, { signature: 'v0=deadbeef' })).status).toBe(401);
     expect((await h.sender.send(body, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })).status).toBe(401);
     expect(rfcCount()).toBe(before);
@@ -234,7 +257,10 @@ describe('Slack: the whole change workflow', () => {
     await run(REQ, `schedule ${key}`);
     const eph = { ephemeral: { channel: 'CGENERAL' } };
     await h.click(REQ, { actionId: 'rfc_details', value: key, ...eph });
-    const details = await h.fake.waitFor('views.open', (c) => (c.args.view as { callback_id?: string }).callback_id === 'rfc_details_view' && json(c).includes(key));
+    const details = await h.fake.waitFor(
+      'views.open',
+      (c) => (c.args.view as { callback_id?: string }).callback_id === 'rfc_details_view' && json(c).includes(key),
+    );
     expect(json(details)).toContain('Standard tweak');
     await h.click(REQ, { actionId: 'rfc_reschedule', value: key, ...eph });
     const form = await h.fake.waitFor('views.open', (c) => (c.args.view as { callback_id?: string }).callback_id === 'rfc_reschedule_form');

@@ -135,7 +135,11 @@ describe('SlackNotifier.send and refreshCards', () => {
   it('maps Web API failures to retryable or final DeliveryErrors', async () => {
     const rfc = readyRfc();
     const to: Target = { platform: 'slack', kind: 'channel', id: 'CX' };
-    const err = async () => notifier.send(to, message('started', rfc)).then(() => null, (e: unknown) => e as DeliveryError);
+    const err = async () =>
+      notifier.send(to, message('started', rfc)).then(
+        () => null,
+        (e: unknown) => e as DeliveryError,
+      );
 
     fake.force429('chat.postMessage', { retryAfterSec: 7 });
     const limited = await err();
@@ -213,10 +217,23 @@ describe('SlackNotifier.findSent: a delivery interrupted by a crash', () => {
     expect(statusOf(reachedChannel.row)).toMatchObject({ status: 'sent', messageRef: before[1]?.messageRef });
     for (const d of [lostDm, lostChannel]) expect(statusOf(d.row)?.status).toBe('sent');
     // Each was looked up (the DMs by their channel id) before anything was sent again.
-    expect(fake.callsTo('conversations.open').map((c) => c.args.users).sort()).toEqual(['U9', 'UREQ']);
-    expect(fake.callsTo('conversations.history').map((c) => c.args.channel).sort()).toEqual(['CANN', 'CDB', 'D9', 'DREQ']);
+    expect(
+      fake
+        .callsTo('conversations.open')
+        .map((c) => c.args.users)
+        .sort(),
+    ).toEqual(['U9', 'UREQ']);
+    expect(
+      fake
+        .callsTo('conversations.history')
+        .map((c) => c.args.channel)
+        .sort(),
+    ).toEqual(['CANN', 'CDB', 'D9', 'DREQ']);
     expect(fake.callsTo('conversations.history').every((c) => c.args.include_all_metadata === 'true' && Number(c.args.oldest) > 0)).toBe(true);
-    expect(fake.callsTo('chat.postMessage').at(-1)?.args.metadata).toEqual({ event_type: 'changebot_delivery', event_payload: { key: `d${lostChannel.row.id}` } });
+    expect(fake.callsTo('chat.postMessage').at(-1)?.args.metadata).toEqual({
+      event_type: 'changebot_delivery',
+      event_payload: { key: `d${lostChannel.row.id}` },
+    });
   });
 
   it('stores a voting card found after a crash, and finds a decision in its thread', async () => {

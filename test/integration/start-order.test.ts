@@ -43,7 +43,10 @@ describe('start-up order', () => {
         },
       });
       const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'bot.db'), LOG_LEVEL: 'silent' });
-      for (const components of [[watcher, chat('slack'), chat('teams')], [chat('teams'), watcher, chat('slack')]]) {
+      for (const components of [
+        [watcher, chat('slack'), chat('teams')],
+        [chat('teams'), watcher, chat('slack')],
+      ]) {
         const bot = await startBot(config, { log: createLogger('silent'), components });
         await bot.stop();
       }
@@ -51,7 +54,11 @@ describe('start-up order', () => {
         ['slack', 'teams'],
         ['teams', 'slack'],
       ]);
-      const twice: Component = { name: 'twice', enabled: () => true, start: async (deps) => (deps.registerNotifier(notifier('slack')), { stop: async () => {} }) };
+      const twice: Component = {
+        name: 'twice',
+        enabled: () => true,
+        start: async (deps) => (deps.registerNotifier(notifier('slack')), { stop: async () => {} }),
+      };
       await expect(startBot(config, { log: createLogger('silent'), components: [twice, twice] })).rejects.toThrow('a slack notifier is registered already');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -76,7 +83,15 @@ describe('the jobs component listed before the chat adapter', () => {
     seedCatalogue(b, root);
     const req = b.person('slack:T1/UREQ');
     const start = new Date(b.clock.now().getTime() + 96 * 3_600_000);
-    const key = raise(b.bot.app, req, { title: 'Patch', category: 'significant', services: ['db'], backout: 'restore', test: 'smoke', start, durationMinutes: 60 }).result.key;
+    const key = raise(b.bot.app, req, {
+      title: 'Patch',
+      category: 'significant',
+      services: ['db'],
+      backout: 'restore',
+      test: 'smoke',
+      start,
+      durationMinutes: 60,
+    }).result.key;
     submit(b.bot.app, req, key);
     const card = await eventually(() => fake.okCallsTo('chat.postMessage').find((c) => c.args.channel === 'CCAB'), 'the voting card in the CAB channel');
     expect(String(card.args.text)).toMatch(/^CAB vote on RFC-1 “Patch”/);

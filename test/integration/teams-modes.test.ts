@@ -37,7 +37,7 @@ describe('Teams component modes', () => {
     expect(reply.authorization).toBeUndefined();
   });
 
-  it('forgets a team\'s conversations when the bot is removed from it', async () => {
+  it("forgets a team's conversations when the bot is removed from it", async () => {
     h = await startTeamsHarness();
     const admin = user('owner');
     const general = { id: '19:gen@thread.tacv2', type: 'channel' as const, teamId: '19:gen@thread.tacv2' };
@@ -45,9 +45,17 @@ describe('Teams component modes', () => {
     await h.client.post(h.client.installed(admin, general));
     await h.client.post(h.client.message(admin, ops, 'rfc help'));
     await h.client.post(h.client.installationUpdate(admin, personal(admin)));
-    const ids = () => h!.bot.database.db.select().from(conversations).all().map((c) => c.id).sort();
+    const ids = () =>
+      h!.bot.database.db
+        .select()
+        .from(conversations)
+        .all()
+        .map((c) => c.id)
+        .sort();
     expect(ids()).toEqual([personal(admin).id, general.id, ops.id].sort());
-    await h.client.post(h.client.base(admin, general, { type: 'conversationUpdate', membersRemoved: [{ id: '28:changebot' }], channelData: { team: { id: general.teamId } } }));
+    await h.client.post(
+      h.client.base(admin, general, { type: 'conversationUpdate', membersRemoved: [{ id: '28:changebot' }], channelData: { team: { id: general.teamId } } }),
+    );
     expect(ids()).toEqual([personal(admin).id]);
     await h.client.post(h.client.installationUpdate(admin, personal(admin), 'remove'));
     expect(ids()).toEqual([]);
@@ -71,7 +79,13 @@ describe('Teams component modes', () => {
   });
 
   it('names the missing variable when the credentials are incomplete', async () => {
-    const config = loadConfig({ PORT: '0', DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', MicrosoftAppId: CREDENTIALS.MicrosoftAppId, MicrosoftAppPassword: 'x' });
+    const config = loadConfig({
+      PORT: '0',
+      DATABASE_PATH: ':memory:',
+      LOG_LEVEL: 'silent',
+      MicrosoftAppId: CREDENTIALS.MicrosoftAppId,
+      MicrosoftAppPassword: 'x',
+    });
     const err = await startBot(config, { components: [createTeamsComponent()] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ChangebotError);
     expect((err as ChangebotError).code).toBe('config');

@@ -39,9 +39,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'changebot-both-'));
   slack = await FakeSlack.start({ teamId: 'T1' });
   connector = await startFakeConnector();
-  const config = loadConfig(
-    slackTestEnv(dir, slack.url, { SLACK_CAB_CHANNEL: 'CCAB', CHANGEBOT_ADMINS: `teams:${teamsAdmin.aadObjectId}` }),
-  );
+  const config = loadConfig(slackTestEnv(dir, slack.url, { SLACK_CAB_CHANNEL: 'CCAB', CHANGEBOT_ADMINS: `teams:${teamsAdmin.aadObjectId}` }));
   bot = await startBot(config, { components: [slackComponent, createTeamsComponent({ unauthenticated: 'always' })] });
   teams = new TeamsClient(`http://127.0.0.1:${bot.port}`, connector.url);
   sender = new SlackSender(`http://127.0.0.1:${bot.port}/slack/events`, SECRET);

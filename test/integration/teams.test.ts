@@ -218,7 +218,14 @@ describe('Teams adapter over HTTP', () => {
     expect(announced.authorization).toBeUndefined(); // no credentials, no token
     const key = `teams:channel:${ops.id}`;
     await expect
-      .poll(() => h.bot.database.db.select().from(deliveries).where(and(eq(deliveries.recipient, key))).get()?.status)
+      .poll(
+        () =>
+          h.bot.database.db
+            .select()
+            .from(deliveries)
+            .where(and(eq(deliveries.recipient, key)))
+            .get()?.status,
+      )
       .toBe('sent');
     // The owner, who started it, is not told; the requester is the owner here, so nobody else is DMed.
     expect(h.connector.calls.slice(from).filter((c: ConnectorCall) => c.conversationId === personal(req).id && c.kind === 'send')).toEqual([]);
@@ -229,8 +236,7 @@ describe('Teams adapter over HTTP', () => {
     grantRole(app, loadActor(app, `teams:${ADMIN_AAD}`), { person: 'teams:aad-cab1', role: 'change-manager' });
     const owner = loadActor(app, 'teams:aad-req');
     const toCab1 = (c: ConnectorCall) => c.kind === 'send' && c.conversationId === personal(cab1).id;
-    const rows = () =>
-      h.bot.database.db.select().from(deliveries).where(eq(deliveries.recipient, 'teams:user:aad-cab1')).orderBy(deliveries.id).all();
+    const rows = () => h.bot.database.db.select().from(deliveries).where(eq(deliveries.recipient, 'teams:user:aad-cab1')).orderBy(deliveries.id).all();
 
     h.connector.failNext(403, { when: toCab1 });
     progress(app, owner, 'RFC-2', 'fail', 'disk full');
@@ -258,13 +264,24 @@ describe('Teams adapter over HTTP', () => {
     const dm = await h.connector.waitFor((c) => c.kind === 'send' && c.conversationId === personal(req).id && /scheduled/.test(String(c.body.text)), { from });
     const [ownerCard] = cardsOf(dm.body);
     expect(verbsOf(ownerCard as Record<string, unknown>)).toEqual([ACTIONS.start, ACTIONS.reschedule, ACTIONS.details]);
-    const kept = h.bot.database.db.select().from(chatMessages).where(eq(chatMessages.messageId, dm.id as string)).all();
+    const kept = h.bot.database.db
+      .select()
+      .from(chatMessages)
+      .where(eq(chatMessages.messageId, dm.id as string))
+      .all();
     expect(kept).toMatchObject([{ platform: 'teams', kind: 'owner-card', conversation: personal(req).id }]);
 
     const form = await click(req, personal(req), ACTIONS.reschedule, { key: 'RFC-3', card: 'notice' }, dm.id as string);
     expect(cardText(form.value)).toContain('Reschedule RFC-3');
     expect(JSON.stringify(form.value)).toContain('"verb":"rfc_reschedule_submit"');
-    const early = await click(req, personal(req), 'rfc_reschedule_submit', { key: 'RFC-3', card: 'notice', start: '2031-12-07', start_time: '22:00', end: '2031-12-07', end_time: '21:00' });
+    const early = await click(req, personal(req), 'rfc_reschedule_submit', {
+      key: 'RFC-3',
+      card: 'notice',
+      start: '2031-12-07',
+      start_time: '22:00',
+      end: '2031-12-07',
+      end_time: '21:00',
+    });
     expect(cardText(early.value)).toMatch(/end after it starts/);
     expect(findRfc(h.bot.database.db, 'RFC-3')?.window?.start.toISOString()).toBe('2031-12-06T22:00:00.000Z');
 

@@ -5,8 +5,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { grantRole, listRoles, revokeRole, setCabChannel, showCabChannel } from '../../src/app/admin.js';
 import {
-  addBlackout, addMaintenanceWindow, addService, listBlackouts, listMaintenanceWindows, listServices, removeBlackout,
-  removeMaintenanceWindow, removeService,
+  addBlackout,
+  addMaintenanceWindow,
+  addService,
+  listBlackouts,
+  listMaintenanceWindows,
+  listServices,
+  removeBlackout,
+  removeMaintenanceWindow,
+  removeService,
 } from '../../src/app/catalogue.js';
 import { progress } from '../../src/app/implementation.js';
 import { list, show } from '../../src/app/queries.js';
@@ -65,7 +72,10 @@ describe('admin use cases with app inputs', () => {
 
     expect(addService(t.ctx, root, { name: 'db', owner: 'cli:dba' }).message).toBe('Added service db.');
     expect(addService(t.ctx, root, { name: 'DB', audience: ['channel:ops'] }).result).toEqual({
-      name: 'db', owner: 'cli:dba', audience: ['channel:ops'], dependsOn: [],
+      name: 'db',
+      owner: 'cli:dba',
+      audience: ['channel:ops'],
+      dependsOn: [],
     });
     expect(removeService(t.ctx, root, { name: 'db' }).message).toBe('Removed service db.');
   });
@@ -102,7 +112,15 @@ describe('RFC use cases: messages without /rfc, the command layer with today’s
 
   it('raise', () => {
     const start = new Date('2026-12-05T22:00:00Z');
-    const direct = raise(t.ctx, bob, { title: 'Patch db01', category: 'minor', services: ['db'], backout: 'restore', test: 'smoke', start, durationMinutes: 60 });
+    const direct = raise(t.ctx, bob, {
+      title: 'Patch db01',
+      category: 'minor',
+      services: ['db'],
+      backout: 'restore',
+      test: 'smoke',
+      start,
+      durationMinutes: 60,
+    });
     expect(direct.message).toBe('Raised RFC-1 “Patch db01” as a draft.');
     expect(direct.next).toEqual([{ step: 'submit', key: 'RFC-1' }]);
     expect(command(bob, 'new "Patch db02" category=minor services=db backout=restore test=smoke start="2026-12-05 22:00" duration=1h').text).toBe(
@@ -131,15 +149,19 @@ describe('RFC use cases: messages without /rfc, the command layer with today’s
   it('no message of a whole lifecycle names /rfc', () => {
     const mgr = t.person('mgr', 'change-manager');
     const messages = [
-      raise(t.ctx, mgr, { title: 'Std', category: 'standard', services: ['db'], backout: 'b', test: 't', start: new Date('2026-12-05T22:00:00Z'), durationMinutes: 60 }).message,
+      raise(t.ctx, mgr, {
+        title: 'Std',
+        category: 'standard',
+        services: ['db'],
+        backout: 'b',
+        test: 't',
+        start: new Date('2026-12-05T22:00:00Z'),
+        durationMinutes: 60,
+      }).message,
       submit(t.ctx, mgr, 'RFC-1').message,
       list(t.ctx, bob, 'mine').message,
     ];
-    expect(messages).toEqual([
-      'Raised RFC-1 “Std” as a draft.',
-      'RFC-1 is a standard change and is approved.',
-      'You have no open RFCs.',
-    ]);
+    expect(messages).toEqual(['Raised RFC-1 “Std” as a draft.', 'RFC-1 is a standard change and is approved.', 'You have no open RFCs.']);
     expect(command(bob, 'list').text).toBe('You have no open RFCs. Raise one with `/rfc new "Title"`.');
     command(mgr, 'schedule RFC-1');
     expect(progress(t.ctx, mgr, 'RFC-1', 'start').message).toBe('RFC-1 is now implementing.');

@@ -43,7 +43,9 @@ export function fakeSlackNotifier(fake: FakeSlack): Component {
     async start(deps) {
       const slack = { botToken: 'xoxb-test', apiUrl: fake.url };
       const log = createLogger('silent');
-      deps.registerNotifier(new SlackNotifier(deps.app, createWebClient(slack, log, { timeoutMs: 2000 }), slack, { log, retry: { attempts: 2, baseMs: 5, maxWaitMs: 20 } }));
+      deps.registerNotifier(
+        new SlackNotifier(deps.app, createWebClient(slack, log, { timeoutMs: 2000 }), slack, { log, retry: { attempts: 2, baseMs: 5, maxWaitMs: 20 } }),
+      );
       return { stop: async () => {} };
     },
   };

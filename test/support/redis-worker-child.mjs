@@ -25,7 +25,12 @@ const jobs = startJobs({
   prefix,
   workers: 'deliveries',
   // Short locks, so a killed worker's jobs are picked up again within a second or two.
-  tuning: { deliveryConcurrency: 4, lockDuration: 1000, stalledInterval: 500, limits: { slack: { max: 1000, duration: 1000 }, teams: { max: 1000, duration: 1000 } } },
+  tuning: {
+    deliveryConcurrency: 4,
+    lockDuration: 1000,
+    stalledInterval: 500,
+    limits: { slack: { max: 1000, duration: 1000 }, teams: { max: 1000, duration: 1000 } },
+  },
 });
 await jobs.waitReady(5000);
 process.stdout.write('ready\n');

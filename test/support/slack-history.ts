@@ -26,7 +26,12 @@ export function readBack(method: string, a: Record<string, unknown>, store: Stor
 /** One page of messages as conversations.history/replies answer it (cursor = where the next page starts). */
 export function historyPage(found: StoredMessage[], a: Record<string, unknown>, bot: { user: string; botId: string }): Record<string, unknown> {
   const limit = Math.min(999, Number(a.limit ?? 100) || 100);
-  const cursor = typeof a.cursor === 'string' && a.cursor ? Buffer.from(a.cursor, 'base64').toString('utf8').replace(/^next_ts:/, '') : undefined;
+  const cursor =
+    typeof a.cursor === 'string' && a.cursor
+      ? Buffer.from(a.cursor, 'base64')
+          .toString('utf8')
+          .replace(/^next_ts:/, '')
+      : undefined;
   const start = cursor ? found.findIndex((m) => m.ts === cursor) : 0;
   if (start < 0) return { ok: false, error: 'invalid_cursor' };
   const slice = found.slice(start, start + limit);
@@ -43,7 +48,13 @@ export function historyPage(found: StoredMessage[], a: Record<string, unknown>, 
     ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
     ...(metadata && m.metadata ? { metadata: m.metadata } : {}),
   }));
-  return { ok: true, messages, has_more: Boolean(next), pin_count: 0, ...(next ? { response_metadata: { next_cursor: Buffer.from(`next_ts:${next.ts}`).toString('base64') } } : {}) };
+  return {
+    ok: true,
+    messages,
+    has_more: Boolean(next),
+    pin_count: 0,
+    ...(next ? { response_metadata: { next_cursor: Buffer.from(`next_ts:${next.ts}`).toString('base64') } } : {}),
+  };
 }
 
 /** Slack timestamps compared exactly (`seconds.micro` strings; floats lose the last digits). */

@@ -64,7 +64,11 @@ export interface Who {
 }
 
 /** A slash command as Slack posts it (application/x-www-form-urlencoded). */
-export function slashCommand(who: Who, text: string, opts: { channel?: string; channelName?: string; responseUrl: string; triggerId?: string; command?: string }): string {
+export function slashCommand(
+  who: Who,
+  text: string,
+  opts: { channel?: string; channelName?: string; responseUrl: string; triggerId?: string; command?: string },
+): string {
   return new URLSearchParams({
     token: 'verification-token-unused',
     team_id: who.team,

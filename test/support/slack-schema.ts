@@ -46,14 +46,17 @@ export function callProblems(method: string, args: Record<string, unknown>): str
   if (!entry) {
     const allowed = NEWER_METHODS[method];
     if (!allowed) return [`${method}: not a Slack Web API method in the spec`];
-    return Object.keys(args).filter((k) => !allowed.includes(k) && !ALWAYS_KNOWN.has(k)).map((k) => `${method}: unknown argument ${k}`);
+    return Object.keys(args)
+      .filter((k) => !allowed.includes(k) && !ALWAYS_KNOWN.has(k))
+      .map((k) => `${method}: unknown argument ${k}`);
   }
   const params = Object.values(entry).flatMap((op) => op.parameters ?? []);
   const known = new Set([...params.map((p) => p.name), ...(NEWER_ARGS[method] ?? [])]);
   const problems: string[] = [];
   for (const k of Object.keys(args)) if (!known.has(k) && !ALWAYS_KNOWN.has(k)) problems.push(`${method}: unknown argument ${k}`);
   for (const p of params) {
-    if (p.required && p.name !== 'token' && (args[p.name] === undefined || args[p.name] === '')) problems.push(`${method}: missing required argument ${p.name}`);
+    if (p.required && p.name !== 'token' && (args[p.name] === undefined || args[p.name] === ''))
+      problems.push(`${method}: missing required argument ${p.name}`);
   }
   return problems;
 }
@@ -132,7 +135,8 @@ function elementProblems(where: string, e: unknown): string[] {
       break;
     case 'plain_text_input':
       if (typeof e.max_length === 'number' && e.max_length > 3000) out.push(`${where}: max_length > 3000`);
-      if (typeof e.initial_value === 'string' && typeof e.max_length === 'number' && e.initial_value.length > e.max_length) out.push(`${where}: initial_value longer than max_length`);
+      if (typeof e.initial_value === 'string' && typeof e.max_length === 'number' && e.initial_value.length > e.max_length)
+        out.push(`${where}: initial_value longer than max_length`);
       break;
     case 'datetimepicker':
     case 'datepicker':
@@ -229,7 +233,8 @@ export function viewProblems(view: unknown, where = 'view'): string[] {
     const hasInput = Array.isArray(view.blocks) && view.blocks.some((b) => isObj(b) && b.type === 'input');
     if (hasInput && view.submit === undefined) out.push(`${where}: inputs without a submit button`);
   }
-  if (typeof view.private_metadata === 'string' && view.private_metadata.length > L.privateMetadata) out.push(`${where}: private_metadata > ${L.privateMetadata}`);
+  if (typeof view.private_metadata === 'string' && view.private_metadata.length > L.privateMetadata)
+    out.push(`${where}: private_metadata > ${L.privateMetadata}`);
   if (typeof view.callback_id === 'string' && view.callback_id.length > L.id) out.push(`${where}: callback_id > ${L.id}`);
   out.push(...blockProblems(view.blocks, L.view, `${where}.blocks`));
   return out;
@@ -270,7 +275,9 @@ export function ackProblems(body: unknown): string[] {
   const out: string[] = [];
   if (body.response_action === 'errors') {
     if (!isObj(body.errors) || Object.keys(body.errors).length === 0) out.push('ack: errors without any field');
-    else for (const [k, v] of Object.entries(body.errors)) if (typeof v !== 'string' || v.length === 0 || v.length > 2000) out.push(`ack: error for ${k} missing or too long`);
+    else
+      for (const [k, v] of Object.entries(body.errors))
+        if (typeof v !== 'string' || v.length === 0 || v.length > 2000) out.push(`ack: error for ${k} missing or too long`);
   }
   if (body.response_action === 'update' || body.response_action === 'push') out.push(...viewProblems(body.view, 'ack.view'));
   if (body.blocks !== undefined) out.push(...blockProblems(body.blocks, L.message, 'ack.blocks'));

@@ -231,10 +231,14 @@ export class FakeSlack {
 
   /** Resolves once `n` calls of `method` (matching) were recorded. */
   waitForCount(method: string, n: number, match: (c: RecordedCall) => boolean = () => true, timeoutMs = 5_000): Promise<RecordedCall[]> {
-    return this.waitUntil(() => {
-      const found = this.calls.filter((c) => c.method === method && match(c));
-      return found.length >= n ? found : undefined;
-    }, `${n} ${method} calls`, timeoutMs);
+    return this.waitUntil(
+      () => {
+        const found = this.calls.filter((c) => c.method === method && match(c));
+        return found.length >= n ? found : undefined;
+      },
+      `${n} ${method} calls`,
+      timeoutMs,
+    );
   }
 
   waitForResponse(match: (r: RecordedResponse) => boolean = () => true, timeoutMs = 5_000): Promise<RecordedResponse> {
@@ -253,7 +257,9 @@ export class FakeSlack {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`fake Slack: timed out after ${timeoutMs} ms waiting for ${what}; calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}`));
+        reject(
+          new Error(`fake Slack: timed out after ${timeoutMs} ms waiting for ${what}; calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}`),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
@@ -281,7 +287,7 @@ export class FakeSlack {
     const method = m[1] as string;
     const raw = parseArgs(body, contentType, req.url ?? '');
     const args: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw)) args[k] = JSON_ARGS.has(k) ? safeJson(v) ?? v : v;
+    for (const [k, v] of Object.entries(raw)) args[k] = JSON_ARGS.has(k) ? (safeJson(v) ?? v) : v;
     const flight = (this.inFlight.get(method) ?? 0) + 1;
     this.inFlight.set(method, flight);
     this.maxInFlight.set(method, Math.max(this.maxInFlight.get(method) ?? 0, flight));
@@ -350,7 +356,16 @@ export class FakeSlack {
     const team = this.teamId;
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://fake.slack.test/', team: 'Fake', user: 'changebot', team_id: team, user_id: this.botUserId, bot_id: this.opts.botId ?? 'BBOT', is_enterprise_install: false };
+        return {
+          ok: true,
+          url: 'https://fake.slack.test/',
+          team: 'Fake',
+          user: 'changebot',
+          team_id: team,
+          user_id: this.botUserId,
+          bot_id: this.opts.botId ?? 'BBOT',
+          is_enterprise_install: false,
+        };
       case 'chat.postMessage': {
         const given = String(a.channel ?? '');
         if (!given) return { ok: false, error: 'channel_not_found' };
@@ -365,7 +380,12 @@ export class FakeSlack {
         if (isObject(a.metadata)) msg.metadata = a.metadata;
         msg.history.push({ text: msg.text, blocks: msg.blocks });
         this.messages.set(`${channel}/${ts}`, msg);
-        return { ok: true, channel, ts, message: { type: 'message', text: msg.text ?? '', user: this.botUserId, ts, ...(msg.blocks ? { blocks: msg.blocks } : {}) } };
+        return {
+          ok: true,
+          channel,
+          ts,
+          message: { type: 'message', text: msg.text ?? '', user: this.botUserId, ts, ...(msg.blocks ? { blocks: msg.blocks } : {}) },
+        };
       }
       case 'chat.update': {
         const msg = this.messages.get(`${String(a.channel)}/${String(a.ts)}`);
@@ -392,14 +412,27 @@ export class FakeSlack {
         const id = String(a.user ?? '');
         const u = this.opts.users?.[id];
         if (!u) return { ok: false, error: 'user_not_found' };
-        return { ok: true, user: { id, team_id: team, name: u.name ?? id.toLowerCase(), real_name: u.real_name ?? u.name ?? id, tz: u.tz ?? 'UTC', is_bot: u.is_bot ?? false, profile: { real_name: u.real_name ?? id } } };
+        return {
+          ok: true,
+          user: {
+            id,
+            team_id: team,
+            name: u.name ?? id.toLowerCase(),
+            real_name: u.real_name ?? u.name ?? id,
+            tz: u.tz ?? 'UTC',
+            is_bot: u.is_bot ?? false,
+            profile: { real_name: u.real_name ?? id },
+          },
+        };
       }
       case 'usergroups.users.list': {
         const members = this.opts.usergroups?.[String(a.usergroup ?? '')];
         return members ? { ok: true, users: members } : { ok: false, error: 'no_such_subteam' };
       }
       case 'conversations.open': {
-        const users = String(a.users ?? '').split(',').filter(Boolean);
+        const users = String(a.users ?? '')
+          .split(',')
+          .filter(Boolean);
         if (!users.length) return { ok: false, error: 'users_list_not_supplied' };
         if (users.length > 1) return { ok: false, error: 'not_supported' }; // group DMs: not faked
         const id = this.dmOf(users[0] as string);

@@ -56,7 +56,12 @@ function rfcIn(state: RfcState): Rfc {
 const votes: Vote[] = [{ voter: 'cli:cab2', choice: 'approve', capacity: 'cab', comment: null, castAt: new Date('2026-12-02T09:00:00Z') }];
 
 function model(kind: RfcCardKind, state: RfcState, viewer: Viewer): RfcCard {
-  const view = rfcView(rfcIn(state), { votes, conflicts: [{ kind: 'overlap', needs: 'ack', message: 'RFC-3 also changes db then', otherRfcKey: 'RFC-3' }], policy: DEFAULT_POLICY, zone: 'Europe/London' });
+  const view = rfcView(rfcIn(state), {
+    votes,
+    conflicts: [{ kind: 'overlap', needs: 'ack', message: 'RFC-3 also changes db then', otherRfcKey: 'RFC-3' }],
+    policy: DEFAULT_POLICY,
+    zone: 'Europe/London',
+  });
   return rfcCard(kind, view, viewer, DEFAULT_POLICY, { message: 'Something happened to RFC-7.' });
 }
 
@@ -114,8 +119,7 @@ describe('card renderers conform to one model', () => {
 });
 
 describe('which buttons which viewer gets', () => {
-  const buttons = (kind: RfcCardKind, state: RfcState, who: keyof typeof VIEWERS) =>
-    model(kind, state, VIEWERS[who] as Viewer).buttons.map((b) => b.label);
+  const buttons = (kind: RfcCardKind, state: RfcState, who: keyof typeof VIEWERS) => model(kind, state, VIEWERS[who] as Viewer).buttons.map((b) => b.label);
 
   it('offers the CAB voting card only to people who may vote, and never Start or Reschedule', () => {
     expect(buttons('vote', 'awaiting_approval', 'the CAB channel')).toEqual(['Approve', 'Reject', 'Abstain', 'Details']);

@@ -8,7 +8,19 @@ describe('the RFC form', () => {
   it('turns form values into RFC fields', () => {
     expect(
       formToFields(
-        { title: ' Patch db01 ', category: 'significant', emergency: true, services: ['db', 'web'], impact: 'high', likelihood: 'low', start: '2026-12-05 22:00', end: '2026-12-06T00:00:00Z', backout: 'restore', outage: '30m', audience: 'EU users' },
+        {
+          title: ' Patch db01 ',
+          category: 'significant',
+          emergency: true,
+          services: ['db', 'web'],
+          impact: 'high',
+          likelihood: 'low',
+          start: '2026-12-05 22:00',
+          end: '2026-12-06T00:00:00Z',
+          backout: 'restore',
+          outage: '30m',
+          audience: 'EU users',
+        },
         ctx,
       ),
     ).toEqual({
@@ -41,8 +53,21 @@ describe('the RFC form', () => {
 
   it('lists the fields the issue asks for', () => {
     expect(RFC_FORM.map((f) => f.name)).toEqual([
-      'title', 'description', 'justification', 'category', 'emergency', 'services', 'impact', 'likelihood',
-      'start', 'end', 'plan', 'backout', 'test', 'outage', 'audience',
+      'title',
+      'description',
+      'justification',
+      'category',
+      'emergency',
+      'services',
+      'impact',
+      'likelihood',
+      'start',
+      'end',
+      'plan',
+      'backout',
+      'test',
+      'outage',
+      'audience',
     ]);
   });
 });

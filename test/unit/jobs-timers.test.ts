@@ -1,16 +1,7 @@
 import { draftRfc } from '../../src/domain/rfc.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_TIMER_SETTINGS,
-  TIMER_KINDS,
-  type TimerKind,
-  delayUntil,
-  firedKey,
-  parseTimerId,
-  stampOf,
-  timersFor,
-} from '../../src/domain/timers.js';
+import { DEFAULT_TIMER_SETTINGS, TIMER_KINDS, type TimerKind, delayUntil, firedKey, parseTimerId, stampOf, timersFor } from '../../src/domain/timers.js';
 import type { Rfc, RfcState } from '../../src/domain/types.js';
 
 const H = 3_600_000;
@@ -147,9 +138,19 @@ describe('ids and keys', () => {
   it('are deterministic, BullMQ-safe, and parse back', () => {
     const t = timersFor(rfc(), DEFAULT_TIMER_SETTINGS, SCHEDULED_AT).find((x) => x.kind === 'reminder-1h');
     expect(t?.id).toBe('RFC-7.reminder-1h.20261205T220000Z');
-    expect(firedKey({ kind: 'reminder-1h', subject: { type: 'rfc', key: 'RFC-7' }, stamp: '20261205T220000Z' })).toBe('timed:reminder-1h:RFC-7:20261205T220000Z');
-    expect(parseTimerId('RFC-7.reminder-1h.20261205T220000Z')).toEqual({ kind: 'reminder-1h', subject: { type: 'rfc', key: 'RFC-7' }, stamp: '20261205T220000Z' });
-    expect(parseTimerId('REL-2.start-prompt.20270101T090000Z')).toEqual({ kind: 'start-prompt', subject: { type: 'release', key: 'REL-2' }, stamp: '20270101T090000Z' });
+    expect(firedKey({ kind: 'reminder-1h', subject: { type: 'rfc', key: 'RFC-7' }, stamp: '20261205T220000Z' })).toBe(
+      'timed:reminder-1h:RFC-7:20261205T220000Z',
+    );
+    expect(parseTimerId('RFC-7.reminder-1h.20261205T220000Z')).toEqual({
+      kind: 'reminder-1h',
+      subject: { type: 'rfc', key: 'RFC-7' },
+      stamp: '20261205T220000Z',
+    });
+    expect(parseTimerId('REL-2.start-prompt.20270101T090000Z')).toEqual({
+      kind: 'start-prompt',
+      subject: { type: 'release', key: 'REL-2' },
+      stamp: '20270101T090000Z',
+    });
     expect(parseTimerId('report-abc')).toBeNull();
     expect(parseTimerId('RFC-1.nonsense.20261205T220000Z')).toBeNull();
     expect(parseTimerId('RFC-0.reminder-1h.20261205T220000Z')).toBeNull();
@@ -172,7 +173,12 @@ describe('ids and keys', () => {
         (startInH, lenH, scheduledBeforeH, state) => {
           const now = SCHEDULED_AT;
           const start = at(now.getTime() + startInH * H);
-          const r = rfc({ state, window: { start, end: at(start.getTime() + lenH * H) }, updatedAt: at(now.getTime() - scheduledBeforeH * H), voteDeadline: start });
+          const r = rfc({
+            state,
+            window: { start, end: at(start.getTime() + lenH * H) },
+            updatedAt: at(now.getTime() - scheduledBeforeH * H),
+            voteDeadline: start,
+          });
           const ts = timersFor(r, DEFAULT_TIMER_SETTINGS, now);
           expect(new Set(ts.map((t) => t.id)).size).toBe(ts.length);
           for (const t of ts) {

@@ -29,9 +29,7 @@ describe('layering rules', () => {
     const { tsConfig: _tsConfig, ...options } = config.options;
     const result = await cruise(['src'], { ...options, ruleSet: { forbidden: config.forbidden }, validate: true, baseDir: FIXTURE } as never);
     const output = result.output as { summary: { violations: { rule: { name: string }; from: string; to: string }[] } };
-    const seen = output.summary.violations
-      .map((v) => `${v.rule.name}: ${v.from} -> ${v.to.replace(/^.*node_modules\//, 'node_modules/')}`)
-      .sort();
+    const seen = output.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to.replace(/^.*node_modules\//, 'node_modules/')}`).sort();
     expect(seen).toEqual([
       'app-uses-domain-and-db: src/app/reaches-chat.ts -> src/chat/queries.ts',
       'botbuilder-in-teams: src/jobs/bot-framework.ts -> node_modules/botbuilder/lib/index.js',

@@ -64,7 +64,10 @@ describe('parseDate in America/New_York (now Thu 2026-12-03 07:00 EST)', () => {
       end: new Date('2026-12-05T07:00:00Z'),
     });
     expect(parseCommand('schedule 1 start=in 2h duration=1h', ny)).toEqual({
-      kind: 'schedule', key: 'RFC-1', start: new Date('2026-12-03T14:00:00Z'), durationMinutes: 60,
+      kind: 'schedule',
+      key: 'RFC-1',
+      start: new Date('2026-12-03T14:00:00Z'),
+      durationMinutes: 60,
     });
   });
 });
@@ -99,8 +102,19 @@ describe('parseDate across daylight saving changes', () => {
 });
 
 describe('parseDate refusals', () => {
-  it.each(['next blursday', '', '2026-02-30 10:00', '2026-12-05 25:00', 'tomorrow 7', 'tomorrow 13pm', '+0h', 'in forever',
-    '2026-13-01', 'x'.repeat(200), '2026-12-05T22:00:00+99:00'])('refuses %j', (text) => {
+  it.each([
+    'next blursday',
+    '',
+    '2026-02-30 10:00',
+    '2026-12-05 25:00',
+    'tomorrow 7',
+    'tomorrow 13pm',
+    '+0h',
+    'in forever',
+    '2026-13-01',
+    'x'.repeat(200),
+    '2026-12-05T22:00:00+99:00',
+  ])('refuses %j', (text) => {
     const e = expectError(() => parseDate(text, london, 'start'), 'bad_value', { field: 'start' });
     expect(e.details.example).toBe('start="2026-12-05 22:00"');
   });
@@ -112,8 +126,17 @@ describe('parseDate refusals', () => {
 
 describe('parseDuration', () => {
   it.each([
-    ['90m', 90], ['4h', 240], ['1h30m', 90], ['2d', 2880], ['45', 45], ['1.5h', 90], ['1 h 30 min', 90],
-    ['2 hours', 120], ['1:30', 90], [' 4H ', 240], ['1d2h', 1560],
+    ['90m', 90],
+    ['4h', 240],
+    ['1h30m', 90],
+    ['2d', 2880],
+    ['45', 45],
+    ['1.5h', 90],
+    ['1 h 30 min', 90],
+    ['2 hours', 120],
+    ['1:30', 90],
+    [' 4H ', 240],
+    ['1d2h', 1560],
   ])('%j -> %d minutes', (text, minutes) => {
     expect(parseDuration(text, 'duration')).toBe(minutes);
   });
@@ -161,16 +184,12 @@ describe('resolvePerson', () => {
 
 describe('parseAudience', () => {
   it('Slack channels, user groups and mentions', () => {
-    expect(parseAudience('<#C123|ops>,<!subteam^S123|@dbas>, <@U9|ann>', slack)).toEqual([
-      'slack:channel:C123', 'slack:usergroup:S123', 'slack:T1/U9',
-    ]);
+    expect(parseAudience('<#C123|ops>,<!subteam^S123|@dbas>, <@U9|ann>', slack)).toEqual(['slack:channel:C123', 'slack:usergroup:S123', 'slack:T1/U9']);
     expect(parseAudience('<#C1>', slack)).toEqual(['slack:channel:C1']);
   });
 
   it('#names, CLI @names, other text kept, duplicates and empties dropped', () => {
-    expect(parseAudience(' #ops , #ops,, all-staff , teams:conversation:19:x ', slack)).toEqual([
-      'channel:ops', 'all-staff', 'teams:conversation:19:x',
-    ]);
+    expect(parseAudience(' #ops , #ops,, all-staff , teams:conversation:19:x ', slack)).toEqual(['channel:ops', 'all-staff', 'teams:conversation:19:x']);
     expect(parseAudience('@bob,#dev', cli)).toEqual(['cli:bob', 'channel:dev']);
     expect(parseAudience('<#C1|a,b>,x', slack)).toEqual(['slack:channel:C1', 'x']);
     expect(parseAudience('', slack)).toEqual([]);

@@ -16,11 +16,7 @@ export function at(ctx: ParseContext, iso: string): ParseContext {
 }
 
 /** Runs fn, expects a ChangebotError with this code (and field / message text if given), returns it. */
-export function expectError(
-  fn: () => unknown,
-  code: ErrorCode,
-  opts: { field?: string; message?: string | RegExp } = {},
-): ChangebotError {
+export function expectError(fn: () => unknown, code: ErrorCode, opts: { field?: string; message?: string | RegExp } = {}): ChangebotError {
   let caught: unknown;
   try {
     fn();

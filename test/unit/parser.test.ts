@@ -60,13 +60,19 @@ describe('parseCommand: every command form', () => {
   });
 
   it('new accepts key aliases, outage=none and an end', () => {
-    expect(
-      p('new x desc=d why=w service=db backout-plan=b test_plan=t impl=i emergency=false outage=none end="2026-12-06 01:00"'),
-    ).toEqual({
+    expect(p('new x desc=d why=w service=db backout-plan=b test_plan=t impl=i emergency=false outage=none end="2026-12-06 01:00"')).toEqual({
       kind: 'new',
       fields: {
-        title: 'x', description: 'd', justification: 'w', services: ['db'], backout: 'b', test: 't', plan: 'i',
-        emergency: false, outageMinutes: 0, end: new Date('2026-12-06T01:00:00Z'),
+        title: 'x',
+        description: 'd',
+        justification: 'w',
+        services: ['db'],
+        backout: 'b',
+        test: 't',
+        plan: 'i',
+        emergency: false,
+        outageMinutes: 0,
+        end: new Date('2026-12-06T01:00:00Z'),
       },
     });
   });
@@ -107,13 +113,22 @@ describe('parseCommand: every command form', () => {
   it('vote in both orders, with a comment, and the approve/reject shortcuts', () => {
     expect(p('vote RFC-12 approve')).toEqual({ kind: 'vote', key: 'RFC-12', choice: 'approve' });
     expect(p('vote reject RFC-12 needs a test plan')).toEqual({
-      kind: 'vote', key: 'RFC-12', choice: 'reject', comment: 'needs a test plan',
+      kind: 'vote',
+      key: 'RFC-12',
+      choice: 'reject',
+      comment: 'needs a test plan',
     });
     expect(p('vote 12 abstain "not my area"')).toEqual({
-      kind: 'vote', key: 'RFC-12', choice: 'abstain', comment: 'not my area',
+      kind: 'vote',
+      key: 'RFC-12',
+      choice: 'abstain',
+      comment: 'not my area',
     });
     expect(p('vote 3 approve ok, test=done')).toEqual({
-      kind: 'vote', key: 'RFC-3', choice: 'approve', comment: 'ok, test=done',
+      kind: 'vote',
+      key: 'RFC-3',
+      choice: 'approve',
+      comment: 'ok, test=done',
     });
     expect(p('approve RFC-9 lgtm')).toEqual({ kind: 'vote', key: 'RFC-9', choice: 'approve', comment: 'lgtm' });
   });
@@ -181,22 +196,33 @@ describe('parseCommand: every command form', () => {
       return cmd.kind === 'admin' ? cmd.command : cmd;
     };
     expect(admin('admin service add db owner=<@U1> audience=<#C1|ops>,<!subteam^S1|@dbas> depends=storage,network')).toEqual({
-      kind: 'service-add', name: 'db', owner: 'slack:T1/U1',
-      audience: ['slack:channel:C1', 'slack:usergroup:S1'], dependsOn: ['storage', 'network'],
+      kind: 'service-add',
+      name: 'db',
+      owner: 'slack:T1/U1',
+      audience: ['slack:channel:C1', 'slack:usergroup:S1'],
+      dependsOn: ['storage', 'network'],
     });
     expect(admin('admin service add web')).toEqual({ kind: 'service-add', name: 'web' });
     expect(admin('admin service remove db')).toEqual({ kind: 'service-remove', name: 'db' });
     expect(admin('admin service list')).toEqual({ kind: 'service-list' });
     expect(admin('admin window add service=db rrule="FREQ=WEEKLY;BYDAY=SA;BYHOUR=22" duration=4h')).toEqual({
-      kind: 'window-add', service: 'db', rrule: 'FREQ=WEEKLY;BYDAY=SA;BYHOUR=22', durationMinutes: 240,
+      kind: 'window-add',
+      service: 'db',
+      rrule: 'FREQ=WEEKLY;BYDAY=SA;BYHOUR=22',
+      durationMinutes: 240,
     });
     expect(admin('admin window add rrule=FREQ=DAILY;BYHOUR=2 duration=1h')).toEqual({
-      kind: 'window-add', rrule: 'FREQ=DAILY;BYHOUR=2', durationMinutes: 60,
+      kind: 'window-add',
+      rrule: 'FREQ=DAILY;BYHOUR=2',
+      durationMinutes: 60,
     });
     expect(admin('admin window remove 3')).toEqual({ kind: 'window-remove', id: 3 });
     expect(admin('admin window list')).toEqual({ kind: 'window-list' });
     expect(admin('admin blackout add start=2026-12-20 end=2027-01-04 reason="year-end freeze"')).toEqual({
-      kind: 'blackout-add', start: new Date('2026-12-20T00:00:00Z'), end: new Date('2027-01-04T00:00:00Z'), reason: 'year-end freeze',
+      kind: 'blackout-add',
+      start: new Date('2026-12-20T00:00:00Z'),
+      end: new Date('2027-01-04T00:00:00Z'),
+      reason: 'year-end freeze',
     });
     expect(admin('admin blackout remove #2')).toEqual({ kind: 'blackout-remove', id: 2 });
     expect(admin('admin blackout list')).toEqual({ kind: 'blackout-list' });
@@ -224,9 +250,7 @@ describe('parseCommand: errors', () => {
 
   it('bad date names the key and shows the accepted forms', () => {
     const e = expectError(() => p('schedule RFC-1 start="next blursday"'), 'bad_value', { field: 'start' });
-    expect(e.message).toBe(
-      'Can\'t read start="next blursday". Use 2026-12-05 22:00, tomorrow 22:00 or an ISO 8601 time.',
-    );
+    expect(e.message).toBe('Can\'t read start="next blursday". Use 2026-12-05 22:00, tomorrow 22:00 or an ISO 8601 time.');
   });
 
   it('missing or malformed RFC key', () => {
@@ -269,11 +293,19 @@ describe('parseCommand: errors', () => {
 
   it('inherited property names are not commands or values', () => {
     const cases: [string, 'bad_command' | 'bad_value'][] = [
-      ['__proto__', 'bad_command'], ['constructor', 'bad_command'], ['toString', 'bad_command'],
-      ['admin __proto__', 'bad_command'], ['admin service __proto__', 'bad_command'],
-      ['vote 1 constructor', 'bad_value'], ['list __proto__', 'bad_value'], ['admin grant <@U1> constructor', 'bad_value'],
-      ['edit 1 impact=__proto__', 'bad_value'], ['schedule 1 start="constructor 10:00"', 'bad_value'],
-      ['edit 1 duration=1constructor', 'bad_value'], ['edit 1 __proto__=x', 'bad_command'], ['edit 1 constructor=x', 'bad_value'],
+      ['__proto__', 'bad_command'],
+      ['constructor', 'bad_command'],
+      ['toString', 'bad_command'],
+      ['admin __proto__', 'bad_command'],
+      ['admin service __proto__', 'bad_command'],
+      ['vote 1 constructor', 'bad_value'],
+      ['list __proto__', 'bad_value'],
+      ['admin grant <@U1> constructor', 'bad_value'],
+      ['edit 1 impact=__proto__', 'bad_value'],
+      ['schedule 1 start="constructor 10:00"', 'bad_value'],
+      ['edit 1 duration=1constructor', 'bad_value'],
+      ['edit 1 __proto__=x', 'bad_command'],
+      ['edit 1 constructor=x', 'bad_value'],
     ];
     for (const [text, code] of cases) expectError(() => p(text), code);
   });
@@ -317,9 +349,35 @@ describe('quoting', () => {
 
 describe('COMMAND_HELP', () => {
   it('has one line with an example for every command', () => {
-    const verbs = ['help', 'new', 'show', 'list', 'edit', 'submit', 'vote', 'schedule', 'reschedule', 'start', 'done',
-      'fail', 'backout', 'review', 'close', 'cancel', 'withdraw', 'log', 'conflicts', 'calendar', 'slot',
-      'admin grant|revoke', 'admin roles', 'admin service', 'admin window', 'admin blackout', 'admin cab-channel'];
+    const verbs = [
+      'help',
+      'new',
+      'show',
+      'list',
+      'edit',
+      'submit',
+      'vote',
+      'schedule',
+      'reschedule',
+      'start',
+      'done',
+      'fail',
+      'backout',
+      'review',
+      'close',
+      'cancel',
+      'withdraw',
+      'log',
+      'conflicts',
+      'calendar',
+      'slot',
+      'admin grant|revoke',
+      'admin roles',
+      'admin service',
+      'admin window',
+      'admin blackout',
+      'admin cab-channel',
+    ];
     const lines = COMMAND_HELP.split('\n');
     for (const verb of verbs) {
       const line = lines.find((l) => l.startsWith(`${verb} `));

@@ -45,13 +45,45 @@ describe('the verb registry', () => {
 
   it('groups the verbs by aggregate, with every verb of the command language', () => {
     expect(REGISTRY.rfc.map((v) => v.name)).toEqual([
-      'help', 'new', 'show', 'list', 'edit', 'submit', 'vote', 'schedule', 'reschedule', 'start', 'done', 'fail', 'backout',
-      'review', 'close', 'cancel', 'withdraw', 'log', 'conflicts', 'calendar', 'slot', 'approve', 'reject', 'abstain',
+      'help',
+      'new',
+      'show',
+      'list',
+      'edit',
+      'submit',
+      'vote',
+      'schedule',
+      'reschedule',
+      'start',
+      'done',
+      'fail',
+      'backout',
+      'review',
+      'close',
+      'cancel',
+      'withdraw',
+      'log',
+      'conflicts',
+      'calendar',
+      'slot',
+      'approve',
+      'reject',
+      'abstain',
     ]);
     expect(REGISTRY.admin.map((v) => v.name)).toEqual([
-      'admin grant', 'admin revoke', 'admin roles', 'admin service add', 'admin service remove', 'admin service list',
-      'admin window add', 'admin window remove', 'admin window list', 'admin blackout add', 'admin blackout remove',
-      'admin blackout list', 'admin cab-channel',
+      'admin grant',
+      'admin revoke',
+      'admin roles',
+      'admin service add',
+      'admin service remove',
+      'admin service list',
+      'admin window add',
+      'admin window remove',
+      'admin window list',
+      'admin blackout add',
+      'admin blackout remove',
+      'admin blackout list',
+      'admin cab-channel',
     ]);
   });
 
@@ -115,7 +147,12 @@ describe('help <verb>', () => {
     expect(topicHelp('admin window')).toBe(window);
     expect(topicHelp('admin windows')).toBe(window);
     expect(topicHelp('admin service rm')).toBe(
-      ['admin service remove NAME — remove a service no open RFC or other service uses.', '  NAME — the service', 'Also: rm, delete, del.', 'Example: /rfc admin service remove db'].join('\n'),
+      [
+        'admin service remove NAME — remove a service no open RFC or other service uses.',
+        '  NAME — the service',
+        'Also: rm, delete, del.',
+        'Example: /rfc admin service remove db',
+      ].join('\n'),
     );
     expect(topicHelp('ls')).toContain('list [mine|pending|scheduled|all] — list RFCs (default mine).');
   });
@@ -149,7 +186,9 @@ describe('help <verb>', () => {
       const run = (text: string) => execute(t.ctx, bob, parseCommand(text, slack), { platform: 'slack' }).text;
       expect(run('help')).toBe(HELP_BEFORE);
       expect(run('help submit')).toBe(
-        ['submit RFC-n — send a draft for approval.', '  RFC-n — the RFC: RFC-12, rfc-12, #12 and 12 all mean RFC-12', 'Example: /rfc submit RFC-12'].join('\n'),
+        ['submit RFC-n — send a draft for approval.', '  RFC-n — the RFC: RFC-12, rfc-12, #12 and 12 all mean RFC-12', 'Example: /rfc submit RFC-12'].join(
+          '\n',
+        ),
       );
       expect(() => run('help frobnicate')).toThrow('There is no help on "frobnicate".');
       t.close();

@@ -57,9 +57,7 @@ describe('RFC state machine', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(ChangebotError);
       expect((e as ChangebotError).code).toBe('invalid_transition');
-      expect((e as ChangebotError).message).toBe(
-        "RFC-12 is scheduled, so it can't be marked done; you can start, reschedule or cancel it.",
-      );
+      expect((e as ChangebotError).message).toBe("RFC-12 is scheduled, so it can't be marked done; you can start, reschedule or cancel it.");
     }
   });
 

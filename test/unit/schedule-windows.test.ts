@@ -2,14 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { parseDate } from '../../src/commands/dates.js';
 import { ChangebotError } from '../../src/domain/errors.js';
 import type { MaintenanceWindow, Window } from '../../src/domain/types.js';
-import {
-  formatRange,
-  insideMaintenance,
-  maintenanceOccurrences,
-  mergeIntervals,
-  overlaps,
-  validateRrule,
-} from '../../src/domain/schedule.js';
+import { formatRange, insideMaintenance, maintenanceOccurrences, mergeIntervals, overlaps, validateRrule } from '../../src/domain/schedule.js';
 
 const d = (iso: string): Date => new Date(iso);
 const win = (start: string, end: string): Window => ({ start: d(start), end: d(end) });
@@ -172,10 +165,7 @@ describe('maintenanceOccurrences', () => {
     const fortnightly: MaintenanceWindow = { id: 5, service: null, rrule: 'FREQ=WEEKLY;INTERVAL=2;BYDAY=SA;BYHOUR=22', durationMinutes: 60, timezone: 'UTC' };
     const wide = maintenanceOccurrences([fortnightly], null, d('2026-01-01T00:00Z'), d('2026-03-01T00:00Z'));
     const narrow = maintenanceOccurrences([fortnightly], null, d('2026-01-20T00:00Z'), d('2026-03-01T00:00Z'));
-    expect(iso(wide.slice(0, 2))).toEqual([
-      '2026-01-03T22:00:00.000Z/2026-01-03T23:00:00.000Z',
-      '2026-01-17T22:00:00.000Z/2026-01-17T23:00:00.000Z',
-    ]);
+    expect(iso(wide.slice(0, 2))).toEqual(['2026-01-03T22:00:00.000Z/2026-01-03T23:00:00.000Z', '2026-01-17T22:00:00.000Z/2026-01-17T23:00:00.000Z']);
     expect(wide).toHaveLength(5);
     expect(iso(narrow)).toEqual(iso(wide.filter((o) => o.start >= d('2026-01-20T00:00Z'))));
     for (let i = 1; i < wide.length; i++) {
@@ -226,18 +216,13 @@ describe('helpers', () => {
       win('2026-01-01T11:00Z', '2026-01-01T11:30Z'),
       win('2026-01-01T12:30Z', '2026-01-01T12:45Z'),
     ]);
-    expect(iso(merged)).toEqual([
-      '2026-01-01T10:00:00.000Z/2026-01-01T11:30:00.000Z',
-      '2026-01-01T12:00:00.000Z/2026-01-01T13:00:00.000Z',
-    ]);
+    expect(iso(merged)).toEqual(['2026-01-01T10:00:00.000Z/2026-01-01T11:30:00.000Z', '2026-01-01T12:00:00.000Z/2026-01-01T13:00:00.000Z']);
   });
 
   it('formats ranges in the display zone', () => {
     expect(formatRange(win('2026-12-05T22:00Z', '2026-12-06T02:00Z'), 'UTC')).toBe('from Sat 5 Dec 22:00 to Sun 6 Dec 02:00 UTC');
     expect(formatRange(win('2026-07-04T21:00Z', '2026-07-04T23:00Z'), 'Europe/London')).toBe('from Sat 4 Jul 22:00 to Sun 5 Jul 00:00 BST');
-    expect(formatRange(win('2026-10-24T21:00Z', '2026-10-25T01:00Z'), 'Europe/London')).toBe(
-      'from Sat 24 Oct 22:00 BST to Sun 25 Oct 01:00 GMT',
-    );
+    expect(formatRange(win('2026-10-24T21:00Z', '2026-10-25T01:00Z'), 'Europe/London')).toBe('from Sat 24 Oct 22:00 BST to Sun 25 Oct 01:00 GMT');
   });
 });
 

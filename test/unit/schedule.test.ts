@@ -84,10 +84,7 @@ describe('findConflicts: overlap', () => {
 
   it('counts approved and implementing RFCs as occupying their window', () => {
     const c = ctx({
-      others: [
-        rfc('RFC-50', ['db'], saturdayNight, { state: 'approved' }),
-        rfc('RFC-51', ['db'], saturdayNight, { state: 'implementing' }),
-      ],
+      others: [rfc('RFC-50', ['db'], saturdayNight, { state: 'approved' }), rfc('RFC-51', ['db'], saturdayNight, { state: 'implementing' })],
     });
     expect(findConflicts(candidate(['db']), saturdayNight, c).map((x) => x.otherRfcKey)).toEqual(['RFC-50', 'RFC-51']);
   });
@@ -156,8 +153,7 @@ describe('findConflicts: blackout', () => {
       {
         kind: 'blackout',
         needs: 'ack',
-        message:
-          'The window overlaps the blackout from Sun 20 Dec 00:00 to Mon 4 Jan 00:00 UTC (Year-end freeze); only emergency changes may run then',
+        message: 'The window overlaps the blackout from Sun 20 Dec 00:00 to Mon 4 Jan 00:00 UTC (Year-end freeze); only emergency changes may run then',
         blackoutId: 9,
       },
     ]);
@@ -229,9 +225,7 @@ describe('nextFreeSlot', () => {
   it('skips blackouts unless the change is an emergency', () => {
     const after = d('2026-12-21T09:00Z');
     expect(nextFreeSlot(['db'], 60, after, ctx({ blackouts: [freeze] }))).toEqual(win('2027-01-04T00:00Z', '2027-01-04T01:00Z'));
-    expect(nextFreeSlot(['db'], 60, after, { ...ctx({ blackouts: [freeze] }), emergency: true })).toEqual(
-      win('2026-12-21T09:00Z', '2026-12-21T10:00Z'),
-    );
+    expect(nextFreeSlot(['db'], 60, after, { ...ctx({ blackouts: [freeze] }), emergency: true })).toEqual(win('2026-12-21T09:00Z', '2026-12-21T10:00Z'));
   });
 
   it('returns null when nothing fits in the horizon', () => {
@@ -337,9 +331,7 @@ describe('nextFreeSlot', () => {
           const slot = nextFreeSlot(['db'], duration, after, c);
           expect(slot).not.toBeNull();
           expect(slot!.start.getTime()).toBeGreaterThanOrEqual(after.getTime());
-          const blocking = findConflicts(candidate(['db']), slot!, c).filter(
-            (x) => x.needs === 'ack' || x.kind === 'outside-maintenance',
-          );
+          const blocking = findConflicts(candidate(['db']), slot!, c).filter((x) => x.needs === 'ack' || x.kind === 'outside-maintenance');
           expect(blocking).toEqual([]);
         },
       ),

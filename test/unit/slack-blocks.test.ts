@@ -90,7 +90,14 @@ describe('Block Kit limits', () => {
         }
         expect(viewProblems(detailsModal(rfcCard('details', v, owner, DEFAULT_POLICY), 'UTC'))).toEqual([]);
         expect(viewProblems(rescheduleModal(v, { responseUrl: `https://hooks.slack.com/${'x'.repeat(4000)}` }))).toEqual([]);
-        expect(viewProblems(newRfcModal(x.services.filter((s) => s.trim()), { channel: 'C1' }))).toEqual([]);
+        expect(
+          viewProblems(
+            newRfcModal(
+              x.services.filter((s) => s.trim()),
+              { channel: 'C1' },
+            ),
+          ),
+        ).toEqual([]);
         const summaries = x.services.map((s, i) => ({ key: `RFC-${i}`, title: x.title, stateLabel: 'Draft', window: null, services: [s] }));
         expect(viewProblems(homeView(homeCard({ mine: summaries, awaitingMyVote: summaries, upcoming: [], zone: 'UTC' })))).toEqual([]);
         expect(blockProblems(listBlocks(listCard('x', summaries)), LIMITS.messageBlocks)).toEqual([]);
@@ -124,7 +131,9 @@ describe('modal values and errors', () => {
   it('puts each field error on its block, and others on the fallback block', () => {
     const many = new ChangebotError('bad_value', 'two', { errors: { title: 'no title', end: 'too early', durationMinutes: 'bad' } });
     expect(modalErrors(many, ['title', 'end'], 'title')).toEqual({ title: 'no title', end: 'too early bad' });
-    expect(modalErrors(new ChangebotError('bad_value', 'unknown service x', { field: 'services' }), ['title', 'services'], 'title')).toEqual({ services: 'unknown service x' });
+    expect(modalErrors(new ChangebotError('bad_value', 'unknown service x', { field: 'services' }), ['title', 'services'], 'title')).toEqual({
+      services: 'unknown service x',
+    });
     expect(modalErrors(new Error('boom'), ['title'], 'title').title).toContain('Something went wrong');
   });
 });

@@ -34,14 +34,20 @@ function sources(dir: string): string[] {
   });
 }
 
-const code = sources('src/chat/slack').map((p) => readFileSync(p, 'utf8')).join('\n');
+const code = sources('src/chat/slack')
+  .map((p) => readFileSync(p, 'utf8'))
+  .join('\n');
 const methods = new Set([...code.matchAll(/\.(auth|chat|users|usergroups|views|conversations)\.(\w+(?:\.\w+)?)\(/g)].map((m) => `${m[1]}.${m[2]}`));
 const events = new Set([...code.matchAll(/app\.event\('(\w+)'/g)].map((m) => m[1] as string));
 
 type Manifest = {
   features: { slash_commands: { command: string; should_escape?: boolean; url?: string }[]; app_home: { home_tab_enabled: boolean } };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions: { bot_events: string[]; request_url?: string }; interactivity: { is_enabled: boolean; request_url?: string }; socket_mode_enabled: boolean };
+  settings: {
+    event_subscriptions: { bot_events: string[]; request_url?: string };
+    interactivity: { is_enabled: boolean; request_url?: string };
+    socket_mode_enabled: boolean;
+  };
 };
 
 describe.each(['manifest.yaml', 'manifest.socket-mode.yaml'])('Slack app %s', (file) => {

@@ -56,8 +56,16 @@ describe('subjects and the keys that name them', () => {
 
   it('builds BullMQ-safe timer job ids and parses them back', () => {
     expect(timerJobId('overrun', releaseSubject('REL-4'), '20270101T090000Z')).toBe('REL-4.overrun.20270101T090000Z');
-    expect(parseTimerJobId('REL-4.overrun.20270101T090000Z')).toEqual({ subject: { type: 'release', key: 'REL-4' }, kind: 'overrun', stamp: '20270101T090000Z' });
-    expect(parseTimerJobId('RFC-1.reminder-1h.20261205T220000Z')).toEqual({ subject: { type: 'rfc', key: 'RFC-1' }, kind: 'reminder-1h', stamp: '20261205T220000Z' });
+    expect(parseTimerJobId('REL-4.overrun.20270101T090000Z')).toEqual({
+      subject: { type: 'release', key: 'REL-4' },
+      kind: 'overrun',
+      stamp: '20270101T090000Z',
+    });
+    expect(parseTimerJobId('RFC-1.reminder-1h.20261205T220000Z')).toEqual({
+      subject: { type: 'rfc', key: 'RFC-1' },
+      kind: 'reminder-1h',
+      stamp: '20261205T220000Z',
+    });
     expect(parseTimerJobId('report-0123abcd')).toBeNull();
     expect(timerJobId('overrun', rfcSubject('RFC-1'), '20261205T220000Z')).not.toContain(':');
   });

@@ -51,7 +51,12 @@ describe('npm run teams:package', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const zip = new AdmZip(out);
-    expect(zip.getEntries().map((e) => e.entryName).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    expect(
+      zip
+        .getEntries()
+        .map((e) => e.entryName)
+        .sort(),
+    ).toEqual(['color.png', 'manifest.json', 'outline.png']);
     const manifest = JSON.parse(zip.readAsText('manifest.json')) as Record<string, any>;
     expect(manifest.$schema).toMatch(/teams\/v1\.\d+\/MicrosoftTeams\.schema\.json$/);
     expect(manifest.manifestVersion).toBe(manifest.$schema.match(/v(1\.\d+)/)[1]);

@@ -38,7 +38,10 @@ describe('Teams recipients', () => {
       const view = viewRfc(t.ctx, rfc.key);
       const refused = await notifier.send(target!, { event: 'decided', subject: rfcSubject(rfc.key), text: 'x', view }).catch((e: DeliveryError) => e);
       expect(refused).toBeInstanceOf(DeliveryError);
-      expect(refused).toMatchObject({ retryable: false, message: 'teams:aad-new has no chat with the bot yet, so it cannot message them: they should open changebot in Teams once' });
+      expect(refused).toMatchObject({
+        retryable: false,
+        message: 'teams:aad-new has no chat with the bot yet, so it cannot message them: they should open changebot in Teams once',
+      });
     } finally {
       t.close();
     }
@@ -106,7 +109,10 @@ describe('Teams form card', () => {
   it('reads submitted values back into what formToFields expects', () => {
     const values = readForm({ title: 'T', start: '2026-12-05', start_time: '22:00', end: '2026-12-06', services: 'db,web', emergency: 'true', junk: 'x' });
     expect(values).toEqual({ title: 'T', start: '2026-12-05 22:00', end: '2026-12-06 00:00', services: 'db,web', emergency: 'true' });
-    const fields = formToFields({ ...values, category: 'minor' }, { platform: 'teams', workspace: 't', timezone: 'UTC', now: new Date('2026-12-01T00:00:00Z') });
+    const fields = formToFields(
+      { ...values, category: 'minor' },
+      { platform: 'teams', workspace: 't', timezone: 'UTC', now: new Date('2026-12-01T00:00:00Z') },
+    );
     expect(fields).toMatchObject({ title: 'T', services: ['db', 'web'], emergency: true, start: new Date('2026-12-05T22:00:00Z') });
   });
 });
@@ -122,7 +128,13 @@ describe('Teams RFC cards', () => {
     const long = 'x'.repeat(10_000);
     const view = rfcView(
       draftRfc('teams:aad-u', new Date('2026-12-01T09:00:00Z'), {
-        key: 'RFC-9', title: long.slice(0, 500), description: long, justification: long, plan: long, backout: long, test: long,
+        key: 'RFC-9',
+        title: long.slice(0, 500),
+        description: long,
+        justification: long,
+        plan: long,
+        backout: long,
+        test: long,
       }),
       { votes: [], conflicts: [], policy: DEFAULT_POLICY, zone: 'UTC' },
     );
@@ -174,14 +186,17 @@ describe('Teams RFC cards', () => {
 
 describe('Teams message text', () => {
   const context = (text: string, entities: unknown[]) =>
-    new TurnContext({} as BotAdapter, {
-      type: 'message',
-      text,
-      entities,
-      recipient: { id: '28:bot', name: 'changebot' },
-      from: { id: '29:u', name: 'U' },
-      conversation: { id: 'c' },
-    } as never);
+    new TurnContext(
+      {} as BotAdapter,
+      {
+        type: 'message',
+        text,
+        entities,
+        recipient: { id: '28:bot', name: 'changebot' },
+        from: { id: '29:u', name: 'U' },
+        conversation: { id: 'c' },
+      } as never,
+    );
 
   it('drops the bot mention, turns people and channel mentions into ids, and strips HTML', async () => {
     const entities = [
@@ -212,7 +227,9 @@ describe('Teams tenant guard', () => {
     const t = testApp();
     try {
       const sent: { type?: string; value?: unknown }[] = [];
-      const adapter = { sendActivities: async (_c: unknown, acts: typeof sent) => (sent.push(...acts), acts.map(() => ({ id: 'x' }))) } as unknown as BotAdapter;
+      const adapter = {
+        sendActivities: async (_c: unknown, acts: typeof sent) => (sent.push(...acts), acts.map(() => ({ id: 'x' }))),
+      } as unknown as BotAdapter;
       const logic = createTurnLogic({ app: t.ctx, log: createLogger('silent'), tenantId: 'home', teamsOnly: true });
       const activity = (tenant: string, type: string, channelId = 'msteams') =>
         ({

@@ -60,8 +60,7 @@ async function handleClick(rt: SlackRuntime, body: BlockAction, id: ActionId, ke
     if (!cmd) return;
     const actor = await rt.people.actor(team, body.user.id, body.user.name);
     const reply = execute(rt.ctx, actor, cmd, { platform: 'slack', ...(body.channel?.id ? { channel: `slack:channel:${body.channel.id}` } : {}) });
-    const fresh = (kind: 'details' | 'reply', message?: string) =>
-      cardOf(rt.ctx, kind, key, actorViewer(actor), actor.timezone, message ? { message } : {});
+    const fresh = (kind: 'details' | 'reply', message?: string) => cardOf(rt.ctx, kind, key, actorViewer(actor), actor.timezone, message ? { message } : {});
     if (inView) {
       const view = detailsModal(fresh('details'), actor.timezone);
       await withRetry(() => client.views.update({ view_id: inView.id, hash: inView.hash, view }), rt.retry).catch((err: unknown) =>

@@ -72,6 +72,10 @@ async function openNewForm(rt: SlackRuntime, command: SlashCommand, client: WebC
     await withRetry(() => client.views.open({ trigger_id: command.trigger_id, view }), { attempts: 2, baseMs: 100, maxWaitMs: 300 });
   } catch (err) {
     rt.log.warn({ err }, 'slack: could not open the RFC form');
-    await tell(rt, { userId: command.user_id, respond, client }, `${errorText(err)} You can also raise an RFC in one line: \`/rfc new "Patch db01" category=minor services=db\`.`);
+    await tell(
+      rt,
+      { userId: command.user_id, respond, client },
+      `${errorText(err)} You can also raise an RFC in one line: \`/rfc new "Patch db01" category=minor services=db\`.`,
+    );
   }
 }

@@ -11,10 +11,7 @@ export { createSlackApp } from './app.js';
 export const slackComponent: Component = {
   name: 'slack',
   enabled(config) {
-    const missing = [
-      config.slack.botToken ? null : 'SLACK_BOT_TOKEN',
-      config.slack.signingSecret ? null : 'SLACK_SIGNING_SECRET',
-    ].filter(Boolean);
+    const missing = [config.slack.botToken ? null : 'SLACK_BOT_TOKEN', config.slack.signingSecret ? null : 'SLACK_SIGNING_SECRET'].filter(Boolean);
     return missing.length ? `${missing.join(' and ')} not set` : true;
   },
   async start(deps) {

@@ -205,7 +205,14 @@ export class SlackNotifier implements Notifier {
    * After a message reached Slack (just posted, or found by findSent): remembers the voting card
    * or the owner's card so it is updated in place later, and the DM channel of a user.
    */
-  private posted(target: Target, placement: Placement, rfc: Rfc, channel: string, ts: string, sent?: { text: string; blocks: Block[] }): { messageRef: string } {
+  private posted(
+    target: Target,
+    placement: Placement,
+    rfc: Rfc,
+    channel: string,
+    ts: string,
+    sent?: { text: string; blocks: Block[] },
+  ): { messageRef: string } {
     const db = this.ctx.database.db;
     const now = this.ctx.clock.now();
     if (placement.keep === 'vote-card') {
@@ -215,7 +222,8 @@ export class SlackNotifier implements Notifier {
       if (sent) this.rendered.set(cardKey(ref), JSON.stringify(sent));
     } else if (target.kind === 'user') {
       if (channel.startsWith('D')) this.dms.set(userIdOf(target), channel);
-      if (placement.keep === 'owner-card' && ts && channel !== userIdOf(target)) saveCard(db, 'slack', { subject: rfcSubject(rfc.key), kind: 'owner-card', conversation: channel, messageId: ts, thread: null }, now);
+      if (placement.keep === 'owner-card' && ts && channel !== userIdOf(target))
+        saveCard(db, 'slack', { subject: rfcSubject(rfc.key), kind: 'owner-card', conversation: channel, messageId: ts, thread: null }, now);
     }
     return { messageRef: `${channel}/${ts}` };
   }

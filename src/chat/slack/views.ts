@@ -44,9 +44,17 @@ export function registerViews(app: App, rt: SlackRuntime): void {
     const values: FormValues = readValues(view.state.values);
     let reply: Reply;
     try {
-      const when = formToFields({ title: meta.key ?? '-', start: values.start, end: values.end }, { platform: 'slack', workspace: teamOf(body), timezone: actor.timezone, now: rt.ctx.clock.now() });
+      const when = formToFields(
+        { title: meta.key ?? '-', start: values.start, end: values.end },
+        { platform: 'slack', workspace: teamOf(body), timezone: actor.timezone, now: rt.ctx.clock.now() },
+      );
       const reason = typeof values.reason === 'string' && values.reason.trim() ? values.reason.trim() : undefined;
-      reply = execute(rt.ctx, actor, { kind: 'reschedule', key: meta.key ?? '', start: when.start, end: when.end, ...(reason ? { reason } : {}) }, { platform: 'slack' });
+      reply = execute(
+        rt.ctx,
+        actor,
+        { kind: 'reschedule', key: meta.key ?? '', start: when.start, end: when.end, ...(reason ? { reason } : {}) },
+        { platform: 'slack' },
+      );
     } catch (err) {
       await refuse(rt, ack, err, RESCHEDULE_BLOCKS, 'reason');
       return;
@@ -75,7 +83,9 @@ async function confirm(rt: SlackRuntime, s: Submission, reply: Reply): Promise<v
   const meta = decodeMeta(s.body.view.private_metadata);
   const respond: RespondFn | undefined = meta.responseUrl && trusted(meta.responseUrl, rt) ? responder(meta.responseUrl) : undefined;
   const actor = actorOf(rt, s.body);
-  const blocks = reply.view ? cardBlocks(cardFromView(rt.ctx, 'reply', reply.view, actorViewer(actor), { message: reply.text }), { zone: actor.timezone }) : undefined;
+  const blocks = reply.view
+    ? cardBlocks(cardFromView(rt.ctx, 'reply', reply.view, actorViewer(actor), { message: reply.text }), { zone: actor.timezone })
+    : undefined;
   await tell(rt, { userId: s.body.user.id, respond, client: s.client }, reply.text, blocks);
 }
 

@@ -59,7 +59,8 @@ export async function handleCardAction(context: TurnContext, deps: TurnDeps): Pr
   // The card the button was on: a voting or owner card stays one; others answer with the RFC.
   const from = CARD_KINDS.find((k) => k === data.card) ?? 'details';
   const kind: RfcCardKind = from === 'vote' || from === 'owner' ? from : 'reply';
-  if (!key || !findRfc(deps.app.database.db, key)) return cardResponse(messageCard(key ? `There is no ${key} any more.` : 'This card has no RFC.', 'attention'));
+  if (!key || !findRfc(deps.app.database.db, key))
+    return cardResponse(messageCard(key ? `There is no ${key} any more.` : 'This card has no RFC.', 'attention'));
   const render = (notice?: { text: string; tone: RfcCard['tone'] }, as: RfcCardKind = kind) =>
     cardResponse(
       renderCard(deps.app, key, as, actorViewer(actor), { zone: actor.timezone, extras: notice ? { message: notice.text, tone: notice.tone } : {} }),
@@ -98,7 +99,12 @@ function submitReschedule(
   try {
     const when = formToFields({ title: key, start: values.start, end: values.end }, parseContextOf(deps.app, context.activity, actor));
     const reason = typeof values.reason === 'string' ? values.reason : undefined;
-    const reply = execute(deps.app, actor, { kind: 'reschedule', key, start: when.start, end: when.end, ...(reason ? { reason } : {}) }, whereOf(context.activity));
+    const reply = execute(
+      deps.app,
+      actor,
+      { kind: 'reschedule', key, start: when.start, end: when.end, ...(reason ? { reason } : {}) },
+      whereOf(context.activity),
+    );
     return render({ text: reply.text, tone: 'good' });
   } catch (e) {
     const shown = showError(e);

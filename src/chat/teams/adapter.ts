@@ -26,7 +26,11 @@ export function teamsAuth(teams: Config['teams']): TeamsAuth {
   };
   switch (teams.appType) {
     case 'SingleTenant':
-      need(teams.tenantId, 'MicrosoftAppTenantId', 'is required for a SingleTenant bot (the default MicrosoftAppType): set it to your Microsoft Entra tenant id');
+      need(
+        teams.tenantId,
+        'MicrosoftAppTenantId',
+        'is required for a SingleTenant bot (the default MicrosoftAppType): set it to your Microsoft Entra tenant id',
+      );
       need(teams.appPassword, 'MicrosoftAppPassword', 'is required for a SingleTenant bot: create a client secret for the app registration');
       break;
     case 'MultiTenant':

@@ -51,7 +51,8 @@ function input(f: FormField, opts: FormOptions): Element[] {
       break;
     case 'select':
     case 'multiselect': {
-      const choices = f.name === 'services' ? opts.services.map((s) => ({ title: s, value: s })) : (f.options ?? []).map((o) => ({ title: o.label, value: o.value }));
+      const choices =
+        f.name === 'services' ? opts.services.map((s) => ({ title: s, value: s })) : (f.options ?? []).map((o) => ({ title: o.label, value: o.value }));
       if (!choices.length) {
         out.push({ type: 'Input.Text', ...common, placeholder: 'comma-separated, e.g. db,web', ...(value ? { value } : {}) } satisfies ITextInput);
         break;
@@ -67,7 +68,14 @@ function input(f: FormField, opts: FormOptions): Element[] {
       break;
     }
     case 'toggle':
-      out.push({ type: 'Input.Toggle', ...common, title: f.label, valueOn: 'true', valueOff: 'false', value: value === 'true' ? 'true' : 'false' } satisfies IToggleInput);
+      out.push({
+        type: 'Input.Toggle',
+        ...common,
+        title: f.label,
+        valueOn: 'true',
+        valueOff: 'false',
+        value: value === 'true' ? 'true' : 'false',
+      } satisfies IToggleInput);
       break;
     case 'datetime': {
       const [date, time] = splitDateTime(value);
@@ -148,9 +156,13 @@ export function rescheduleCard(opts: RescheduleFormOptions): AdaptiveCard {
   if (opts.notice) body.push(text(opts.notice, { color: 'Attention', weight: 'Bolder' }));
   const formOpts: FormOptions = { services: [], ...(opts.values ? { values: opts.values } : {}), ...(opts.errors ? { errors: opts.errors } : {}) };
   for (const f of RESCHEDULE_FIELDS) body.push(...input(f, formOpts));
-  return card(body, [{ type: 'Action.Execute', title: 'Reschedule', verb: RESCHEDULE_SUBMIT_VERB, style: 'positive', data: { key: opts.key, card: opts.from } }], {
-    fallbackText: `Reschedule ${opts.key}: type \`rfc reschedule ${opts.key} start="YYYY-MM-DD HH:mm" duration=2h\` instead.`,
-  });
+  return card(
+    body,
+    [{ type: 'Action.Execute', title: 'Reschedule', verb: RESCHEDULE_SUBMIT_VERB, style: 'positive', data: { key: opts.key, card: opts.from } }],
+    {
+      fallbackText: `Reschedule ${opts.key}: type \`rfc reschedule ${opts.key} start="YYYY-MM-DD HH:mm" duration=2h\` instead.`,
+    },
+  );
 }
 
 /** The reschedule form's submitted data -> form values (dates joined with their times). */

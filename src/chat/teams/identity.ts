@@ -83,7 +83,9 @@ export function parseContextOf(ctx: AppContext, activity: Partial<Activity>, act
 /** `cab-channel` without an argument names the channel (or group chat) it is typed in, as an audience ref. */
 export function whereOf(activity: Partial<Activity>): Where {
   const kind = conversationKind(activity);
-  return kind === 'personal' ? { platform: 'teams' } : { platform: 'teams', channel: `teams:conversation:${baseConversationId(activity.conversation?.id ?? '')}` };
+  return kind === 'personal'
+    ? { platform: 'teams' }
+    : { platform: 'teams', channel: `teams:conversation:${baseConversationId(activity.conversation?.id ?? '')}` };
 }
 
 interface MentionEntity {

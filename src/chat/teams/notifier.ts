@@ -117,7 +117,8 @@ export class TeamsNotifier implements Notifier {
     // A threaded message goes under the kept card in this conversation, when there is one.
     const thread = placement.thread ? this.kept(rfcSubject(rfc.key), placement.thread, conv.id)?.messageId : undefined;
     const id = await this.post(conv.reference, { ...textActivity(message.text), attachments: [attachment(card)] }, thread);
-    if (id && placement.keep) saveCardMessage(this.db, { subject: rfcSubject(rfc.key), kind: placement.keep, conversation: conv.id, messageId: id }, this.app.clock.now());
+    if (id && placement.keep)
+      saveCardMessage(this.db, { subject: rfcSubject(rfc.key), kind: placement.keep, conversation: conv.id, messageId: id }, this.app.clock.now());
     return id ? { messageRef: id } : {};
   }
 

@@ -20,8 +20,7 @@ export const forgetTeam = (db: Db, teamId: string): void => chat.forgetTeam(db, 
 export const findConversation = (db: Db, id: string): StoredConversation | null => chat.findConversation<Reference>(db, PLATFORM, id);
 
 /** Personal conversations of these people, most recently used first. */
-export const personalConversations = (db: Db, personIds: string[]): StoredConversation[] =>
-  chat.personalConversations<Reference>(db, PLATFORM, personIds);
+export const personalConversations = (db: Db, personIds: string[]): StoredConversation[] => chat.personalConversations<Reference>(db, PLATFORM, personIds);
 
 /** The person's 1:1 chat with the bot, most recently used. */
 export const personalConversation = (db: Db, personId: string): StoredConversation | null => personalConversations(db, [personId])[0] ?? null;

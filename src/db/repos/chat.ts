@@ -85,12 +85,16 @@ export function saveConversation(db: Db, platform: string, c: StoredConversation
 }
 
 export function forgetConversation(db: Db, platform: string, id: string): void {
-  db.delete(conversations).where(and(eq(conversations.platform, platform), eq(conversations.id, id))).run();
+  db.delete(conversations)
+    .where(and(eq(conversations.platform, platform), eq(conversations.id, id)))
+    .run();
 }
 
 /** The bot was removed from a team: none of its channels can be reached any more. */
 export function forgetTeam(db: Db, platform: string, teamId: string): void {
-  db.delete(conversations).where(and(eq(conversations.platform, platform), eq(conversations.team, teamId))).run();
+  db.delete(conversations)
+    .where(and(eq(conversations.platform, platform), eq(conversations.team, teamId)))
+    .run();
 }
 
 function toStored<R>(r: typeof conversations.$inferSelect): StoredConversation<R> {
@@ -98,7 +102,11 @@ function toStored<R>(r: typeof conversations.$inferSelect): StoredConversation<R
 }
 
 export function findConversation<R>(db: Db, platform: string, id: string): StoredConversation<R> | null {
-  const r = db.select().from(conversations).where(and(eq(conversations.platform, platform), eq(conversations.id, id))).get();
+  const r = db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.platform, platform), eq(conversations.id, id)))
+    .get();
   return r ? toStored<R>(r) : null;
 }
 

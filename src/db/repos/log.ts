@@ -58,7 +58,12 @@ export function listLog(db: Db, subject: Subject): ChangeLogEntry[] {
 
 /** The id of the newest change-log row (0 when empty). */
 export function lastLogId(db: Db): number {
-  return db.select({ id: max(changeLog.id) }).from(changeLog).get()?.id ?? 0;
+  return (
+    db
+      .select({ id: max(changeLog.id) })
+      .from(changeLog)
+      .get()?.id ?? 0
+  );
 }
 
 /**

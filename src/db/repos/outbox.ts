@@ -32,14 +32,7 @@ export function findOutboxRow(db: Db, id: number): OutboxRow | null {
 }
 
 export function pendingOutbox(db: Db, limit = 100): OutboxRow[] {
-  return db
-    .select()
-    .from(outbox)
-    .where(isNull(outbox.dispatchedAt))
-    .orderBy(asc(outbox.id))
-    .limit(limit)
-    .all()
-    .map(toOutboxRow);
+  return db.select().from(outbox).where(isNull(outbox.dispatchedAt)).orderBy(asc(outbox.id)).limit(limit).all().map(toOutboxRow);
 }
 
 export function markDispatched(db: Db, id: number, at: Date): void {
@@ -50,10 +43,7 @@ export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed';
 export type DeliveryRow = typeof deliveries.$inferSelect;
 
 /** Records a delivery once per (notification, recipient); returns false if it already existed. */
-export function recordDelivery(
-  db: Db,
-  d: { notificationKey: string; recipient: string; subject: Subject | null; at: Date },
-): boolean {
+export function recordDelivery(db: Db, d: { notificationKey: string; recipient: string; subject: Subject | null; at: Date }): boolean {
   const res = db
     .insert(deliveries)
     .values({
@@ -116,13 +106,7 @@ export function unsentDeliveries(db: Db, limit = 500): DeliveryRow[] {
     .all();
 }
 
-export function markDelivery(
-  db: Db,
-  id: number,
-  status: DeliveryStatus,
-  at: Date,
-  extra: { error?: string; messageRef?: string } = {},
-): void {
+export function markDelivery(db: Db, id: number, status: DeliveryStatus, at: Date, extra: { error?: string; messageRef?: string } = {}): void {
   db.update(deliveries)
     .set({
       status,

@@ -17,7 +17,12 @@ export function findPerson(db: Db, id: PersonId) {
 
 export function rolesOf(db: Db, id: PersonId): Set<Role> {
   return new Set(
-    db.select({ role: roleGrants.role }).from(roleGrants).where(eq(roleGrants.personId, id)).all().map((r) => r.role as Role),
+    db
+      .select({ role: roleGrants.role })
+      .from(roleGrants)
+      .where(eq(roleGrants.personId, id))
+      .all()
+      .map((r) => r.role as Role),
   );
 }
 
@@ -46,5 +51,10 @@ export function listGrants(db: Db, id?: PersonId): { personId: string; role: Rol
 }
 
 export function peopleWithRole(db: Db, role: Role): PersonId[] {
-  return db.select({ id: roleGrants.personId }).from(roleGrants).where(eq(roleGrants.role, role)).all().map((r) => r.id);
+  return db
+    .select({ id: roleGrants.personId })
+    .from(roleGrants)
+    .where(eq(roleGrants.role, role))
+    .all()
+    .map((r) => r.id);
 }

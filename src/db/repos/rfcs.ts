@@ -26,8 +26,7 @@ export function toRfc(r: Row): Rfc {
     requester: r.requester,
     owner: r.owner,
     window: r.windowStart && r.windowEnd ? { start: r.windowStart, end: r.windowEnd } : null,
-    outage:
-      r.outageMinutes != null ? { minutes: r.outageMinutes, audience: r.outageAudience ?? undefined } : null,
+    outage: r.outageMinutes != null ? { minutes: r.outageMinutes, audience: r.outageAudience ?? undefined } : null,
     problem: r.problem,
     releaseKey: r.releaseKey,
     state: r.state as RfcState,

@@ -16,14 +16,17 @@ export const NOTIFIED = 'notified';
 
 /** Every RFC that may have timers. */
 export function timedRfcs(db: Db): Rfc[] {
-  return db.select().from(rfcs).where(inArray(rfcs.state, [...TIMED_STATES])).all().map(toRfc);
+  return db
+    .select()
+    .from(rfcs)
+    .where(inArray(rfcs.state, [...TIMED_STATES]))
+    .all()
+    .map(toRfc);
 }
 
 /** The delivery keys of timed events already sent, for the given subjects (all when omitted). */
 export function firedKeys(db: Db, subjects?: Subject[]): Set<string> {
-  const about = subjects
-    ? or(...subjects.map((s) => and(eq(changeLog.subjectType, s.type), eq(changeLog.subjectKey, s.key))))
-    : undefined;
+  const about = subjects ? or(...subjects.map((s) => and(eq(changeLog.subjectType, s.type), eq(changeLog.subjectKey, s.key)))) : undefined;
   const rows = db
     .select({ key: sql<string | null>`json_extract(${changeLog.detail}, '$.key')` })
     .from(changeLog)
@@ -56,7 +59,13 @@ export function recordFired(
         )
         .get();
       if (!logged) {
-        appendLog(tx, { subject: e.subject, at: e.at, actor: SCHEDULER, action: NOTIFIED, detail: { key: e.key, event: e.event, recipients: e.targets.length } });
+        appendLog(tx, {
+          subject: e.subject,
+          at: e.at,
+          actor: SCHEDULER,
+          action: NOTIFIED,
+          detail: { key: e.key, event: e.event, recipients: e.targets.length },
+        });
       }
     },
     { behavior: 'immediate' },
@@ -65,7 +74,11 @@ export function recordFired(
 
 /** Every delivery not yet sent or given up on (all of them: a fan-out can be thousands). */
 export function unsentRows(db: Db): DeliveryRow[] {
-  return db.select().from(deliveries).where(inArray(deliveries.status, ['pending', 'sending'])).all();
+  return db
+    .select()
+    .from(deliveries)
+    .where(inArray(deliveries.status, ['pending', 'sending']))
+    .all();
 }
 
 /** Notifications with failed deliveries whose owner has not been told yet (subject, key). */

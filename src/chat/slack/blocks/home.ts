@@ -40,7 +40,11 @@ export function textBlocks(text: string, max: number = LIMITS.messageBlocks): Bl
     }
   }
   if (cur || !chunks.length) chunks.push(cur || ' ');
-  return fit(chunks.map((c) => section(c)), max, 'Output cut short');
+  return fit(
+    chunks.map((c) => section(c)),
+    max,
+    'Output cut short',
+  );
 }
 
 /** `/rfc list` as one line per RFC with a Details button. */

@@ -3,17 +3,7 @@
  * through these, so a long title or plan is cut with an ellipsis instead of Slack refusing the
  * whole message (`invalid_blocks`).
  */
-import type {
-  ActionsBlock,
-  Button,
-  ContextBlock,
-  DividerBlock,
-  HeaderBlock,
-  KnownBlock,
-  MrkdwnElement,
-  PlainTextElement,
-  SectionBlock,
-} from '@slack/types';
+import type { ActionsBlock, Button, ContextBlock, DividerBlock, HeaderBlock, KnownBlock, MrkdwnElement, PlainTextElement, SectionBlock } from '@slack/types';
 
 export const LIMITS = {
   messageBlocks: 50,
@@ -103,12 +93,7 @@ export function id(s: string): string {
   return truncate(s, LIMITS.actionId);
 }
 
-export function button(
-  text: string,
-  actionId: string,
-  value: string,
-  style?: 'primary' | 'danger',
-): Button {
+export function button(text: string, actionId: string, value: string, style?: 'primary' | 'danger'): Button {
   return {
     type: 'button',
     text: plain(text, LIMITS.buttonText),
