@@ -87,6 +87,7 @@ export function buildManifest(appId, version) {
     throw new Error(`MicrosoftAppId must be the bot's Microsoft Entra app id (a GUID), got "${appId ?? ''}"`);
   }
   const template = readFileSync(join(DIR, 'manifest.json'), 'utf8');
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the manifest's own ${{...}} placeholders, not template literals
   const manifest = JSON.parse(template.replaceAll('${{MicrosoftAppId}}', appId).replaceAll('${{VERSION}}', version));
   for (const key of ['manifestVersion', 'version', 'id', 'developer', 'name', 'description', 'icons', 'accentColor', 'bots']) {
     if (!(key in manifest)) throw new Error(`manifests/teams/manifest.json lacks "${key}"`);

@@ -1,10 +1,10 @@
 /** `npm start`: read the config, start the bot, stop cleanly on SIGINT/SIGTERM. */
 import { startBot } from './bot.js';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
 import { isChangebotError } from './domain/errors.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (err) {

@@ -22,7 +22,7 @@ const SLOT_HORIZON_DAYS = 60;
 
 const read = <T>(result: T, message: string): Outcome<T> => ({ result, message, notifications: [] });
 
-export function conflictsOf(db: Db, ctx: AppContext, rfc: Rfc, zone: string): Conflict[] {
+export function conflictsOf(db: Db, rfc: Rfc, zone: string): Conflict[] {
   if (!rfc.window || TERMINAL_STATES.includes(rfc.state) || !['draft', 'submitted', 'awaiting_approval', 'approved', 'scheduled'].includes(rfc.state)) {
     return [];
   }
@@ -37,7 +37,7 @@ export function conflictsOf(db: Db, ctx: AppContext, rfc: Rfc, zone: string): Co
 export function viewRfc(ctx: AppContext, key: string, zone: string = ctx.timezone, opts: { withConflicts?: boolean } = {}): RfcView {
   const db = ctx.database.db;
   const rfc = getRfc(db, key);
-  const conflicts = opts.withConflicts === false ? [] : conflictsOf(db, ctx, rfc, zone);
+  const conflicts = opts.withConflicts === false ? [] : conflictsOf(db, rfc, zone);
   return rfcView(rfc, { votes: listVotes(db, rfc.id), conflicts, policy: ctx.policy, zone });
 }
 

@@ -8,7 +8,7 @@ import { bootstrapAdmins } from '../app/admin.js';
 import { execute } from '../commands/execute.js';
 import { parseCommand } from '../commands/parser.js';
 import { COMMAND_HELP, helpOnCommand } from '../commands/registry.js';
-import { loadConfig } from '../config.js';
+import { type Config, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { isChangebotError } from '../domain/errors.js';
 
@@ -58,7 +58,7 @@ export function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cl
   }
   if (!name || !/^[\w.-]+$/.test(name)) return { code: 2, out: `Say who you are with --as NAME (letters, digits, . _ -).\n${USAGE}` };
   if (tz && !IANAZone.isValidZone(tz)) return { code: 2, out: `--tz expects an IANA time zone such as Europe/London, got "${tz}".` };
-  let config;
+  let config: Config;
   try {
     config = loadConfig(env);
   } catch (err) {

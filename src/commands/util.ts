@@ -84,5 +84,5 @@ export function badCommand(message: string, details: Record<string, unknown> = {
 
 /** `record[key]` for user-typed keys, ignoring inherited properties (`__proto__`, `constructor`). */
 export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }

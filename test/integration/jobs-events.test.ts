@@ -18,7 +18,7 @@ const H = 3_600_000;
 const START = new Date('2026-12-05T22:00:00Z');
 let fake: FakeSlack;
 let b: JobsBot;
-let root: Actor, owner: Actor, mgr: Actor;
+let root: Actor, owner: Actor;
 
 beforeAll(async () => {
   fake = await FakeSlack.start({ teamId: 'T1', usergroups: { S1: ['U7', 'U8'] } });
@@ -30,7 +30,7 @@ beforeEach(async () => {
   b = await startJobsBot(fake, { name: 'events' });
   root = b.person('cli:root', { roles: ['admin'] });
   owner = b.person('slack:T1/UOWN', { timezone: 'Europe/Paris', roles: ['admin'] }); // admin: may mark changes standard
-  mgr = b.person('slack:T1/UMGR', { roles: ['change-manager'] });
+  b.person('slack:T1/UMGR', { roles: ['change-manager'] });
   seedCatalogue(b, root);
 });
 afterEach(async () => {

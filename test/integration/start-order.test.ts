@@ -57,7 +57,10 @@ describe('start-up order', () => {
       const twice: Component = {
         name: 'twice',
         enabled: () => true,
-        start: async (deps) => (deps.registerNotifier(notifier('slack')), { stop: async () => {} }),
+        start: async (deps) => {
+          deps.registerNotifier(notifier('slack'));
+          return { stop: async () => {} };
+        },
       };
       await expect(startBot(config, { log: createLogger('silent'), components: [twice, twice] })).rejects.toThrow('a slack notifier is registered already');
     } finally {

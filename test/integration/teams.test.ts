@@ -12,7 +12,7 @@ import { RFC_FORM } from '../../src/commands/form.js';
 import { findRfc, listVotes } from '../../src/db/repos/rfcs.js';
 import { chatMessages, conversations, deliveries, settings } from '../../src/db/schema.js';
 import { ACTIONS } from '../../src/domain/actions.js';
-import { type Activity, TeamsClient, type TeamsConversation, type TeamsUser, channel, personal, user } from '../support/teams-activities.js';
+import { type Activity, type TeamsClient, type TeamsConversation, type TeamsUser, channel, personal, user } from '../support/teams-activities.js';
 import { ADMIN_AAD, type TeamsHarness, startTeamsHarness } from '../support/teams-bot.js';
 import { assertValidCard, cardText, cardsOf, verbsOf } from '../support/teams-cards.js';
 import type { ConnectorCall } from '../support/teams-connector.js';
@@ -79,7 +79,7 @@ describe('Teams adapter over HTTP', () => {
     const rows = h.bot.database.db.select().from(conversations).all();
     expect(rows.find((r) => r.id === TEAM)).toMatchObject({ kind: 'channel', team: TEAM, tenant: 'tenant-0001' });
     expect(rows.find((r) => r.id === personal(req).id)).toMatchObject({ kind: 'personal', personId: 'teams:aad-req' });
-    expect((rows.find((r) => r.id === personal(req).id)?.reference as { serviceUrl: string }).serviceUrl).toBe(h.connector.url);
+    expect((rows.find((r) => r.id === personal(req).id)?.reference as { serviceUrl: string } | undefined)?.serviceUrl).toBe(h.connector.url);
   });
 
   it('runs admin commands typed in channels, with or without the @mention and slash', async () => {

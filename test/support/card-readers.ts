@@ -15,13 +15,13 @@ export interface SeenCard {
   labels: string[];
 }
 
-const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const unescapeSlack = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** Slack date tokens become `@<unix seconds>` (each reader sees their own zone). */
 function slackValue(s: string): string {
   const dates = [...s.matchAll(/<!date\^(\d+)\^[^|]*\|[^>]*>/g)].map((m) => `@${m[1]}`);
   if (dates.length) return dates.join(',');
-  return unescape(s);
+  return unescapeSlack(s);
 }
 
 export function readSlack(blocks: KnownBlock[]): SeenCard {
@@ -36,9 +36,9 @@ export function readSlack(blocks: KnownBlock[]): SeenCard {
     }
     if (b.type === 'section' && b.text && !b.fields) {
       const bold = /^\*([^*\n]+)\*$/.exec(b.text.text);
-      if (bold && !seen.heading) seen.heading = unescape(bold[1] as string);
+      if (bold && !seen.heading) seen.heading = unescapeSlack(bold[1] as string);
       const long = /^\*([^*\n:]+)\*\n([\s\S]*)$/.exec(b.text.text);
-      if (long && !(long[1] as string).startsWith(':')) seen.sections.push([long[1] as string, unescape(long[2] as string)]);
+      if (long && !(long[1] as string).startsWith(':')) seen.sections.push([long[1] as string, unescapeSlack(long[2] as string)]);
     }
     if (b.type === 'actions') {
       for (const e of b.elements) {

@@ -1,7 +1,7 @@
 import { draftRfc } from '../../src/domain/rfc.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TIMER_SETTINGS, TIMER_KINDS, type TimerKind, delayUntil, firedKey, parseTimerId, stampOf, timersFor } from '../../src/domain/timers.js';
+import { DEFAULT_TIMER_SETTINGS, type TimerKind, delayUntil, firedKey, parseTimerId, stampOf, timersFor } from '../../src/domain/timers.js';
 import type { Rfc, RfcState } from '../../src/domain/types.js';
 
 const H = 3_600_000;

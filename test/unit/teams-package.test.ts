@@ -57,6 +57,7 @@ describe('npm run teams:package', () => {
         .map((e) => e.entryName)
         .sort(),
     ).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    // biome-ignore lint/suspicious/noExplicitAny: a parsed manifest, read field by field below
     const manifest = JSON.parse(zip.readAsText('manifest.json')) as Record<string, any>;
     expect(manifest.$schema).toMatch(/teams\/v1\.\d+\/MicrosoftTeams\.schema\.json$/);
     expect(manifest.manifestVersion).toBe(manifest.$schema.match(/v(1\.\d+)/)[1]);

@@ -228,7 +228,10 @@ describe('Teams tenant guard', () => {
     try {
       const sent: { type?: string; value?: unknown }[] = [];
       const adapter = {
-        sendActivities: async (_c: unknown, acts: typeof sent) => (sent.push(...acts), acts.map(() => ({ id: 'x' }))),
+        sendActivities: async (_c: unknown, acts: typeof sent) => {
+          sent.push(...acts);
+          return acts.map(() => ({ id: 'x' }));
+        },
       } as unknown as BotAdapter;
       const logic = createTurnLogic({ app: t.ctx, log: createLogger('silent'), tenantId: 'home', teamsOnly: true });
       const activity = (tenant: string, type: string, channelId = 'msteams') =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChangebotError } from '../../src/domain/errors.js';
+import type { ChangebotError } from '../../src/domain/errors.js';
 import { DEFAULT_POLICY, type Policy, approvalPath, missingForApproval, riskOf } from '../../src/domain/policy.js';
 import type { Actor, Rfc, Role, Vote, VoteCapacity, VoteChoice } from '../../src/domain/types.js';
 import { applyVote, deadlineFor, decide, tally, voteCapacity } from '../../src/domain/votes.js';

@@ -49,7 +49,7 @@ export async function handleCardAction(context: TurnContext, deps: TurnDeps): Pr
   const activity = context.activity;
   const value = (activity.value ?? {}) as ExecuteValue;
   const action = value.action;
-  if (!action || action.type !== 'Action.Execute' || typeof action.verb !== 'string') {
+  if (action?.type !== 'Action.Execute' || typeof action.verb !== 'string') {
     return badRequest('Expected an Action.Execute with a verb.');
   }
   const data = (action.data && typeof action.data === 'object' ? action.data : {}) as Record<string, unknown>;
