@@ -15,7 +15,7 @@ export function applyFields(tx: Db, base: Rfc, f: RfcFields): { rfc: Rfc; change
     next[k] = v;
     changed.push(name);
   };
-  for (const k of ['title', 'description', 'justification', 'plan', 'backout', 'test', 'cost', 'problem'] as const) {
+  for (const k of ['title', 'description', 'justification', 'plan', 'backout', 'test', 'cost', 'resources', 'problem'] as const) {
     const v = f[k];
     if (v === undefined) continue;
     if (v.length > TEXT_LIMIT) {

@@ -20,6 +20,8 @@ export interface RfcFields {
   backout?: string;
   test?: string;
   cost?: string;
+  /** People, teams and tools the change needs. */
+  resources?: string;
   /** A person id resolved from a mention or name. */
   owner?: string;
   start?: Date;

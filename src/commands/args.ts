@@ -30,7 +30,22 @@ export interface Args {
 }
 
 const DATE_KEYS = new Set(['start', 'end']);
-const TEXT_KEYS = new Set(['title', 'description', 'justification', 'plan', 'backout', 'test', 'cost', 'audience', 'problem', 'reason', 'notes', 'comment']);
+const TEXT_KEYS = new Set([
+  'title',
+  'description',
+  'justification',
+  'plan',
+  'backout',
+  'test',
+  'cost',
+  'resources',
+  'audience',
+  'problem',
+  'reason',
+  'notes',
+  'comment',
+  'override',
+]);
 const LIST_KEYS = new Set(['services', 'depends', 'audience']);
 const TIME_WORD = /^(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?)$/i;
 const DURATION_WORD = /^\d/;

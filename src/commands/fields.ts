@@ -24,6 +24,7 @@ export const RFC_KEYS = [
   'backout',
   'test',
   'cost',
+  'resources',
   'owner',
   'start',
   'end',
@@ -45,6 +46,7 @@ export const RFC_KEY_ALIASES: Readonly<Record<string, string>> = {
   implementation: 'plan',
   'implementation-plan': 'plan',
   cat: 'category',
+  resource: 'resources',
 };
 
 export function rfcFieldSpec(example: string): ArgSpec {
@@ -104,7 +106,7 @@ export function parseWindow(args: Args, ctx: ParseContext, example: string): { s
   return out;
 }
 
-const STRING_KEYS = ['description', 'justification', 'plan', 'backout', 'test', 'cost', 'audience', 'problem'] as const;
+const STRING_KEYS = ['description', 'justification', 'plan', 'backout', 'test', 'cost', 'resources', 'audience', 'problem'] as const;
 const LEVEL_KEYS = ['impact', 'likelihood', 'urgency'] as const;
 
 export function parseRfcFields(args: Args, ctx: ParseContext, example: string): RfcFields {

@@ -75,6 +75,8 @@ export const rfcs = sqliteTable(
     backout: text('backout'),
     test: text('test'),
     cost: text('cost'),
+    /** People, teams and tools the change needs (major changes must say). */
+    resources: text('resources'),
     requester: text('requester').notNull(),
     owner: text('owner').notNull(),
     windowStart: ts('window_start'),
@@ -87,6 +89,18 @@ export const rfcs = sqliteTable(
     voteDeadline: ts('vote_deadline'),
     escalated: integer('escalated', { mode: 'boolean' }).notNull().default(false),
     scheduleReason: text('schedule_reason'),
+    /** When the current vote opened (entering awaiting_approval): the reminder falls between it and the deadline. */
+    voteOpenedAt: ts('vote_opened_at'),
+    /** The CAB members when the vote opened: only they vote on it as CAB. */
+    cabMembers: json<string[]>('cab_members'),
+    /** The window the approval was given for; a schedule outside it goes back for approval. */
+    approvedStart: ts('approved_start'),
+    approvedEnd: ts('approved_end'),
+    approvedAt: ts('approved_at'),
+    /** Post-implementation review: successful | successful-with-issues | failed | backed-out. */
+    reviewOutcome: text('review_outcome'),
+    causedIncident: integer('caused_incident', { mode: 'boolean' }),
+    clonedFrom: text('cloned_from'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },

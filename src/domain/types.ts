@@ -78,6 +78,7 @@ export interface Rfc {
   backout: string | null;
   test: string | null;
   cost: string | null;
+  resources: string | null;
   requester: PersonId;
   owner: PersonId;
   window: Window | null;
@@ -91,8 +92,25 @@ export interface Rfc {
   escalated: boolean;
   /** Reason given for scheduling outside maintenance windows / in a blackout / over conflicts. */
   scheduleReason: string | null;
+  /** When the current vote opened, and the CAB members expected to vote on it (a snapshot). */
+  voteOpenedAt: Date | null;
+  cabMembers: PersonId[] | null;
+  /** The window the approval covers, and when it was given. */
+  approvedWindow: Window | null;
+  approvedAt: Date | null;
+  review: Review | null;
+  clonedFrom: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+export const REVIEW_OUTCOMES = ['successful', 'successful-with-issues', 'failed', 'backed-out'] as const;
+export type ReviewOutcome = (typeof REVIEW_OUTCOMES)[number];
+
+/** What the post-implementation review found. */
+export interface Review {
+  outcome: ReviewOutcome;
+  causedIncident: boolean;
 }
 
 export type VoteChoice = 'approve' | 'reject' | 'abstain';

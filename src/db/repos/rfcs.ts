@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
-import type { Category, Level, Rfc, RfcState, Vote, VoteCapacity, VoteChoice, Window } from '../../domain/types.js';
+import type { Category, Level, Rfc, ReviewOutcome, RfcState, Vote, VoteCapacity, VoteChoice, Window } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { rfcs, sequences, votes } from '../schema.js';
 
@@ -23,6 +23,7 @@ export function toRfc(r: Row): Rfc {
     backout: r.backout,
     test: r.test,
     cost: r.cost,
+    resources: r.resources,
     requester: r.requester,
     owner: r.owner,
     window: r.windowStart && r.windowEnd ? { start: r.windowStart, end: r.windowEnd } : null,
@@ -33,15 +34,25 @@ export function toRfc(r: Row): Rfc {
     voteDeadline: r.voteDeadline,
     escalated: r.escalated,
     scheduleReason: r.scheduleReason,
+    voteOpenedAt: r.voteOpenedAt,
+    cabMembers: r.cabMembers,
+    approvedWindow: r.approvedStart && r.approvedEnd ? { start: r.approvedStart, end: r.approvedEnd } : null,
+    approvedAt: r.approvedAt,
+    review: r.reviewOutcome ? { outcome: r.reviewOutcome as ReviewOutcome, causedIncident: !!r.causedIncident } : null,
+    clonedFrom: r.clonedFrom,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
 }
 
 function toRow(r: RfcInsert) {
-  const { window, outage, ...rest } = r;
+  const { window, outage, approvedWindow, review, ...rest } = r;
   return {
     ...rest,
+    approvedStart: approvedWindow?.start ?? null,
+    approvedEnd: approvedWindow?.end ?? null,
+    reviewOutcome: review?.outcome ?? null,
+    causedIncident: review ? review.causedIncident : null,
     windowStart: window?.start ?? null,
     windowEnd: window?.end ?? null,
     outageMinutes: outage?.minutes ?? null,
