@@ -6,6 +6,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ChangebotError } from './domain/errors.js';
 import { DEFAULT_POLICY, type Policy } from './domain/policy.js';
+import { POLICY_KEYS } from './domain/policy-keys.js';
 
 const PERSON_ID = /^(slack:[A-Z0-9]+\/[A-Z0-9]+|teams:[\w-]+|cli:[\w.-]+)$/i;
 
@@ -25,17 +26,6 @@ const int = (def: number, min: number, max: number, what: string) =>
         return z.NEVER;
       }
       return n;
-    });
-const bool = (def: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((v, c) => {
-      if (v === undefined || v.trim() === '') return def;
-      if (/^(1|true|yes|on)$/i.test(v)) return true;
-      if (/^(0|false|no|off)$/i.test(v)) return false;
-      c.addIssue({ code: 'custom', message: `expects true or false, got "${v}"` });
-      return z.NEVER;
     });
 
 const schema = z.object({
@@ -75,11 +65,6 @@ const schema = z.object({
       return zone;
     }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
-  CAB_QUORUM: int(DEFAULT_POLICY.cab.quorum, 1, 100, 'a number of votes'),
-  CAB_DEADLINE_HOURS: int(DEFAULT_POLICY.cab.deadlineHours, 1, 24 * 30, 'a number of hours'),
-  CAB_VETO: bool(DEFAULT_POLICY.cab.veto),
-  EMERGENCY_QUORUM: int(DEFAULT_POLICY.emergency.quorum, 1, 100, 'a number of votes'),
-  EMERGENCY_DEADLINE_HOURS: int(DEFAULT_POLICY.emergency.deadlineHours, 1, 24 * 7, 'a number of hours'),
   // Slack (issue 3)
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
@@ -107,6 +92,7 @@ export interface Config {
   admins: string[];
   timezone: string;
   logLevel: Env['LOG_LEVEL'];
+  /** Seeds the settings an empty database lacks; the stored policy is the one in force. */
   policy: Policy;
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string; cabChannel?: string; announceChannel?: string };
   teams: { appId?: string; appPassword?: string; appType: Env['MicrosoftAppType']; tenantId?: string };
@@ -130,11 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     admins: e.CHANGEBOT_ADMINS,
     timezone: e.CHANGEBOT_TIMEZONE,
     logLevel: e.LOG_LEVEL,
-    policy: {
-      paths: DEFAULT_POLICY.paths,
-      cab: { quorum: e.CAB_QUORUM, deadlineHours: e.CAB_DEADLINE_HOURS, veto: e.CAB_VETO },
-      emergency: { quorum: e.EMERGENCY_QUORUM, deadlineHours: e.EMERGENCY_DEADLINE_HOURS, veto: e.CAB_VETO },
-    },
+    policy: policyFromEnv(env),
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,
@@ -146,4 +128,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     teams: { appId: e.MicrosoftAppId, appPassword: e.MicrosoftAppPassword, appType: e.MicrosoftAppType, tenantId: e.MicrosoftAppTenantId },
     jobs: { outageNoticeHours: e.OUTAGE_NOTICE_HOURS, reconcileMinutes: e.RECONCILE_MINUTES },
   };
+}
+
+/**
+ * The policy settings given in the environment (CAB_QUORUM, LEAD_TIME_MINOR, ...: the names of
+ * `admin policy show`), read by the same rules as `admin policy set`.
+ */
+function policyFromEnv(env: NodeJS.ProcessEnv): Policy {
+  let p = DEFAULT_POLICY;
+  for (const k of POLICY_KEYS) {
+    const raw = env[k.key];
+    if (raw === undefined || raw.trim() === '') continue;
+    try {
+      p = k.write(p, raw);
+    } catch (e) {
+      const why =
+        e instanceof ChangebotError ? e.message.replace(`${k.key} expects`, 'expects').replace(`Example: ${k.key} `, `Example: ${k.key}=`) : String(e);
+      throw new ChangebotError('config', `${k.key} ${why}`, { field: k.key });
+    }
+  }
+  return p;
 }

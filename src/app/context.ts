@@ -3,7 +3,10 @@ import { addToOutbox } from '../db/repos/outbox.js';
 import { ensurePerson, rolesOf } from '../db/repos/people.js';
 import type { Notification } from '../domain/notifications.js';
 import { rfcSubject } from '../domain/subject.js';
-import type { Policy } from '../domain/policy.js';
+import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';
+import { policyEntries, policyFrom } from '../domain/policy-keys.js';
+import { appendLog } from '../db/repos/log.js';
+import { readPolicyEntries, seedPolicyEntries } from '../db/repos/policy.js';
 import type { Actor, PersonId, Rfc } from '../domain/types.js';
 import type { NextStep } from './next.js';
 
@@ -29,7 +32,11 @@ export type AfterCommit = (outcome: Outcome<unknown>) => void;
 export interface AppContext {
   database: AppDatabase;
   clock: Clock;
-  policy: Policy;
+  /**
+   * The policy in force: read from the database on every use, so the bot, the CLI and any other
+   * process always apply the same one (an admin changes it with `admin policy set`).
+   */
+  readonly policy: Policy;
   /** Default display zone (CHANGEBOT_TIMEZONE). */
   timezone: string;
   afterCommit: AfterCommit[];
@@ -44,8 +51,33 @@ export function onCommit(ctx: AppContext, listener: AfterCommit): () => void {
   };
 }
 
+/**
+ * A context on `database`. `opts.policy` (from the environment) only seeds the settings the
+ * database does not hold yet: once stored, the database's policy wins.
+ */
 export function createContext(database: AppDatabase, opts: { clock?: Clock; policy: Policy; timezone: string }): AppContext {
-  return { database, clock: opts.clock ?? systemClock, policy: opts.policy, timezone: opts.timezone, afterCommit: [] };
+  const clock = opts.clock ?? systemClock;
+  database.db.transaction(
+    (tx) => {
+      const at = clock.now();
+      const written = seedPolicyEntries(tx, policyEntries(opts.policy), 'config', at);
+      if (written.length) {
+        const entries = policyEntries(opts.policy);
+        const detail = Object.fromEntries(written.map((k) => [k, entries[k]]));
+        appendLog(tx, { subject: null, at, actor: 'config', action: 'policy-seed', detail });
+      }
+    },
+    { behavior: 'immediate' },
+  );
+  return {
+    database,
+    clock,
+    get policy() {
+      return policyFrom(DEFAULT_POLICY, readPolicyEntries(database.db));
+    },
+    timezone: opts.timezone,
+    afterCommit: [],
+  };
 }
 
 /**

@@ -11,7 +11,10 @@ import type { Actor, Rfc, Window } from '../domain/types.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { windowFrom } from './fields.js';
 import type { ScheduleInput } from './inputs.js';
-import { refusal } from './next.js';
+import { type NextStep, refusal } from './next.js';
+import { evaluate, openApproval } from './approval.js';
+import { type Policy, approvalPath } from '../domain/policy.js';
+import { formatInstant, formatRange, insideWindow } from '../domain/windows.js';
 import { authorize, authorizeDeployment } from '../domain/permissions.js';
 import { getRfc, move } from './support.js';
 
@@ -55,14 +58,21 @@ function placeWindow(ctx: AppContext, actor: Actor, key: string, input: Schedule
     }
     const conflicts = findConflicts(rfc, window, scheduleContext(tx, rfc.key, actor.timezone, window));
     checkConflicts(rfc, actor, conflicts, input, action);
+    const override = input.override?.trim();
+    const windowDetail = {
+      start: window.start.toISOString(),
+      end: window.end.toISOString(),
+      ...(conflicts.length ? { conflicts: conflicts.map((c) => c.message), acknowledged: !!input.ack } : {}),
+    };
+    const approved = rfc.approvedWindow;
+    const outside = bindsWindow(rfc, ctx.policy) && approved !== null && !insideWindow(window, approved);
+    if (outside && !override) return backForApproval(tx, ctx, actor, rfc, window, input, windowDetail);
+    if (outside) authorizeDeployment(actor, 'accept-window');
     const saved = move(tx, ctx, actor, { ...rfc }, action, {
-      reason: input.reason ?? null,
-      patch: { window, scheduleReason: input.reason ?? null },
-      detail: {
-        start: window.start.toISOString(),
-        end: window.end.toISOString(),
-        ...(conflicts.length ? { conflicts: conflicts.map((c) => c.message), acknowledged: !!input.ack } : {}),
-      },
+      reason: (outside && override) || input.reason || null,
+      // A change manager's acceptance makes the new window the approved one.
+      patch: { window, scheduleReason: input.reason ?? null, ...(outside ? { approvedWindow: window } : {}) },
+      detail: { ...windowDetail, ...(outside && approved ? { outsideApproval: windowIso(approved), acceptedBy: actor.id } : {}) },
     });
     const notifications: Notification[] = [
       {
@@ -75,13 +85,55 @@ function placeWindow(ctx: AppContext, actor: Actor, key: string, input: Schedule
       notifications.push({ event: 'rescheduled', subject: rfcSubject(saved.key), recipients: audience(saved) });
     }
     const verb = action === 'schedule' ? 'Scheduled' : 'Rescheduled';
+    const accepted = outside ? ' You accepted a window outside the approved one; the change log keeps your reason.' : '';
     return {
       result: saved,
       rfc: saved,
-      message: `${verb} ${saved.key}.${conflicts.length ? ` ${conflicts.length} conflict(s) noted in the change log.` : ''}`,
+      message: `${verb} ${saved.key}.${accepted}${conflicts.length ? ` ${conflicts.length} conflict(s) noted in the change log.` : ''}`,
       notifications,
     };
   });
+}
+
+/** Whether the approved window holds this RFC (standard changes are pre-approved for any window). */
+function bindsWindow(rfc: Rfc, policy: Policy): boolean {
+  return approvalPath(rfc, policy) !== 'pre-approved';
+}
+
+const windowIso = (w: Window) => ({ start: w.start.toISOString(), end: w.end.toISOString() });
+
+/** A window outside the approved one: the RFC goes back for approval on the same path, with fresh votes. */
+function backForApproval(
+  tx: Db,
+  ctx: AppContext,
+  actor: Actor,
+  rfc: Rfc,
+  window: Window,
+  input: ScheduleInput,
+  windowDetail: Record<string, unknown>,
+): Outcome<Rfc> {
+  const approved = rfc.approvedWindow!;
+  const planned = { ...rfc, window };
+  evaluate(ctx, actor, planned, 'reapprove');
+  const opened = openApproval(tx, ctx, actor, rfc, 'reapprove', {
+    reason: input.reason?.trim() || 'the new window is outside the approved one',
+    patch: { window, scheduleReason: input.reason ?? null },
+    detail: { ...windowDetail, approved: windowIso(approved) },
+  });
+  const zone = actor.timezone;
+  const notifications = [...opened.notifications];
+  // Users told about the old window hear that it moved.
+  if (rfc.state === 'scheduled' && rfc.outage?.minutes) notifications.push({ event: 'rescheduled', subject: rfcSubject(rfc.key), recipients: audience(rfc) });
+  return {
+    result: opened.rfc,
+    rfc: opened.rfc,
+    message: `${rfc.key}'s new window (${formatRange(window, zone)}) is outside the one it was approved for (${formatRange(approved, zone)}), so it needs a new approval: it ${opened.asked}.${opened.notes}`,
+    next: [
+      { step: 'stay-inside', key: rfc.key, window: formatRange(approved, zone) },
+      { step: 'override', key: rfc.key, action: rfc.state === 'approved' ? 'schedule' : 'reschedule' },
+    ],
+    notifications,
+  };
 }
 
 function checkConflicts(rfc: Rfc, actor: Actor, conflicts: Conflict[], input: ScheduleInput, action: 'schedule' | 'reschedule'): void {
@@ -120,11 +172,17 @@ export function progress(
   key: string,
   action: Extract<RfcAction, 'start' | 'complete' | 'fail' | 'backout'>,
   reason?: string,
+  opts: { override?: string } = {},
 ): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
     authorize(actor, before, action, ctx.policy);
-    const rfc = move(tx, ctx, actor, before, action, { reason });
+    const override = opts.override?.trim();
+    if (action === 'start') checkStart(ctx, actor, before, override);
+    const rfc = move(tx, ctx, actor, before, action, {
+      reason: override || reason,
+      ...(action === 'start' && override ? { detail: { override: true, window: before.window ? windowIso(before.window) : null } } : {}),
+    });
     const owners = people([rfc.requester, rfc.owner], actor.id);
     // Service audiences hear "maintenance started" and "service restored" only when told to
     // expect an outage.
@@ -160,6 +218,30 @@ export function progress(
         return { result: rfc, rfc, message: `${rfc.key} is backed out.`, notifications: [n('backed-out', [...users, ...owners, managers])] };
     }
   });
+}
+
+/**
+ * A change starts inside its window: not before it opens (the CAB approved that time), not
+ * after it closed. Emergencies may start at once; a change manager may override with a reason.
+ */
+function checkStart(ctx: AppContext, actor: Actor, rfc: Rfc, override: string | undefined): void {
+  if (override) {
+    authorizeDeployment(actor, 'accept-window');
+    return;
+  }
+  const w = rfc.window;
+  if (!w || rfc.emergency || rfc.state !== 'scheduled') return;
+  const now = ctx.clock.now().getTime();
+  const next: NextStep[] = [{ step: 'override', key: rfc.key, action: 'start' }];
+  if (now < w.start.getTime()) {
+    throw refusal('invalid_transition', `${rfc.key} may start from ${formatInstant(w.start, actor.timezone)}.`, next, { field: 'start' });
+  }
+  if (now >= w.end.getTime()) {
+    throw refusal('invalid_transition', `${rfc.key}'s window closed at ${formatInstant(w.end, actor.timezone)}; reschedule it before starting.`, [
+      { step: 'give-window', key: rfc.key, action: 'reschedule' },
+      ...next,
+    ]);
+  }
 }
 
 /** The owner opens the post-implementation review with their notes. */

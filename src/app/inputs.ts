@@ -45,6 +45,8 @@ export interface ScheduleInput {
   reason?: string;
   /** A change manager acknowledges the listed conflicts. */
   ack?: boolean;
+  /** A change manager accepts a window outside the approved one, giving this reason. */
+  override?: string;
 }
 
 export type ListFilter = 'mine' | 'pending' | 'scheduled' | 'all';
@@ -101,4 +103,10 @@ export interface CabChannelInput {
 /** `showCabChannel`: the CAB channels of these platforms. */
 export interface CabChannelQuery {
   platforms: string[];
+}
+
+/** `setPolicy`: one setting of the approval policy, as `admin policy show` names it. */
+export interface PolicySetInput {
+  key: string;
+  value: string;
 }

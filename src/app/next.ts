@@ -34,7 +34,13 @@ export type NextStep =
   | { step: 'give-window'; key: string; action: 'schedule' | 'reschedule' }
   /** Conflicts: pick another slot, or a change manager acknowledges them. */
   | { step: 'find-slot'; service: string }
-  | { step: 'acknowledge'; key: string; action: 'schedule' | 'reschedule' };
+  | { step: 'acknowledge'; key: string; action: 'schedule' | 'reschedule' }
+  /** A draft that can't wait for the notice its category needs: mark it an emergency. */
+  | { step: 'mark-emergency'; key: string }
+  /** A change manager may accept a window outside the approved one, or start outside the window, with a reason. */
+  | { step: 'override'; key: string; action: 'schedule' | 'reschedule' | 'start' }
+  /** Moved outside its approved window: give a window inside it to skip re-approval. */
+  | { step: 'stay-inside'; key: string; window: string };
 
 /** A refusal with next steps (the message says what is wrong, `next` what to do about it). */
 export function refusal(code: ChangebotError['code'], message: string, next: NextStep[], details: ChangebotError['details'] = {}): ChangebotError {

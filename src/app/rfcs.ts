@@ -4,10 +4,11 @@ import { appendLog } from '../db/repos/log.js';
 import { insertRfc, updateRfc } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
 import { type Notification, people } from '../domain/notifications.js';
-import { approvalPath, missingForApproval, usesCab } from '../domain/policy.js';
+import { missingForApproval } from '../domain/evaluation.js';
+import { approvalPath } from '../domain/policy.js';
+import { evaluate, openApproval } from './approval.js';
 import { draftRfc } from '../domain/rfc.js';
 import type { Actor, Rfc } from '../domain/types.js';
-import { deadlineFor } from '../domain/votes.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { applyFields } from './fields.js';
 import type { EditInput, RaiseInput, RfcFields } from './inputs.js';
@@ -27,8 +28,8 @@ export function raise(ctx: AppContext, actor: Actor, fields: RaiseInput): Outcom
     const { id: _id, key: _key, ...data } = filled;
     const rfc = insertRfc(tx, data);
     appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'raise', fromState: null, toState: 'draft' });
-    const missing = missingForApproval(rfc);
-    const message = `Raised ${rfc.key} “${rfc.title}” as a draft.${missing.length ? ` Before you submit it, add ${missing.join(', ')}.` : ''}`;
+    const missing = missingForApproval(rfc, ctx.policy, now, actor.timezone);
+    const message = `Raised ${rfc.key} “${rfc.title}” as a draft.${missing.length ? ` Before you submit it, add ${missing.map((m) => m.what).join(', ')}.` : ''}`;
     return { result: rfc, rfc, message, ...(missing.length ? {} : { next: [{ step: 'submit', key: rfc.key }] }), notifications: [] };
   });
 }
@@ -57,48 +58,42 @@ export function edit(ctx: AppContext, actor: Actor, key: string, fields: EditInp
 
 /**
  * Submit: draft -> submitted, then evaluation. Refused (nothing changes) while anything the
- * policy needs is missing. Standard changes are pre-approved; others go to approval.
+ * policy needs is missing or the window leaves too little notice. Standard changes are
+ * pre-approved; others go to approval.
  */
 export function submit(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     let rfc = getRfc(tx, key);
     authorize(actor, rfc, 'submit', ctx.policy);
-    if (rfc.state === 'draft') {
-      const missing = missingForApproval(rfc);
-      if (missing.length) {
-        throw refusal('incomplete', `${rfc.key} can't go to approval yet. Missing: ${missing.join('; ')}.`, [{ step: 'edit', key: rfc.key, with: 'missing' }], {
-          missing,
-        });
-      }
-    }
+    if (rfc.state === 'draft') evaluate(ctx, actor, rfc, 'submit');
     rfc = move(tx, ctx, actor, rfc, 'submit');
     const path = approvalPath(rfc, ctx.policy);
-    const notifications: Notification[] = [];
-    let message: string;
-    let next: Outcome['next'];
     if (path === 'pre-approved') {
-      rfc = move(tx, ctx, actor, rfc, 'pre_approve', { reason: 'standard change: pre-approved' });
-      message = `${rfc.key} is a standard change and is approved.`;
-      next = [{ step: 'schedule', key: rfc.key }];
-      notifications.push({
-        event: 'decided',
-        subject: rfcSubject(rfc.key),
-        recipients: people([rfc.requester, rfc.owner], actor.id),
-        detail: 'pre-approved standard change',
-        outcome: 'approved',
-      });
-    } else {
-      const deadline = deadlineFor(rfc, ctx.policy, ctx.clock.now());
-      rfc = move(tx, ctx, actor, rfc, 'evaluate', { reason: 'evaluation passed', patch: { voteDeadline: deadline } });
-      if (usesCab(path)) {
-        message = `${rfc.key} passed evaluation and went to the ${path === 'emergency-cab' ? 'emergency ' : ''}CAB for a vote.`;
-        notifications.push({ event: 'vote-requested', subject: rfcSubject(rfc.key), recipients: [{ kind: 'cab-channel' }] });
-      } else {
-        message = `${rfc.key} passed evaluation and waits for a change manager's approval.`;
-        notifications.push({ event: 'approval-requested', subject: rfcSubject(rfc.key), recipients: [{ kind: 'role', role: 'change-manager' }] });
-      }
+      const now = ctx.clock.now();
+      rfc = move(tx, ctx, actor, rfc, 'pre_approve', { reason: 'standard change: pre-approved', patch: { approvedWindow: rfc.window, approvedAt: now } });
+      return {
+        result: rfc,
+        rfc,
+        message: `${rfc.key} is a standard change and is approved.`,
+        next: [{ step: 'schedule', key: rfc.key }],
+        notifications: [
+          {
+            event: 'decided',
+            subject: rfcSubject(rfc.key),
+            recipients: people([rfc.requester, rfc.owner], actor.id),
+            detail: 'pre-approved standard change',
+            outcome: 'approved',
+          },
+        ],
+      };
     }
-    return { result: rfc, rfc, message, ...(next ? { next } : {}), notifications };
+    const opened = openApproval(tx, ctx, actor, rfc, 'evaluate', { reason: 'evaluation passed' });
+    return {
+      result: opened.rfc,
+      rfc: opened.rfc,
+      message: `${rfc.key} passed evaluation and ${opened.asked}.${opened.notes}`,
+      notifications: opened.notifications,
+    };
   });
 }
 

@@ -3,8 +3,8 @@ import { rfcSubject } from '../domain/subject.js';
 import type { Db } from '../db/client.js';
 import { appendLog } from '../db/repos/log.js';
 import { listVotes, updateRfc, upsertVote } from '../db/repos/rfcs.js';
-import { type Notification, people } from '../domain/notifications.js';
-import { type Decision, applyVote, decide, voteCapacity } from '../domain/votes.js';
+import { type Notification, type Recipient, people } from '../domain/notifications.js';
+import { type Decision, applyVote, awaitingSignoff, decide, voteCapacity } from '../domain/votes.js';
 import type { Actor, Rfc, Vote, VoteChoice } from '../domain/types.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { getRfc, move } from './support.js';
@@ -53,6 +53,11 @@ export function vote(ctx: AppContext, actor: Actor, key: string, choice: VoteCho
       rfc = applyDecision(tx, ctx, actor, rfc, decision, notifications);
       message += ` ${rfc.key} is ${decision.outcome}: ${decision.reason}.`;
     } else {
+      if (awaitingSignoff(rfc, ctx.policy, existing) && !awaitingSignoff(rfc, ctx.policy, votes)) {
+        // The sign-off a high-risk major change needs first: now the CAB votes.
+        message += ' That is the sign-off: the CAB votes now.';
+        notifications.push({ event: 'vote-requested', subject: rfcSubject(rfc.key), recipients: [{ kind: 'cab-channel' }] });
+      }
       message += ` Waiting for ${decision.waitingFor}.`;
     }
     return { result: { rfc, votes, decision, changed }, rfc, message, notifications };
@@ -67,7 +72,10 @@ function applyDecision(
   decision: Decision & { outcome: 'approved' | 'rejected' },
   notifications: Notification[],
 ): Rfc {
-  const saved = move(tx, ctx, actor, rfc, decision.outcome === 'approved' ? 'approve' : 'reject', { reason: decision.reason });
+  const approved = decision.outcome === 'approved';
+  // The approval covers the window the RFC holds now: a schedule outside it needs a new one.
+  const patch: Partial<Rfc> = approved ? { approvedWindow: rfc.window, approvedAt: ctx.clock.now() } : {};
+  const saved = move(tx, ctx, actor, rfc, approved ? 'approve' : 'reject', { reason: decision.reason, patch });
   const recipients = people([saved.requester, saved.owner]);
   // Rejections are routed back to the requester and the release managers (domain.md).
   if (decision.outcome === 'rejected') recipients.push({ kind: 'role', role: 'release-manager' });
@@ -109,4 +117,18 @@ export function decideByDeadline(ctx: AppContext, actor: Actor, key: string): Ou
     notifications.push({ event: 'escalated', subject: rfcSubject(rfc.key), recipients: [{ kind: 'role', role: 'change-manager' }, { kind: 'cab-channel' }] });
     return { result: { escalated: true }, rfc: saved, message: `The vote on ${rfc.key} passed its deadline and went to the change managers.`, notifications };
   });
+}
+
+/**
+ * Who the vote reminder goes to: the CAB members of the vote's opening who have not voted
+ * (never the requester or owner), or the change managers while a sign-off is awaited.
+ */
+export function votersToRemind(ctx: AppContext, key: string): Recipient[] {
+  const db = ctx.database.db;
+  const rfc = getRfc(db, key);
+  if (rfc.state !== 'awaiting_approval' || rfc.escalated) return [];
+  const votes = listVotes(db, rfc.id);
+  if (awaitingSignoff(rfc, ctx.policy, votes)) return [{ kind: 'role', role: 'change-manager' }];
+  const voted = new Set(votes.map((v) => v.voter));
+  return people((rfc.cabMembers ?? []).filter((id) => !voted.has(id) && id !== rfc.requester && id !== rfc.owner));
 }

@@ -12,12 +12,14 @@ import {
   removeService,
 } from '../app/catalogue.js';
 import type { Outcome } from '../app/context.js';
+import { setPolicy, showPolicy } from '../app/policy.js';
 import {
   parseAdminList,
   parseBlackoutAdd,
   parseCabChannel,
   parseGrant,
   parseIdRemove,
+  parsePolicySet,
   parseRoles,
   parseServiceAdd,
   parseServiceRemove,
@@ -220,5 +222,34 @@ export const ADMIN_VERBS: readonly AdminVerb[] = [
       // Nothing to set (the CLI): say where the cards go now.
       return reply(showCabChannel(ctx, actor, { platforms: where.platform === 'cli' ? ['slack', 'teams'] : [where.platform] }));
     },
+  }),
+  adminVerb({
+    aggregate: 'admin',
+    kind: 'policy-list',
+    name: 'admin policy show',
+    aliases: ['list', 'ls'],
+    usage: 'admin policy show',
+    summary: 'the approval policy: quorum, approvals, deadlines, lead times, required fields, risk routing',
+    args: [],
+    example: EXAMPLES['admin policy'],
+    overview: `admin policy show | set KEY VALUE — the approval policy, the same for the bot and the CLI. e.g. ${EXAMPLES['admin policy set']}`,
+    parse: ({ rest }) => parseAdminList('policy', rest),
+    run: (ctx, actor) => reply(showPolicy(ctx, actor)),
+  }),
+  adminVerb({
+    aggregate: 'admin',
+    kind: 'policy-set',
+    name: 'admin policy set',
+    aliases: [],
+    usage: 'admin policy set KEY VALUE',
+    summary: 'change one setting of the approval policy (admins; logged)',
+    args: [
+      ['KEY', 'a setting as admin policy show lists it, e.g. CAB_QUORUM, LEAD_TIME_MINOR, REQUIRED_MAJOR'],
+      ['VALUE', 'a number (3), a lead time (3d, 36h, 0), yes|no, or a field list (justification,plan,test)'],
+    ],
+    example: EXAMPLES['admin policy set'],
+    overview: 'shared',
+    parse: ({ rest }) => parsePolicySet(rest),
+    run: (ctx, actor, { key, value }) => reply(setPolicy(ctx, actor, { key, value })),
   }),
 ];

@@ -121,7 +121,7 @@ export function parseCabChannel(rest: Rest, ctx: ParseContext): Of<'cab-channel'
   return channel === undefined ? { kind: 'cab-channel' } : { kind: 'cab-channel', channel: parseAudienceItem(channel, ctx, 'channel') };
 }
 
-type Group = 'service' | 'window' | 'blackout';
+type Group = 'service' | 'window' | 'blackout' | 'policy';
 
 /** `admin service|window|blackout [list]`: nothing more. */
 export function parseAdminList<G extends Group>(group: G, rest: Rest): { kind: `${G}-list` } {
@@ -190,4 +190,18 @@ export function parseBlackoutAdd(rest: Rest, ctx: ParseContext): Of<'blackout-ad
   const end = w.end ?? new Date(start.getTime() + w.durationMinutes! * 60_000);
   const reason = a.pairs.get('reason')?.value.trim();
   return reason ? { kind: 'blackout-add', start, end, reason } : { kind: 'blackout-add', start, end };
+}
+
+/** `admin policy set KEY VALUE` (the value may have spaces: REQUIRED_MINOR backout, test). */
+export function parsePolicySet(rest: Rest): Of<'policy-set'> {
+  const example = EXAMPLES['admin policy set'];
+  const words = rest.map((t) => (t.key !== undefined ? `${t.key}=${t.value}` : t.value));
+  const [first, ...others] = words;
+  if (!first) return badValue('key', `Say which setting and its new value. Example: ${example}`, example);
+  // KEY=VALUE is read as KEY VALUE.
+  const eq = first.indexOf('=');
+  const key = eq > 0 ? first.slice(0, eq) : first;
+  const value = (eq > 0 ? [first.slice(eq + 1), ...others] : others).join(' ').trim();
+  if (!value) return badValue('value', `Give the new value of ${key}. Example: ${example}`, example);
+  return { kind: 'policy-set', key, value };
 }

@@ -40,6 +40,8 @@ export const EXAMPLES = {
   'admin blackout add': '/rfc admin blackout add start=2026-12-20 end=2027-01-04 reason="year-end freeze"',
   'admin blackout remove': '/rfc admin blackout remove 2',
   'admin cab-channel': '/rfc admin cab-channel #cab',
+  'admin policy': '/rfc admin policy show',
+  'admin policy set': '/rfc admin policy set CAB_MIN_APPROVALS 2',
 } as const;
 
 export type ExampleName = keyof typeof EXAMPLES;

@@ -21,8 +21,6 @@ export { COMMAND_HELP } from './registry.js';
 /** Longer input is refused outright (Slack caps slash commands well below this). */
 export const MAX_COMMAND_LENGTH = 20_000;
 
-const ACTIONS = ['add', 'remove', 'list'] as const;
-
 /** `admin <group> [<action>] ...`: picks the admin verb, then its parser reads the rest. */
 function parseAdmin(tokens: Token[], input: string, ctx: ParseContext): AdminCommand {
   const example = EXAMPLES.admin;
@@ -44,20 +42,22 @@ function parseAdmin(tokens: Token[], input: string, ctx: ParseContext): AdminCom
 
   // service | window | blackout, then add | remove | list (default list)
   const actionToken = rest[0];
-  let action: string = 'list';
+  // The group's listing is the default: `admin service` lists services, `admin policy` shows it.
+  let action: string = verbs.some((v) => v.name.endsWith(' show')) ? 'show' : 'list';
   if (actionToken && actionToken.key === undefined) {
     const w = actionToken.value.toLowerCase();
     const named = verbs.find((v) => v.name.endsWith(` ${w}`) || v.aliases.includes(w));
     if (!named) {
       const ex = EXAMPLES[`admin ${group}` as keyof typeof EXAMPLES];
+      const actions = verbs.map((v) => v.name.split(' ')[2]!);
       return badCommand(
-        `Unknown action "${clip(actionToken.value, 30)}" for admin ${group}.${didYouMean(w, ACTIONS)} Use ${quoteList([...ACTIONS])}. Example: ${ex}`,
+        `Unknown action "${clip(actionToken.value, 30)}" for admin ${group}.${didYouMean(w, actions)} Use ${quoteList(actions)}. Example: ${ex}`,
         { example: ex },
       );
     }
     action = named.name.split(' ')[2]!;
     rest = rest.slice(1);
-  } else if (actionToken) {
+  } else if (actionToken && verbs.some((v) => v.name === `admin ${group} add`)) {
     action = 'add'; // `admin window rrule=...`: key=value pairs only make sense for add
   }
   return verbs.find((v) => v.name === `admin ${group} ${action}`)!.parse({ rest, input, ctx });

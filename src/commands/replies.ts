@@ -65,6 +65,14 @@ function phrase(text: string, step: NextStep, all: readonly NextStep[]): string 
       const after = all.some((s) => s.step === 'find-slot');
       return `${text}${after ? ', or a' : '\nA'} change manager can go ahead with \`/rfc ${step.action} ${step.key} ... ack=yes reason="..."\`.`;
     }
+    case 'mark-emergency':
+      return `${text} If it can't wait, mark it an emergency: \`/rfc edit ${step.key} emergency=yes\`.`;
+    case 'override':
+      return step.action === 'start'
+        ? `${text} A change manager can start it anyway with \`/rfc start ${step.key} override="reason"\`.`
+        : `${text} A change manager can accept the new window instead with \`/rfc ${step.action} ${step.key} ... override="reason"\`.`;
+    case 'stay-inside':
+      return `${text} A window inside ${step.window} needs no new approval.`;
   }
 }
 

@@ -6,20 +6,33 @@ import { vote } from '../app/voting.js';
 import { EXAMPLES } from './help.js';
 import { outcomeText, withView } from './replies.js';
 import { type RfcVerb, rfcVerb } from './verb.js';
-import { parseCalendar, parseEdit, parseKeyOnly, parseList, parseNew, parseReason, parseReview, parseSchedule, parseSlot, parseVote } from './verbs.js';
+import {
+  parseCalendar,
+  parseEdit,
+  parseKeyOnly,
+  parseList,
+  parseNew,
+  parseReason,
+  parseReview,
+  parseSchedule,
+  parseSlot,
+  parseStart,
+  parseVote,
+} from './verbs.js';
 
 type Arg = readonly [string, string];
 const KEY: Arg = ['RFC-n', 'the RFC: RFC-12, rfc-12, #12 and 12 all mean RFC-12'];
 const REASON: Arg = ['reason="..."', 'why, for the change log (optional; plain words after the key work too)'];
 const FIELDS: Arg = [
   'key=value ...',
-  'fields: title, description, justification, category, emergency, services, impact, likelihood, urgency, plan, backout, test, cost, owner, start, end, duration, outage, audience, problem',
+  'fields: title, description, justification, category, emergency, services, impact, likelihood, urgency, plan, backout, test, cost, resources, owner, start, end, duration, outage, audience, problem',
 ];
 const WINDOW: Arg[] = [
   ['start=...', 'when it starts, read in your time zone: 2026-12-05 22:00, tomorrow 22:00, sat 22:00, +2h'],
   ['end=... | duration=...', 'when it ends, or how long it takes: 90m, 4h, 1h30m'],
   ['reason="..."', 'why this window; needed when it conflicts'],
   ['ack=yes', 'a change manager goes ahead despite the listed conflicts'],
+  ['override="..."', 'a change manager accepts a window outside the approved one, with this reason'],
 ];
 
 const progressVerb = (
@@ -36,11 +49,12 @@ const progressVerb = (
     aliases,
     usage,
     summary,
-    args: [KEY, REASON],
+    args: kind === 'start' ? [KEY, REASON, ['override="..."', 'a change manager starts it outside its window, with this reason']] : [KEY, REASON],
     example: EXAMPLES[kind],
     overview: 'default',
-    parse: ({ rest }) => parseReason(kind, rest),
-    run: (ctx, actor, cmd) => withView(ctx, actor, progress(ctx, actor, cmd.key, action, cmd.reason)),
+    parse: ({ rest }) => (kind === 'start' ? parseStart(rest) : parseReason(kind, rest)),
+    run: (ctx, actor, cmd) =>
+      withView(ctx, actor, progress(ctx, actor, cmd.key, action, cmd.reason, 'override' in cmd && cmd.override ? { override: cmd.override } : {})),
   });
 
 /** close, cancel, withdraw: a key and an optional reason. */
@@ -167,7 +181,7 @@ export const RFC_VERBS: readonly RfcVerb[] = [
     kind: 'schedule',
     name: 'schedule',
     aliases: [],
-    usage: 'schedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes]',
+    usage: 'schedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes] [override="..."]',
     summary: 'plan the window',
     args: [KEY, ...WINDOW],
     example: EXAMPLES.schedule,
@@ -183,7 +197,7 @@ export const RFC_VERBS: readonly RfcVerb[] = [
     kind: 'reschedule',
     name: 'reschedule',
     aliases: [],
-    usage: 'reschedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes]',
+    usage: 'reschedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes] [override="..."]',
     summary: 'move the window',
     args: [KEY, ...WINDOW],
     example: EXAMPLES.reschedule,
@@ -194,7 +208,7 @@ export const RFC_VERBS: readonly RfcVerb[] = [
       return withView(ctx, actor, reschedule(ctx, actor, key, input));
     },
   }),
-  progressVerb('start', 'begin implementing', 'start RFC-n', 'start'),
+  progressVerb('start', 'begin implementing (inside its window)', 'start RFC-n [override="..."]', 'start'),
   progressVerb('done', 'implemented successfully', 'done RFC-n', 'complete', ['complete', 'implemented']),
   progressVerb('fail', 'implementation failed', 'fail RFC-n [reason="..."]', 'fail'),
   progressVerb('backout', 'the change was backed out', 'backout RFC-n [reason="..."]', 'backout'),

@@ -9,6 +9,7 @@ import type {
   IdInput,
   ListFilter,
   MaintenanceWindowInput,
+  PolicySetInput,
   RfcFields,
   RolesInput,
   ScheduleInput,
@@ -33,7 +34,9 @@ export type AdminCommand =
   | ({ kind: 'blackout-remove' } & IdInput)
   | { kind: 'blackout-list' }
   /** No channel: set it to the channel the command was typed in, or show it (the CLI). */
-  | { kind: 'cab-channel'; channel?: string };
+  | { kind: 'cab-channel'; channel?: string }
+  | { kind: 'policy-list' }
+  | ({ kind: 'policy-set' } & PolicySetInput);
 
 export type Command =
   | { kind: 'help'; topic?: string }
@@ -45,7 +48,7 @@ export type Command =
   | { kind: 'vote'; key: string; choice: VoteChoice; comment?: string }
   | ({ kind: 'schedule'; key: string } & ScheduleInput)
   | ({ kind: 'reschedule'; key: string } & ScheduleInput)
-  | { kind: 'start'; key: string; reason?: string }
+  | { kind: 'start'; key: string; reason?: string; override?: string }
   | { kind: 'done'; key: string; reason?: string }
   | { kind: 'fail'; key: string; reason?: string }
   | { kind: 'backout'; key: string; reason?: string }

@@ -60,8 +60,8 @@ export function freeText(tokens: readonly Token[], input: string, ctx: ParseCont
 }
 
 /** `verb RFC-n [free text | field="..."]` */
-export function keyAndText(field: string, aliases: Record<string, string>, rest: Token[], example: string) {
-  const args = collectArgs(rest, { keys: [field], aliases, example });
+export function keyAndText(field: string, aliases: Record<string, string>, rest: Token[], example: string, extra: readonly string[] = []) {
+  const args = collectArgs(rest, { keys: [field, ...extra], aliases, example });
   const key = parseKey(args.positionals[0]?.index === 0 ? args.positionals[0].token : undefined, example);
   const words = args.positionals.slice(1).map((p) => p.token);
   const given = args.pairs.get(field)?.value.trim();
@@ -74,7 +74,7 @@ export function keyAndText(field: string, aliases: Record<string, string>, rest:
       .map((t) => t.value)
       .join(' ')
       .trim();
-  return { key, text: text.length ? text : undefined };
+  return { key, text: text.length ? text : undefined, pairs: args.pairs };
 }
 
 export function parseVote(rest: Token[], input: string, ctx: ParseContext, fixed?: VoteChoice): Of<'vote'> {
@@ -120,7 +120,7 @@ export function parseVote(rest: Token[], input: string, ctx: ParseContext, fixed
 export function parseSchedule<V extends 'schedule' | 'reschedule'>(verb: V, rest: Token[], ctx: ParseContext): Of<V> {
   const example = EXAMPLES[verb];
   const args: Args = collectArgs(rest, {
-    keys: ['start', 'end', 'duration', 'reason', 'ack'],
+    keys: ['start', 'end', 'duration', 'reason', 'ack', 'override'],
     aliases: { from: 'start', to: 'end', until: 'end', dur: 'duration', why: 'reason' },
     example,
     stopWords: ['ack'],
@@ -145,6 +145,12 @@ export function parseSchedule<V extends 'schedule' | 'reschedule'>(verb: V, rest
   const reason = args.pairs.get('reason')?.value.trim();
   if (reason) cmd.reason = reason;
   if (ack !== undefined) cmd.ack = ack;
+  const override = args.pairs.get('override');
+  if (override) {
+    if (!override.value.trim())
+      badValue('override', `Give the reason for the override. Example: ${example} override="Agreed with the CAB chair"`, 'override="..."');
+    cmd.override = override.value.trim();
+  }
   return cmd as Of<V>;
 }
 
@@ -236,6 +242,19 @@ export function parseKeyOnly<V extends KeyVerb>(verb: V, rest: Token[]): { kind:
 export function parseReason<V extends ReasonVerb>(verb: V, rest: Token[]): { kind: V; key: string; reason?: string } {
   const r = keyAndText('reason', { why: 'reason', comment: 'reason' }, rest, EXAMPLES[verb]);
   return r.text ? { kind: verb, key: r.key, reason: r.text } : { kind: verb, key: r.key };
+}
+
+/** `start RFC-n [reason] [override="..."]`: a change manager's override starts it outside its window. */
+export function parseStart(rest: Token[]): Of<'start'> {
+  const r = keyAndText('reason', { why: 'reason', comment: 'reason' }, rest, EXAMPLES.start, ['override']);
+  const override = r.pairs.get('override')?.value.trim();
+  const cmd: Of<'start'> = { kind: 'start', key: r.key };
+  if (r.text) cmd.reason = r.text;
+  if (override !== undefined) {
+    if (!override) badValue('override', `Give the reason for the override. Example: ${EXAMPLES.start} override="Vendor window moved"`, 'override="..."');
+    cmd.override = override;
+  }
+  return cmd;
 }
 
 export function parseReview(rest: Token[]): Of<'review'> {

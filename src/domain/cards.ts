@@ -37,6 +37,7 @@ export type RfcCardKind = (typeof RFC_CARD_KINDS)[number];
 export type FactValue =
   | { kind: 'text'; text: string }
   | { kind: 'person'; id: PersonId }
+  | { kind: 'people'; ids: PersonId[] }
   /** Instants a platform may show in each reader's own zone; `text` is in the card's zone. */
   | { kind: 'time'; text: string; instants: Date[] };
 
@@ -147,7 +148,9 @@ function asActor(viewer: Viewer): { id: PersonId; roles: ReadonlySet<Role> } {
 export function buttonsFor(kind: RfcCardKind, view: RfcView, viewer: Viewer, policy: Policy): ButtonModel[] {
   const actor = asActor(viewer);
   const allowed = candidates(kind, view, viewer);
-  return BUTTONS.filter((b) => allowed.includes(b.action) && can(actor, view, b.permission, policy)).map((b) => ({
+  // The shared CAB card is for the members who vote on it (its readers are those members).
+  const rule = viewer.kind === 'cab-channel' ? { ...view, cabMembers: null } : view;
+  return BUTTONS.filter((b) => allowed.includes(b.action) && can(actor, rule, b.permission, policy)).map((b) => ({
     action: b.action,
     label: b.label,
     key: view.key,
@@ -161,8 +164,10 @@ function riskWord(v: RfcView): string {
 
 const text = (t: string): FactValue => ({ kind: 'text', text: t });
 
-/** The facts every RFC card shows, in this order, with these labels. */
-export function factsOf(v: RfcView): Fact[] {
+const LEVEL_WORD = { low: 'Low', medium: 'Medium', high: 'High' } as const;
+
+/** The facts every RFC card shows, in this order, with these labels (details add the assessment). */
+export function factsOf(v: RfcView, kind: RfcCardKind = 'details'): Fact[] {
   const facts: Fact[] = [
     { label: 'State', value: text(v.stateLabel) },
     { label: 'Category', value: text(`${v.category}${v.emergency ? ' (emergency)' : ''}`) },
@@ -178,6 +183,18 @@ export function factsOf(v: RfcView): Fact[] {
   ];
   if (v.outage) facts.push({ label: 'Expected outage', value: text(v.outage) });
   if (v.deadline && v.deadlineAt) facts.push({ label: 'Vote deadline', value: { kind: 'time', text: v.deadline, instants: [v.deadlineAt] } });
+  if (v.awaitingSignoff) facts.push({ label: 'Sign-off', value: text('a change manager signs off before the CAB votes (high risk)') });
+  if (v.expectedVoters.length && (kind === 'vote' || kind === 'details' || kind === 'reply')) {
+    facts.push({ label: 'Votes expected from', value: { kind: 'people', ids: v.expectedVoters } });
+  }
+  if (kind === 'details' || kind === 'reply') {
+    if (v.impact) facts.push({ label: 'Impact', value: text(LEVEL_WORD[v.impact]) });
+    if (v.likelihood) facts.push({ label: 'Likelihood', value: text(LEVEL_WORD[v.likelihood]) });
+    if (v.urgency) facts.push({ label: 'Urgency', value: text(LEVEL_WORD[v.urgency]) });
+    if (v.cost) facts.push({ label: 'Cost', value: text(v.cost) });
+    if (v.resources) facts.push({ label: 'Resources', value: text(v.resources) });
+    if (v.problem) facts.push({ label: 'Problem', value: text(v.problem) });
+  }
   return facts;
 }
 
@@ -234,7 +251,7 @@ export function rfcCard(kind: RfcCardKind, view: RfcView, viewer: Viewer, policy
     heading: kind === 'vote' ? `CAB vote: ${titleLine}` : titleLine,
     message,
     tone: extras.tone ?? 'default',
-    facts: factsOf(view),
+    facts: factsOf(view, kind),
     sections: sectionsOf(kind, view),
     conflicts: view.conflicts,
     tally: tallyOf(view),
@@ -283,7 +300,8 @@ export interface HomeCard {
 }
 
 export function listItem(s: RfcSummaryView): ListItem {
-  const line = [s.stateLabel, s.services.length ? s.services.join(', ') : null, s.window].filter((x): x is string => !!x).join(' · ');
+  const risk = s.risk ? `${s.risk} risk` : null;
+  const line = [s.stateLabel, risk, s.services.length ? s.services.join(', ') : null, s.window].filter((x): x is string => !!x).join(' · ');
   return { ...s, line, button: { action: ACTIONS.details, label: 'Details', key: s.key } };
 }
 

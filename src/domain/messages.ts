@@ -5,7 +5,7 @@
 import type { NotificationEvent } from './notifications.js';
 import type { Rfc } from './types.js';
 import { formatMinutes } from './views.js';
-import { formatRange } from './windows.js';
+import { formatInstant, formatRange } from './windows.js';
 
 export function messageText(event: NotificationEvent | string, rfc: Rfc, zone: string, detail?: string, outcome?: 'approved' | 'rejected'): string {
   const svc = rfc.services.length ? rfc.services.join(', ') : 'no listed service';
@@ -43,6 +43,10 @@ export function messageText(event: NotificationEvent | string, rfc: Rfc, zone: s
       return `The window for ${ref} on ${svc} has opened (${when}). Start implementation? Run \`/rfc start ${rfc.key}\` when you begin, or \`/rfc reschedule ${rfc.key}\` if it cannot go ahead.`;
     case 'overrun':
       return `Overrun: ${ref} on ${svc} is still implementing and its window has ended (${when}). Change owner ${rfc.owner}: finish with \`/rfc done ${rfc.key}\` or back out with \`/rfc backout ${rfc.key}\`.`;
+    case 'vote-reminder':
+      return `Reminder: the CAB vote on ${ref} (${rfc.category} change to ${svc}, ${when}) is waiting for your vote${rfc.voteDeadline ? `; it closes ${formatInstant(rfc.voteDeadline, zone)}` : ''}. Vote with \`/rfc vote ${rfc.key} approve|reject|abstain\`.`;
+    case 'schedule-reminder':
+      return `${ref} was approved a day ago and is not scheduled yet. Schedule it with \`/rfc schedule ${rfc.key}\` (its approval covers ${when}), or cancel it if it is no longer needed.`;
     case 'review-reminder':
       return `${ref} on ${svc} is waiting for its post-implementation review. Record how it went with \`/rfc review ${rfc.key} notes="..."\`.`;
     case 'delivery-failed':

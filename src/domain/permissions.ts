@@ -37,6 +37,8 @@ export interface RuleFacts {
   path: ApprovalPath;
   /** The vote passed its deadline undecided: it is the change managers' now. */
   escalated: boolean;
+  /** A high-risk major change: the change manager signs off before the CAB may vote. */
+  awaitingSignoff: boolean;
 }
 
 export interface RfcRule {
@@ -62,7 +64,7 @@ export const RFC_RULES: Record<RfcPermission, RfcRule> = {
   vote: {
     // CAB members vote on changes that go to the CAB, until the deadline passes undecided;
     // change managers approve minor changes, sign off major ones, veto and decide late votes.
-    who: (f) => (usesCab(f.path) && !f.escalated ? ['cab', 'change-manager'] : ['change-manager']),
+    who: (f) => (usesCab(f.path) && !f.escalated && !f.awaitingSignoff ? ['cab', 'change-manager'] : ['change-manager']),
     except: ['requester', 'owner'],
     states: ['awaiting_approval'],
     doing: 'vote on',
@@ -78,20 +80,28 @@ export const RFC_RULES: Record<RfcPermission, RfcRule> = {
 };
 
 /** Deployment-wide actions, not tied to one RFC. */
-export const DEPLOYMENT_PERMISSIONS = ['administer', 'set-cab-channel', 'acknowledge-conflicts', 'mark-standard'] as const;
+export const DEPLOYMENT_PERMISSIONS = ['administer', 'set-cab-channel', 'acknowledge-conflicts', 'mark-standard', 'accept-window'] as const;
 export type DeploymentPermission = (typeof DEPLOYMENT_PERMISSIONS)[number];
 
 export const DEPLOYMENT_RULES: Record<DeploymentPermission, { who: readonly Role[]; refusal: string }> = {
   administer: { who: ['admin'], refusal: 'Only an admin can change roles, services or windows.' },
   'set-cab-channel': { who: ['admin', 'change-manager'], refusal: 'Only an admin or a change manager can set the CAB channel.' },
   'acknowledge-conflicts': { who: ['change-manager'], refusal: 'Only a change manager can acknowledge conflicts (ack=yes).' },
+  'accept-window': {
+    who: ['change-manager'],
+    refusal: 'Only a change manager can accept a window outside the approved one, or start a change outside its window (override="...").',
+  },
   'mark-standard': {
     who: ['change-manager', 'admin'],
     refusal: 'Standard changes are pre-approved, so only a change manager can mark a change standard. Use category=minor, or ask a change manager.',
   },
 };
 
-export type RuleRfc = Pick<Rfc, 'key' | 'state' | 'requester' | 'owner' | 'category' | 'emergency' | 'escalated'>;
+export type RuleRfc = Pick<Rfc, 'key' | 'state' | 'requester' | 'owner' | 'category' | 'emergency' | 'escalated'> &
+  Partial<Pick<Rfc, 'impact' | 'likelihood' | 'cabMembers'>> & {
+    /** Known from the votes (votes.ts `awaitingSignoff`); absent counts as no. */
+    awaitingSignoff?: boolean;
+  };
 
 /** The relations `actor` holds to `rfc`. */
 export function relationsOf(actor: Pick<Actor, 'id' | 'roles'>, rfc: Pick<Rfc, 'requester' | 'owner'>): Set<Relation> {
@@ -104,13 +114,15 @@ export function relationsOf(actor: Pick<Actor, 'id' | 'roles'>, rfc: Pick<Rfc, '
 /** Who may take `action` on this RFC (its approval path matters for votes). */
 export function allowedRelations(rfc: RuleRfc, action: RfcPermission, policy: Policy): 'anyone' | readonly Relation[] {
   const who = RFC_RULES[action].who;
-  return typeof who === 'function' ? who({ path: approvalPath(rfc, policy), escalated: rfc.escalated }) : who;
+  return typeof who === 'function' ? who({ path: approvalPath(rfc, policy), escalated: rfc.escalated, awaitingSignoff: !!rfc.awaitingSignoff }) : who;
 }
 
 function holdsRelation(actor: Pick<Actor, 'id' | 'roles'>, rfc: RuleRfc, action: RfcPermission, policy: Policy): boolean {
   const rule = RFC_RULES[action];
   const held = relationsOf(actor, rfc);
   if (rule.except?.some((r) => held.has(r))) return false;
+  // The CAB that votes is the one of the vote's opening: members granted later don't.
+  if (action === 'vote' && rfc.cabMembers && !rfc.cabMembers.includes(actor.id)) held.delete('cab');
   const who = allowedRelations(rfc, action, policy);
   return who === 'anyone' || who.some((r) => held.has(r));
 }

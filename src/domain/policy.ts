@@ -1,31 +1,49 @@
 /**
- * Approval policy: which path each category takes, CAB vote rules, and the evaluation gate
- * (domain.md: "Evaluation refuses to send an RFC for approval while anything the policy needs
- * is missing, and says exactly what").
+ * Approval policy: which path each category takes (and how risk changes it), the CAB vote
+ * rules, lead times, and the evaluation gate (domain.md: "Evaluation refuses to send an RFC for
+ * approval while anything the policy needs is missing, and says exactly what"). The policy is
+ * stored in the database and changed by admins (policy-keys.ts names its settings).
  */
 import type { Category, Level, Rfc } from './types.js';
 
 export type ApprovalPath =
   | 'pre-approved' // standard: approved on submit
   | 'change-manager' // minor: one change manager
-  | 'cab' // significant: CAB vote
+  | 'cab' // significant (and minor with high risk): CAB vote
   | 'cab+signoff' // major: CAB vote and change-manager sign-off
+  | 'signoff-then-cab' // major with high risk: the change manager signs off before the CAB votes
   | 'emergency-cab'; // emergency flag: smaller quorum, short deadline
 
 export interface VoteRules {
   /** Votes cast (abstentions included) before a decision can be made. */
   quorum: number;
+  /** Approve votes needed for the CAB to approve (besides outnumbering the rejections). */
+  minApprovals: number;
   /** Hours from entering awaiting_approval to the deadline. */
   deadlineHours: number;
   /** A change manager's reject ends the vote as rejected. */
   veto: boolean;
 }
 
+/** Fields evaluation can require, besides the title, services and window every RFC needs. */
+export const REQUIRABLE_FIELDS = ['description', 'justification', 'plan', 'test', 'backout', 'impact', 'likelihood', 'cost', 'resources'] as const;
+export type RequirableField = (typeof REQUIRABLE_FIELDS)[number];
+
 export interface Policy {
   paths: Record<Category, ApprovalPath>;
   cab: VoteRules;
   emergency: VoteRules;
+  /** Hours needed between submission and the window's start, per category (emergencies are exempt). */
+  leadHours: Record<Category, number>;
+  /** What each category must have filled in before it goes to approval. */
+  required: Record<Category, readonly RequirableField[]>;
+  /** A minor change with high risk goes to the CAB instead of one change manager. */
+  highRiskMinorToCab: boolean;
+  /** A major change with high risk needs the change manager's sign-off before the CAB votes. */
+  highRiskMajorSignoffFirst: boolean;
 }
+
+const SIGNIFICANT: readonly RequirableField[] = ['justification', 'plan', 'test', 'backout', 'impact', 'likelihood'];
 
 export const DEFAULT_POLICY: Policy = {
   paths: {
@@ -34,19 +52,35 @@ export const DEFAULT_POLICY: Policy = {
     significant: 'cab',
     major: 'cab+signoff',
   },
-  cab: { quorum: 3, deadlineHours: 48, veto: true },
-  emergency: { quorum: 2, deadlineHours: 2, veto: true },
+  cab: { quorum: 3, minApprovals: 2, deadlineHours: 48, veto: true },
+  emergency: { quorum: 2, minApprovals: 1, deadlineHours: 2, veto: true },
+  leadHours: { standard: 0, minor: 24, significant: 72, major: 120 },
+  required: {
+    standard: ['backout'],
+    minor: ['backout'],
+    significant: SIGNIFICANT,
+    major: [...SIGNIFICANT, 'cost', 'resources'],
+  },
+  highRiskMinorToCab: true,
+  highRiskMajorSignoffFirst: true,
 };
 
-export function approvalPath(rfc: Pick<Rfc, 'category' | 'emergency'>, policy: Policy): ApprovalPath {
+export type PathFacts = Pick<Rfc, 'category' | 'emergency'> & Partial<Pick<Rfc, 'impact' | 'likelihood'>>;
+
+export function approvalPath(rfc: PathFacts, policy: Policy): ApprovalPath {
   if (rfc.emergency) return 'emergency-cab';
-  return policy.paths[rfc.category];
+  const path = policy.paths[rfc.category];
+  if (riskOf(rfc.impact ?? null, rfc.likelihood ?? null) !== 'high') return path;
+  if (path === 'change-manager' && policy.highRiskMinorToCab) return 'cab';
+  if (path === 'cab+signoff' && policy.highRiskMajorSignoffFirst) return 'signoff-then-cab';
+  return path;
 }
 
 export function voteRules(path: ApprovalPath, policy: Policy): VoteRules | null {
   switch (path) {
     case 'cab':
     case 'cab+signoff':
+    case 'signoff-then-cab':
       return policy.cab;
     case 'emergency-cab':
       return policy.emergency;
@@ -56,25 +90,12 @@ export function voteRules(path: ApprovalPath, policy: Policy): VoteRules | null 
 }
 
 export function usesCab(path: ApprovalPath): boolean {
-  return path === 'cab' || path === 'cab+signoff' || path === 'emergency-cab';
+  return path === 'cab' || path === 'cab+signoff' || path === 'signoff-then-cab' || path === 'emergency-cab';
 }
 
-const CATEGORY_RANK: Record<Category, number> = { standard: 0, minor: 1, significant: 2, major: 3 };
-
-/**
- * What is missing before the RFC may go to approval, as phrases a person can act on, each
- * naming the command key that fills it. Empty = ready.
- */
-export function missingForApproval(rfc: Pick<Rfc, 'category' | 'emergency' | 'backout' | 'test' | 'window' | 'services' | 'title'>): string[] {
-  const missing: string[] = [];
-  if (!rfc.title.trim()) missing.push('a title (title="...")');
-  if (rfc.services.length === 0) missing.push('affected services (services=a,b)');
-  if (!rfc.backout?.trim()) missing.push('a backout plan (backout="...")');
-  if ((CATEGORY_RANK[rfc.category] >= CATEGORY_RANK.significant || rfc.emergency) && !rfc.test?.trim()) {
-    missing.push('a test plan (test="...")');
-  }
-  if (!rfc.window) missing.push('a planned window (start=... end=... or duration=...)');
-  return missing;
+/** The path needs a change manager's approval besides the CAB's. */
+export function needsSignoff(path: ApprovalPath): boolean {
+  return path === 'cab+signoff' || path === 'signoff-then-cab';
 }
 
 const LEVEL_SCORE: Record<Level, number> = { low: 1, medium: 2, high: 3 };

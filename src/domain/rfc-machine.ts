@@ -13,6 +13,7 @@ export const RFC_ACTIONS = [
   'reject', // awaiting_approval -> rejected
   'schedule', // approved -> scheduled
   'reschedule', // scheduled -> scheduled
+  'reapprove', // approved | scheduled -> awaiting_approval (a window outside the approved one)
   'start', // scheduled -> implementing
   'complete', // implementing -> implemented
   'fail', // implementing -> failed
@@ -34,6 +35,7 @@ export const TRANSITIONS: Record<RfcAction, { from: readonly RfcState[]; to: Rfc
   reject: { from: ['awaiting_approval'], to: 'rejected' },
   schedule: { from: ['approved'], to: 'scheduled' },
   reschedule: { from: ['scheduled'], to: 'scheduled' },
+  reapprove: { from: ['approved', 'scheduled'], to: 'awaiting_approval' },
   start: { from: ['scheduled'], to: 'implementing' },
   complete: { from: ['implementing'], to: 'implemented' },
   fail: { from: ['implementing'], to: 'failed' },
@@ -109,6 +111,7 @@ function pastTense(action: RfcAction): string {
     reject: 'rejected',
     schedule: 'scheduled',
     reschedule: 'rescheduled',
+    reapprove: 'sent back for approval',
     start: 'started',
     complete: 'marked done',
     fail: 'marked failed',

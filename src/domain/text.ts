@@ -5,7 +5,10 @@
 import type { Fact, ListCard, RfcCard } from './cards.js';
 
 function factText(f: Fact): string {
-  return f.value.kind === 'person' ? f.value.id : f.value.text;
+  const v = f.value;
+  if (v.kind === 'person') return v.id;
+  if (v.kind === 'people') return v.ids.join(', ');
+  return v.text;
 }
 
 export function cardText(card: RfcCard): string {

@@ -16,6 +16,8 @@ export const TIMER_KINDS = [
   'overrun', // owner, change managers, CAB channel: the window ended while still implementing
   'review-reminder', // owner, after completion: the post-implementation review is due
   'vote-deadline', // decide or escalate an undecided CAB vote
+  'vote-reminder', // CAB members who have not voted yet, halfway to the deadline
+  'schedule-reminder', // owner, a day after approval while still unscheduled
 ] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
@@ -24,9 +26,11 @@ export interface TimerSettings {
   outageNoticeHours: number;
   /** Hours after completion (or the window's end, if later) to remind the owner of the review. */
   reviewReminderHours: number;
+  /** Hours after approval to remind the owner of a change still not scheduled. */
+  scheduleReminderHours: number;
 }
 
-export const DEFAULT_TIMER_SETTINGS: TimerSettings = { outageNoticeHours: 24, reviewReminderHours: 24 };
+export const DEFAULT_TIMER_SETTINGS: TimerSettings = { outageNoticeHours: 24, reviewReminderHours: 24, scheduleReminderHours: 24 };
 
 export interface Timer {
   kind: TimerKind;
@@ -36,7 +40,7 @@ export interface Timer {
   /** Deterministic queue job id: `RFC-1.reminder-24h.20261205T220000Z` (no `:`, BullMQ's rule). */
   id: string;
   dueAt: Date;
-  /** Empty for `vote-deadline`: the voting use case decides whom to tell. */
+  /** Empty for `vote-deadline` and `vote-reminder`: who is told depends on the votes when it fires. */
   recipients: Recipient[];
 }
 
@@ -63,7 +67,7 @@ export function firedKey(t: Pick<Timer, 'kind' | 'subject' | 'stamp'>): string {
 }
 
 /** States in which an RFC can have timers (the reconciler reads only these). */
-export const TIMED_STATES = ['awaiting_approval', 'scheduled', 'implementing', 'implemented', 'failed', 'backed_out'] as const;
+export const TIMED_STATES = ['awaiting_approval', 'approved', 'scheduled', 'implementing', 'implemented', 'failed', 'backed_out'] as const;
 
 /**
  * The timers an RFC must have at `now`. `fired` holds the `firedKey`s already sent (from the
@@ -91,6 +95,13 @@ export function timersFor(rfc: Rfc, settings: TimerSettings, now: Date, fired: R
 
   if (rfc.state === 'awaiting_approval' && rfc.voteDeadline && !rfc.escalated) {
     add('vote-deadline', rfc.voteDeadline.getTime(), rfc.voteDeadline, []);
+    // One reminder halfway, for a vote long enough to need one (not when the deadline is near).
+    const opened = rfc.voteOpenedAt?.getTime();
+    const deadline = rfc.voteDeadline.getTime();
+    if (opened !== undefined && deadline - opened >= H && t < deadline) add('vote-reminder', opened + (deadline - opened) / 2, rfc.voteDeadline, []);
+  }
+  if (rfc.state === 'approved' && rfc.approvedAt) {
+    add('schedule-reminder', rfc.approvedAt.getTime() + settings.scheduleReminderHours * H, rfc.approvedAt, owner);
   }
   if (!w) return out;
   const start = w.start.getTime();

@@ -3,10 +3,10 @@
  * the CLI into plain text (text.ts). Times are already formatted in the viewer's zone.
  */
 import type { Conflict } from './conflicts.js';
-import { type Policy, approvalPath, riskOf } from './policy.js';
+import { type Policy, approvalPath, riskOf, usesCab } from './policy.js';
 import { STATE_LABELS } from './rfc-machine.js';
 import type { Category, Level, PersonId, Rfc, RfcState, Vote, VoteChoice, Window } from './types.js';
-import { decide, tally } from './votes.js';
+import { awaitingSignoff, decide, tally } from './votes.js';
 import { formatInstant, formatRange } from './windows.js';
 
 export interface TallyView {
@@ -30,6 +30,18 @@ export interface RfcView {
   /** The vote passed its deadline undecided (it is the change managers' now). */
   escalated: boolean;
   risk: Level | null;
+  impact: Level | null;
+  likelihood: Level | null;
+  urgency: Level | null;
+  cost: string | null;
+  resources: string | null;
+  problem: string | null;
+  /** The CAB members of the vote's opening; null when no CAB vote is open. */
+  cabMembers: PersonId[] | null;
+  /** Those of them who have not voted yet. */
+  expectedVoters: PersonId[];
+  /** A high-risk major change waits for the change manager's sign-off before the CAB votes. */
+  awaitingSignoff: boolean;
   services: string[];
   /** The window in the viewer's zone, and its instants (for platforms that localise). */
   window: string | null;
@@ -54,11 +66,13 @@ const APPROVAL_WORDS = {
   'change-manager': 'change manager',
   cab: 'CAB vote',
   'cab+signoff': 'CAB vote + change manager sign-off',
+  'signoff-then-cab': 'change manager sign-off, then CAB vote',
   'emergency-cab': 'emergency CAB',
 } as const;
 
 export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; policy: Policy; zone: string }): RfcView {
   const path = approvalPath(rfc, opts.policy);
+  const open = rfc.state === 'awaiting_approval' && usesCab(path);
   const showTally = ['awaiting_approval', 'approved', 'rejected'].includes(rfc.state) && path !== 'pre-approved';
   let tallyView: TallyView | null = null;
   if (showTally) {
@@ -89,6 +103,15 @@ export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; 
     emergency: rfc.emergency,
     escalated: rfc.escalated,
     risk: riskOf(rfc.impact, rfc.likelihood),
+    impact: rfc.impact,
+    likelihood: rfc.likelihood,
+    urgency: rfc.urgency,
+    cost: rfc.cost,
+    resources: rfc.resources,
+    problem: rfc.problem,
+    cabMembers: open ? rfc.cabMembers : null,
+    expectedVoters: open && rfc.cabMembers ? rfc.cabMembers.filter((id) => !opts.votes.some((v) => v.voter === id)) : [],
+    awaitingSignoff: open && awaitingSignoff(rfc, opts.policy, opts.votes),
     services: rfc.services,
     window: rfc.window ? formatRange(rfc.window, opts.zone) : null,
     windowAt: rfc.window,
@@ -114,6 +137,7 @@ export interface RfcSummaryView {
   stateLabel: string;
   window: string | null;
   services: string[];
+  risk: Level | null;
 }
 
 export function summaryView(rfc: Rfc, zone: string): RfcSummaryView {
@@ -123,6 +147,7 @@ export function summaryView(rfc: Rfc, zone: string): RfcSummaryView {
     stateLabel: STATE_LABELS[rfc.state],
     window: rfc.window ? formatRange(rfc.window, zone) : null,
     services: rfc.services,
+    risk: riskOf(rfc.impact, rfc.likelihood),
   };
 }
 

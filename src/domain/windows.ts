@@ -277,3 +277,8 @@ export function formatRange(w: Window, zone: string): string {
   const fmt = 'ccc d LLL HH:mm';
   return sz === ez ? `from ${s.toFormat(fmt)} to ${e.toFormat(fmt)} ${ez}` : `from ${s.toFormat(fmt)} ${sz} to ${e.toFormat(fmt)} ${ez}`;
 }
+
+/** `inner` lies within `outer`: starting no earlier and ending no later. */
+export function insideWindow(inner: Window, outer: Window): boolean {
+  return inner.start.getTime() >= outer.start.getTime() && inner.end.getTime() <= outer.end.getTime();
+}

@@ -5,7 +5,7 @@
  */
 import { DelayedError, type Job, type Processor, Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { decideByDeadline } from '../app/voting.js';
+import { decideByDeadline, votersToRemind } from '../app/voting.js';
 import { findRfc } from '../db/repos/rfcs.js';
 import { firedKey, parseTimerId, timersFor } from '../domain/timers.js';
 import { sendDelivery } from '../notify/deliver.js';
@@ -40,7 +40,8 @@ export function timerProcessor(rt: JobsRuntime): Processor<TimerJobData | Report
       const out = decideByDeadline(rt.ctx, { id: SCHEDULER, roles: new Set(), timezone: rt.ctx.timezone }, rfc.key);
       return out.message;
     }
-    const n = await announce(rt, timer.subject, timer.recipients, firedKey(timer), timer.kind);
+    const recipients = timer.kind === 'vote-reminder' ? votersToRemind(rt.ctx, rfc.key) : timer.recipients;
+    const n = await announce(rt, timer.subject, recipients, firedKey(timer), timer.kind);
     return `${timer.kind}: ${n} recipient(s)`;
   };
 }

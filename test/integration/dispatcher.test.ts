@@ -45,13 +45,15 @@ afterEach(() => t?.close());
 function ready(app: TestApp) {
   const root = app.person('root', 'admin');
   addService(app.ctx, root, { name: 'db' });
+  // The CAB of the vote is the CAB at submission.
+  for (const m of ['a', 'b', 'c']) app.person(m, 'cab');
   const req = app.person('req');
   const key = raise(app.ctx, req, {
     title: 'Patch',
     category: 'significant',
     services: ['db'],
-    backout: 'b',
-    test: 't',
+    backout: 'Restore the snapshot',
+    test: 'Run the smoke tests',
     start: new Date('2026-12-05T22:00:00Z'),
     durationMinutes: 60,
   }).result.key;

@@ -159,7 +159,8 @@ describe('timed events of a scheduled RFC', () => {
     submit(b.bot.app, owner, r.key);
     await b.jobs.scheduler.idle();
     const deadline = findRfc(b.bot.database.db, r.key)?.voteDeadline as Date;
-    expect(Object.keys(await pendingTimers())).toEqual([`${r.key}.vote-deadline.${deadline.toISOString().replace(/[-:]/g, '').replace('.000', '')}`]);
+    const stamp = deadline.toISOString().replace(/[-:]/g, '').replace('.000', '');
+    expect(Object.keys(await pendingTimers()).sort()).toEqual([`${r.key}.vote-deadline.${stamp}`, `${r.key}.vote-reminder.${stamp}`]);
     await advanceTo(new Date(deadline.getTime() + 1000));
     await eventually(() => findRfc(b.bot.database.db, r.key)?.escalated, 'escalation');
     const told = await eventually(() => {

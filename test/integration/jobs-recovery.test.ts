@@ -80,7 +80,7 @@ describe('reconciler', () => {
       Object.keys(before)
         .map((id) => id.split('.')[1])
         .sort(),
-    ).toEqual(['outage-notice', 'reminder-1h', 'reminder-1h', 'reminder-24h', 'start-prompt', 'start-prompt', 'vote-deadline']);
+    ).toEqual(['outage-notice', 'reminder-1h', 'reminder-1h', 'reminder-24h', 'start-prompt', 'start-prompt', 'vote-deadline', 'vote-reminder']);
     await eventually(
       () => fake.okCallsTo('chat.postMessage').filter((c) => /^Planned maintenance/.test(String(c.args.text))).length === 3,
       'the late notice, at once',

@@ -58,11 +58,15 @@ describe('RFC lifecycle on SQLite', () => {
     expect(r.key).toBe('RFC-1');
     const incomplete = refused(() => submit(t.ctx, req, r.key));
     expect(incomplete.code).toBe('incomplete');
-    expect(incomplete.details.missing).toEqual([
-      'affected services (services=a,b)',
-      'a backout plan (backout="...")',
-      'a planned window (start=... end=... or duration=...)',
-    ]);
+    expect(incomplete.details.missing).toEqual(['services', 'backout', 'window']);
+    expect(incomplete.message).toBe(
+      [
+        "RFC-1 can't go to approval yet. Missing:",
+        '• the affected services, e.g. services=db,web',
+        '• a backout plan, e.g. backout="Restore the snapshot taken before the change"',
+        '• a planned window, e.g. start="tomorrow 22:00" duration=1h',
+      ].join('\n'),
+    );
     edit(t.ctx, req, r.key, { ...readyFields(), outageMinutes: 30 });
     const submitted = submit(t.ctx, req, r.key);
     expect(submitted.rfc?.state).toBe('awaiting_approval');

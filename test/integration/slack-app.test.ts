@@ -149,6 +149,11 @@ describe('Slack: the whole change workflow', () => {
     expect(await run(REQ, 'schedule RFC-1')).toContain('RFC-1');
     const scheduled = await h.fake.waitFor('chat.update', (c) => c.args.ts === msg.ts && json(c).includes('rfc_start'));
     for (const s of ['rfc_reschedule', 'rfc_details']) expect(json(scheduled)).toContain(s);
+    // Before its window opens, the approved change can't start.
+    expect(await run(REQ, 'start RFC-1')).toMatch(
+      /^RFC-1 may start from .+\. A change manager can start it anyway with `\/rfc start RFC-1 override="reason"`\.$/,
+    );
+    h.clock.current = new Date(findRfc(h.bot.database.db, 'RFC-1')!.window!.start); // the window opens
     await h.click(REQ, { actionId: 'rfc_start', value: 'RFC-1', message: msg });
     const update = await h.fake.waitFor('chat.update', (c) => c.args.ts === msg.ts && json(c).includes('rfc_done'));
     for (const s of ['rfc_fail', 'rfc_backout']) expect(json(update)).toContain(s);
@@ -212,7 +217,7 @@ describe('Slack: the whole change workflow', () => {
   });
 
   it('publishes the Home tab with my RFCs, my votes and the next 7 days', async () => {
-    await run(REQ, 'new "Vote on me" category=significant services=db backout=x test=y start=+1d duration=1h');
+    await run(REQ, 'new "Vote on me" category=significant services=db backout="Restore the snapshot" test="Smoke tests" start=+1d duration=1h');
     const key = `RFC-${rfcCount()}`;
     await run(REQ, `submit ${key}`);
     const res = await h.sender.send(eventCallback(T, { type: 'app_home_opened', user: 'UC1', channel: 'DC1', tab: 'home', event_ts: '1.1' }));

@@ -212,6 +212,7 @@ describe('Teams adapter over HTTP', () => {
     const owner = loadActor(app, 'teams:aad-req');
     schedule(app, owner, 'RFC-2', {});
     const from = h.connector.calls.length;
+    h.clock.current = new Date('2026-12-05T22:00:00Z'); // its window opens
     progress(app, owner, 'RFC-2', 'start');
     const announced = await h.connector.waitFor((c) => c.kind === 'send' && c.conversationId === ops.id, { from });
     expect(announced.body.text).toMatch(/^Maintenance started on db \(RFC-2 “Patch db01 to 15\.4”\)/);
@@ -255,7 +256,7 @@ describe('Teams adapter over HTTP', () => {
 
   it('keeps an owner card in the owner’s chat, reschedules from its form, and updates the card in place', async () => {
     // cab1 is a change manager since the test above: they approve and schedule req's minor change.
-    const raised = await say(req, personal(req), 'rfc new "Rotate keys" category=minor services=db backout="old keys" start="2031-12-06 22:00" duration=1h');
+    const raised = await say(req, personal(req), 'rfc new "Rotate keys" category=minor services=db backout="old keys" start="2031-12-06 22:00" duration=4h');
     expect(raised.body.text).toMatch(/^Raised RFC-3/);
     await say(req, personal(req), 'rfc submit RFC-3');
     await say(cab1, personal(cab1), 'rfc vote RFC-3 approve');
@@ -289,16 +290,17 @@ describe('Teams adapter over HTTP', () => {
     const done = await click(req, personal(req), 'rfc_reschedule_submit', {
       key: 'RFC-3',
       card: 'notice',
-      start: '2031-12-13',
-      start_time: '22:00',
-      end: '2031-12-13',
-      end_time: '23:00',
+      // Inside the approved window, so no new approval is needed.
+      start: '2031-12-07',
+      start_time: '00:00',
+      end: '2031-12-07',
+      end_time: '01:00',
       reason: 'vendor delay',
     });
     expect(cardText(done.value)).toContain('Rescheduled RFC-3.');
-    expect(findRfc(h.bot.database.db, 'RFC-3')?.window?.start.toISOString()).toBe('2031-12-13T22:00:00.000Z');
+    expect(findRfc(h.bot.database.db, 'RFC-3')?.window?.start.toISOString()).toBe('2031-12-07T00:00:00.000Z');
     const update = await h.connector.waitFor((c) => c.kind === 'update' && c.activityId === dm.id, { from: moved });
-    expect(update.body.text).toMatch(/^Your change RFC-3 “Rotate keys” is now scheduled \(window from Sat 13 Dec 22:00/);
+    expect(update.body.text).toMatch(/^Your change RFC-3 “Rotate keys” is now scheduled \(window from Sun 7 Dec 00:00/);
     expect(verbsOf(cardsOf(update.body)[0] as Record<string, unknown>)).toEqual([ACTIONS.start, ACTIONS.reschedule, ACTIONS.details]);
   });
 

@@ -153,8 +153,8 @@ describe('RFC use cases: messages without /rfc, the command layer with today’s
         title: 'Std',
         category: 'standard',
         services: ['db'],
-        backout: 'b',
-        test: 't',
+        backout: 'Restore the snapshot',
+        test: 'Run the smoke tests',
         start: new Date('2026-12-05T22:00:00Z'),
         durationMinutes: 60,
       }).message,
@@ -164,6 +164,7 @@ describe('RFC use cases: messages without /rfc, the command layer with today’s
     expect(messages).toEqual(['Raised RFC-1 “Std” as a draft.', 'RFC-1 is a standard change and is approved.', 'You have no open RFCs.']);
     expect(command(bob, 'list').text).toBe('You have no open RFCs. Raise one with `/rfc new "Title"`.');
     command(mgr, 'schedule RFC-1');
+    t.clock.current = new Date('2026-12-05T22:00:00Z'); // the window opens
     expect(progress(t.ctx, mgr, 'RFC-1', 'start').message).toBe('RFC-1 is now implementing.');
     expect(command(mgr, 'done RFC-1').text).toBe('RFC-1 is implemented. Start its review with `/rfc review RFC-1`.');
   });

@@ -2,7 +2,8 @@
 import { type AppContext, type Clock, createContext, loadActor } from '../../src/app/context.js';
 import { openDatabase } from '../../src/db/client.js';
 import { grantRole } from '../../src/db/repos/people.js';
-import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy.js';
+import type { Policy } from '../../src/domain/policy.js';
+import { LENIENT_POLICY } from './policy.js';
 import type { Actor, Role } from '../../src/domain/types.js';
 
 export class TestClock implements Clock {
@@ -26,7 +27,7 @@ export interface TestApp {
 export function testApp(opts: { path?: string; policy?: Policy; timezone?: string } = {}): TestApp {
   const database = openDatabase(opts.path ?? ':memory:');
   const clock = new TestClock();
-  const ctx = createContext(database, { clock, policy: opts.policy ?? DEFAULT_POLICY, timezone: opts.timezone ?? 'UTC' });
+  const ctx = createContext(database, { clock, policy: opts.policy ?? LENIENT_POLICY, timezone: opts.timezone ?? 'UTC' });
   return {
     ctx,
     clock,

@@ -13,6 +13,7 @@ import { type Bot, type Component, startBot } from '../../src/bot.js';
 import { SlackNotifier } from '../../src/chat/slack/notifier.js';
 import { createWebClient } from '../../src/chat/slack/web.js';
 import { loadConfig } from '../../src/config.js';
+import { LENIENT_ENV } from './policy.js';
 import { grantRole } from '../../src/db/repos/people.js';
 import type { Actor, Role } from '../../src/domain/types.js';
 import { type JobsOverrides, jobsComponent } from '../../src/jobs/component.js';
@@ -60,7 +61,15 @@ export async function startJobsBot(
   const prefix = uniquePrefix(opts.name);
   const clock = new TestClock();
   let jobs: Jobs | undefined;
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'bot.db'), LOG_LEVEL: 'silent', REDIS_URL: redisUrl, ...opts.env });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_PATH: join(dir, 'bot.db'),
+    LOG_LEVEL: 'silent',
+    REDIS_URL: redisUrl,
+    ...LENIENT_ENV,
+    ...opts.env,
+  });
   const component = jobsComponent({
     prefix,
     watchMs: 0,

@@ -9,6 +9,8 @@ import { pino } from 'pino';
 import { type Bot, startBot } from '../../src/bot.js';
 import { slackComponent } from '../../src/chat/slack/index.js';
 import { loadConfig } from '../../src/config.js';
+import { TestClock } from './app.js';
+import { LENIENT_ENV } from './policy.js';
 import { type FakeSlack, type FakeSlackOptions, FakeSlack as Fake } from './slack-server.js';
 import { type ClickOptions, type SlackResponse, SlackSender, type Who, buttonClick, interaction, slashCommand, viewSubmission } from './slack-requests.js';
 
@@ -18,6 +20,8 @@ export interface SlackHarness {
   bot: Bot;
   fake: FakeSlack;
   sender: SlackSender;
+  /** The bot's clock: real time when the harness started, moved by tests (a window opening). */
+  clock: TestClock;
   /** Log lines (JSON) the bot wrote at info level and above. */
   logs: string[];
   /** Types `/rfc <text>`; resolves with the HTTP acknowledgement. */
@@ -39,6 +43,7 @@ export function slackTestEnv(dir: string, apiUrl: string, more: Record<string, s
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SECRET,
     SLACK_API_URL: apiUrl,
+    ...LENIENT_ENV,
     ...more,
   };
 }
@@ -49,12 +54,14 @@ export async function slackHarness(opts: { fake?: FakeSlackOptions; env?: Record
   const config = loadConfig(slackTestEnv(dir, fake.url, opts.env));
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
-  const bot = await startBot(config, { components: [slackComponent], log });
+  const clock = new TestClock(new Date());
+  const bot = await startBot(config, { components: [slackComponent], log, clock });
   const sender = new SlackSender(`http://127.0.0.1:${bot.port}/slack/events`, SECRET);
   return {
     bot,
     fake,
     sender,
+    clock,
     logs,
     async command(who, text, o = {}) {
       const responseUrl = fake.responseUrl(`cmd-${++n}`);

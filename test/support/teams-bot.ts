@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { type Bot, type Component, startBot } from '../../src/bot.js';
 import { createTeamsComponent } from '../../src/chat/teams/component.js';
 import { loadConfig } from '../../src/config.js';
+import { LENIENT_ENV } from './policy.js';
 import { TestClock } from './app.js';
 import { TeamsClient } from './teams-activities.js';
 import { type FakeConnector, startFakeConnector } from './teams-connector.js';
@@ -39,6 +40,7 @@ export async function startTeamsHarness(
     LOG_LEVEL: 'silent',
     CHANGEBOT_ADMINS: `teams:${ADMIN_AAD}`,
     CHANGEBOT_TIMEZONE: 'UTC',
+    ...LENIENT_ENV,
     ...opts.env,
   });
   const components = opts.components ?? [createTeamsComponent()];

@@ -72,6 +72,7 @@ function expected(card: RfcCard, slackShared: boolean): SeenCard {
     facts: card.facts.map((f) => {
       const v = f.value;
       if (v.kind === 'person') return [f.label, v.id];
+      if (v.kind === 'people') return [f.label, v.ids.join(', ')];
       if (v.kind === 'time' && slackShared) return [f.label, v.instants.map((d) => `@${d.getTime() / 1000}`).join(',')];
       return [f.label, v.text];
     }),
@@ -82,6 +83,9 @@ function expected(card: RfcCard, slackShared: boolean): SeenCard {
 }
 
 const FACT_LABELS = ['State', 'Category', 'Risk', 'Approval', 'Services', 'Window', 'Requester', 'Owner', 'Expected outage', 'Vote deadline'];
+/** The assessment details and reply cards add (only what is filled in). */
+const DETAIL_LABELS = ['Impact', 'Likelihood', 'Urgency', 'Cost', 'Resources', 'Problem'];
+const READ_LABELS = [...FACT_LABELS, 'Sign-off', 'Votes expected from', ...DETAIL_LABELS];
 const SECTION_LABELS = ['Description', 'Business justification', 'Implementation plan', 'Backout plan', 'Test plan'];
 
 const cases = RFC_CARD_KINDS.flatMap((kind) => RFC_STATES.flatMap((state) => Object.keys(VIEWERS).map((who) => [kind, state, who] as const)));
@@ -97,7 +101,7 @@ describe('card renderers conform to one model', () => {
 
     const slack = readSlack(blocks);
     const teams = readTeams(adaptive);
-    const text = readText(cardText(card), FACT_LABELS, SECTION_LABELS, card.heading);
+    const text = readText(cardText(card), READ_LABELS, SECTION_LABELS, card.heading);
     expect(slack).toEqual(expected(card, card.shared));
     expect(teams).toEqual(expected(card, false));
     expect(text).toEqual({ ...expected(card, false), buttons: [] });
@@ -109,7 +113,7 @@ describe('card renderers conform to one model', () => {
 
   it('shows the facts in one order with one set of labels', () => {
     const card = model('details', 'awaiting_approval', VIEWERS.outsider as Viewer);
-    expect(card.facts.map((f) => f.label)).toEqual(FACT_LABELS);
+    expect(card.facts.map((f) => f.label)).toEqual([...FACT_LABELS, 'Impact', 'Likelihood']);
     expect(card.sections.map((s) => s.label)).toEqual(['Business justification', 'Implementation plan', 'Backout plan', 'Test plan']);
     expect(card.facts.find((f) => f.label === 'Risk')?.value).toEqual({ kind: 'text', text: 'Low' });
     const voting = model('vote', 'awaiting_approval', { kind: 'cab-channel' });
@@ -158,6 +162,7 @@ describe('the list card', () => {
       stateLabel: 'Scheduled',
       window: 'from Sat 12 Dec 22:00 to Sun 13 Dec 00:00 GMT',
       services: ['db'],
+      risk: null,
     }));
     const card = listCard('3 RFCs', summaries);
     const slack = listBlocks(card).flatMap((b) => (b.type === 'section' && b.accessory?.type === 'button' ? [[b.accessory.value, b.accessory.action_id]] : []));

@@ -16,9 +16,9 @@ const HELP_BEFORE = [
   'edit RFC-n key=value ... — change fields of a draft. e.g. /rfc edit RFC-12 backout="Restore the snapshot"',
   'submit RFC-n — send a draft for approval. e.g. /rfc submit RFC-12',
   'vote RFC-n approve|reject|abstain [comment] — vote as CAB member or change manager. e.g. /rfc vote RFC-12 approve looks good',
-  'schedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes] — plan the window. e.g. /rfc schedule RFC-12 start="2026-12-05 22:00" duration=2h',
-  'reschedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes] — move the window. e.g. /rfc reschedule RFC-12 start="tomorrow 22:00" duration=2h reason="vendor delay"',
-  'start RFC-n — begin implementing. e.g. /rfc start RFC-12',
+  'schedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes] [override="..."] — plan the window. e.g. /rfc schedule RFC-12 start="2026-12-05 22:00" duration=2h',
+  'reschedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes] [override="..."] — move the window. e.g. /rfc reschedule RFC-12 start="tomorrow 22:00" duration=2h reason="vendor delay"',
+  'start RFC-n [override="..."] — begin implementing (inside its window). e.g. /rfc start RFC-12',
   'done RFC-n — implemented successfully. e.g. /rfc done RFC-12',
   'fail RFC-n [reason="..."] — implementation failed. e.g. /rfc fail RFC-12 reason="disk full"',
   'backout RFC-n [reason="..."] — the change was backed out. e.g. /rfc backout RFC-12 reason="errors after the patch"',
@@ -36,7 +36,8 @@ const HELP_BEFORE = [
   'admin window add [service=NAME] rrule="..." duration=4h | remove <id> | list. e.g. /rfc admin window add service=db rrule="FREQ=WEEKLY;BYDAY=SA;BYHOUR=22" duration=4h',
   'admin blackout add start=... end=... [reason="..."] | remove <id> | list. e.g. /rfc admin blackout add start=2026-12-20 end=2027-01-04 reason="year-end freeze"',
   'admin cab-channel [#channel] — show or set the CAB channel. e.g. /rfc admin cab-channel #cab',
-  'Keys for new/edit: title, description, justification, category (standard|minor|significant|major), emergency (yes|no), services (a,b), impact, likelihood, urgency (low|medium|high), plan, backout, test, cost, owner, start, end, duration, outage (none|2h), audience, problem.',
+  'admin policy show | set KEY VALUE — the approval policy, the same for the bot and the CLI. e.g. /rfc admin policy set CAB_MIN_APPROVALS 2',
+  'Keys for new/edit: title, description, justification, category (standard|minor|significant|major), emergency (yes|no), services (a,b), impact, likelihood, urgency (low|medium|high), plan, backout, test, cost, resources, owner, start, end, duration, outage (none|2h), audience, problem.',
   'Values with spaces go in quotes: title="Patch db01". Times: 2026-12-05 22:00, tomorrow 22:00, sat 22:00, +2h, or ISO 8601; read in your time zone; a day without a time means 09:00. Durations: 90m, 4h, 1h30m, 2d.',
 ].join('\n');
 
@@ -84,6 +85,8 @@ describe('the verb registry', () => {
       'admin blackout remove',
       'admin blackout list',
       'admin cab-channel',
+      'admin policy show',
+      'admin policy set',
     ]);
   });
 
@@ -115,12 +118,13 @@ describe('help <verb>', () => {
     );
     expect(topicHelp('schedule')).toBe(
       [
-        'schedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes] — plan the window.',
+        'schedule RFC-n start=... end=...|duration=... [reason="..."] [ack=yes] [override="..."] — plan the window.',
         '  RFC-n — the RFC: RFC-12, rfc-12, #12 and 12 all mean RFC-12',
         '  start=... — when it starts, read in your time zone: 2026-12-05 22:00, tomorrow 22:00, sat 22:00, +2h',
         '  end=... | duration=... — when it ends, or how long it takes: 90m, 4h, 1h30m',
         '  reason="..." — why this window; needed when it conflicts',
         '  ack=yes — a change manager goes ahead despite the listed conflicts',
+        '  override="..." — a change manager accepts a window outside the approved one, with this reason',
         'Example: /rfc schedule RFC-12 start="2026-12-05 22:00" duration=2h',
       ].join('\n'),
     );
@@ -167,7 +171,7 @@ describe('help <verb>', () => {
     expect(message).toBe(
       'There is no help on "sheduel". Did you mean "schedule"? Topics: help, new, show, list, edit, submit, vote, schedule, ' +
         'reschedule, start, done, fail, backout, review, close, cancel, withdraw, log, conflicts, calendar, slot, approve, reject, ' +
-        'abstain, admin, admin grant, admin revoke, admin roles, admin service, admin window, admin blackout, admin cab-channel.',
+        'abstain, admin, admin grant, admin revoke, admin roles, admin service, admin window, admin blackout, admin cab-channel, admin policy.',
     );
   });
 

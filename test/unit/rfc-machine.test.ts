@@ -12,6 +12,9 @@ const EXPECTED: Record<string, string> = {
   'awaiting_approval reject': 'rejected',
   'approved schedule': 'scheduled',
   'scheduled reschedule': 'scheduled',
+  // A window outside the approved one goes back for approval (issue 9).
+  'approved reapprove': 'awaiting_approval',
+  'scheduled reapprove': 'awaiting_approval',
   'scheduled start': 'implementing',
   'implementing complete': 'implemented',
   'implementing fail': 'failed',

@@ -40,6 +40,15 @@ function makeView(x: ViewInput): RfcView {
     emergency: true,
     escalated: false,
     risk: 'high',
+    impact: 'high',
+    likelihood: 'high',
+    urgency: 'high',
+    cost: x.plan,
+    resources: x.plan,
+    problem: x.title,
+    cabMembers: Array.from({ length: Math.min(x.voters, 60) }, (_, i) => `slack:T1/U${i}`),
+    expectedVoters: Array.from({ length: Math.min(x.voters, 60) }, (_, i) => `slack:T1/U${i}`),
+    awaitingSignoff: false,
     services: x.services,
     window: 'from Sat 5 Dec 22:00 to Sun 6 Dec 00:00 UTC',
     windowAt: { start: new Date(0), end: new Date(3_600_000) },
@@ -98,7 +107,14 @@ describe('Block Kit limits', () => {
             ),
           ),
         ).toEqual([]);
-        const summaries = x.services.map((s, i) => ({ key: `RFC-${i}`, title: x.title, stateLabel: 'Draft', window: null, services: [s] }));
+        const summaries = x.services.map((s, i) => ({
+          key: `RFC-${i}`,
+          title: x.title,
+          stateLabel: 'Draft',
+          window: null,
+          services: [s],
+          risk: 'high' as const,
+        }));
         expect(viewProblems(homeView(homeCard({ mine: summaries, awaitingMyVote: summaries, upcoming: [], zone: 'UTC' })))).toEqual([]);
         expect(blockProblems(listBlocks(listCard('x', summaries)), LIMITS.messageBlocks)).toEqual([]);
         expect(blockProblems(textBlocks(x.conflicts.join('\n')), LIMITS.messageBlocks)).toEqual([]);

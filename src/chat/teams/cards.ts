@@ -73,7 +73,9 @@ export function executeAction(b: ButtonModel, kind: RfcCardKind): IExecuteAction
 
 function factValue(f: Fact, name: (id: string) => string): string {
   const v = f.value;
-  return v.kind === 'person' ? name(v.id) : v.text;
+  if (v.kind === 'person') return name(v.id);
+  if (v.kind === 'people') return v.ids.map(name).join(', ');
+  return v.text;
 }
 
 function factSet(facts: { title: string; value: string }[]): IFactSet {

@@ -142,3 +142,8 @@ export function upsertVote(db: Db, rfcId: number, v: Vote): void {
     })
     .run();
 }
+
+/** Clears an RFC's votes when it goes back for approval (the change log keeps every vote cast). */
+export function clearVotes(db: Db, rfcId: number): void {
+  db.delete(votes).where(eq(votes.rfcId, rfcId)).run();
+}

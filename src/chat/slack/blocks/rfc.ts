@@ -26,6 +26,8 @@ function factText(f: Fact, card: RfcCard, zone: string): string {
       return esc(v.text);
     case 'person':
       return who(v.id);
+    case 'people':
+      return v.ids.map(who).join(', ');
     case 'time':
       if (!card.shared) return esc(v.text);
       return `${v.instants.map((d) => slackDate(d, zone)).join(' – ')} _(your time)_`;
@@ -59,7 +61,9 @@ export function cardBlocks(card: RfcCard, opts: SlackCardOptions): Block[] {
   if (card.message && !lead) blocks.push(divider());
   // A notice leads with its words; the RFC under it is a bold line, not a second headline.
   blocks.push(lead ? section(`*${esc(card.heading)}*`) : header(card.heading));
-  blocks.push(fields(card.facts.map((f) => `*${f.label}*\n${factText(f, card, opts.zone)}`)));
+  const facts = card.facts.map((f) => `*${f.label}*\n${factText(f, card, opts.zone)}`);
+  // A section holds at most 10 fields: longer fact lists continue in the next section.
+  for (let i = 0; i < facts.length; i += LIMITS.sectionFields) blocks.push(fields(facts.slice(i, i + LIMITS.sectionFields)));
   for (const s of card.sections) blocks.push(section(`*${s.label}*\n${esc(s.text)}`));
   if (card.conflicts.length) blocks.push(section(`*:warning: Conflicts*\n${card.conflicts.map((c) => `• ${esc(c)}`).join('\n')}`));
   const tally = tallyText(card);
