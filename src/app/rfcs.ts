@@ -1,5 +1,6 @@
 /** Raising and preparing RFCs: raise, edit, submit (with evaluation), withdraw, cancel. */
 import { rfcSubject } from '../domain/subject.js';
+import { fieldChanges } from '../domain/changelog.js';
 import { appendLog } from '../db/repos/log.js';
 import { insertRfc, updateRfc } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
@@ -50,7 +51,8 @@ export function edit(ctx: AppContext, actor: Actor, key: string, fields: EditInp
     }
     const now = ctx.clock.now();
     const saved = updateRfc(tx, { ...next, updatedAt: now });
-    appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'edit', detail: { fields: changed } });
+    // The audit trail keeps each field's old and new value, not only its name.
+    appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'edit', detail: { changes: fieldChanges(rfc, saved, changed) } });
     return { result: saved, rfc: saved, message: `Updated ${changed.join(', ')} of ${rfc.key}.`, notifications: [] };
   });
 }

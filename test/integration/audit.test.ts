@@ -1,0 +1,82 @@
+/** The audit trail: edits keep old and new values, `rfc log` reads well, `admin log` shows deployment-wide rows. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addService } from '../../src/app/catalogue.js';
+import { edit, raise } from '../../src/app/rfcs.js';
+import { execute } from '../../src/commands/execute.js';
+import { parseCommand } from '../../src/commands/parser.js';
+import { listLog } from '../../src/db/repos/log.js';
+import { rfcSubject } from '../../src/domain/subject.js';
+import type { Actor } from '../../src/domain/types.js';
+import { type TestApp, testApp } from '../support/app.js';
+
+let t: TestApp;
+let root: Actor;
+let bob: Actor;
+
+const command = (actor: Actor, text: string) =>
+  execute(t.ctx, actor, parseCommand(text, { platform: 'cli', workspace: '', timezone: actor.timezone, now: t.clock.now() }), { platform: 'cli' }).text;
+
+beforeEach(() => {
+  t = testApp();
+  root = t.person('root', 'admin');
+  bob = t.person('bob');
+  addService(t.ctx, root, { name: 'db' });
+});
+afterEach(() => t.close());
+
+describe('edits in the change log', () => {
+  it('stores each changed field with its old and new value, JSON-safe', () => {
+    const rfc = raise(t.ctx, bob, { title: 'Patch db01', services: ['db'], backout: 'x' }).result;
+    edit(t.ctx, bob, rfc.key, { backout: 'Restore the snapshot', start: new Date('2026-12-05T22:00:00Z'), durationMinutes: 120, emergency: true });
+    const row = listLog(t.ctx.database.db, rfcSubject(rfc.key)).find((e) => e.action === 'edit');
+    expect(row?.detail).toEqual({
+      changes: [
+        { field: 'backout', from: 'x', to: 'Restore the snapshot' },
+        { field: 'emergency', from: false, to: true },
+        { field: 'window', from: null, to: { start: '2026-12-05T22:00:00.000Z', end: '2026-12-06T00:00:00.000Z' } },
+      ],
+    });
+  });
+});
+
+describe('rfc log', () => {
+  it('prints one readable line per row: edits old → new, votes, state moves, windows, reasons', () => {
+    const carol = t.person('carol', 'cab');
+    const dave = t.person('dave', 'cab');
+    const erin = t.person('erin', 'cab');
+    const london = { ...bob, timezone: 'Europe/London' };
+    command(bob, 'new "Patch db01" category=significant services=db backout=x test="smoke tests"');
+    t.clock.advance(60_000);
+    command(bob, 'edit RFC-1 backout="Restore the snapshot" start="2026-12-05 22:00" duration=2h');
+    t.clock.advance(60_000);
+    command(bob, `edit RFC-1 plan="${'step '.repeat(30).trim()}" start="2026-12-06 21:00"`);
+    command(bob, 'submit RFC-1');
+    command(carol, 'vote RFC-1 reject');
+    command(carol, 'vote RFC-1 approve changed my mind');
+    command(dave, 'vote RFC-1 approve');
+    command(erin, 'vote RFC-1 approve');
+    t.clock.advance(3_600_000);
+    command(bob, 'schedule RFC-1');
+    command(bob, 'reschedule RFC-1 start="2026-12-07 22:00" duration=1h reason="vendor delay"');
+    expect(
+      execute(t.ctx, london, parseCommand('log RFC-1', { platform: 'cli', workspace: '', timezone: 'Europe/London', now: t.clock.now() }), { platform: 'cli' })
+        .text,
+    ).toBe(
+      [
+        'Change log of RFC-1:',
+        'Tue 1 Dec 09:00 GMT  cli:bob  raise ∅ → draft',
+        'Tue 1 Dec 09:01 GMT  cli:bob  edit backout: “x” → “Restore the snapshot”; window: none → from Sat 5 Dec 22:00 to Sun 6 Dec 00:00 GMT',
+        'Tue 1 Dec 09:02 GMT  cli:bob  edit plan: none → “step step step step step step step step step step step step…”; window: from Sat 5 Dec 22:00 to Sun 6 Dec 00:00 GMT → from Sun 6 Dec 21:00 to Sun 6 Dec 23:00 GMT',
+        'Tue 1 Dec 09:02 GMT  cli:bob  submit draft → submitted',
+        'Tue 1 Dec 09:02 GMT  cli:bob  evaluate submitted → awaiting_approval — evaluation passed',
+        'Tue 1 Dec 09:02 GMT  cli:carol  vote reject',
+        'Tue 1 Dec 09:02 GMT  cli:carol  vote-changed approve (was reject) — changed my mind',
+        'Tue 1 Dec 09:02 GMT  cli:dave  vote approve',
+        'Tue 1 Dec 09:02 GMT  cli:erin  vote approve',
+        'Tue 1 Dec 09:02 GMT  cli:erin  approve awaiting_approval → approved — approved by the CAB (3–0)',
+        'Tue 1 Dec 10:02 GMT  cli:bob  schedule approved → scheduled from Sun 6 Dec 21:00 to Sun 6 Dec 23:00 GMT',
+        'Tue 1 Dec 10:02 GMT  cli:bob  reschedule from Mon 7 Dec 22:00 to Mon 7 Dec 23:00 GMT — vendor delay',
+      ].join('\n'),
+    );
+  });
+});
