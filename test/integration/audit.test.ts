@@ -1,10 +1,12 @@
 /** The audit trail: edits keep old and new values, `rfc log` reads well, `admin log` shows deployment-wide rows. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deploymentLog } from '../../src/app/audit.js';
 import { addService } from '../../src/app/catalogue.js';
 import { edit, raise } from '../../src/app/rfcs.js';
 import { execute } from '../../src/commands/execute.js';
 import { parseCommand } from '../../src/commands/parser.js';
-import { listLog } from '../../src/db/repos/log.js';
+import { appendLog, listLog } from '../../src/db/repos/log.js';
+import { ChangebotError } from '../../src/domain/errors.js';
 import { rfcSubject } from '../../src/domain/subject.js';
 import type { Actor } from '../../src/domain/types.js';
 import { type TestApp, testApp } from '../support/app.js';
@@ -15,6 +17,16 @@ let bob: Actor;
 
 const command = (actor: Actor, text: string) =>
   execute(t.ctx, actor, parseCommand(text, { platform: 'cli', workspace: '', timezone: actor.timezone, now: t.clock.now() }), { platform: 'cli' }).text;
+
+function refusal(run: () => unknown): ChangebotError {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof ChangebotError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
 
 beforeEach(() => {
   t = testApp();
@@ -78,5 +90,58 @@ describe('rfc log', () => {
         'Tue 1 Dec 10:02 GMT  cli:bob  reschedule from Mon 7 Dec 22:00 to Mon 7 Dec 23:00 GMT — vendor delay',
       ].join('\n'),
     );
+  });
+});
+
+describe('admin log', () => {
+  it('shows deployment-wide rows, newest last, and only those by or about a person when asked', () => {
+    const carol = t.person('carol', 'change-manager');
+    t.clock.advance(60_000);
+    command(root, 'admin grant dave cab');
+    command(root, 'admin cab-channel #cab');
+    t.clock.advance(60_000);
+    command(root, 'admin revoke dave cab');
+    command(carol, 'admin cab-channel #cab-2');
+    command(root, 'admin service add web audience=#shop depends=db');
+    expect(command(carol, 'admin log')).toBe(
+      [
+        'Deployment change log:',
+        'Tue 1 Dec 09:00 UTC  cli:root  service-add db',
+        'Tue 1 Dec 09:01 UTC  cli:root  grant cab to cli:dave',
+        'Tue 1 Dec 09:01 UTC  cli:root  cab-channel cli: channel:cab',
+        'Tue 1 Dec 09:02 UTC  cli:root  revoke cab from cli:dave',
+        'Tue 1 Dec 09:02 UTC  cli:carol  cab-channel cli: channel:cab-2',
+        'Tue 1 Dec 09:02 UTC  cli:root  service-add web (audience channel:shop; depends on db)',
+      ].join('\n'),
+    );
+    expect(command(root, 'admin log dave')).toBe(
+      [
+        'Deployment change log by or about cli:dave:',
+        'Tue 1 Dec 09:01 UTC  cli:root  grant cab to cli:dave',
+        'Tue 1 Dec 09:02 UTC  cli:root  revoke cab from cli:dave',
+      ].join('\n'),
+    );
+    expect(command(root, 'admin audit carol')).toBe(
+      ['Deployment change log by or about cli:carol:', 'Tue 1 Dec 09:02 UTC  cli:carol  cab-channel cli: channel:cab-2'].join('\n'),
+    );
+    expect(command(root, 'admin log erin')).toBe('No deployment-wide changes by or about cli:erin in the change log.');
+  });
+
+  it('prints policy changes as key: from → to', () => {
+    appendLog(t.ctx.database.db, { subject: null, at: t.clock.now(), actor: 'cli:root', action: 'policy-set', detail: { key: 'quorum', from: 3, to: 4 } });
+    expect(deploymentLog(t.ctx, root, { person: 'cli:root' }).message).toBe(
+      [
+        'Deployment change log by or about cli:root:',
+        'Tue 1 Dec 09:00 UTC  cli:root  service-add db',
+        'Tue 1 Dec 09:00 UTC  cli:root  policy-set quorum: 3 → 4',
+      ].join('\n'),
+    );
+  });
+
+  it('is for admins and change managers only', () => {
+    const byBob = refusal(() => command(bob, 'admin log'));
+    expect([byBob.code, byBob.message]).toEqual(['forbidden', 'Only an admin or a change manager can read the deployment-wide change log.']);
+    const byCab = refusal(() => deploymentLog(t.ctx, t.person('cabby', 'cab')));
+    expect([byCab.code, byCab.message]).toEqual(['forbidden', 'Only an admin or a change manager can read the deployment-wide change log.']);
   });
 });
