@@ -24,7 +24,7 @@ export function raise(ctx: AppContext, actor: Actor, fields: RaiseInput): Outcom
     }
     checkStandard(actor, fields);
     const blank = draftRfc(actor.id, now);
-    const { rfc: filled } = applyFields(tx, blank, fields);
+    const { rfc: filled } = applyFields(tx, blank, fields, actor, now);
     const { id: _id, key: _key, ...data } = filled;
     const rfc = insertRfc(tx, data);
     appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'raise', fromState: null, toState: 'draft' });
@@ -45,7 +45,7 @@ export function edit(ctx: AppContext, actor: Actor, key: string, fields: EditInp
       );
     }
     checkStandard(actor, fields);
-    const { rfc: next, changed } = applyFields(tx, rfc, fields);
+    const { rfc: next, changed } = applyFields(tx, rfc, fields, actor, ctx.clock.now());
     if (changed.length === 0) {
       throw refusal('bad_command', 'Nothing to change.', [{ step: 'edit', key: rfc.key, with: 'example' }]);
     }

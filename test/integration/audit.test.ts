@@ -6,6 +6,8 @@ import { edit, raise } from '../../src/app/rfcs.js';
 import { execute } from '../../src/commands/execute.js';
 import { parseCommand } from '../../src/commands/parser.js';
 import { appendLog, listLog } from '../../src/db/repos/log.js';
+import { findPerson } from '../../src/db/repos/people.js';
+import { findRfc } from '../../src/db/repos/rfcs.js';
 import { ChangebotError } from '../../src/domain/errors.js';
 import { rfcSubject } from '../../src/domain/subject.js';
 import type { Actor } from '../../src/domain/types.js';
@@ -143,5 +145,46 @@ describe('admin log', () => {
     expect([byBob.code, byBob.message]).toEqual(['forbidden', 'Only an admin or a change manager can read the deployment-wide change log.']);
     const byCab = refusal(() => deploymentLog(t.ctx, t.person('cabby', 'cab')));
     expect([byCab.code, byCab.message]).toEqual(['forbidden', 'Only an admin or a change manager can read the deployment-wide change log.']);
+  });
+});
+
+describe('the change owner must be a person changebot knows', () => {
+  const UNKNOWN =
+    'owner="cli:nobody": changebot doesn\'t know that person yet. The owner must have used changebot (in Slack, Teams or the CLI) or hold a role.';
+
+  it('refuses an unknown owner, says how to fix it, and stores nothing', () => {
+    const raised = refusal(() => command(bob, 'new "Patch db01" services=db owner=nobody'));
+    expect([raised.code, raised.message]).toEqual(['bad_value', `${UNKNOWN} Ask them to run \`/rfc help\` once, or pick someone else.`]);
+    expect(raised.details).toEqual({ field: 'owner' });
+    expect(command(bob, 'list all')).toBe('No RFCs yet.');
+
+    const rfc = raise(t.ctx, bob, { title: 'Patch db01', services: ['db'] }).result;
+    const edited = refusal(() => edit(t.ctx, bob, rfc.key, { owner: 'cli:nobody', backout: 'restore' }));
+    expect([edited.code, edited.message]).toEqual(['bad_value', UNKNOWN]);
+    expect(edited.details).toEqual({ field: 'owner', next: [{ step: 'introduce', person: 'cli:nobody' }] });
+    expect(listLog(t.ctx.database.db, rfcSubject(rfc.key)).map((e) => e.action)).toEqual(['raise']);
+    expect(findPerson(t.ctx.database.db, 'cli:nobody')).toBeNull();
+    expect(command(bob, `show ${rfc.key}`)).toContain('Owner: cli:bob');
+  });
+
+  it('accepts someone who used changebot or holds a role', () => {
+    t.person('carol', 'cab');
+    command(t.person('dave'), 'help');
+    const rfc = raise(t.ctx, bob, { title: 'Patch db01', services: ['db'], owner: 'cli:carol' }).result;
+    expect(rfc.owner).toBe('cli:carol');
+    expect(edit(t.ctx, bob, rfc.key, { owner: 'cli:dave' }).result.owner).toBe('cli:dave');
+  });
+
+  it('takes a Slack mention of a member of the actor’s workspace (Slack vouches) and records the person', () => {
+    const ann = t.person('slack:T1/UANN');
+    const slack = { platform: 'slack' as const, workspace: 'T1', timezone: 'UTC', now: t.clock.now() };
+    const run = (text: string) => execute(t.ctx, ann, parseCommand(text, slack), { platform: 'slack' }).text;
+    run('new "Patch db01" services=db owner=<@U5|jo>');
+    expect(findPerson(t.ctx.database.db, 'slack:T1/U5')?.id).toBe('slack:T1/U5');
+    expect(findRfc(t.ctx.database.db, 'RFC-1')?.owner).toBe('slack:T1/U5');
+    const other = refusal(() => edit(t.ctx, ann, 'RFC-1', { owner: 'slack:T9/U5' }));
+    expect(other.message).toBe(
+      'owner="slack:T9/U5": changebot doesn\'t know that person yet. The owner must have used changebot (in Slack, Teams or the CLI) or hold a role.',
+    );
   });
 });
