@@ -1,14 +1,16 @@
 /** Turns `new`/`edit` fields into an RFC patch, checking services against the catalogue. */
 import type { Db } from '../db/client.js';
 import { listServices } from '../db/repos/catalogue.js';
+import { ensurePerson, findPerson } from '../db/repos/people.js';
 import { ChangebotError } from '../domain/errors.js';
-import type { Rfc } from '../domain/types.js';
+import type { Actor, PersonId, Rfc } from '../domain/types.js';
 import type { RfcFields } from './inputs.js';
 import { refusal } from './next.js';
 
 const TEXT_LIMIT = 10_000;
 
-export function applyFields(tx: Db, base: Rfc, f: RfcFields): { rfc: Rfc; changed: string[] } {
+/** `actor`: who is typing, to tell whether their chat platform vouches for an owner it names (knownOwner). */
+export function applyFields(tx: Db, base: Rfc, f: RfcFields, actor: Pick<Actor, 'id'>, now: Date): { rfc: Rfc; changed: string[] } {
   const next: Rfc = { ...base };
   const changed: string[] = [];
   const set = <K extends keyof Rfc>(k: K, v: Rfc[K], name: string = k) => {
@@ -34,7 +36,7 @@ export function applyFields(tx: Db, base: Rfc, f: RfcFields): { rfc: Rfc; change
   if (f.impact !== undefined) set('impact', f.impact);
   if (f.likelihood !== undefined) set('likelihood', f.likelihood);
   if (f.urgency !== undefined) set('urgency', f.urgency);
-  if (f.owner !== undefined) set('owner', f.owner);
+  if (f.owner !== undefined) set('owner', knownOwner(tx, f.owner, actor, now));
   if (f.services !== undefined) set('services', checkServices(tx, f.services));
   if (f.outageMinutes !== undefined || f.audience !== undefined) {
     const minutes = f.outageMinutes ?? next.outage?.minutes ?? 0;
@@ -69,6 +71,41 @@ export function windowFrom(f: { start?: Date; end?: Date; durationMinutes?: numb
     throw new ChangebotError('bad_value', 'The window must end after it starts.', { field: 'end' });
   }
   return { start, end };
+}
+
+/**
+ * The change owner must be a person changebot knows (in the people table: seen on a platform,
+ * granted a role, or a CLI user who has run a command), so that someone real is accountable and
+ * can be reached; a typo like `owner=nobody` is refused rather than stored.
+ *
+ * One exception: a person on the actor's own Slack workspace (or on Teams when the actor is on
+ * Teams). There a person is named by a mention the platform itself resolved (Slack sends
+ * `<@U123>` only for a member picked from its list; the Teams adapter turns mentions into
+ * `teams:<aad id>`), so the platform vouches for them even if they never used changebot; they
+ * are recorded as a person now, and get their owner card when the bot first messages them. The
+ * app layer cannot tell a mention from the same id typed out in full, which is accepted too:
+ * it names someone in the actor's own workspace either way.
+ */
+function knownOwner(tx: Db, owner: PersonId, actor: Pick<Actor, 'id'>, now: Date): PersonId {
+  if (findPerson(tx, owner)) return owner;
+  if (vouchedBy(actor.id, owner)) {
+    ensurePerson(tx, owner, now);
+    return owner;
+  }
+  throw refusal(
+    'bad_value',
+    `owner="${owner}": changebot doesn't know that person yet. The owner must have used changebot (in Slack, Teams or the CLI) or hold a role.`,
+    [{ step: 'introduce', person: owner }],
+    { field: 'owner' },
+  );
+}
+
+/** Whether the actor's platform vouches for `person`: the same Slack workspace, or both on Teams. */
+function vouchedBy(actor: PersonId, person: PersonId): boolean {
+  const slack = /^slack:([A-Za-z0-9]+)\//;
+  const workspace = slack.exec(actor)?.[1];
+  if (workspace) return slack.exec(person)?.[1] === workspace;
+  return actor.startsWith('teams:') && person.startsWith('teams:');
 }
 
 function checkServices(tx: Db, names: string[]): string[] {

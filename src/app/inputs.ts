@@ -57,6 +57,11 @@ export interface GrantInput {
   role: Role;
 }
 
+/** `deploymentLog`: every deployment-wide change, or those by or about one person. */
+export interface AuditInput {
+  person?: string;
+}
+
 /** `listRoles`: everybody's roles, or one person's. */
 export interface RolesInput {
   person?: string;

@@ -26,6 +26,8 @@ export type NextStep =
   | { step: 'set-cab-channel-there' }
   /** An unknown RFC key: look the key up in the list of all RFCs. */
   | { step: 'list-all' }
+  /** A person changebot has not met yet (an unknown owner): they use changebot once, or pick someone else. */
+  | { step: 'introduce'; person: string }
   /** A raise with no title: give one. */
   | { step: 'give-title' }
   /** Edit the RFC: `with` names what to change (`fields`: any, `window`: its window, `example`: an example change). */

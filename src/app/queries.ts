@@ -6,8 +6,9 @@ import { listLog } from '../db/repos/log.js';
 import { listRfcs, listVotes } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
 import { ACTIVE_WINDOW_STATES, TERMINAL_STATES } from '../domain/rfc-machine.js';
-import { type Conflict, findConflicts, formatInstant, formatRange, nextFreeSlot, overlaps } from '../domain/schedule.js';
+import { type Conflict, findConflicts, formatRange, nextFreeSlot, overlaps } from '../domain/schedule.js';
 import { listCard, rfcCard } from '../domain/cards.js';
+import { logLine } from '../domain/changelog.js';
 import { cardText, listText } from '../domain/text.js';
 import { type RfcSummaryView, type RfcView, rfcView, summaryView } from '../domain/views.js';
 import type { Actor, ChangeLogEntry, Rfc, Window } from '../domain/types.js';
@@ -75,12 +76,7 @@ export function changeLog(ctx: AppContext, actor: Actor, key: string): Outcome<C
   const db = ctx.database.db;
   const rfc = getRfc(db, key);
   const entries = listLog(db, rfcSubject(rfc.key));
-  const lines = entries.map((e) => {
-    const when = formatInstant(e.at, actor.timezone);
-    const move = e.fromState !== e.toState && e.toState ? ` ${e.fromState ?? '∅'} → ${e.toState}` : '';
-    const choice = typeof e.detail?.choice === 'string' ? ` ${e.detail.choice}` : '';
-    return `${when}  ${e.actor}  ${e.action}${choice}${move}${e.reason ? ` — ${e.reason}` : ''}`;
-  });
+  const lines = entries.map((e) => logLine(e, actor.timezone));
   return read(entries, [`Change log of ${rfc.key}:`, ...lines].join('\n'));
 }
 

@@ -1,5 +1,6 @@
 /** Raising and preparing RFCs: raise, edit, submit (with evaluation), withdraw, cancel. */
 import { rfcSubject } from '../domain/subject.js';
+import { fieldChanges } from '../domain/changelog.js';
 import { appendLog } from '../db/repos/log.js';
 import { insertRfc, updateRfc } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
@@ -24,7 +25,7 @@ export function raise(ctx: AppContext, actor: Actor, fields: RaiseInput): Outcom
     }
     checkStandard(actor, fields);
     const blank = draftRfc(actor.id, now);
-    const { rfc: filled } = applyFields(tx, blank, fields);
+    const { rfc: filled } = applyFields(tx, blank, fields, actor, now);
     const { id: _id, key: _key, ...data } = filled;
     const rfc = insertRfc(tx, data);
     appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'raise', fromState: null, toState: 'draft' });
@@ -45,13 +46,14 @@ export function edit(ctx: AppContext, actor: Actor, key: string, fields: EditInp
       );
     }
     checkStandard(actor, fields);
-    const { rfc: next, changed } = applyFields(tx, rfc, fields);
+    const { rfc: next, changed } = applyFields(tx, rfc, fields, actor, ctx.clock.now());
     if (changed.length === 0) {
       throw refusal('bad_command', 'Nothing to change.', [{ step: 'edit', key: rfc.key, with: 'example' }]);
     }
     const now = ctx.clock.now();
     const saved = updateRfc(tx, { ...next, updatedAt: now });
-    appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'edit', detail: { fields: changed } });
+    // The audit trail keeps each field's old and new value, not only its name.
+    appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'edit', detail: { changes: fieldChanges(rfc, saved, changed) } });
     return { result: saved, rfc: saved, message: `Updated ${changed.join(', ')} of ${rfc.key}.`, notifications: [] };
   });
 }

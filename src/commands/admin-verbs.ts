@@ -11,10 +11,12 @@ import {
   removeMaintenanceWindow,
   removeService,
 } from '../app/catalogue.js';
+import { deploymentLog } from '../app/audit.js';
 import type { Outcome } from '../app/context.js';
 import { setPolicy, showPolicy } from '../app/policy.js';
 import {
   parseAdminList,
+  parseAdminLog,
   parseBlackoutAdd,
   parseCabChannel,
   parseGrant,
@@ -74,6 +76,19 @@ export const ADMIN_VERBS: readonly AdminVerb[] = [
     overview: 'default',
     parse: ({ rest, ctx }) => parseRoles(rest, ctx),
     run: (ctx, actor, { kind: _kind, ...input }) => reply(listRoles(ctx, actor, input)),
+  }),
+  adminVerb({
+    aggregate: 'admin',
+    kind: 'log',
+    name: 'admin log',
+    aliases: [],
+    usage: 'admin log [person]',
+    summary: 'deployment-wide changes: roles, CAB channel, services, windows, policy',
+    args: [['[person]', 'only what this person did, or was granted or revoked']],
+    example: EXAMPLES['admin log'],
+    overview: 'default',
+    parse: ({ rest, ctx }) => parseAdminLog(rest, ctx),
+    run: (ctx, actor, { kind: _kind, ...input }) => reply(deploymentLog(ctx, actor, input)),
   }),
   adminVerb({
     aggregate: 'admin',

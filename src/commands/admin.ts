@@ -87,6 +87,7 @@ export const ADMIN_GROUP_ALIASES: Record<string, string> = {
   blackouts: 'blackout',
   freeze: 'blackout',
   role: 'roles',
+  audit: 'log',
   cab: 'cab-channel',
   cabchannel: 'cab-channel',
   cab_channel: 'cab-channel',
@@ -112,6 +113,13 @@ export function parseRoles(rest: Rest, ctx: ParseContext): Of<'roles'> {
   noExtraPositionals(a, 1, EXAMPLES['admin roles']);
   const person = a.positionals[0]?.token.value;
   return person === undefined ? { kind: 'roles' } : { kind: 'roles', person: resolvePerson(person, ctx) };
+}
+
+export function parseAdminLog(rest: Rest, ctx: ParseContext): Of<'log'> {
+  const a = args(rest, 'admin log');
+  noExtraPositionals(a, 1, EXAMPLES['admin log']);
+  const person = a.positionals[0]?.token.value;
+  return person === undefined ? { kind: 'log' } : { kind: 'log', person: resolvePerson(person, ctx) };
 }
 
 export function parseCabChannel(rest: Rest, ctx: ParseContext): Of<'cab-channel'> {

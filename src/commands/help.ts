@@ -30,6 +30,7 @@ export const EXAMPLES = {
   'admin grant': '/rfc admin grant @alice cab',
   'admin revoke': '/rfc admin revoke @alice cab',
   'admin roles': '/rfc admin roles @alice',
+  'admin log': '/rfc admin log @alice',
   'admin service': '/rfc admin service list',
   'admin service add': '/rfc admin service add db owner=@alice audience=#ops depends=storage,network',
   'admin service remove': '/rfc admin service remove db',

@@ -49,6 +49,8 @@ function phrase(text: string, step: NextStep, all: readonly NextStep[]): string 
       return `${text} To set it, run \`/rfc admin cab-channel\` in the CAB channel.`;
     case 'list-all':
       return `${text} Check the key with \`/rfc list all\`.`;
+    case 'introduce':
+      return `${text} Ask them to run \`/rfc help\` once, or pick someone else.`;
     case 'give-title':
       return `${text} Example: ${TITLE_EXAMPLE}`;
     case 'edit':

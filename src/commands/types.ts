@@ -4,6 +4,7 @@
  * use case plus that use case's own input (src/app/inputs.ts), so no field list is repeated here.
  */
 import type {
+  AuditInput,
   BlackoutInput,
   GrantInput,
   IdInput,
@@ -24,6 +25,7 @@ export type AdminCommand =
   | ({ kind: 'grant' } & GrantInput)
   | ({ kind: 'revoke' } & GrantInput)
   | ({ kind: 'roles' } & RolesInput)
+  | ({ kind: 'log' } & AuditInput)
   | ({ kind: 'service-add' } & ServiceInput)
   | ({ kind: 'service-remove' } & ServiceRemoveInput)
   | { kind: 'service-list' }

@@ -80,7 +80,7 @@ export const RFC_RULES: Record<RfcPermission, RfcRule> = {
 };
 
 /** Deployment-wide actions, not tied to one RFC. */
-export const DEPLOYMENT_PERMISSIONS = ['administer', 'set-cab-channel', 'acknowledge-conflicts', 'mark-standard', 'accept-window'] as const;
+export const DEPLOYMENT_PERMISSIONS = ['administer', 'set-cab-channel', 'acknowledge-conflicts', 'mark-standard', 'accept-window', 'audit'] as const;
 export type DeploymentPermission = (typeof DEPLOYMENT_PERMISSIONS)[number];
 
 export const DEPLOYMENT_RULES: Record<DeploymentPermission, { who: readonly Role[]; refusal: string }> = {
@@ -95,6 +95,7 @@ export const DEPLOYMENT_RULES: Record<DeploymentPermission, { who: readonly Role
     who: ['change-manager', 'admin'],
     refusal: 'Standard changes are pre-approved, so only a change manager can mark a change standard. Use category=minor, or ask a change manager.',
   },
+  audit: { who: ['admin', 'change-manager'], refusal: 'Only an admin or a change manager can read the deployment-wide change log.' },
 };
 
 export type RuleRfc = Pick<Rfc, 'key' | 'state' | 'requester' | 'owner' | 'category' | 'emergency' | 'escalated'> &

@@ -6,7 +6,8 @@ import type { TimerSettings } from '../domain/timers.js';
 import { FAILURE_EVENT, type Subject, parseNotificationKey } from '../domain/subject.js';
 import type { Logger } from '../log.js';
 import type { DeliveryRow } from '../db/repos/outbox.js';
-import { type Notifier, targetKey } from '../notify/types.js';
+import { resolveTargets } from '../notify/resolve.js';
+import type { Notifier } from '../notify/types.js';
 import { type JobQueues, type QueueSender, type ReportJobData, TIMER_JOB } from './queues.js';
 import { deliveriesOf } from '../db/repos/outbox.js';
 import { recordFired } from '../db/repos/timers.js';
@@ -32,16 +33,11 @@ export interface JobsRuntime {
  * to run again: rows are unique per (key, target) and jobs per row.
  */
 export async function announce(rt: JobsRuntime, subject: Subject, recipients: Recipient[], key: string, event: string): Promise<number> {
-  const targets = new Set<string>();
-  for (const recipient of recipients) {
-    for (const notifier of rt.notifiers) {
-      for (const t of await notifier.resolve(recipient, subject)) targets.add(targetKey(t));
-    }
-  }
-  recordFired(rt.ctx.database.db, { subject, key, event, targets: [...targets], at: rt.ctx.clock.now() });
+  const targets = await resolveTargets(rt.ctx.database.db, rt.notifiers, recipients, subject);
+  recordFired(rt.ctx.database.db, { subject, key, event, targets, at: rt.ctx.clock.now() });
   const unsent = deliveriesOf(rt.ctx.database.db, key).filter((d) => d.status === 'pending' || d.status === 'sending');
   await rt.sender.enqueue(unsent);
-  return targets.size;
+  return targets.length;
 }
 
 export const reportJobId = (notificationKey: string) => `report-${createHash('sha1').update(notificationKey).digest('hex').slice(0, 20)}`;

@@ -10,7 +10,8 @@ import { type DeliveryRow, type OutboxRow, deliveriesOf, markDispatched, pending
 import type { Logger } from '../log.js';
 import { outboxKey, type Subject } from '../domain/subject.js';
 import { sendDelivery, subjectExists } from './deliver.js';
-import { type Notifier, targetKey } from './types.js';
+import { resolveTargets } from './resolve.js';
+import type { Notifier } from './types.js';
 
 /** Where recorded deliveries go to be sent: in-process (default) or a queue (jobs). */
 export interface DeliverySender {
@@ -105,19 +106,14 @@ export class Dispatcher {
       return;
     }
     // Resolve first (may call chat APIs), then record all rows in one transaction.
-    const keys = new Set<string>();
-    for (const recipient of n.recipients) {
-      for (const notifier of this.notifiers) {
-        for (const t of await notifier.resolve(recipient, row.subject)) keys.add(targetKey(t));
-      }
-    }
+    const keys = await resolveTargets(db, this.notifiers, n.recipients, row.subject);
     const at = this.ctx.clock.now();
     const notificationKey = outboxKey(row.id);
     db.transaction((tx) => {
       for (const key of keys) recordDelivery(tx, { notificationKey, recipient: key, subject: row.subject, at });
       markDispatched(tx, row.id, at);
       // The change log records every notification: what, and to whom.
-      appendLog(tx, { subject: row.subject, at, actor: 'changebot', action: 'notify', detail: { event: n.event, to: [...keys] } });
+      appendLog(tx, { subject: row.subject, at, actor: 'changebot', action: 'notify', detail: { event: n.event, to: keys } });
     });
     const fresh = deliveriesOf(db, notificationKey).filter((d) => d.status === 'pending');
     if (fresh.length) await this.sender.deliver(fresh);

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNotNull, max, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNotNull, isNull, max, ne, or, sql } from 'drizzle-orm';
 import type { Subject, SubjectType } from '../../domain/subject.js';
 import type { ChangeLogEntry, RfcState } from '../../domain/types.js';
 import type { Db } from '../client.js';
@@ -54,6 +54,35 @@ export function listLog(db: Db, subject: Subject): ChangeLogEntry[] {
       reason: log.reason,
       detail: log.detail ?? null,
     }));
+}
+
+/** A deployment-wide row (role grants, CAB channel, catalogue, policy): it has no subject. */
+export type DeploymentLogEntry = Omit<ChangeLogEntry, 'subject'>;
+
+/**
+ * The newest `limit` deployment-wide rows (subject null), oldest first; with `person`, only
+ * those that person wrote or that name them in `detail.person` (granted or revoked a role).
+ */
+export function listDeploymentLog(db: Db, opts: { person?: string; limit: number }): { rows: DeploymentLogEntry[]; total: number } {
+  const where = and(
+    isNull(changeLog.subjectKey),
+    opts.person ? or(eq(changeLog.actor, opts.person), sql`json_extract(${changeLog.detail}, '$.person') = ${opts.person}`) : undefined,
+  );
+  const total = db.select({ n: sql<number>`count(*)` }).from(changeLog).where(where).get()?.n ?? 0;
+  const rows = db.select().from(changeLog).where(where).orderBy(desc(changeLog.id)).limit(opts.limit).all().reverse();
+  return {
+    total,
+    rows: rows.map((log) => ({
+      id: log.id,
+      at: log.at,
+      actor: log.actor,
+      action: log.action,
+      fromState: log.fromState as RfcState | null,
+      toState: log.toState as RfcState | null,
+      reason: log.reason,
+      detail: log.detail ?? null,
+    })),
+  };
 }
 
 /** The id of the newest change-log row (0 when empty). */
