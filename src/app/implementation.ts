@@ -13,7 +13,7 @@ import { windowFrom } from './fields.js';
 import type { ScheduleInput } from './inputs.js';
 import { refusal } from './next.js';
 import { authorize, authorizeDeployment } from '../domain/permissions.js';
-import { getRfc, move } from './support.js';
+import { getRfc, implementersOfRfc, move } from './support.js';
 
 export type { ScheduleInput } from './inputs.js';
 
@@ -181,7 +181,7 @@ export function review(ctx: AppContext, actor: Actor, key: string, notes?: strin
 export function close(ctx: AppContext, actor: Actor, key: string, reason?: string): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
-    authorize(actor, before, 'close', ctx.policy);
+    authorize(actor, { ...before, implementers: implementersOfRfc(tx, before.key) }, 'close', ctx.policy);
     const rfc = move(tx, ctx, actor, before, 'close', { reason });
     return {
       result: rfc,

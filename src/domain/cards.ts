@@ -110,6 +110,7 @@ export const BUTTONS: readonly ButtonSpec[] = [
   { action: ACTIONS.done, label: 'Done', style: 'primary', permission: 'complete' },
   { action: ACTIONS.fail, label: 'Failed', style: 'danger', permission: 'fail' },
   { action: ACTIONS.backout, label: 'Back out', style: 'danger', permission: 'backout' },
+  { action: ACTIONS.close, label: 'Close review', style: 'primary', permission: 'close' },
   { action: ACTIONS.details, label: 'Details', permission: 'view' },
 ];
 
@@ -130,8 +131,9 @@ function candidates(kind: RfcCardKind, view: RfcView, viewer: Viewer): readonly 
     case 'owner':
       return OWNER_BUTTONS;
     case 'notice':
-      // A notification moves the change on only for its owner; everyone else can look.
-      return viewer.kind === 'person' && viewer.id === view.owner ? OWNER_BUTTONS : [ACTIONS.details];
+      // A notification moves the change on only for its owner; everyone else can look, and a
+      // change manager told a review is ready may close it (when the table lets them).
+      return viewer.kind === 'person' && viewer.id === view.owner ? OWNER_BUTTONS : [ACTIONS.close, ACTIONS.details];
     case 'details':
     case 'reply':
       return ALL_BUTTONS;

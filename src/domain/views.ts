@@ -36,6 +36,8 @@ export interface RfcView {
   windowAt: Window | null;
   requester: PersonId;
   owner: PersonId;
+  /** Who reported its implementation (started, completed, failed or backed it out). */
+  implementers: PersonId[];
   description: string | null;
   justification: string | null;
   plan: string | null;
@@ -57,7 +59,7 @@ const APPROVAL_WORDS = {
   'emergency-cab': 'emergency CAB',
 } as const;
 
-export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; policy: Policy; zone: string }): RfcView {
+export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; implementers: PersonId[]; policy: Policy; zone: string }): RfcView {
   const path = approvalPath(rfc, opts.policy);
   const showTally = ['awaiting_approval', 'approved', 'rejected'].includes(rfc.state) && path !== 'pre-approved';
   let tallyView: TallyView | null = null;
@@ -94,6 +96,7 @@ export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; 
     windowAt: rfc.window,
     requester: rfc.requester,
     owner: rfc.owner,
+    implementers: opts.implementers,
     description: rfc.description,
     justification: rfc.justification,
     plan: rfc.plan,

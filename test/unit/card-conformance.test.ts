@@ -24,6 +24,7 @@ const VIEWERS: Record<string, Viewer> = {
   'CAB member': person('cli:cab', 'cab'),
   owner: person('cli:owner'),
   'change manager': person('cli:cm', 'change-manager'),
+  'the change manager who implemented it': person('cli:implementer', 'change-manager'),
   outsider: person('cli:someone'),
   'the CAB channel': { kind: 'cab-channel' },
 };
@@ -53,12 +54,16 @@ function rfcIn(state: RfcState): Rfc {
   });
 }
 
+/** Who reported its implementation (the change log says so from implementing on). */
+const IMPLEMENTERS = ['cli:implementer'];
+
 const votes: Vote[] = [{ voter: 'cli:cab2', choice: 'approve', capacity: 'cab', comment: null, castAt: new Date('2026-12-02T09:00:00Z') }];
 
 function model(kind: RfcCardKind, state: RfcState, viewer: Viewer): RfcCard {
   const view = rfcView(rfcIn(state), {
     votes,
     conflicts: [{ kind: 'overlap', needs: 'ack', message: 'RFC-3 also changes db then', otherRfcKey: 'RFC-3' }],
+    implementers: IMPLEMENTERS,
     policy: DEFAULT_POLICY,
     zone: 'Europe/London',
   });
@@ -104,7 +109,7 @@ describe('card renderers conform to one model', () => {
 
     // Every button shown passes the permission table for this viewer.
     const actor = viewer.kind === 'person' ? viewer : { id: '', roles: new Set<Role>(['cab']) };
-    for (const b of card.buttons) expect(can(actor, rfcIn(state), BUTTON_PERMISSION[b.action], DEFAULT_POLICY)).toBe(true);
+    for (const b of card.buttons) expect(can(actor, { ...rfcIn(state), implementers: IMPLEMENTERS }, BUTTON_PERMISSION[b.action], DEFAULT_POLICY)).toBe(true);
   });
 
   it('shows the facts in one order with one set of labels', () => {
@@ -147,6 +152,18 @@ describe('which buttons which viewer gets', () => {
     expect(buttons('details', 'scheduled', 'change manager')).toEqual(['Start', 'Reschedule', 'Details']);
     expect(buttons('details', 'scheduled', 'CAB member')).toEqual(['Details']);
     expect(buttons('reply', 'implementing', 'owner')).toEqual(['Done', 'Failed', 'Back out', 'Details']);
+  });
+
+  it('offers Close review only to a change manager who neither owns nor implemented the change', () => {
+    expect(buttons('details', 'in_review', 'change manager')).toEqual(['Close review', 'Details']);
+    expect(buttons('notice', 'in_review', 'change manager')).toEqual(['Close review', 'Details']);
+    expect(buttons('details', 'in_review', 'the change manager who implemented it')).toEqual(['Details']);
+    expect(buttons('notice', 'in_review', 'the change manager who implemented it')).toEqual(['Details']);
+    expect(buttons('details', 'in_review', 'owner')).toEqual(['Details']);
+    expect(buttons('details', 'in_review', 'CAB member')).toEqual(['Details']);
+    const ownerManager = model('details', 'in_review', person('cli:owner', 'change-manager'));
+    expect(ownerManager.buttons.map((b) => b.label)).toEqual(['Details']);
+    expect(buttons('details', 'implemented', 'change manager')).toEqual(['Back out', 'Details']);
   });
 });
 

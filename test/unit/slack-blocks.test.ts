@@ -45,6 +45,7 @@ function makeView(x: ViewInput): RfcView {
     windowAt: { start: new Date(0), end: new Date(3_600_000) },
     requester: 'slack:T1/U1',
     owner: 'teams:00000000-0000-0000-0000-000000000000',
+    implementers: [],
     description: x.description,
     justification: x.description,
     plan: x.plan,
