@@ -18,7 +18,7 @@ export const EXAMPLES = {
   done: '/rfc done RFC-12',
   fail: '/rfc fail RFC-12 reason="disk full"',
   backout: '/rfc backout RFC-12 reason="errors after the patch"',
-  review: '/rfc review RFC-12 notes="went to plan"',
+  review: '/rfc review RFC-12 outcome=backed-out problem=PRB-12 notes="errors after the patch"',
   close: '/rfc close RFC-12',
   cancel: '/rfc cancel RFC-12 reason="no longer needed"',
   withdraw: '/rfc withdraw RFC-12 reason="duplicate of RFC-11"',

@@ -9,6 +9,7 @@ import type {
   IdInput,
   ListFilter,
   MaintenanceWindowInput,
+  ReviewInput,
   RfcFields,
   RolesInput,
   ScheduleInput,
@@ -49,7 +50,7 @@ export type Command =
   | { kind: 'done'; key: string; reason?: string }
   | { kind: 'fail'; key: string; reason?: string }
   | { kind: 'backout'; key: string; reason?: string }
-  | { kind: 'review'; key: string; notes?: string }
+  | ({ kind: 'review'; key: string } & ReviewInput)
   | { kind: 'close'; key: string; reason?: string }
   | { kind: 'cancel'; key: string; reason?: string }
   | { kind: 'withdraw'; key: string; reason?: string }

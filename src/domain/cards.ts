@@ -180,6 +180,9 @@ export function factsOf(v: RfcView): Fact[] {
   ];
   if (v.outage) facts.push({ label: 'Expected outage', value: text(v.outage) });
   if (v.deadline && v.deadlineAt) facts.push({ label: 'Vote deadline', value: { kind: 'time', text: v.deadline, instants: [v.deadlineAt] } });
+  if (v.reviewOutcome) facts.push({ label: 'Review outcome', value: text(v.reviewOutcome) });
+  if (v.causedIncident) facts.push({ label: 'Caused an incident', value: text(v.causedIncident) });
+  if (v.problem) facts.push({ label: 'Problem', value: text(v.problem) });
   return facts;
 }
 

@@ -86,7 +86,8 @@ export const RFC_RULES: Record<RfcPermission, RfcRule> = {
   complete: { who: OWNER_OR_MANAGER, states: TRANSITIONS.complete.from, doing: 'complete' },
   fail: { who: OWNER_OR_MANAGER, states: TRANSITIONS.fail.from, doing: 'mark as failed' },
   backout: { who: OWNER_OR_MANAGER, states: TRANSITIONS.backout.from, doing: 'back out' },
-  review: { who: OWNER_OR_MANAGER, states: TRANSITIONS.review.from, doing: 'review' },
+  // Opening the review moves the RFC into review; running it again there amends the review.
+  review: { who: OWNER_OR_MANAGER, states: [...TRANSITIONS.review.from, 'in_review'], doing: 'review' },
   close: {
     // Separation of duties: the review is closed by a change manager who neither owns the
     // change nor implemented it. (Admins hold no RFC rights of their own, as everywhere here.)

@@ -4,6 +4,7 @@
  */
 import type { Conflict } from './conflicts.js';
 import { type Policy, approvalPath, riskOf } from './policy.js';
+import { OUTCOME_WORDS } from './review.js';
 import { STATE_LABELS } from './rfc-machine.js';
 import type { Category, Level, PersonId, Rfc, RfcState, Vote, VoteChoice, Window } from './types.js';
 import { decide, tally } from './votes.js';
@@ -44,6 +45,11 @@ export interface RfcView {
   backout: string | null;
   test: string | null;
   outage: string | null;
+  /** The post-implementation review's findings, once recorded: "Failed", "Yes". */
+  reviewOutcome: string | null;
+  causedIncident: string | null;
+  /** The problem record it links to. */
+  problem: string | null;
   approval: string;
   conflicts: string[];
   tally: TallyView | null;
@@ -103,6 +109,9 @@ export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; 
     backout: rfc.backout,
     test: rfc.test,
     outage: rfc.outage?.minutes ? `${formatMinutes(rfc.outage.minutes)}${rfc.outage.audience ? ` for ${rfc.outage.audience}` : ''}` : null,
+    reviewOutcome: rfc.review ? cap(OUTCOME_WORDS[rfc.review.outcome]) : null,
+    causedIncident: rfc.review ? (rfc.review.causedIncident ? 'Yes' : 'No') : null,
+    problem: rfc.problem?.trim() || null,
     approval: APPROVAL_WORDS[path],
     conflicts: opts.conflicts.map((c) => c.message),
     tally: tallyView,

@@ -11,7 +11,9 @@ import { raise, submit } from '../../src/app/rfcs.js';
 import { vote } from '../../src/app/voting.js';
 import { execute } from '../../src/commands/execute.js';
 import { parseCommand } from '../../src/commands/parser.js';
+import { findRfc } from '../../src/db/repos/rfcs.js';
 import { ChangebotError } from '../../src/domain/errors.js';
+import { messageText } from '../../src/domain/messages.js';
 import type { Actor } from '../../src/domain/types.js';
 import { type TestApp, testApp } from '../support/app.js';
 
@@ -73,7 +75,7 @@ describe('closing a review: separation of duties', () => {
     const key = scheduled();
     progress(t.ctx, ian, key, 'start');
     progress(t.ctx, ana, key, 'complete');
-    review(t.ctx, ana, key, 'went fine');
+    review(t.ctx, ana, key, { notes: 'went fine' });
     const rows = logOf(key).length;
 
     const e = refused(() => close(t.ctx, ian, key));
@@ -114,5 +116,123 @@ describe('closing a review: separation of duties', () => {
     expect(labels(mgr)).toEqual(['Close review', 'Details']);
     expect(labels(ian)).toEqual(['Details']);
     expect(labels(ana)).toEqual(['Details']);
+  });
+});
+
+describe('the review: outcome, incident and problem reference', () => {
+  it('records the outcome, incident and problem given, in the RFC and the change log', () => {
+    const key = scheduled();
+    progress(t.ctx, ana, key, 'start');
+    progress(t.ctx, ana, key, 'fail', 'disk full');
+    const reply = command(ana, 'review RFC-1 outcome=failed incident=yes problem=PRB-12 notes="disk filled up"');
+    expect(reply.text).toBe('RFC-1 is in review: failed, caused an incident, problem PRB-12. A change manager closes it with `/rfc close RFC-1`.');
+    const rfc = findRfc(t.ctx.database.db, key);
+    expect(rfc?.review).toEqual({ outcome: 'failed', causedIncident: true });
+    expect(rfc?.problem).toBe('PRB-12');
+    const row = logOf(key).at(-1);
+    expect(row).toMatchObject({ action: 'review', fromState: 'failed', toState: 'in_review', reason: 'disk filled up' });
+    expect(row?.detail).toEqual({ outcome: 'failed', causedIncident: true, problem: 'PRB-12' });
+    expect(reply.outcome?.notifications).toEqual([
+      { event: 'review-requested', subject: { type: 'rfc', key: 'RFC-1' }, recipients: [{ kind: 'role', role: 'change-manager' }], detail: 'disk filled up' },
+    ]);
+    // The details card shows what the review found.
+    const facts = cardOf(t.ctx, 'details', key, actorViewer(mgr), 'UTC').facts.slice(-3);
+    expect(facts).toEqual([
+      { label: 'Review outcome', value: { kind: 'text', text: 'Failed' } },
+      { label: 'Caused an incident', value: { kind: 'text', text: 'Yes' } },
+      { label: 'Problem', value: { kind: 'text', text: 'PRB-12' } },
+    ]);
+    expect(command(mgr, 'close RFC-1').text).toBe('Closed RFC-1.');
+  });
+
+  it('takes the outcome from what was reported when none is given, and no incident', () => {
+    const key = scheduled();
+    progress(t.ctx, ana, key, 'start');
+    progress(t.ctx, ana, key, 'complete');
+    expect(command(ana, 'review RFC-1 went to plan').text).toBe(
+      'RFC-1 is in review: successful, no incident. A change manager closes it with `/rfc close RFC-1`.',
+    );
+    expect(findRfc(t.ctx.database.db, key)?.review).toEqual({ outcome: 'successful', causedIncident: false });
+    expect(logOf(key).at(-1)?.detail).toEqual({ outcome: 'successful', causedIncident: false });
+  });
+
+  it('asks the owner for a problem reference when a backed-out change has none, and refuses to close until it has one', () => {
+    const key = scheduled();
+    progress(t.ctx, ian, key, 'start');
+    progress(t.ctx, ian, key, 'backout', 'errors after the patch');
+    // A change manager opens the review: the owner is asked for the problem reference too.
+    const reply = command(mgr, 'review RFC-1 incident=yes');
+    expect(reply.text).toBe(
+      'RFC-1 is in review: backed out, caused an incident. RFC-1 was backed out, so its review needs a problem reference before it can be closed. ' +
+        'Add one with `/rfc review RFC-1 problem=PRB-123`.',
+    );
+    expect(reply.outcome?.notifications).toEqual([
+      {
+        event: 'review-requested',
+        subject: { type: 'rfc', key: 'RFC-1' },
+        recipients: [
+          { kind: 'role', role: 'change-manager' },
+          { kind: 'person', id: 'cli:ana' },
+        ],
+      },
+    ]);
+    const rfc = findRfc(t.ctx.database.db, key);
+    expect(rfc?.review).toEqual({ outcome: 'backed-out', causedIncident: true });
+    expect(rfc && messageText('review-requested', rfc, 'UTC')).toBe(
+      'RFC-1 “Patch db01” is in its post-implementation review. Review: backed out, caused an incident. ' +
+        'RFC-1 was backed out, so its review needs a problem reference before it can be closed: change owner cli:ana, add one with `/rfc review RFC-1 problem=PRB-123`.',
+    );
+
+    const rows = logOf(key).length;
+    const e = refused(() => close(t.ctx, mgr, key));
+    expect(e.code).toBe('incomplete');
+    expect(e.message).toBe('RFC-1 was backed out, so its review needs a problem reference before it can be closed.');
+    expect(refused(() => command(mgr, 'close RFC-1')).message).toBe(
+      'RFC-1 was backed out, so its review needs a problem reference before it can be closed. Add one with `/rfc review RFC-1 problem=PRB-123`.',
+    );
+    expect(stateOf(key)).toBe('in_review');
+    expect(logOf(key)).toHaveLength(rows);
+
+    // The owner amends the review; the change managers hear it is ready to close.
+    const amended = command(ana, 'review RFC-1 problem=PRB-12');
+    expect(amended.text).toBe(
+      'Updated the review of RFC-1: backed out, caused an incident, problem PRB-12. A change manager closes it with `/rfc close RFC-1`.',
+    );
+    expect(amended.outcome?.notifications).toEqual([
+      { event: 'review-requested', subject: { type: 'rfc', key: 'RFC-1' }, recipients: [{ kind: 'role', role: 'change-manager' }] },
+    ]);
+    expect(logOf(key).at(-1)).toMatchObject({
+      action: 'review',
+      fromState: 'in_review',
+      toState: 'in_review',
+      detail: { outcome: 'backed-out', causedIncident: true, problem: 'PRB-12', amended: true },
+    });
+    expect(command(mgr, 'close RFC-1').text).toBe('Closed RFC-1.');
+    expect(stateOf(key)).toBe('closed');
+  });
+
+  it('refuses an amendment that changes nothing, storing nothing', () => {
+    const key = scheduled();
+    progress(t.ctx, ana, key, 'start');
+    progress(t.ctx, ana, key, 'complete');
+    review(t.ctx, ana, key);
+    const rows = logOf(key).length;
+    expect(refused(() => command(ana, 'review RFC-1')).message).toBe(
+      'RFC-1 is already in review. Give what to change in its review. Example: /rfc review RFC-1 problem=PRB-123 incident=yes',
+    );
+    expect(logOf(key)).toHaveLength(rows);
+    expect(findRfc(t.ctx.database.db, key)?.review).toEqual({ outcome: 'successful', causedIncident: false });
+  });
+
+  it('refuses a review from someone who is neither owner nor change manager, storing nothing', () => {
+    const key = scheduled();
+    progress(t.ctx, ana, key, 'start');
+    progress(t.ctx, ana, key, 'fail');
+    const rows = logOf(key).length;
+    expect(refused(() => command(cab1, 'review RFC-1 outcome=failed problem=PRB-1')).message).toBe(
+      'Only its change owner or a change manager can review RFC-1.',
+    );
+    expect(logOf(key)).toHaveLength(rows);
+    expect(findRfc(t.ctx.database.db, key)).toMatchObject({ state: 'failed', review: null, problem: null });
   });
 });

@@ -51,6 +51,8 @@ function rfcIn(state: RfcState): Rfc {
     outage: { minutes: 30 },
     state,
     voteDeadline: state === 'awaiting_approval' ? DEADLINE : null,
+    // A reviewed change: what the review found, and the problem record it opened.
+    ...(state === 'in_review' || state === 'closed' ? { review: { outcome: 'backed-out', causedIncident: true }, problem: 'PRB-12' } : {}),
   });
 }
 
@@ -86,7 +88,8 @@ function expected(card: RfcCard, slackShared: boolean): SeenCard {
   };
 }
 
-const FACT_LABELS = ['State', 'Category', 'Risk', 'Approval', 'Services', 'Window', 'Requester', 'Owner', 'Expected outage', 'Vote deadline'];
+const BASE_FACT_LABELS = ['State', 'Category', 'Risk', 'Approval', 'Services', 'Window', 'Requester', 'Owner', 'Expected outage', 'Vote deadline'];
+const FACT_LABELS = [...BASE_FACT_LABELS, 'Review outcome', 'Caused an incident', 'Problem'];
 const SECTION_LABELS = ['Description', 'Business justification', 'Implementation plan', 'Backout plan', 'Test plan'];
 
 const cases = RFC_CARD_KINDS.flatMap((kind) => RFC_STATES.flatMap((state) => Object.keys(VIEWERS).map((who) => [kind, state, who] as const)));
@@ -114,12 +117,24 @@ describe('card renderers conform to one model', () => {
 
   it('shows the facts in one order with one set of labels', () => {
     const card = model('details', 'awaiting_approval', VIEWERS.outsider as Viewer);
-    expect(card.facts.map((f) => f.label)).toEqual(FACT_LABELS);
+    expect(card.facts.map((f) => f.label)).toEqual(BASE_FACT_LABELS);
     expect(card.sections.map((s) => s.label)).toEqual(['Business justification', 'Implementation plan', 'Backout plan', 'Test plan']);
     expect(card.facts.find((f) => f.label === 'Risk')?.value).toEqual({ kind: 'text', text: 'Low' });
     const voting = model('vote', 'awaiting_approval', { kind: 'cab-channel' });
     expect(voting.sections.map((s) => s.label)).toEqual(['Business justification']);
     expect(voting.heading).toBe('CAB vote: RFC-7 Patch db01 to 15.4');
+  });
+
+  it('adds what the review found, once it is recorded', () => {
+    const reviewed = model('details', 'closed', VIEWERS.outsider as Viewer);
+    expect(reviewed.facts.slice(-3)).toEqual([
+      { label: 'Review outcome', value: { kind: 'text', text: 'Backed out' } },
+      { label: 'Caused an incident', value: { kind: 'text', text: 'Yes' } },
+      { label: 'Problem', value: { kind: 'text', text: 'PRB-12' } },
+    ]);
+    expect(model('details', 'implemented', VIEWERS.outsider as Viewer).facts.map((f) => f.label)).toEqual(
+      BASE_FACT_LABELS.filter((l) => l !== 'Vote deadline'),
+    );
   });
 });
 

@@ -46,7 +46,8 @@ const EXPECTED: Record<RfcPermission, { who: Person[] | 'anyone'; states: RfcSta
   complete: { who: ['owner', 'change-manager', 'implementer'], states: ['implementing'] },
   fail: { who: ['owner', 'change-manager', 'implementer'], states: ['implementing'] },
   backout: { who: ['owner', 'change-manager', 'implementer'], states: ['implementing', 'failed', 'implemented'] },
-  review: { who: ['owner', 'change-manager', 'implementer'], states: ['implemented', 'failed', 'backed_out'] },
+  // In review, running it again amends the review (outcome, incident, problem reference).
+  review: { who: ['owner', 'change-manager', 'implementer'], states: ['implemented', 'failed', 'backed_out', 'in_review'] },
   // Separation of duties: not the change manager who implemented it (nor an owner, below).
   close: { who: ['change-manager'], states: ['in_review'] },
 };

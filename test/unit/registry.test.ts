@@ -22,7 +22,7 @@ const HELP_BEFORE = [
   'done RFC-n — implemented successfully. e.g. /rfc done RFC-12',
   'fail RFC-n [reason="..."] — implementation failed. e.g. /rfc fail RFC-12 reason="disk full"',
   'backout RFC-n [reason="..."] — the change was backed out. e.g. /rfc backout RFC-12 reason="errors after the patch"',
-  'review RFC-n [notes="..."] — post-implementation review. e.g. /rfc review RFC-12 notes="went to plan"',
+  'review RFC-n [outcome=...] [incident=yes|no] [problem=...] [notes="..."] — post-implementation review (run it again to amend it). e.g. /rfc review RFC-12 outcome=backed-out problem=PRB-12 notes="errors after the patch"',
   'close RFC-n — close after review. e.g. /rfc close RFC-12',
   'cancel RFC-n [reason="..."] — cancel before implementation. e.g. /rfc cancel RFC-12 reason="no longer needed"',
   'withdraw RFC-n [reason="..."] — withdraw your own RFC before approval. e.g. /rfc withdraw RFC-12 reason="duplicate of RFC-11"',
@@ -122,6 +122,20 @@ describe('help <verb>', () => {
         '  reason="..." — why this window; needed when it conflicts',
         '  ack=yes — a change manager goes ahead despite the listed conflicts',
         'Example: /rfc schedule RFC-12 start="2026-12-05 22:00" duration=2h',
+      ].join('\n'),
+    );
+  });
+
+  it('explains the review outcome, its default, the incident and the problem reference', () => {
+    expect(topicHelp('review')).toBe(
+      [
+        'review RFC-n [outcome=...] [incident=yes|no] [problem=...] [notes="..."] — post-implementation review (run it again to amend it).',
+        '  RFC-n — the RFC: RFC-12, rfc-12, #12 and 12 all mean RFC-12',
+        '  outcome=... — successful, successful-with-issues (or issues), failed or backed-out; by default what was reported: done is successful, fail failed, backout backed-out',
+        '  incident=yes|no — whether the change caused an incident (default no)',
+        '  problem=... — the problem record, e.g. PRB-12; a failed or backed-out change needs one before its review can be closed',
+        '  notes="..." — how it went (plain words after the key work too)',
+        'Example: /rfc review RFC-12 outcome=backed-out problem=PRB-12 notes="errors after the patch"',
       ].join('\n'),
     );
   });

@@ -52,6 +52,9 @@ function makeView(x: ViewInput): RfcView {
     backout: x.plan,
     test: x.plan,
     outage: '30 min',
+    reviewOutcome: 'Successful with issues',
+    causedIncident: 'Yes',
+    problem: x.title,
     approval: 'CAB vote',
     conflicts: x.conflicts,
     tally: {
