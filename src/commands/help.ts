@@ -22,6 +22,7 @@ export const EXAMPLES = {
   close: '/rfc close RFC-12',
   cancel: '/rfc cancel RFC-12 reason="no longer needed"',
   withdraw: '/rfc withdraw RFC-12 reason="duplicate of RFC-11"',
+  clone: '/rfc clone RFC-12',
   log: '/rfc log RFC-12',
   conflicts: '/rfc conflicts RFC-12',
   calendar: '/rfc calendar days=14 service=db',

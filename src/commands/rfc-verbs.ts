@@ -1,4 +1,5 @@
 /** The verbs on RFCs, in the order of the `/rfc help` overview (`help` itself is in registry.ts). */
+import { clone } from '../app/clone.js';
 import { close, progress, reschedule, review, schedule } from '../app/implementation.js';
 import { calendar, changeLog, conflicts, list, show, slot } from '../app/queries.js';
 import { cancel, edit, raise, submit, withdraw } from '../app/rfcs.js';
@@ -226,6 +227,19 @@ export const RFC_VERBS: readonly RfcVerb[] = [
   closingVerb('close', 'close after review', 'close RFC-n', close),
   closingVerb('cancel', 'cancel before implementation', 'cancel RFC-n [reason="..."]', cancel),
   closingVerb('withdraw', 'withdraw your own RFC before approval', 'withdraw RFC-n [reason="..."]', withdraw),
+  rfcVerb({
+    aggregate: 'rfc',
+    kind: 'clone',
+    name: 'clone',
+    aliases: ['copy'],
+    usage: 'clone RFC-n',
+    summary: 'a new draft from a rejected, closed, withdrawn or cancelled RFC',
+    args: [['RFC-n', 'the RFC to copy: its content, not its people or past window (you become requester and owner)']],
+    example: EXAMPLES.clone,
+    overview: 'default',
+    parse: ({ rest }) => parseKeyOnly('clone', rest),
+    run: (ctx, actor, cmd) => withView(ctx, actor, clone(ctx, actor, cmd.key)),
+  }),
   rfcVerb({
     aggregate: 'rfc',
     kind: 'log',

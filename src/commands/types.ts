@@ -54,6 +54,7 @@ export type Command =
   | { kind: 'close'; key: string; reason?: string }
   | { kind: 'cancel'; key: string; reason?: string }
   | { kind: 'withdraw'; key: string; reason?: string }
+  | { kind: 'clone'; key: string }
   | { kind: 'log'; key: string }
   | { kind: 'conflicts'; key: string }
   | { kind: 'calendar'; days: number; service?: string }

@@ -33,7 +33,7 @@ const FILTER_ALIASES: Record<string, ListFilter> = { my: 'mine', me: 'mine', eve
 
 const RFC_KEY = /^(?:rfc-?|#)?0*([1-9]\d{0,8})$/i;
 
-export type KeyVerb = 'show' | 'submit' | 'log' | 'conflicts';
+export type KeyVerb = 'show' | 'submit' | 'log' | 'conflicts' | 'clone';
 export type ReasonVerb = 'start' | 'done' | 'fail' | 'backout' | 'close' | 'cancel' | 'withdraw';
 type Of<K extends Command['kind']> = Extract<Command, { kind: K }>;
 

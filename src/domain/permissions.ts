@@ -8,7 +8,7 @@
  */
 import { ChangebotError } from './errors.js';
 import { type ApprovalPath, type Policy, approvalPath, usesCab } from './policy.js';
-import { TRANSITIONS } from './rfc-machine.js';
+import { TERMINAL_STATES, TRANSITIONS } from './rfc-machine.js';
 import { type Actor, type PersonId, RFC_STATES, type Rfc, type RfcState, type Role } from './types.js';
 
 /**
@@ -40,6 +40,7 @@ export const RFC_PERMISSIONS = [
   'backout',
   'review',
   'close',
+  'clone',
 ] as const;
 export type RfcPermission = (typeof RFC_PERMISSIONS)[number];
 
@@ -100,6 +101,8 @@ export const RFC_RULES: Record<RfcPermission, RfcRule> = {
       owner: (key) => `You own ${key}, so you can't close its review. Another change manager must close it.`,
     },
   },
+  // A new draft from a finished RFC: whoever may raise one (a standard change: see mark-standard).
+  clone: { who: 'anyone', states: TERMINAL_STATES, doing: 'clone' },
 };
 
 /** Deployment-wide actions, not tied to one RFC. */

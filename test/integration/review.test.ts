@@ -11,7 +11,8 @@ import { raise, submit } from '../../src/app/rfcs.js';
 import { vote } from '../../src/app/voting.js';
 import { execute } from '../../src/commands/execute.js';
 import { parseCommand } from '../../src/commands/parser.js';
-import { findRfc } from '../../src/db/repos/rfcs.js';
+import { clone } from '../../src/app/clone.js';
+import { findRfc, listRfcs } from '../../src/db/repos/rfcs.js';
 import { ChangebotError } from '../../src/domain/errors.js';
 import { messageText } from '../../src/domain/messages.js';
 import type { Actor } from '../../src/domain/types.js';
@@ -234,5 +235,109 @@ describe('the review: outcome, incident and problem reference', () => {
     );
     expect(logOf(key)).toHaveLength(rows);
     expect(findRfc(t.ctx.database.db, key)).toMatchObject({ state: 'failed', review: null, problem: null });
+  });
+});
+
+describe('rfc clone', () => {
+  /** A significant change raised by ana and rejected by the CAB. */
+  function rejected(start = WINDOW_START): string {
+    const r = raise(t.ctx, ana, {
+      title: 'Patch db01',
+      description: 'Apply 15.4',
+      justification: 'Security fixes',
+      category: 'significant',
+      services: ['db'],
+      impact: 'medium',
+      likelihood: 'low',
+      urgency: 'high',
+      plan: 'apply the patch',
+      backout: 'restore snapshot',
+      test: 'smoke tests',
+      cost: '2 hours',
+      resources: 'DBA on call',
+      outageMinutes: 30,
+      audience: 'EU users',
+      problem: 'PRB-9',
+      start,
+      durationMinutes: 120,
+    }).result;
+    submit(t.ctx, ana, r.key);
+    for (const c of [cab1, cab2, cab3]) vote(t.ctx, c, r.key, 'reject');
+    return r.key;
+  }
+
+  it('starts a new draft from a rejected RFC: same content, the actor as requester and owner, a future window kept', () => {
+    const key = rejected();
+    expect(stateOf(key)).toBe('rejected');
+    const bob = t.person('bob');
+    const reply = command(bob, `clone ${key}`);
+    expect(reply.text).toBe('Cloned RFC-1 as RFC-2 “Patch db01” (a draft). Submit it with `/rfc submit RFC-2`.');
+    const copy = findRfc(t.ctx.database.db, 'RFC-2');
+    expect(copy).toMatchObject({
+      title: 'Patch db01',
+      description: 'Apply 15.4',
+      justification: 'Security fixes',
+      category: 'significant',
+      emergency: false,
+      services: ['db'],
+      impact: 'medium',
+      likelihood: 'low',
+      urgency: 'high',
+      plan: 'apply the patch',
+      backout: 'restore snapshot',
+      test: 'smoke tests',
+      cost: '2 hours',
+      resources: 'DBA on call',
+      outage: { minutes: 30, audience: 'EU users' },
+      window: { start: new Date('2026-12-05T22:00:00Z'), end: new Date('2026-12-06T00:00:00Z') },
+      requester: 'cli:bob',
+      owner: 'cli:bob',
+      state: 'draft',
+      problem: null,
+      review: null,
+      voteDeadline: null,
+      clonedFrom: 'RFC-1',
+    });
+    expect(logOf('RFC-2').map((e) => [e.actor, e.action, e.fromState, e.toState, e.detail])).toEqual([
+      ['cli:bob', 'raise', null, 'draft', { clonedFrom: 'RFC-1' }],
+    ]);
+    expect(logOf('RFC-1').at(-1)).toMatchObject({ actor: 'cli:bob', action: 'clone', fromState: null, toState: null, detail: { clone: 'RFC-2' } });
+    expect(stateOf('RFC-1')).toBe('rejected');
+  });
+
+  it('clones a closed RFC, leaving out a window that has already started', () => {
+    const key = scheduled();
+    progress(t.ctx, ana, key, 'start');
+    progress(t.ctx, ana, key, 'complete');
+    review(t.ctx, ana, key);
+    close(t.ctx, mgr, key);
+    const out = clone(t.ctx, ana, key);
+    expect(out.message).toBe('Cloned RFC-1 as RFC-2 “Patch db01” (a draft). Before you submit it, add a planned window (start=... end=... or duration=...).');
+    expect(out.next).toBeUndefined();
+    expect(out.result).toMatchObject({ key: 'RFC-2', state: 'draft', window: null, requester: 'cli:ana', owner: 'cli:ana', clonedFrom: 'RFC-1' });
+  });
+
+  it('refuses to clone an RFC that is still active, storing nothing', () => {
+    const key = scheduled();
+    const rows = logOf(key).length;
+    const e = refused(() => command(ana, `clone ${key}`));
+    expect(e.code).toBe('invalid_transition');
+    expect(e.message).toBe("RFC-1 is scheduled, so it can't be cloned; only a rejected, closed, withdrawn or cancelled RFC can. Change it as it is instead.");
+    expect(listRfcs(t.ctx.database.db).map((r) => r.key)).toEqual(['RFC-1']);
+    expect(logOf(key)).toHaveLength(rows);
+  });
+
+  it('refuses a non-manager cloning a standard change, as when raising one, storing nothing', () => {
+    const std = raise(t.ctx, mgr, { title: 'Add a user', category: 'standard', services: ['db'], backout: 'remove the user' }).result;
+    command(mgr, `withdraw ${std.key}`);
+    const rows = logOf(std.key).length;
+    const e = refused(() => command(ana, `clone ${std.key}`));
+    expect(e.code).toBe('forbidden');
+    expect(e.message).toBe(
+      'Standard changes are pre-approved, so only a change manager can mark a change standard. Use category=minor, or ask a change manager.',
+    );
+    expect(listRfcs(t.ctx.database.db).map((r) => r.key)).toEqual([std.key]);
+    expect(logOf(std.key)).toHaveLength(rows);
+    expect(clone(t.ctx, ian, std.key).result).toMatchObject({ key: 'RFC-2', category: 'standard', owner: 'cli:ian', clonedFrom: 'RFC-1' });
   });
 });

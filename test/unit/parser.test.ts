@@ -169,6 +169,15 @@ describe('parseCommand: every command form', () => {
     expect(p('review RFC-4 notes="went to plan"')).toEqual({ kind: 'review', key: 'RFC-4', notes: 'went to plan' });
   });
 
+  it('clone: a key and nothing else', () => {
+    expect(p('clone RFC-7')).toEqual({ kind: 'clone', key: 'RFC-7' });
+    expect(p('copy #7')).toEqual({ kind: 'clone', key: 'RFC-7' });
+    expect(expectError(() => p('clone'), 'bad_value', { field: 'key' }).message).toBe('Missing RFC key. Example: /rfc clone RFC-12');
+    expect(expectError(() => p('clone RFC-7 now'), 'bad_command').message).toBe(
+      'Unexpected "now". Put values with spaces in quotes, like reason="two words". Example: /rfc clone RFC-12',
+    );
+  });
+
   it('review: outcome, incident, problem and notes', () => {
     expect(p('review RFC-7 outcome=failed incident=yes problem=PRB-12 notes="disk full"')).toEqual({
       kind: 'review',
@@ -402,6 +411,7 @@ describe('COMMAND_HELP', () => {
       'close',
       'cancel',
       'withdraw',
+      'clone',
       'log',
       'conflicts',
       'calendar',

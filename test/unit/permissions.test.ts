@@ -50,6 +50,8 @@ const EXPECTED: Record<RfcPermission, { who: Person[] | 'anyone'; states: RfcSta
   review: { who: ['owner', 'change-manager', 'implementer'], states: ['implemented', 'failed', 'backed_out', 'in_review'] },
   // Separation of duties: not the change manager who implemented it (nor an owner, below).
   close: { who: ['change-manager'], states: ['in_review'] },
+  // A new draft from a finished RFC (standard changes are refused at raise for non-managers).
+  clone: { who: 'anyone', states: ['rejected', 'closed', 'withdrawn', 'cancelled'] },
 };
 
 describe('the permission table', () => {

@@ -26,6 +26,7 @@ const HELP_BEFORE = [
   'close RFC-n — close after review. e.g. /rfc close RFC-12',
   'cancel RFC-n [reason="..."] — cancel before implementation. e.g. /rfc cancel RFC-12 reason="no longer needed"',
   'withdraw RFC-n [reason="..."] — withdraw your own RFC before approval. e.g. /rfc withdraw RFC-12 reason="duplicate of RFC-11"',
+  'clone RFC-n — a new draft from a rejected, closed, withdrawn or cancelled RFC. e.g. /rfc clone RFC-12',
   'log RFC-n — the change log (audit trail). e.g. /rfc log RFC-12',
   'conflicts RFC-n — overlapping changes, dependencies and blackouts. e.g. /rfc conflicts RFC-12',
   'calendar [days=7] [service=NAME] — upcoming changes. e.g. /rfc calendar days=14 service=db',
@@ -62,6 +63,7 @@ describe('the verb registry', () => {
       'close',
       'cancel',
       'withdraw',
+      'clone',
       'log',
       'conflicts',
       'calendar',
@@ -180,7 +182,7 @@ describe('help <verb>', () => {
     }
     expect(message).toBe(
       'There is no help on "sheduel". Did you mean "schedule"? Topics: help, new, show, list, edit, submit, vote, schedule, ' +
-        'reschedule, start, done, fail, backout, review, close, cancel, withdraw, log, conflicts, calendar, slot, approve, reject, ' +
+        'reschedule, start, done, fail, backout, review, close, cancel, withdraw, clone, log, conflicts, calendar, slot, approve, reject, ' +
         'abstain, admin, admin grant, admin revoke, admin roles, admin service, admin window, admin blackout, admin cab-channel.',
     );
   });
