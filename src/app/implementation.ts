@@ -2,23 +2,25 @@
 import { rfcSubject } from '../domain/subject.js';
 import type { Db } from '../db/client.js';
 import { listBlackouts, listMaintenance, listServices } from '../db/repos/catalogue.js';
-import { listInWindow } from '../db/repos/rfcs.js';
+import { appendLog } from '../db/repos/log.js';
+import { listInWindow, updateRfc } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
 import { type Notification, type Recipient, people } from '../domain/notifications.js';
 import { ACTIVE_WINDOW_STATES, type RfcAction } from '../domain/rfc-machine.js';
 import { type Conflict, type ScheduleContext, findConflicts } from '../domain/schedule.js';
-import type { Actor, Rfc, Window } from '../domain/types.js';
+import { defaultOutcome, needsProblem, reviewSummary, wentWrong } from '../domain/review.js';
+import type { Actor, Review, Rfc, Window } from '../domain/types.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { windowFrom } from './fields.js';
-import type { ScheduleInput } from './inputs.js';
+import type { ReviewInput, ScheduleInput } from './inputs.js';
 import { type NextStep, refusal } from './next.js';
 import { evaluate, openApproval } from './approval.js';
 import { type Policy, approvalPath } from '../domain/policy.js';
 import { formatInstant, formatRange, insideWindow } from '../domain/windows.js';
 import { authorize, authorizeDeployment } from '../domain/permissions.js';
-import { getRfc, move } from './support.js';
+import { getRfc, implementersOfRfc, move } from './support.js';
 
-export type { ScheduleInput } from './inputs.js';
+export type { ReviewInput, ScheduleInput } from './inputs.js';
 
 /**
  * What conflicts are checked against: the catalogue, windows, and the other RFCs holding a
@@ -244,18 +246,63 @@ function checkStart(ctx: AppContext, actor: Actor, rfc: Rfc, override: string | 
   }
 }
 
-/** The owner opens the post-implementation review with their notes. */
-export function review(ctx: AppContext, actor: Actor, key: string, notes?: string): Outcome<Rfc> {
+/**
+ * The owner (or a change manager) opens the post-implementation review: its outcome (by
+ * default what the implementation report said), whether it caused an incident, a problem
+ * reference and notes. While in review, running it again amends the review (e.g. to add the
+ * problem reference a failed or backed-out change needs before it can be closed).
+ */
+export function review(ctx: AppContext, actor: Actor, key: string, input: ReviewInput = {}): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
     authorize(actor, before, 'review', ctx.policy);
-    const rfc = move(tx, ctx, actor, before, 'review', { reason: notes });
+    const amending = before.state === 'in_review';
+    const found: Review = {
+      outcome: input.outcome ?? before.review?.outcome ?? defaultOutcome(before.state),
+      causedIncident: input.causedIncident ?? before.review?.causedIncident ?? false,
+    };
+    const problem = input.problem?.trim() || before.problem;
+    const notes = input.notes?.trim() || undefined;
+    const patch = { review: found, problem };
+    const detail = { outcome: found.outcome, causedIncident: found.causedIncident, ...(problem ? { problem } : {}) };
+    let rfc: Rfc;
+    if (amending) {
+      if (input.outcome === undefined && input.causedIncident === undefined && !input.problem?.trim() && !notes) {
+        throw refusal('bad_command', `${before.key} is already in review. Give what to change in its review.`, [{ step: 'amend-review', key: before.key }]);
+      }
+      const now = ctx.clock.now();
+      rfc = updateRfc(tx, { ...before, ...patch, updatedAt: now });
+      appendLog(tx, {
+        subject: rfcSubject(rfc.key),
+        at: now,
+        actor: actor.id,
+        action: 'review',
+        fromState: 'in_review',
+        toState: 'in_review',
+        reason: notes ?? null,
+        detail: { ...detail, amended: true },
+      });
+    } else {
+      rfc = move(tx, ctx, actor, before, 'review', { reason: notes, patch, detail });
+    }
+    const missing = needsProblem(rfc);
+    const managers: Recipient = { kind: 'role', role: 'change-manager' };
+    const notifications: Notification[] = [];
+    // Change managers hear that a review is ready to close; while a problem reference is
+    // missing, the owner is asked for it too. An amendment tells them only when it made the
+    // review ready to close.
+    if (!amending || (needsProblem(before) && !missing)) {
+      const recipients: Recipient[] = [managers, ...(missing ? people([rfc.owner], actor.id) : [])];
+      notifications.push({ event: 'review-requested', subject: rfcSubject(rfc.key), recipients, ...(notes ? { detail: notes } : {}) });
+    }
+    const summary = `${reviewSummary(found)}${rfc.problem ? `, problem ${rfc.problem}` : ''}`;
+    const message = amending ? `Updated the review of ${rfc.key}: ${summary}.` : `${rfc.key} is in review: ${summary}.`;
     return {
       result: rfc,
       rfc,
-      message: `${rfc.key} is in review.`,
-      next: [{ step: 'close', key: rfc.key }],
-      notifications: [{ event: 'review-requested', subject: rfcSubject(rfc.key), recipients: [{ kind: 'role', role: 'change-manager' }], detail: notes }],
+      message: missing ? `${message} ${wentWrong(rfc.key, found.outcome)}, so its review needs a problem reference before it can be closed.` : message,
+      next: [missing ? { step: 'give-problem', key: rfc.key } : { step: 'close', key: rfc.key }],
+      notifications,
     };
   });
 }
@@ -263,7 +310,15 @@ export function review(ctx: AppContext, actor: Actor, key: string, notes?: strin
 export function close(ctx: AppContext, actor: Actor, key: string, reason?: string): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
-    authorize(actor, before, 'close', ctx.policy);
+    authorize(actor, { ...before, implementers: implementersOfRfc(tx, before.key) }, 'close', ctx.policy);
+    if (before.state === 'in_review' && before.review && needsProblem(before)) {
+      throw refusal(
+        'incomplete',
+        `${wentWrong(before.key, before.review.outcome)}, so its review needs a problem reference before it can be closed.`,
+        [{ step: 'give-problem', key: before.key }],
+        { field: 'problem' },
+      );
+    }
     const rfc = move(tx, ctx, actor, before, 'close', { reason });
     return {
       result: rfc,

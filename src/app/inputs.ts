@@ -3,7 +3,7 @@
  * buttons, forms, an HTTP API later) builds the same input. Keys, people and dates are already
  * resolved: a person is an id (`slack:T/U`, `teams:...`, `cli:name`), a date a UTC instant.
  */
-import type { Category, Level, Role } from '../domain/types.js';
+import type { Category, Level, ReviewOutcome, Role } from '../domain/types.js';
 
 /** Fields settable when raising (`raise`) or editing (`edit`) an RFC. */
 export interface RfcFields {
@@ -47,6 +47,18 @@ export interface ScheduleInput {
   ack?: boolean;
   /** A change manager accepts a window outside the approved one, giving this reason. */
   override?: string;
+}
+
+/**
+ * `review`: opens the post-implementation review, or amends it while it is in review. Missing
+ * values keep what the review recorded, or default (outcome from the state, no incident).
+ */
+export interface ReviewInput {
+  outcome?: ReviewOutcome;
+  causedIncident?: boolean;
+  /** Reference of the problem record opened for a failed or backed-out change, e.g. PRB-12. */
+  problem?: string;
+  notes?: string;
 }
 
 export type ListFilter = 'mine' | 'pending' | 'scheduled' | 'all';

@@ -18,6 +18,10 @@ export type NextStep =
   | { step: 'backout'; key: string }
   /** In review: a change manager closes it. */
   | { step: 'close'; key: string }
+  /** A failed or backed-out change's review needs a problem reference: add it to the review. */
+  | { step: 'give-problem'; key: string }
+  /** `review` again while in review without saying what to change: an example amendment. */
+  | { step: 'amend-review'; key: string }
   /** Nothing open: raise an RFC. */
   | { step: 'raise' }
   /** The catalogue lacks services (none yet, unknown dependencies, empty when raising): an admin adds them. */

@@ -16,7 +16,7 @@ import type { AppContext, Outcome } from './context.js';
 import { scheduleContext } from './implementation.js';
 import type { ListFilter } from './inputs.js';
 import { refusal } from './next.js';
-import { getRfc } from './support.js';
+import { getRfc, implementersOfRfc } from './support.js';
 import { rfcSubject } from '../domain/subject.js';
 
 const SLOT_HORIZON_DAYS = 60;
@@ -39,7 +39,7 @@ export function viewRfc(ctx: AppContext, key: string, zone: string = ctx.timezon
   const db = ctx.database.db;
   const rfc = getRfc(db, key);
   const conflicts = opts.withConflicts === false ? [] : conflictsOf(db, rfc, zone);
-  return rfcView(rfc, { votes: listVotes(db, rfc.id), conflicts, policy: ctx.policy, zone });
+  return rfcView(rfc, { votes: listVotes(db, rfc.id), conflicts, implementers: implementersOfRfc(db, rfc.key), policy: ctx.policy, zone });
 }
 
 export function show(ctx: AppContext, actor: Actor, key: string): Outcome<RfcView> {

@@ -141,7 +141,7 @@ function closingNotice(before: Rfc, rfc: Rfc, event: 'withdrawn' | 'cancelled', 
  * change manager (or admin) may mark a change standard. (Standard-change templates, which
  * would let anyone raise one from an approved recipe, are not modelled yet.)
  */
-function checkStandard(actor: Actor, fields: RfcFields): void {
+export function checkStandard(actor: Actor, fields: RfcFields): void {
   if (fields.category !== 'standard') return;
   try {
     authorizeDeployment(actor, 'mark-standard');

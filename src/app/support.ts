@@ -1,9 +1,10 @@
 import { rfcSubject } from '../domain/subject.js';
 import type { Db } from '../db/client.js';
-import { appendLog } from '../db/repos/log.js';
+import { appendLog, listLog } from '../db/repos/log.js';
+import { implementersOf } from '../domain/permissions.js';
 import { findRfc, updateRfc } from '../db/repos/rfcs.js';
 import { type RfcAction, transition } from '../domain/rfc-machine.js';
-import type { Actor, Rfc } from '../domain/types.js';
+import type { Actor, PersonId, Rfc } from '../domain/types.js';
 import type { AppContext } from './context.js';
 import { refusal } from './next.js';
 
@@ -13,6 +14,11 @@ export function getRfc(tx: Db, key: string): Rfc {
     throw refusal('not_found', `There is no ${key}.`, [{ step: 'list-all' }], { key });
   }
   return rfc;
+}
+
+/** Who implemented RFC `key`, read from its change log (separation of duties at close). */
+export function implementersOfRfc(tx: Db, key: string): PersonId[] {
+  return implementersOf(listLog(tx, rfcSubject(key)));
 }
 
 /** Moves the RFC through `action`, saves it with `patch`, and appends exactly one log row. */

@@ -21,6 +21,8 @@ export function actionCommand(id: ActionId, key: string): Command | null {
       return { kind: 'fail', key };
     case ACTIONS.backout:
       return { kind: 'backout', key };
+    case ACTIONS.close:
+      return { kind: 'close', key };
     case ACTIONS.details:
     case ACTIONS.reschedule:
       return null;

@@ -40,6 +40,10 @@ function phrase(text: string, step: NextStep, all: readonly NextStep[]): string 
       return `${text} Back it out with \`/rfc backout ${step.key}\` if needed.`;
     case 'close':
       return `${text} A change manager closes it with \`/rfc close ${step.key}\`.`;
+    case 'amend-review':
+      return `${text} Example: /rfc review ${step.key} problem=PRB-123 incident=yes`;
+    case 'give-problem':
+      return `${text} Add one with \`/rfc review ${step.key} problem=PRB-123\`.`;
     case 'raise':
       return `${text} Raise one with \`/rfc new "Title"\`.`;
     case 'add-service':

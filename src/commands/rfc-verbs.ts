@@ -1,4 +1,5 @@
 /** The verbs on RFCs, in the order of the `/rfc help` overview (`help` itself is in registry.ts). */
+import { clone } from '../app/clone.js';
 import { close, progress, reschedule, review, schedule } from '../app/implementation.js';
 import { calendar, changeLog, conflicts, list, show, slot } from '../app/queries.js';
 import { cancel, edit, raise, submit, withdraw } from '../app/rfcs.js';
@@ -217,17 +218,42 @@ export const RFC_VERBS: readonly RfcVerb[] = [
     kind: 'review',
     name: 'review',
     aliases: [],
-    usage: 'review RFC-n [notes="..."]',
-    summary: 'post-implementation review',
-    args: [KEY, ['notes="..."', 'how it went (plain words after the key work too)']],
+    usage: 'review RFC-n [outcome=...] [incident=yes|no] [problem=...] [notes="..."]',
+    summary: 'post-implementation review (run it again to amend it)',
+    args: [
+      KEY,
+      [
+        'outcome=...',
+        'successful, successful-with-issues (or issues), failed or backed-out; by default what was reported: done is successful, fail failed, backout backed-out',
+      ],
+      ['incident=yes|no', 'whether the change caused an incident (default no)'],
+      ['problem=...', 'the problem record, e.g. PRB-12; a failed or backed-out change needs one before its review can be closed'],
+      ['notes="..."', 'how it went (plain words after the key work too)'],
+    ],
     example: EXAMPLES.review,
     overview: 'default',
     parse: ({ rest }) => parseReview(rest),
-    run: (ctx, actor, cmd) => withView(ctx, actor, review(ctx, actor, cmd.key, cmd.notes)),
+    run(ctx, actor, cmd) {
+      const { kind: _kind, key, ...input } = cmd;
+      return withView(ctx, actor, review(ctx, actor, key, input));
+    },
   }),
   closingVerb('close', 'close after review', 'close RFC-n', close),
   closingVerb('cancel', 'cancel before implementation', 'cancel RFC-n [reason="..."]', cancel),
   closingVerb('withdraw', 'withdraw your own RFC before approval', 'withdraw RFC-n [reason="..."]', withdraw),
+  rfcVerb({
+    aggregate: 'rfc',
+    kind: 'clone',
+    name: 'clone',
+    aliases: ['copy'],
+    usage: 'clone RFC-n',
+    summary: 'a new draft from a rejected, closed, withdrawn or cancelled RFC',
+    args: [['RFC-n', 'the RFC to copy: its content, not its people or past window (you become requester and owner)']],
+    example: EXAMPLES.clone,
+    overview: 'default',
+    parse: ({ rest }) => parseKeyOnly('clone', rest),
+    run: (ctx, actor, cmd) => withView(ctx, actor, clone(ctx, actor, cmd.key)),
+  }),
   rfcVerb({
     aggregate: 'rfc',
     kind: 'log',

@@ -11,6 +11,7 @@ import type {
   ListFilter,
   MaintenanceWindowInput,
   PolicySetInput,
+  ReviewInput,
   RfcFields,
   RolesInput,
   ScheduleInput,
@@ -54,10 +55,11 @@ export type Command =
   | { kind: 'done'; key: string; reason?: string }
   | { kind: 'fail'; key: string; reason?: string }
   | { kind: 'backout'; key: string; reason?: string }
-  | { kind: 'review'; key: string; notes?: string }
+  | ({ kind: 'review'; key: string } & ReviewInput)
   | { kind: 'close'; key: string; reason?: string }
   | { kind: 'cancel'; key: string; reason?: string }
   | { kind: 'withdraw'; key: string; reason?: string }
+  | { kind: 'clone'; key: string }
   | { kind: 'log'; key: string }
   | { kind: 'conflicts'; key: string }
   | { kind: 'calendar'; days: number; service?: string }

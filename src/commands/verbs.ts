@@ -2,7 +2,7 @@
  * Argument parsing for the per-RFC verbs (vote, schedule, the reason-taking transitions) and for
  * list, calendar and slot.
  */
-import type { VoteChoice } from '../domain/types.js';
+import type { ReviewOutcome, VoteChoice } from '../domain/types.js';
 import { collectArgs, noExtraPositionals, parseBool, unexpected } from './args.js';
 import type { Args } from './args.js';
 import { parseDuration } from './dates.js';
@@ -33,7 +33,7 @@ const FILTER_ALIASES: Record<string, ListFilter> = { my: 'mine', me: 'mine', eve
 
 const RFC_KEY = /^(?:rfc-?|#)?0*([1-9]\d{0,8})$/i;
 
-export type KeyVerb = 'show' | 'submit' | 'log' | 'conflicts';
+export type KeyVerb = 'show' | 'submit' | 'log' | 'conflicts' | 'clone';
 export type ReasonVerb = 'start' | 'done' | 'fail' | 'backout' | 'close' | 'cancel' | 'withdraw';
 type Of<K extends Command['kind']> = Extract<Command, { kind: K }>;
 
@@ -257,7 +257,64 @@ export function parseStart(rest: Token[]): Of<'start'> {
   return cmd;
 }
 
+/** Outcome words of `review outcome=...`, compared without case, spaces or underscores. */
+const OUTCOMES: Record<string, ReviewOutcome> = {
+  successful: 'successful',
+  success: 'successful',
+  succeeded: 'successful',
+  ok: 'successful',
+  'successful-with-issues': 'successful-with-issues',
+  'with-issues': 'successful-with-issues',
+  issues: 'successful-with-issues',
+  partial: 'successful-with-issues',
+  failed: 'failed',
+  fail: 'failed',
+  failure: 'failed',
+  'backed-out': 'backed-out',
+  backedout: 'backed-out',
+  backout: 'backed-out',
+  'rolled-back': 'backed-out',
+};
+const OUTCOME_CHOICES = ['successful', 'successful-with-issues', 'failed', 'backed-out'];
+
+/** `review RFC-n [outcome=...] [incident=yes|no] [problem=...] [notes="..." | words]` */
 export function parseReview(rest: Token[]): Of<'review'> {
-  const r = keyAndText('notes', { note: 'notes', reason: 'notes', comment: 'notes' }, rest, EXAMPLES.review);
-  return r.text ? { kind: 'review', key: r.key, notes: r.text } : { kind: 'review', key: r.key };
+  const example = EXAMPLES.review;
+  const args = collectArgs(rest, {
+    keys: ['outcome', 'incident', 'problem', 'notes'],
+    aliases: { result: 'outcome', causedincident: 'incident', prb: 'problem', note: 'notes', reason: 'notes', comment: 'notes' },
+    example,
+  });
+  const key = parseKey(args.positionals[0]?.index === 0 ? args.positionals[0].token : undefined, example);
+  const words = args.positionals
+    .slice(1)
+    .map((p) => p.token.value)
+    .join(' ')
+    .trim();
+  const given = args.pairs.get('notes')?.value.trim();
+  if (words && given !== undefined) badCommand(`Give the notes once, in quotes: notes="...". Example: ${example}`, { example });
+  const cmd: Of<'review'> = { kind: 'review', key };
+  const outcomeText = args.pairs.get('outcome')?.value;
+  if (outcomeText !== undefined) {
+    const word = outcomeText
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_]+/g, '-');
+    const outcome = own(OUTCOMES, word);
+    if (!outcome) {
+      badValue(
+        'outcome',
+        `Can't read outcome="${clip(outcomeText)}".${didYouMean(word, OUTCOME_CHOICES)} Use ${orList(OUTCOME_CHOICES)}. Example: ${example}`,
+        example,
+      );
+    }
+    cmd.outcome = outcome;
+  }
+  const incident = args.pairs.get('incident');
+  if (incident) cmd.causedIncident = parseBool(incident.value, 'incident', example);
+  const problem = args.pairs.get('problem')?.value.trim();
+  if (problem) cmd.problem = problem;
+  const notes = given ?? words;
+  if (notes) cmd.notes = notes;
+  return cmd;
 }

@@ -13,6 +13,7 @@ export const ACTIONS = {
   fail: 'rfc_fail',
   backout: 'rfc_backout',
   reschedule: 'rfc_reschedule',
+  close: 'rfc_close',
 } as const;
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 

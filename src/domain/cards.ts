@@ -111,6 +111,7 @@ export const BUTTONS: readonly ButtonSpec[] = [
   { action: ACTIONS.done, label: 'Done', style: 'primary', permission: 'complete' },
   { action: ACTIONS.fail, label: 'Failed', style: 'danger', permission: 'fail' },
   { action: ACTIONS.backout, label: 'Back out', style: 'danger', permission: 'backout' },
+  { action: ACTIONS.close, label: 'Close review', style: 'primary', permission: 'close' },
   { action: ACTIONS.details, label: 'Details', permission: 'view' },
 ];
 
@@ -131,8 +132,9 @@ function candidates(kind: RfcCardKind, view: RfcView, viewer: Viewer): readonly 
     case 'owner':
       return OWNER_BUTTONS;
     case 'notice':
-      // A notification moves the change on only for its owner; everyone else can look.
-      return viewer.kind === 'person' && viewer.id === view.owner ? OWNER_BUTTONS : [ACTIONS.details];
+      // A notification moves the change on only for its owner; everyone else can look, and a
+      // change manager told a review is ready may close it (when the table lets them).
+      return viewer.kind === 'person' && viewer.id === view.owner ? OWNER_BUTTONS : [ACTIONS.close, ACTIONS.details];
     case 'details':
     case 'reply':
       return ALL_BUTTONS;
@@ -193,6 +195,8 @@ export function factsOf(v: RfcView, kind: RfcCardKind = 'details'): Fact[] {
     if (v.urgency) facts.push({ label: 'Urgency', value: text(LEVEL_WORD[v.urgency]) });
     if (v.cost) facts.push({ label: 'Cost', value: text(v.cost) });
     if (v.resources) facts.push({ label: 'Resources', value: text(v.resources) });
+    if (v.reviewOutcome) facts.push({ label: 'Review outcome', value: text(v.reviewOutcome) });
+    if (v.causedIncident) facts.push({ label: 'Caused an incident', value: text(v.causedIncident) });
     if (v.problem) facts.push({ label: 'Problem', value: text(v.problem) });
   }
   return facts;

@@ -112,6 +112,8 @@ function actionDetail(action: string, d: Record<string, unknown>, zone: string):
     case 'blackout-add':
       // The blackout's range is printed with the window (start/end) below.
       return ` #${String(d.id ?? '?')}`;
+    case 'policy-seed':
+      return ` from the environment or the defaults: ${Object.keys(d).length} settings`;
     case 'policy-set':
       return ` ${str('key') ?? '?'}: ${valueText(logValue(d.from), zone)} → ${valueText(logValue(d.to), zone)}`;
     default:

@@ -3,6 +3,7 @@
  * which service, when (in their zone), the expected impact, who to contact, and the RFC key.
  */
 import type { NotificationEvent } from './notifications.js';
+import { needsProblem, reviewSummary, wentWrong } from './review.js';
 import type { Rfc } from './types.js';
 import { formatMinutes } from './views.js';
 import { formatInstant, formatRange } from './windows.js';
@@ -59,8 +60,13 @@ export function messageText(event: NotificationEvent | string, rfc: Rfc, zone: s
       return `Service restored: the change to ${svc} was backed out (${ref})${why}.`;
     case 'failed':
       return `${ref} failed during implementation${why}. Back it out with \`/rfc backout ${rfc.key}\` if needed.`;
-    case 'review-requested':
-      return `${ref} is ready for its post-implementation review${why}. Close it with \`/rfc close ${rfc.key}\`.`;
+    case 'review-requested': {
+      const found = rfc.review ? ` Review: ${reviewSummary(rfc.review)}${rfc.problem ? `, problem ${rfc.problem}` : ''}.` : '';
+      if (rfc.review && needsProblem(rfc)) {
+        return `${ref} is in its post-implementation review${why}.${found} ${wentWrong(rfc.key, rfc.review.outcome)}, so its review needs a problem reference before it can be closed: change owner ${rfc.owner}, add one with \`/rfc review ${rfc.key} problem=PRB-123\`.`;
+      }
+      return `${ref} is ready for its post-implementation review${why}.${found} Close it with \`/rfc close ${rfc.key}\`.`;
+    }
     case 'closed':
       return `${ref} is closed.`;
     case 'withdrawn':

@@ -8,11 +8,22 @@
  */
 import { ChangebotError } from './errors.js';
 import { type ApprovalPath, type Policy, approvalPath, usesCab } from './policy.js';
-import { TRANSITIONS } from './rfc-machine.js';
-import { type Actor, RFC_STATES, type Rfc, type RfcState, type Role } from './types.js';
+import { TERMINAL_STATES, TRANSITIONS } from './rfc-machine.js';
+import { type Actor, type PersonId, RFC_STATES, type Rfc, type RfcState, type Role } from './types.js';
 
-/** How a person stands to an RFC: through it (requester, owner) or through a granted role. */
-export type Relation = 'requester' | 'owner' | Role;
+/**
+ * How a person stands to an RFC: through it (requester, owner, implementer: who reported its
+ * implementation) or through a granted role.
+ */
+export type Relation = 'requester' | 'owner' | 'implementer' | Role;
+
+/** The change-log actions that make their actor an implementer of the RFC. */
+export const IMPLEMENTING_ACTIONS: readonly string[] = ['start', 'complete', 'fail', 'backout'];
+
+/** Who implemented the RFC, from its change log: whoever started, completed, failed or backed it out. */
+export function implementersOf(log: readonly { actor: PersonId; action: string }[]): PersonId[] {
+  return [...new Set(log.filter((e) => IMPLEMENTING_ACTIONS.includes(e.action)).map((e) => e.actor))];
+}
 
 export const RFC_PERMISSIONS = [
   'view',
@@ -29,6 +40,7 @@ export const RFC_PERMISSIONS = [
   'backout',
   'review',
   'close',
+  'clone',
 ] as const;
 export type RfcPermission = (typeof RFC_PERMISSIONS)[number];
 
@@ -50,6 +62,8 @@ export interface RfcRule {
   states: readonly RfcState[];
   /** Words for the refusal: "Only its change owner or a change manager can <doing> RFC-1." */
   doing: string;
+  /** The refusal for someone `except` rules out, by the relation that does ("You own RFC-1, so ..."). */
+  excluded?: Partial<Record<Relation, (key: string) => string>>;
 }
 
 const ALL_STATES: readonly RfcState[] = RFC_STATES;
@@ -75,8 +89,22 @@ export const RFC_RULES: Record<RfcPermission, RfcRule> = {
   complete: { who: OWNER_OR_MANAGER, states: TRANSITIONS.complete.from, doing: 'complete' },
   fail: { who: OWNER_OR_MANAGER, states: TRANSITIONS.fail.from, doing: 'mark as failed' },
   backout: { who: OWNER_OR_MANAGER, states: TRANSITIONS.backout.from, doing: 'back out' },
-  review: { who: OWNER_OR_MANAGER, states: TRANSITIONS.review.from, doing: 'review' },
-  close: { who: ['change-manager'], states: TRANSITIONS.close.from, doing: 'close' },
+  // Opening the review moves the RFC into review; running it again there amends the review.
+  review: { who: OWNER_OR_MANAGER, states: [...TRANSITIONS.review.from, 'in_review'], doing: 'review' },
+  close: {
+    // Separation of duties: the review is closed by a change manager who neither owns the
+    // change nor implemented it. (Admins hold no RFC rights of their own, as everywhere here.)
+    who: ['change-manager'],
+    except: ['implementer', 'owner'],
+    states: TRANSITIONS.close.from,
+    doing: 'close',
+    excluded: {
+      implementer: (key) => `You implemented ${key}, so you can't close its review. Another change manager must close it.`,
+      owner: (key) => `You own ${key}, so you can't close its review. Another change manager must close it.`,
+    },
+  },
+  // A new draft from a finished RFC: whoever may raise one (a standard change: see mark-standard).
+  clone: { who: 'anyone', states: TERMINAL_STATES, doing: 'clone' },
 };
 
 /** Deployment-wide actions, not tied to one RFC. */
@@ -102,13 +130,16 @@ export type RuleRfc = Pick<Rfc, 'key' | 'state' | 'requester' | 'owner' | 'categ
   Partial<Pick<Rfc, 'impact' | 'likelihood' | 'cabMembers'>> & {
     /** Known from the votes (votes.ts `awaitingSignoff`); absent counts as no. */
     awaitingSignoff?: boolean;
+    /** Who implemented it (`implementersOf` its change log); needed by rules that rule implementers out. */
+    implementers?: readonly PersonId[];
   };
 
 /** The relations `actor` holds to `rfc`. */
-export function relationsOf(actor: Pick<Actor, 'id' | 'roles'>, rfc: Pick<Rfc, 'requester' | 'owner'>): Set<Relation> {
+export function relationsOf(actor: Pick<Actor, 'id' | 'roles'>, rfc: Pick<RuleRfc, 'requester' | 'owner' | 'implementers'>): Set<Relation> {
   const out = new Set<Relation>(actor.roles);
   if (rfc.requester === actor.id) out.add('requester');
   if (rfc.owner === actor.id) out.add('owner');
+  if (rfc.implementers?.includes(actor.id)) out.add('implementer');
   return out;
 }
 
@@ -118,14 +149,25 @@ export function allowedRelations(rfc: RuleRfc, action: RfcPermission, policy: Po
   return typeof who === 'function' ? who({ path: approvalPath(rfc, policy), escalated: rfc.escalated, awaitingSignoff: !!rfc.awaitingSignoff }) : who;
 }
 
-function holdsRelation(actor: Pick<Actor, 'id' | 'roles'>, rfc: RuleRfc, action: RfcPermission, policy: Policy): boolean {
+/** Whether `actor` holds a relation in the rule's `who`, and which `except` relation rules them out. */
+function standing(actor: Pick<Actor, 'id' | 'roles'>, rfc: RuleRfc, action: RfcPermission, policy: Policy): { allowed: boolean; excludedBy?: Relation } {
   const rule = RFC_RULES[action];
+  if (rule.except?.includes('implementer') && rfc.implementers === undefined) {
+    // Not knowing who implemented it must not let an implementer through.
+    throw new Error(`Permission "${action}" on ${rfc.key} needs the RFC's implementers (implementersOf its change log).`);
+  }
   const held = relationsOf(actor, rfc);
-  if (rule.except?.some((r) => held.has(r))) return false;
   // The CAB that votes is the one of the vote's opening: members granted later don't.
   if (action === 'vote' && rfc.cabMembers && !rfc.cabMembers.includes(actor.id)) held.delete('cab');
   const who = allowedRelations(rfc, action, policy);
-  return who === 'anyone' || who.some((r) => held.has(r));
+  const allowed = who === 'anyone' || who.some((r) => held.has(r));
+  const excludedBy = rule.except?.find((r) => held.has(r));
+  return excludedBy ? { allowed, excludedBy } : { allowed };
+}
+
+function holdsRelation(actor: Pick<Actor, 'id' | 'roles'>, rfc: RuleRfc, action: RfcPermission, policy: Policy): boolean {
+  const s = standing(actor, rfc, action, policy);
+  return s.allowed && !s.excludedBy;
 }
 
 /** Whether `actor` may take `action` on `rfc` now: the relation holds and the state allows it. */
@@ -136,6 +178,7 @@ export function can(actor: Pick<Actor, 'id' | 'roles'>, rfc: RuleRfc, action: Rf
 const RELATION_WORDS: Record<Relation, string> = {
   requester: 'its requester',
   owner: 'its change owner',
+  implementer: 'whoever implemented it',
   cab: 'a CAB member',
   'change-manager': 'a change manager',
   'release-manager': 'a release manager',
@@ -151,7 +194,10 @@ function orList(words: string[]): string {
  * state is left to the state machine, whose refusal says what can be done instead.
  */
 export function authorize(actor: Pick<Actor, 'id' | 'roles'>, rfc: RuleRfc, action: RfcPermission, policy: Policy): void {
-  if (holdsRelation(actor, rfc, action, policy)) return;
+  const s = standing(actor, rfc, action, policy);
+  if (s.allowed && !s.excludedBy) return;
+  const excluded = s.allowed && s.excludedBy ? RFC_RULES[action].excluded?.[s.excludedBy] : undefined;
+  if (excluded) throw new ChangebotError('forbidden', excluded(rfc.key), { action, excludedAs: s.excludedBy });
   const who = allowedRelations(rfc, action, policy);
   const list = who === 'anyone' ? 'anyone' : orList(who.map((r) => RELATION_WORDS[r]));
   throw new ChangebotError('forbidden', `Only ${list} can ${RFC_RULES[action].doing} ${rfc.key}.`, { action, allowed: who });

@@ -4,6 +4,7 @@
  */
 import type { Conflict } from './conflicts.js';
 import { type Policy, approvalPath, riskOf, usesCab } from './policy.js';
+import { OUTCOME_WORDS } from './review.js';
 import { STATE_LABELS } from './rfc-machine.js';
 import type { Category, Level, PersonId, Rfc, RfcState, Vote, VoteChoice, Window } from './types.js';
 import { awaitingSignoff, decide, tally } from './votes.js';
@@ -35,7 +36,6 @@ export interface RfcView {
   urgency: Level | null;
   cost: string | null;
   resources: string | null;
-  problem: string | null;
   /** The CAB members of the vote's opening; null when no CAB vote is open. */
   cabMembers: PersonId[] | null;
   /** Those of them who have not voted yet. */
@@ -48,12 +48,19 @@ export interface RfcView {
   windowAt: Window | null;
   requester: PersonId;
   owner: PersonId;
+  /** Who reported its implementation (started, completed, failed or backed it out). */
+  implementers: PersonId[];
   description: string | null;
   justification: string | null;
   plan: string | null;
   backout: string | null;
   test: string | null;
   outage: string | null;
+  /** The post-implementation review's findings, once recorded: "Failed", "Yes". */
+  reviewOutcome: string | null;
+  causedIncident: string | null;
+  /** The problem record it links to. */
+  problem: string | null;
   approval: string;
   conflicts: string[];
   tally: TallyView | null;
@@ -70,7 +77,7 @@ const APPROVAL_WORDS = {
   'emergency-cab': 'emergency CAB',
 } as const;
 
-export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; policy: Policy; zone: string }): RfcView {
+export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; implementers: PersonId[]; policy: Policy; zone: string }): RfcView {
   const path = approvalPath(rfc, opts.policy);
   const open = rfc.state === 'awaiting_approval' && usesCab(path);
   const showTally = ['awaiting_approval', 'approved', 'rejected'].includes(rfc.state) && path !== 'pre-approved';
@@ -108,7 +115,6 @@ export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; 
     urgency: rfc.urgency,
     cost: rfc.cost,
     resources: rfc.resources,
-    problem: rfc.problem,
     cabMembers: open ? rfc.cabMembers : null,
     expectedVoters: open && rfc.cabMembers ? rfc.cabMembers.filter((id) => !opts.votes.some((v) => v.voter === id)) : [],
     awaitingSignoff: open && awaitingSignoff(rfc, opts.policy, opts.votes),
@@ -117,12 +123,16 @@ export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; 
     windowAt: rfc.window,
     requester: rfc.requester,
     owner: rfc.owner,
+    implementers: opts.implementers,
     description: rfc.description,
     justification: rfc.justification,
     plan: rfc.plan,
     backout: rfc.backout,
     test: rfc.test,
     outage: rfc.outage?.minutes ? `${formatMinutes(rfc.outage.minutes)}${rfc.outage.audience ? ` for ${rfc.outage.audience}` : ''}` : null,
+    reviewOutcome: rfc.review ? cap(OUTCOME_WORDS[rfc.review.outcome]) : null,
+    causedIncident: rfc.review ? (rfc.review.causedIncident ? 'Yes' : 'No') : null,
+    problem: rfc.problem?.trim() || null,
     approval: APPROVAL_WORDS[path],
     conflicts: opts.conflicts.map((c) => c.message),
     tally: tallyView,

@@ -71,7 +71,7 @@ describe('rfc log', () => {
     command(erin, 'vote RFC-1 approve');
     t.clock.advance(3_600_000);
     command(bob, 'schedule RFC-1');
-    command(bob, 'reschedule RFC-1 start="2026-12-07 22:00" duration=1h reason="vendor delay"');
+    command(bob, 'reschedule RFC-1 start="2026-12-06 21:30" duration=1h reason="vendor delay"'); // inside the approved window
     expect(
       execute(t.ctx, london, parseCommand('log RFC-1', { platform: 'cli', workspace: '', timezone: 'Europe/London', now: t.clock.now() }), { platform: 'cli' })
         .text,
@@ -89,7 +89,7 @@ describe('rfc log', () => {
         'Tue 1 Dec 09:02 GMT  cli:erin  vote approve',
         'Tue 1 Dec 09:02 GMT  cli:erin  approve awaiting_approval → approved — approved by the CAB (3–0)',
         'Tue 1 Dec 10:02 GMT  cli:bob  schedule approved → scheduled from Sun 6 Dec 21:00 to Sun 6 Dec 23:00 GMT',
-        'Tue 1 Dec 10:02 GMT  cli:bob  reschedule from Mon 7 Dec 22:00 to Mon 7 Dec 23:00 GMT — vendor delay',
+        'Tue 1 Dec 10:02 GMT  cli:bob  reschedule from Sun 6 Dec 21:30 to Sun 6 Dec 22:30 GMT — vendor delay',
       ].join('\n'),
     );
   });
@@ -108,6 +108,7 @@ describe('admin log', () => {
     expect(command(carol, 'admin log')).toBe(
       [
         'Deployment change log:',
+        'Tue 1 Dec 09:00 UTC  config  policy-seed from the environment or the defaults: 17 settings',
         'Tue 1 Dec 09:00 UTC  cli:root  service-add db',
         'Tue 1 Dec 09:01 UTC  cli:root  grant cab to cli:dave',
         'Tue 1 Dec 09:01 UTC  cli:root  cab-channel cli: channel:cab',

@@ -92,7 +92,7 @@ describe('reconciler', () => {
     expect(await pendingTimers(bot)).toEqual(before);
     // A second reconcile changes nothing.
     const again = await bot.jobs.reconcile();
-    expect(again).toMatchObject({ desired: 7, added: 0, removed: 0, replaced: 0 });
+    expect(again).toMatchObject({ desired: 8, added: 0, removed: 0, replaced: 0 });
   });
 
   it('removes jobs that should not exist', async () => {

@@ -83,7 +83,7 @@ describe('RFC lifecycle on SQLite', () => {
     expect(started.notifications[0]?.recipients).toContainEqual({ kind: 'audience', service: 'db' });
     expect(started.notifications[0]?.recipients).not.toContainEqual({ kind: 'person', id: req.id }); // the actor sees the reply
     expect(progress(t.ctx, req, r.key, 'complete').rfc?.state).toBe('implemented');
-    expect(review(t.ctx, req, r.key, 'went fine').rfc?.state).toBe('in_review');
+    expect(review(t.ctx, req, r.key, { notes: 'went fine' }).rfc?.state).toBe('in_review');
     expect(refused(() => close(t.ctx, req, r.key)).code).toBe('forbidden');
     expect(close(t.ctx, mgr, r.key).rfc?.state).toBe('closed');
 

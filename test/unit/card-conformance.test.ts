@@ -24,6 +24,7 @@ const VIEWERS: Record<string, Viewer> = {
   'CAB member': person('cli:cab', 'cab'),
   owner: person('cli:owner'),
   'change manager': person('cli:cm', 'change-manager'),
+  'the change manager who implemented it': person('cli:implementer', 'change-manager'),
   outsider: person('cli:someone'),
   'the CAB channel': { kind: 'cab-channel' },
 };
@@ -50,8 +51,13 @@ function rfcIn(state: RfcState): Rfc {
     outage: { minutes: 30 },
     state,
     voteDeadline: state === 'awaiting_approval' ? DEADLINE : null,
+    // A reviewed change: what the review found, and the problem record it opened.
+    ...(state === 'in_review' || state === 'closed' ? { review: { outcome: 'backed-out', causedIncident: true }, problem: 'PRB-12' } : {}),
   });
 }
+
+/** Who reported its implementation (the change log says so from implementing on). */
+const IMPLEMENTERS = ['cli:implementer'];
 
 const votes: Vote[] = [{ voter: 'cli:cab2', choice: 'approve', capacity: 'cab', comment: null, castAt: new Date('2026-12-02T09:00:00Z') }];
 
@@ -59,6 +65,7 @@ function model(kind: RfcCardKind, state: RfcState, viewer: Viewer): RfcCard {
   const view = rfcView(rfcIn(state), {
     votes,
     conflicts: [{ kind: 'overlap', needs: 'ack', message: 'RFC-3 also changes db then', otherRfcKey: 'RFC-3' }],
+    implementers: IMPLEMENTERS,
     policy: DEFAULT_POLICY,
     zone: 'Europe/London',
   });
@@ -82,10 +89,10 @@ function expected(card: RfcCard, slackShared: boolean): SeenCard {
   };
 }
 
-const FACT_LABELS = ['State', 'Category', 'Risk', 'Approval', 'Services', 'Window', 'Requester', 'Owner', 'Expected outage', 'Vote deadline'];
-/** The assessment details and reply cards add (only what is filled in). */
-const DETAIL_LABELS = ['Impact', 'Likelihood', 'Urgency', 'Cost', 'Resources', 'Problem'];
-const READ_LABELS = [...FACT_LABELS, 'Sign-off', 'Votes expected from', ...DETAIL_LABELS];
+const BASE_FACT_LABELS = ['State', 'Category', 'Risk', 'Approval', 'Services', 'Window', 'Requester', 'Owner', 'Expected outage', 'Vote deadline'];
+/** The assessment and review details and reply cards add (only what is filled in). */
+const DETAIL_LABELS = ['Impact', 'Likelihood', 'Urgency', 'Cost', 'Resources', 'Review outcome', 'Caused an incident', 'Problem'];
+const READ_LABELS = [...BASE_FACT_LABELS, 'Sign-off', 'Votes expected from', ...DETAIL_LABELS];
 const SECTION_LABELS = ['Description', 'Business justification', 'Implementation plan', 'Backout plan', 'Test plan'];
 
 const cases = RFC_CARD_KINDS.flatMap((kind) => RFC_STATES.flatMap((state) => Object.keys(VIEWERS).map((who) => [kind, state, who] as const)));
@@ -108,17 +115,31 @@ describe('card renderers conform to one model', () => {
 
     // Every button shown passes the permission table for this viewer.
     const actor = viewer.kind === 'person' ? viewer : { id: '', roles: new Set<Role>(['cab']) };
-    for (const b of card.buttons) expect(can(actor, rfcIn(state), BUTTON_PERMISSION[b.action], DEFAULT_POLICY)).toBe(true);
+    for (const b of card.buttons) expect(can(actor, { ...rfcIn(state), implementers: IMPLEMENTERS }, BUTTON_PERMISSION[b.action], DEFAULT_POLICY)).toBe(true);
   });
 
   it('shows the facts in one order with one set of labels', () => {
     const card = model('details', 'awaiting_approval', VIEWERS.outsider as Viewer);
-    expect(card.facts.map((f) => f.label)).toEqual([...FACT_LABELS, 'Impact', 'Likelihood']);
+    expect(card.facts.map((f) => f.label)).toEqual([...BASE_FACT_LABELS, 'Impact', 'Likelihood']);
     expect(card.sections.map((s) => s.label)).toEqual(['Business justification', 'Implementation plan', 'Backout plan', 'Test plan']);
     expect(card.facts.find((f) => f.label === 'Risk')?.value).toEqual({ kind: 'text', text: 'Low' });
     const voting = model('vote', 'awaiting_approval', { kind: 'cab-channel' });
     expect(voting.sections.map((s) => s.label)).toEqual(['Business justification']);
     expect(voting.heading).toBe('CAB vote: RFC-7 Patch db01 to 15.4');
+  });
+
+  it('adds what the review found, once it is recorded', () => {
+    const reviewed = model('details', 'closed', VIEWERS.outsider as Viewer);
+    expect(reviewed.facts.slice(-3)).toEqual([
+      { label: 'Review outcome', value: { kind: 'text', text: 'Backed out' } },
+      { label: 'Caused an incident', value: { kind: 'text', text: 'Yes' } },
+      { label: 'Problem', value: { kind: 'text', text: 'PRB-12' } },
+    ]);
+    expect(model('details', 'implemented', VIEWERS.outsider as Viewer).facts.map((f) => f.label)).toEqual([
+      ...BASE_FACT_LABELS.filter((l) => l !== 'Vote deadline'),
+      'Impact',
+      'Likelihood',
+    ]);
   });
 });
 
@@ -151,6 +172,18 @@ describe('which buttons which viewer gets', () => {
     expect(buttons('details', 'scheduled', 'change manager')).toEqual(['Start', 'Reschedule', 'Details']);
     expect(buttons('details', 'scheduled', 'CAB member')).toEqual(['Details']);
     expect(buttons('reply', 'implementing', 'owner')).toEqual(['Done', 'Failed', 'Back out', 'Details']);
+  });
+
+  it('offers Close review only to a change manager who neither owns nor implemented the change', () => {
+    expect(buttons('details', 'in_review', 'change manager')).toEqual(['Close review', 'Details']);
+    expect(buttons('notice', 'in_review', 'change manager')).toEqual(['Close review', 'Details']);
+    expect(buttons('details', 'in_review', 'the change manager who implemented it')).toEqual(['Details']);
+    expect(buttons('notice', 'in_review', 'the change manager who implemented it')).toEqual(['Details']);
+    expect(buttons('details', 'in_review', 'owner')).toEqual(['Details']);
+    expect(buttons('details', 'in_review', 'CAB member')).toEqual(['Details']);
+    const ownerManager = model('details', 'in_review', person('cli:owner', 'change-manager'));
+    expect(ownerManager.buttons.map((b) => b.label)).toEqual(['Details']);
+    expect(buttons('details', 'implemented', 'change manager')).toEqual(['Back out', 'Details']);
   });
 });
 

@@ -169,6 +169,50 @@ describe('parseCommand: every command form', () => {
     expect(p('review RFC-4 notes="went to plan"')).toEqual({ kind: 'review', key: 'RFC-4', notes: 'went to plan' });
   });
 
+  it('clone: a key and nothing else', () => {
+    expect(p('clone RFC-7')).toEqual({ kind: 'clone', key: 'RFC-7' });
+    expect(p('copy #7')).toEqual({ kind: 'clone', key: 'RFC-7' });
+    expect(expectError(() => p('clone'), 'bad_value', { field: 'key' }).message).toBe('Missing RFC key. Example: /rfc clone RFC-12');
+    expect(expectError(() => p('clone RFC-7 now'), 'bad_command').message).toBe(
+      'Unexpected "now". Put values with spaces in quotes, like reason="two words". Example: /rfc clone RFC-12',
+    );
+  });
+
+  it('review: outcome, incident, problem and notes', () => {
+    expect(p('review RFC-7 outcome=failed incident=yes problem=PRB-12 notes="disk full"')).toEqual({
+      kind: 'review',
+      key: 'RFC-7',
+      outcome: 'failed',
+      causedIncident: true,
+      problem: 'PRB-12',
+      notes: 'disk full',
+    });
+    expect(p('review 7 outcome=issues incident=no slow but fine')).toEqual({
+      kind: 'review',
+      key: 'RFC-7',
+      outcome: 'successful-with-issues',
+      causedIncident: false,
+      notes: 'slow but fine',
+    });
+    const outcomeOf = (word: string) => (p(`review RFC-7 outcome=${word}`) as { outcome?: string }).outcome;
+    expect(outcomeOf('successful')).toBe('successful');
+    expect(outcomeOf('Successful-With-Issues')).toBe('successful-with-issues');
+    expect(outcomeOf('with-issues')).toBe('successful-with-issues');
+    expect(outcomeOf('"successful with issues"')).toBe('successful-with-issues');
+    expect(outcomeOf('backed_out')).toBe('backed-out');
+    expect(outcomeOf('backed-out')).toBe('backed-out');
+    expect(p('review RFC-7 problem=PRB-12')).toEqual({ kind: 'review', key: 'RFC-7', problem: 'PRB-12' });
+  });
+
+  it('review: refuses an outcome or incident it cannot read', () => {
+    expect(expectError(() => p('review RFC-7 outcome=faild'), 'bad_value', { field: 'outcome' }).message).toBe(
+      'Can\'t read outcome="faild". Did you mean "failed"? Use successful, successful-with-issues, failed or backed-out. Example: /rfc review RFC-12 outcome=backed-out problem=PRB-12 notes="errors after the patch"',
+    );
+    expect(expectError(() => p('review RFC-7 incident=maybe'), 'bad_value', { field: 'incident' }).message).toBe(
+      'Can\'t read incident="maybe". Use yes or no. Example: /rfc review RFC-12 outcome=backed-out problem=PRB-12 notes="errors after the patch"',
+    );
+  });
+
   it('calendar and slot', () => {
     expect(p('calendar')).toEqual({ kind: 'calendar', days: 7 });
     expect(p('calendar days=14 service=db')).toEqual({ kind: 'calendar', days: 14, service: 'db' });
@@ -367,6 +411,7 @@ describe('COMMAND_HELP', () => {
       'close',
       'cancel',
       'withdraw',
+      'clone',
       'log',
       'conflicts',
       'calendar',

@@ -22,10 +22,11 @@ const HELP_BEFORE = [
   'done RFC-n — implemented successfully. e.g. /rfc done RFC-12',
   'fail RFC-n [reason="..."] — implementation failed. e.g. /rfc fail RFC-12 reason="disk full"',
   'backout RFC-n [reason="..."] — the change was backed out. e.g. /rfc backout RFC-12 reason="errors after the patch"',
-  'review RFC-n [notes="..."] — post-implementation review. e.g. /rfc review RFC-12 notes="went to plan"',
+  'review RFC-n [outcome=...] [incident=yes|no] [problem=...] [notes="..."] — post-implementation review (run it again to amend it). e.g. /rfc review RFC-12 outcome=backed-out problem=PRB-12 notes="errors after the patch"',
   'close RFC-n — close after review. e.g. /rfc close RFC-12',
   'cancel RFC-n [reason="..."] — cancel before implementation. e.g. /rfc cancel RFC-12 reason="no longer needed"',
   'withdraw RFC-n [reason="..."] — withdraw your own RFC before approval. e.g. /rfc withdraw RFC-12 reason="duplicate of RFC-11"',
+  'clone RFC-n — a new draft from a rejected, closed, withdrawn or cancelled RFC. e.g. /rfc clone RFC-12',
   'log RFC-n — the change log (audit trail). e.g. /rfc log RFC-12',
   'conflicts RFC-n — overlapping changes, dependencies and blackouts. e.g. /rfc conflicts RFC-12',
   'calendar [days=7] [service=NAME] — upcoming changes. e.g. /rfc calendar days=14 service=db',
@@ -64,6 +65,7 @@ describe('the verb registry', () => {
       'close',
       'cancel',
       'withdraw',
+      'clone',
       'log',
       'conflicts',
       'calendar',
@@ -132,6 +134,20 @@ describe('help <verb>', () => {
     );
   });
 
+  it('explains the review outcome, its default, the incident and the problem reference', () => {
+    expect(topicHelp('review')).toBe(
+      [
+        'review RFC-n [outcome=...] [incident=yes|no] [problem=...] [notes="..."] — post-implementation review (run it again to amend it).',
+        '  RFC-n — the RFC: RFC-12, rfc-12, #12 and 12 all mean RFC-12',
+        '  outcome=... — successful, successful-with-issues (or issues), failed or backed-out; by default what was reported: done is successful, fail failed, backout backed-out',
+        '  incident=yes|no — whether the change caused an incident (default no)',
+        '  problem=... — the problem record, e.g. PRB-12; a failed or backed-out change needs one before its review can be closed',
+        '  notes="..." — how it went (plain words after the key work too)',
+        'Example: /rfc review RFC-12 outcome=backed-out problem=PRB-12 notes="errors after the patch"',
+      ].join('\n'),
+    );
+  });
+
   it('prints a group of admin verbs, by name or alias', () => {
     const window = [
       'admin window add [service=NAME] rrule="..." duration=4h — add a recurring maintenance window, in your time zone.',
@@ -172,7 +188,7 @@ describe('help <verb>', () => {
     }
     expect(message).toBe(
       'There is no help on "sheduel". Did you mean "schedule"? Topics: help, new, show, list, edit, submit, vote, schedule, ' +
-        'reschedule, start, done, fail, backout, review, close, cancel, withdraw, log, conflicts, calendar, slot, approve, reject, ' +
+        'reschedule, start, done, fail, backout, review, close, cancel, withdraw, clone, log, conflicts, calendar, slot, approve, reject, ' +
         'abstain, admin, admin grant, admin revoke, admin roles, admin log, admin service, admin window, admin blackout, admin cab-channel, admin policy.',
     );
   });

@@ -136,7 +136,7 @@ describe('Teams RFC cards', () => {
         backout: long,
         test: long,
       }),
-      { votes: [], conflicts: [], policy: DEFAULT_POLICY, zone: 'UTC' },
+      { votes: [], conflicts: [], implementers: [], policy: DEFAULT_POLICY, zone: 'UTC' },
     );
     for (const kind of ['details', 'vote'] as const) {
       const card = teamsCard(rfcCard(kind, view, { kind: 'cab-channel' }, DEFAULT_POLICY));

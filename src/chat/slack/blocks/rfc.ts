@@ -61,8 +61,8 @@ export function cardBlocks(card: RfcCard, opts: SlackCardOptions): Block[] {
   if (card.message && !lead) blocks.push(divider());
   // A notice leads with its words; the RFC under it is a bold line, not a second headline.
   blocks.push(lead ? section(`*${esc(card.heading)}*`) : header(card.heading));
+  // A section holds at most LIMITS.sectionFields facts; a reviewed change has more.
   const facts = card.facts.map((f) => `*${f.label}*\n${factText(f, card, opts.zone)}`);
-  // A section holds at most 10 fields: longer fact lists continue in the next section.
   for (let i = 0; i < facts.length; i += LIMITS.sectionFields) blocks.push(fields(facts.slice(i, i + LIMITS.sectionFields)));
   for (const s of card.sections) blocks.push(section(`*${s.label}*\n${esc(s.text)}`));
   if (card.conflicts.length) blocks.push(section(`*:warning: Conflicts*\n${card.conflicts.map((c) => `• ${esc(c)}`).join('\n')}`));
