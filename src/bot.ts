@@ -3,7 +3,7 @@
  * starts at import time; `startBot` returns a handle that stops everything in order.
  */
 import { bootstrapAdmins } from './app/admin.js';
-import { type AppContext, type Clock, createContext } from './app/context.js';
+import { type AppContext, type Clock, clockFrom, createContext } from './app/context.js';
 import { type BotDeps, type Component, type ComponentHandle, NotifierRegistry, botDeps } from './component.js';
 import type { Config } from './config.js';
 import { type AppDatabase, openDatabase } from './db/client.js';
@@ -31,7 +31,9 @@ export const COMPONENTS: Component[] = [slackComponent, teamsComponent, jobsComp
 export async function startBot(config: Config, opts: { log?: Logger; clock?: Clock; components?: Component[] } = {}): Promise<Bot> {
   const log = opts.log ?? createLogger(config.logLevel);
   const database = openDatabase(config.databasePath);
-  const app = createContext(database, { clock: opts.clock, policy: config.policy, timezone: config.timezone });
+  const app = createContext(database, { clock: opts.clock ?? clockFrom(config.clockStart), policy: config.policy, timezone: config.timezone });
+  if (config.clockStart && !opts.clock)
+    log.warn({ clock: config.clockStart.toISOString() }, 'CHANGEBOT_CLOCK is set: the bot runs on a rehearsal clock, not the real time');
   bootstrapAdmins(app, config.admins);
   const http = createHttpServer((err) => log.error({ err }, 'request failed'));
   http.check('database', () => {

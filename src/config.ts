@@ -2,7 +2,7 @@
  * Configuration is read and validated here, once. Every variable is listed and explained in
  * .env.example. A wrong value stops start-up with one line naming the variable.
  */
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ChangebotError } from './domain/errors.js';
 import { DEFAULT_POLICY, type Policy } from './domain/policy.js';
@@ -64,6 +64,7 @@ const schema = z.object({
       }
       return zone;
     }),
+  CHANGEBOT_CLOCK: optionalString,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   // Slack (issue 3)
   SLACK_BOT_TOKEN: optionalString,
@@ -91,6 +92,11 @@ export interface Config {
   redisUrl: string | undefined;
   admins: string[];
   timezone: string;
+  /**
+   * CHANGEBOT_CLOCK: the time the clock starts from, for rehearsals and demos (the README's
+   * session); it then runs on at normal speed. Unset: the real time.
+   */
+  clockStart: Date | undefined;
   logLevel: Env['LOG_LEVEL'];
   /** Seeds the settings an empty database lacks; the stored policy is the one in force. */
   policy: Policy;
@@ -115,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     admins: e.CHANGEBOT_ADMINS,
     timezone: e.CHANGEBOT_TIMEZONE,
+    clockStart: clockStart(e.CHANGEBOT_CLOCK, e.CHANGEBOT_TIMEZONE),
     logLevel: e.LOG_LEVEL,
     policy: policyFromEnv(env),
     slack: {
@@ -148,4 +155,16 @@ function policyFromEnv(env: NodeJS.ProcessEnv): Policy {
     }
   }
   return p;
+}
+
+/** `2031-12-01 09:00` (in CHANGEBOT_TIMEZONE) or an ISO 8601 instant. */
+function clockStart(v: string | undefined, zone: string): Date | undefined {
+  if (v === undefined) return undefined;
+  const t = DateTime.fromISO(v.replace(' ', 'T'), { zone });
+  if (!t.isValid) {
+    throw new ChangebotError('config', `CHANGEBOT_CLOCK expects a time like 2031-12-01 09:00 or 2031-12-01T09:00:00Z, got "${v}"`, {
+      field: 'CHANGEBOT_CLOCK',
+    });
+  }
+  return t.toJSDate();
 }

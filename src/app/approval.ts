@@ -34,7 +34,7 @@ export function evaluate(ctx: AppContext, actor: Actor, rfc: Rfc, mode: 'submit'
     const next: NextStep[] =
       mode === 'submit'
         ? [
-            { step: 'edit', key: rfc.key, with: 'window' },
+            { step: 'edit', key: rfc.key, with: 'start' },
             { step: 'mark-emergency', key: rfc.key },
           ]
         : fix;

@@ -15,6 +15,13 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => new Date() };
 
+/** A clock that reads `start` now and runs on from there (CHANGEBOT_CLOCK). */
+export function clockFrom(start: Date | undefined): Clock {
+  if (!start) return systemClock;
+  const offset = start.getTime() - Date.now();
+  return { now: () => new Date(Date.now() + offset) };
+}
+
 /** What every use case returns: the result, the RFC it touched, and who must be told what. */
 export interface Outcome<T = undefined> {
   result: T;

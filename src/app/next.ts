@@ -34,8 +34,8 @@ export type NextStep =
   | { step: 'introduce'; person: string }
   /** A raise with no title: give one. */
   | { step: 'give-title' }
-  /** Edit the RFC: `with` names what to change (`fields`: any, `window`: its window, `example`: an example change). */
-  | { step: 'edit'; key: string; with: 'missing' | 'window' | 'example' }
+  /** Edit the RFC: `with` names what to change (`missing`: what evaluation lacks, `window`: a window it lacks, `start`: a later start, `example`: an example change). */
+  | { step: 'edit'; key: string; with: 'missing' | 'window' | 'start' | 'example' }
   /** `schedule`/`reschedule` with no window: give one. */
   | { step: 'give-window'; key: string; action: 'schedule' | 'reschedule' }
   /** Conflicts: pick another slot, or a change manager acknowledges them. */

@@ -3,7 +3,7 @@
  * local user `cli:NAME`, against DATABASE_PATH. Plain text out; exit 1 when refused.
  */
 import { IANAZone } from 'luxon';
-import { loadActor, createContext } from '../app/context.js';
+import { clockFrom, createContext, loadActor } from '../app/context.js';
 import { bootstrapAdmins } from '../app/admin.js';
 import { execute } from '../commands/execute.js';
 import { parseCommand } from '../commands/parser.js';
@@ -66,7 +66,7 @@ export function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cl
   }
   const database = openDatabase(config.databasePath);
   try {
-    const ctx = createContext(database, { policy: config.policy, timezone: config.timezone });
+    const ctx = createContext(database, { clock: clockFrom(config.clockStart), policy: config.policy, timezone: config.timezone });
     bootstrapAdmins(ctx, config.admins);
     const actor = loadActor(ctx, `cli:${name}`, { displayName: name, timezone: tz ?? config.timezone });
     const text = args.map(requote).join(' ');

@@ -58,8 +58,9 @@ function phrase(text: string, step: NextStep, all: readonly NextStep[]): string 
     case 'give-title':
       return `${text} Example: ${TITLE_EXAMPLE}`;
     case 'edit':
-      if (step.with === 'missing') return `${text} Add them with \`/rfc edit ${step.key} ...\` and submit again.`;
+      if (step.with === 'missing') return `${text}\nAdd them with \`/rfc edit ${step.key} ...\` and submit again.`;
       if (step.with === 'window') return `${text} Add one with \`/rfc edit ${step.key} start=... duration=...\`.`;
+      if (step.with === 'start') return `${text} Move its window with \`/rfc edit ${step.key} start=...\` and submit again.`;
       return `${text} Example: /rfc edit ${step.key} backout="restore snapshot"`;
     case 'give-window':
       return `${text} Example: /rfc ${step.action} ${step.key} start="2026-12-05 22:00" duration=2h`;

@@ -115,13 +115,13 @@ export function noticeWords(hours: number): string {
 }
 
 /**
- * The earliest window start the category's lead time allows when submitted at `now` (rounded
- * up to the minute), or null when the window leaves enough notice (or none is needed).
+ * The earliest window start the category's lead time allows when submitted at `now`, or null when the window leaves enough notice (or none is needed).
  */
 export function leadTimeShortfall(rfc: Pick<Rfc, 'category' | 'emergency' | 'window'>, policy: Policy, now: Date): { earliest: Date; hours: number } | null {
   const hours = policy.leadHours[rfc.category];
   if (rfc.emergency || hours <= 0 || !rfc.window) return null;
-  const earliest = new Date(Math.ceil((now.getTime() + hours * H) / 60_000) * 60_000);
+  // Counted from the minute of submission, so the earliest start reads as a whole minute.
+  const earliest = new Date(Math.floor(now.getTime() / 60_000) * 60_000 + hours * H);
   return rfc.window.start.getTime() >= earliest.getTime() ? null : { earliest, hours };
 }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,49 +7,54 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, changebot } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'changebot-cli-'));
+const run = promisify(execFile);
+
+/** The `$ ...` commands of the README's terminal session and what each printed. */
+function readmeSession(): { command: string; output: string }[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Try it from a terminal'), readme.indexOf('## The `/rfc` command language'));
+  const steps: { command: string; output: string[] }[] = [];
+  for (const block of section.split('```console\n').slice(1)) {
+    const lines = block.slice(0, block.indexOf('```')).trimEnd().split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line.startsWith('$ ')) {
+        let command = line.slice(2);
+        while (command.endsWith('\\')) command = `${command.slice(0, -1)}${lines[++i]!.trim()}`.replace(/ {2,}/g, ' ');
+        steps.push({ command, output: [] });
+      } else steps.at(-1)!.output.push(line);
+    }
+  }
+  return steps.map((s) => ({ command: s.command, output: s.output.join('\n') }));
+}
+
+/** Runs one line of the session in bash, as a reader's terminal would; output is stdout with stderr folded in. */
+async function sh(script: string, env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    return (await run('bash', ['-c', script], { cwd: ROOT, env })).stdout;
+  } catch (e) {
+    return (e as { stdout?: string }).stdout ?? '';
+  }
+}
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('npx changebot', () => {
-  it('raises, submits, takes three CAB votes, schedules and completes an RFC', async () => {
-    const env = { DATABASE_PATH: join(dir, 'session.db'), CHANGEBOT_ADMINS: 'cli:alice', CHANGEBOT_TIMEZONE: 'Europe/London' };
-    const ok = async (...args: string[]) => {
-      const r = await changebot(args, env);
-      expect(r.stderr, `${args.join(' ')} failed`).toBe('');
-      expect(r.code).toBe(0);
-      return r.stdout;
-    };
-    expect(await ok('--as', 'alice', 'rfc', 'admin', 'service', 'add', 'db', 'audience=#ops')).toContain('Added service db');
-    for (const m of ['carol', 'dave', 'erin']) await ok('--as', 'alice', 'rfc', 'admin', 'grant', m, 'cab');
-    const raised = await changebot(
-      [
-        '--as',
-        'bob',
-        'rfc',
-        'new',
-        'Patch db01 to 15.4',
-        'category=significant',
-        'services=db',
-        'backout=restore the snapshot',
-        'test=run smoke tests',
-        'start=2031-12-06 22:00',
-        'duration=2h',
-      ],
-      env,
-      true, // once through npx, as the README shows
-    );
-    expect(raised.code).toBe(0);
-    expect(raised.stdout).toContain('Raised RFC-1 “Patch db01 to 15.4” as a draft.');
-    expect(await ok('--as', 'bob', 'rfc', 'submit', 'RFC-1')).toContain('went to the CAB for a vote');
-    expect(await ok('--as', 'carol', 'rfc', 'vote', 'RFC-1', 'approve')).toContain('Waiting for 2 more CAB votes');
-    expect(await ok('--as', 'dave', 'rfc', 'vote', 'RFC-1', 'approve', 'fine by me')).toContain('Waiting for 1 more CAB vote');
-    expect(await ok('--as', 'erin', 'rfc', 'vote', 'RFC-1', 'approve')).toContain('RFC-1 is approved: approved by the CAB (3–0)');
-    expect(await ok('--as', 'bob', 'rfc', 'schedule', 'RFC-1')).toContain('Scheduled RFC-1.');
-    expect(await ok('--as', 'bob', 'rfc', 'start', 'RFC-1')).toContain('RFC-1 is now implementing');
-    expect(await ok('--as', 'bob', 'rfc', 'done', 'RFC-1')).toContain('RFC-1 is implemented');
-    const shown = await ok('--as', 'bob', 'rfc', 'show', 'RFC-1');
-    expect(shown).toContain('State: Implemented');
-    expect(shown).toContain('Window: from Sat 6 Dec 22:00 to Sun 7 Dec 00:00 GMT');
-  });
+  it('replays the README session word for word (through npx, as it shows)', async () => {
+    const env = { ...process.env, DATABASE_PATH: join(dir, 'session.db'), LOG_LEVEL: 'silent' };
+    const steps = readmeSession();
+    expect(steps.length).toBeGreaterThan(15);
+    const exports: string[] = [];
+    for (const step of steps) {
+      if (step.command.startsWith('export ')) {
+        exports.push(step.command);
+        continue;
+      }
+      // --no-install: never download anything; the command is otherwise the README's own.
+      const command = step.command.replace(/\bnpx changebot\b/, 'npx --no-install changebot');
+      const r = await sh([...exports, `${command} 2>&1`].join('\n'), env);
+      expect(r.trimEnd(), step.command).toBe(step.output);
+    }
+  }, 120_000); // about twenty npx runs
 
   it('exits non-zero with the reason when a command is refused', async () => {
     const env = { DATABASE_PATH: join(dir, 'refused.db') };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ChangebotError } from '../../src/domain/errors.js';
+import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 
 function message(env: Record<string, string>): string {
   try {
@@ -66,5 +67,19 @@ describe('configuration', () => {
       'REQUIRED_MAJOR expects a comma-separated list of description, justification, plan, test, backout, impact, likelihood, cost, resources (or none), not “plan,budget”. Example: REQUIRED_MAJOR=justification,plan,test,backout',
     );
     expect(message({ LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL /);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents the policy defaults as they are', async () => {
+    const { readFileSync } = await import('node:fs');
+    const env = Object.fromEntries(
+      readFileSync(new URL('../../.env.example', import.meta.url), 'utf8')
+        .split('\n')
+        .filter((l) => /^[A-Z_]+=/.test(l))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    expect(Object.keys(env)).toContain('CAB_MIN_APPROVALS');
+    expect(loadConfig(env).policy).toEqual(DEFAULT_POLICY);
   });
 });
