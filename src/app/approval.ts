@@ -94,7 +94,7 @@ export function openApproval(
     asked = `went to the ${path === 'emergency-cab' ? 'emergency ' : ''}CAB for a vote`;
     notifications.push({ event: 'vote-requested', subject, recipients: [{ kind: 'cab-channel' }] });
   } else {
-    asked = 'waits for a change manager’s approval';
+    asked = "waits for a change manager's approval";
     notifications.push({ event: 'approval-requested', subject, recipients: [{ kind: 'role', role: 'change-manager' }] });
   }
   const zone = actor.timezone;

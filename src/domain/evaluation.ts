@@ -126,5 +126,5 @@ export function leadTimeShortfall(rfc: Pick<Rfc, 'category' | 'emergency' | 'win
 }
 
 export function leadTimeText(rfc: Pick<Rfc, 'key' | 'category'>, shortfall: { earliest: Date; hours: number }, zone: string): string {
-  return `${rfc.key} is a ${rfc.category} change, which needs ${noticeWords(shortfall.hours)}' notice: its window may start from ${formatInstant(shortfall.earliest, zone)} at the earliest.`;
+  return `${rfc.key} is a ${rfc.category} change, which needs ${noticeWords(shortfall.hours)}${shortfall.hours === 24 || shortfall.hours === 1 ? "'s" : "'"} notice: its window may start from ${formatInstant(shortfall.earliest, zone)} at the earliest.`;
 }
