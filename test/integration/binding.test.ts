@@ -10,6 +10,8 @@ import { addService } from '../../src/app/catalogue.js';
 import { execute } from '../../src/commands/execute.js';
 import { parseCommand } from '../../src/commands/parser.js';
 import { listLog } from '../../src/db/repos/log.js';
+import { submit } from '../../src/app/rfcs.js';
+import { vote, votersToRemind } from '../../src/app/voting.js';
 import { findRfc, listVotes } from '../../src/db/repos/rfcs.js';
 import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import { rfcSubject } from '../../src/domain/subject.js';
@@ -155,6 +157,31 @@ describe('the RFC-8 story, under the default policy', () => {
       `refused: You joined the CAB after ${key} went to a vote, so you don't vote on it: its vote is for the members of that time.`,
     );
     expect(findRfc(t.ctx.database.db, key)?.cabMembers).toEqual(['cli:carol', 'cli:dave', 'cli:erin']);
+  });
+  it('asks a change manager to sign off a high-risk major change before the CAB is asked to vote', () => {
+    const key = raised(
+      '"Move the datacentre" category=major services=db justification="Lease ends" plan="Lift and shift" backout="Stay put" test="DR drill" ' +
+        'impact=high likelihood=high cost="40k" resources="Two teams for a weekend" start="2027-02-20 22:00" duration=4h',
+    );
+    const submitted = submit(t.ctx, bob, key);
+    expect(submitted.message).toBe(`${key} passed evaluation and waits for a change manager’s sign-off (high risk); the CAB votes after it.`);
+    expect(submitted.notifications.map((n) => [n.event, n.recipients])).toEqual([['approval-requested', [{ kind: 'role', role: 'change-manager' }]]]);
+    expect(votersToRemind(t.ctx, key)).toEqual([{ kind: 'role', role: 'change-manager' }]);
+    expect(say(t.person('carol', 'cab'), `vote ${key} approve`)).toBe(
+      `refused: ${key} is a high-risk major change: a change manager signs it off before the CAB votes. You can vote once they have.`,
+    );
+    const signed = vote(t.ctx, mgr, key, 'approve');
+    expect(signed.message).toBe(
+      `Recorded your approve vote on ${key} as change manager. That is the sign-off: the CAB votes now. Waiting for 3 more CAB votes (quorum 3).`,
+    );
+    expect(signed.notifications.map((n) => [n.event, n.recipients])).toEqual([['vote-requested', [{ kind: 'cab-channel' }]]]);
+    say(t.person('carol', 'cab'), `vote ${key} approve`);
+    // The reminder goes to the members who have not voted yet (fred was granted before this submission).
+    expect(votersToRemind(t.ctx, key)).toEqual([
+      { kind: 'person', id: 'cli:dave' },
+      { kind: 'person', id: 'cli:erin' },
+      { kind: 'person', id: 'cli:fred' },
+    ]);
   });
 });
 
