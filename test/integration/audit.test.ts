@@ -8,27 +8,16 @@ import { parseCommand } from '../../src/commands/parser.js';
 import { appendLog, listLog } from '../../src/db/repos/log.js';
 import { findPerson } from '../../src/db/repos/people.js';
 import { findRfc } from '../../src/db/repos/rfcs.js';
-import { ChangebotError } from '../../src/domain/errors.js';
 import { rfcSubject } from '../../src/domain/subject.js';
 import type { Actor } from '../../src/domain/types.js';
 import { type TestApp, testApp } from '../support/app.js';
+import { cliCommand, refusal } from '../support/commands.js';
 
 let t: TestApp;
 let root: Actor;
 let bob: Actor;
 
-const command = (actor: Actor, text: string) =>
-  execute(t.ctx, actor, parseCommand(text, { platform: 'cli', workspace: '', timezone: actor.timezone, now: t.clock.now() }), { platform: 'cli' }).text;
-
-function refusal(run: () => unknown): ChangebotError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof ChangebotError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
+const command = (actor: Actor, text: string) => cliCommand(t, actor, text).text;
 
 beforeEach(() => {
   t = testApp();

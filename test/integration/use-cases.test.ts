@@ -18,28 +18,15 @@ import {
 import { progress } from '../../src/app/implementation.js';
 import { list, show } from '../../src/app/queries.js';
 import { raise, submit } from '../../src/app/rfcs.js';
-import { execute } from '../../src/commands/execute.js';
-import { parseCommand } from '../../src/commands/parser.js';
-import { ChangebotError } from '../../src/domain/errors.js';
 import type { Actor } from '../../src/domain/types.js';
 import { type TestApp, testApp } from '../support/app.js';
+import { cliCommand, refusal } from '../support/commands.js';
 
 let t: TestApp;
 let root: Actor;
 let bob: Actor;
 
-const command = (actor: Actor, text: string) =>
-  execute(t.ctx, actor, parseCommand(text, { platform: 'cli', workspace: '', timezone: actor.timezone, now: t.clock.now() }), { platform: 'cli' });
-
-function refusal(run: () => unknown): ChangebotError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof ChangebotError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
+const command = (actor: Actor, text: string) => cliCommand(t, actor, text);
 
 beforeEach(() => {
   t = testApp();

@@ -43,17 +43,20 @@ export function listLog(db: Db, subject: Subject): ChangeLogEntry[] {
     .where(and(eq(changeLog.subjectType, subject.type), eq(changeLog.subjectKey, subject.key)))
     .orderBy(asc(changeLog.id))
     .all()
-    .map((log) => ({
-      id: log.id,
-      subject: subjectOfRow(log) ?? subject,
-      at: log.at,
-      actor: log.actor,
-      action: log.action,
-      fromState: log.fromState as RfcState | null,
-      toState: log.toState as RfcState | null,
-      reason: log.reason,
-      detail: log.detail ?? null,
-    }));
+    .map((log) => ({ ...entryOf(log), subject: subjectOfRow(log) ?? subject }));
+}
+
+function entryOf(log: typeof changeLog.$inferSelect): DeploymentLogEntry {
+  return {
+    id: log.id,
+    at: log.at,
+    actor: log.actor,
+    action: log.action,
+    fromState: log.fromState as RfcState | null,
+    toState: log.toState as RfcState | null,
+    reason: log.reason,
+    detail: log.detail ?? null,
+  };
 }
 
 /** A deployment-wide row (role grants, CAB channel, catalogue, policy): it has no subject. */
@@ -70,19 +73,7 @@ export function listDeploymentLog(db: Db, opts: { person?: string; limit: number
   );
   const total = db.select({ n: sql<number>`count(*)` }).from(changeLog).where(where).get()?.n ?? 0;
   const rows = db.select().from(changeLog).where(where).orderBy(desc(changeLog.id)).limit(opts.limit).all().reverse();
-  return {
-    total,
-    rows: rows.map((log) => ({
-      id: log.id,
-      at: log.at,
-      actor: log.actor,
-      action: log.action,
-      fromState: log.fromState as RfcState | null,
-      toState: log.toState as RfcState | null,
-      reason: log.reason,
-      detail: log.detail ?? null,
-    })),
-  };
+  return { total, rows: rows.map(entryOf) };
 }
 
 /** The id of the newest change-log row (0 when empty). */
