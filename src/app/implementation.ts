@@ -69,7 +69,7 @@ function placeWindow(ctx: AppContext, actor: Actor, key: string, input: Schedule
     const approved = rfc.approvedWindow;
     const outside = bindsWindow(rfc, ctx.policy) && approved !== null && !insideWindow(window, approved);
     if (outside && !override) return backForApproval(tx, ctx, actor, rfc, window, input, windowDetail);
-    if (outside) authorizeDeployment(actor, 'accept-window');
+    if (outside) authorizeOverride(actor, rfc);
     const saved = move(tx, ctx, actor, { ...rfc }, action, {
       reason: (outside && override) || input.reason || null,
       // A change manager's acceptance makes the new window the approved one.
@@ -95,6 +95,17 @@ function placeWindow(ctx: AppContext, actor: Actor, key: string, input: Schedule
       notifications,
     };
   });
+}
+
+/**
+ * A change manager may accept a window outside the approval, or start outside the window, but
+ * not on a change they raised or own: like a vote, that is for someone else.
+ */
+function authorizeOverride(actor: Actor, rfc: Rfc): void {
+  authorizeDeployment(actor, 'accept-window');
+  if (actor.id === rfc.requester || actor.id === rfc.owner) {
+    throw new ChangebotError('self_approval', `You raised or own ${rfc.key}, so you can't override its approved window. Another change manager must.`);
+  }
 }
 
 /** Whether the approved window holds this RFC (standard changes are pre-approved for any window). */
@@ -228,7 +239,7 @@ export function progress(
  */
 function checkStart(ctx: AppContext, actor: Actor, rfc: Rfc, override: string | undefined): void {
   if (override) {
-    authorizeDeployment(actor, 'accept-window');
+    authorizeOverride(actor, rfc);
     return;
   }
   const w = rfc.window;

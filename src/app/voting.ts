@@ -24,7 +24,17 @@ export function vote(ctx: AppContext, actor: Actor, key: string, choice: VoteCho
     const capacity = voteCapacity(actor, rfc, ctx.policy, existing);
     const now = ctx.clock.now();
     const cast: Vote = { voter: actor.id, choice, capacity, comment: comment?.trim() || null, castAt: now };
-    const { votes, changed } = applyVote(existing, cast);
+    const applied = applyVote(existing, cast);
+    // A change manager repeating their sign-off to break a tie or decide a late vote: that is a
+    // new decision (cast now), not a double click.
+    const recast = [...existing.filter((v) => !(v.voter === actor.id && v.capacity === capacity)), cast];
+    const decisiveAgain =
+      !applied.changed &&
+      capacity === 'change-manager' &&
+      decide(rfc, ctx.policy, existing).outcome === 'pending' &&
+      decide(rfc, ctx.policy, recast).outcome !== 'pending';
+    const changed = applied.changed || decisiveAgain;
+    const votes = decisiveAgain ? recast : applied.votes;
     if (!changed) {
       // The same vote again (a double click, or a change manager repeating a vote cast before
       // the deadline): nothing new to record, but the decision it implies still applies.

@@ -5,7 +5,7 @@
  */
 import { ChangebotError } from './errors.js';
 import { can } from './permissions.js';
-import { type ApprovalPath, type Policy, approvalPath, usesCab, voteRules } from './policy.js';
+import { type ApprovalPath, type Policy, approvalPath, needsSignoff, usesCab, voteRules } from './policy.js';
 import type { Actor, Rfc, Vote, VoteCapacity } from './types.js';
 
 export interface Tally {
@@ -26,7 +26,7 @@ export interface Tally {
 
 export type Decision = { outcome: 'approved' | 'rejected'; reason: string } | { outcome: 'pending'; waitingFor: string };
 
-export type DecisionFacts = Pick<Rfc, 'category' | 'emergency' | 'escalated'> & Partial<Pick<Rfc, 'impact' | 'likelihood'>>;
+export type DecisionFacts = Pick<Rfc, 'category' | 'emergency' | 'escalated'> & Partial<Pick<Rfc, 'impact' | 'likelihood' | 'voteDeadline'>>;
 
 export function tally(path: ApprovalPath, policy: Policy, votes: readonly Vote[]): Tally {
   const rules = voteRules(path, policy);
@@ -78,7 +78,7 @@ export function decide(rfc: DecisionFacts, policy: Policy, votes: readonly Vote[
     return { outcome: 'rejected', reason: 'vetoed by the change manager' };
   }
   const managerDecides = rfc.escalated || t.cab === 'tied';
-  if (m && managerDecides) {
+  if (m && managerDecides && decidesAfter(m, path, rfc, votes)) {
     const why = rfc.escalated ? 'the vote passed its deadline' : 'the CAB vote was tied';
     return { outcome: m.choice === 'approve' ? 'approved' : 'rejected', reason: `${verb(m)} by the change manager (${why})` };
   }
@@ -100,6 +100,19 @@ export function decide(rfc: DecisionFacts, policy: Policy, votes: readonly Vote[
   }
   const need = t.quorum - t.cast;
   return { outcome: 'pending', waitingFor: `${need} more CAB vote${need === 1 ? '' : 's'} (quorum ${t.quorum})` };
+}
+
+/**
+ * Whether the change manager's vote `m` may break a tie or decide a late vote. Where the path
+ * needs their sign-off, an approval given as sign-off is not also the tie-break or the late
+ * decision: that takes a vote cast after the last CAB vote (a tie) or after the deadline.
+ */
+function decidesAfter(m: Vote, path: ApprovalPath, rfc: DecisionFacts, votes: readonly Vote[]): boolean {
+  if (!needsSignoff(path) || m.choice === 'reject') return true;
+  const at = m.castAt.getTime();
+  if (rfc.escalated) return rfc.voteDeadline ? at >= rfc.voteDeadline.getTime() : false;
+  const lastCab = Math.max(0, ...votes.filter((v) => v.capacity === 'cab').map((v) => v.castAt.getTime()));
+  return at > lastCab;
 }
 
 function verb(v: Vote): string {

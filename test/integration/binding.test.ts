@@ -111,6 +111,16 @@ describe('the RFC-8 story, under the default policy', () => {
     expect(rfc.state).toBe('scheduled');
     expect(rfc.approvedWindow).toEqual({ start: new Date('2026-12-12T22:00:00Z'), end: new Date('2026-12-12T23:00:00Z') });
     expect(listLog(t.ctx.database.db, rfcSubject(key)).at(-1)).toMatchObject({ action: 'schedule', reason: 'agreed with the CAB chair' });
+
+    // Not on their own change, though.
+    const max = t.person('max', 'change-manager');
+    const own = raised('"Rotate more keys" category=minor services=db backout="Old keys stay valid" owner=max start="2026-12-10 22:00" duration=1h');
+    say(bob, `submit ${own}`);
+    say(mgr, `vote ${own} approve`);
+    expect(say(max, `schedule ${own} start="2026-12-14 22:00" duration=1h override="I say so"`)).toBe(
+      `refused: You raised or own ${own}, so you can't override its approved window. Another change manager must.`,
+    );
+    expect(findRfc(t.ctx.database.db, own)?.state).toBe('approved');
   });
 
   it('refuses an RFC whose window is past, and a major one with placeholder plans, listing everything', () => {
@@ -182,6 +192,14 @@ describe('the RFC-8 story, under the default policy', () => {
       { kind: 'person', id: 'cli:erin' },
       { kind: 'person', id: 'cli:fred' },
     ]);
+    // A tie is not broken by the sign-off given before it: the change manager votes again.
+    say(t.person('dave', 'cab'), `vote ${key} reject`);
+    say(t.person('erin', 'cab'), `vote ${key} abstain`);
+    expect(findRfc(t.ctx.database.db, key)?.state).toBe('awaiting_approval');
+    t.clock.advance(60_000);
+    expect(vote(t.ctx, mgr, key, 'approve').message).toBe(
+      `Recorded your approve vote on ${key} as change manager. ${key} is approved: approved by the change manager (the CAB vote was tied).`,
+    );
   });
 });
 

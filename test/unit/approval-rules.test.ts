@@ -153,6 +153,26 @@ describe('risk drives the path', () => {
       outcome: 'approved',
       reason: 'approved by the CAB (2–1) after the change manager’s sign-off',
     });
+    // The sign-off is not also the tie-break, nor the decision once the deadline passed.
+    const later = (voter: string, choice: VoteChoice, capacity: VoteCapacity, iso: string): Vote => ({
+      voter,
+      choice,
+      capacity,
+      comment: null,
+      castAt: at(iso),
+    });
+    const tie = [
+      later('cli:m', 'approve', 'change-manager', '2026-12-01T09:00:00Z'),
+      later('cli:a', 'approve', 'cab', '2026-12-01T10:00:00Z'),
+      later('cli:b', 'reject', 'cab', '2026-12-01T10:00:00Z'),
+      later('cli:c', 'abstain', 'cab', '2026-12-01T10:00:00Z'),
+    ];
+    expect(decide(risky, DEFAULT_POLICY, tie)).toEqual({ outcome: 'pending', waitingFor: 'the change manager to break the tie' });
+    const broken = [...tie.slice(1), later('cli:m', 'approve', 'change-manager', '2026-12-01T11:00:00Z')];
+    expect(decide(risky, DEFAULT_POLICY, broken)).toEqual({ outcome: 'approved', reason: 'approved by the change manager (the CAB vote was tied)' });
+    const late = { ...risky, escalated: true, voteDeadline: at('2026-12-03T09:00:00Z') };
+    expect(decide(late, DEFAULT_POLICY, tie.slice(0, 3))).toEqual({ outcome: 'pending', waitingFor: 'the change manager (deadline passed)' });
+    expect(decide(late, DEFAULT_POLICY, [...tie.slice(1, 3), later('cli:m', 'approve', 'change-manager', '2026-12-03T09:30:00Z')]).outcome).toBe('approved');
     expect(decide(risky, DEFAULT_POLICY, [v('cli:m', 'reject', 'change-manager')])).toEqual({
       outcome: 'rejected',
       reason: 'rejected by the change manager before the CAB vote',
