@@ -8,7 +8,7 @@ import { peopleWithRole } from '../db/repos/people.js';
 import { clearVotes, listVotes } from '../db/repos/rfcs.js';
 import { leadTimeShortfall, leadTimeText, missingForApproval, missingText } from '../domain/evaluation.js';
 import type { Notification } from '../domain/notifications.js';
-import { approvalPath, usesCab, voteRules } from '../domain/policy.js';
+import { pathByPolicy, usesCab, voteRules } from '../domain/policy.js';
 import { rfcSubject } from '../domain/subject.js';
 import type { Actor, Rfc } from '../domain/types.js';
 import { deadlineFor } from '../domain/votes.js';
@@ -67,14 +67,15 @@ export function openApproval(
   const now = ctx.clock.now();
   const policy = ctx.policy;
   const planned = { ...rfc, ...opts.patch };
-  const path = approvalPath(planned, policy);
+  // The path is the policy's now, and stays fixed while this approval is open.
+  const path = pathByPolicy(planned, policy);
   const deadline = deadlineFor(planned, policy, now);
   const cabMembers = usesCab(path) ? peopleWithRole(tx, 'cab').sort() : null;
   const previous = listVotes(tx, rfc.id);
   if (previous.length) clearVotes(tx, rfc.id);
   const saved = move(tx, ctx, actor, rfc, action, {
     reason: opts.reason,
-    patch: { ...opts.patch, voteDeadline: deadline?.at ?? null, voteOpenedAt: now, cabMembers, escalated: false },
+    patch: { ...opts.patch, approvalPath: path, voteDeadline: deadline?.at ?? null, voteOpenedAt: now, cabMembers, escalated: false },
     detail: {
       ...opts.detail,
       path,

@@ -11,7 +11,7 @@ import { STATE_LABELS } from '../domain/rfc-machine.js';
 import { formatRange } from '../domain/schedule.js';
 import type { Actor, PersonId } from '../domain/types.js';
 import { type RfcView, summaryView } from '../domain/views.js';
-import { voteCapacity } from '../domain/votes.js';
+import { awaitingSignoff, voteCapacity } from '../domain/votes.js';
 import type { AppContext } from './context.js';
 import { calendar, list, viewRfc } from './queries.js';
 
@@ -42,8 +42,9 @@ export function cardOf(ctx: AppContext, kind: RfcCardKind, key: string, viewer: 
 function awaitsVoteOf(ctx: AppContext, actor: Pick<Actor, 'id' | 'roles'>, key: string): boolean {
   const db = ctx.database.db;
   const rfc = findRfc(db, key);
-  if (!rfc || !can(actor, rfc, 'vote', ctx.policy)) return false;
+  if (!rfc) return false;
   const votes = listVotes(db, rfc.id);
+  if (!can(actor, { ...rfc, awaitingSignoff: awaitingSignoff(rfc, ctx.policy, votes) }, 'vote', ctx.policy)) return false;
   const capacity = voteCapacity({ ...actor, timezone: ctx.timezone }, rfc, ctx.policy, votes);
   return !votes.some((v) => v.voter === actor.id && v.capacity === capacity);
 }
@@ -59,7 +60,6 @@ export function personalLine(ctx: AppContext, viewer: PersonViewer, key: string)
     return `Your vote: ${mine.map((v) => `${v.choice}${v.capacity === 'change-manager' ? ' (as change manager)' : ''}`).join(', ')}`;
   }
   if (rfc.state !== 'awaiting_approval') return undefined;
-  if (can(viewer, rfc, 'vote', ctx.policy)) return 'You have not voted yet.';
   try {
     voteCapacity({ ...viewer, timezone: ctx.timezone }, rfc, ctx.policy, votes);
     return 'You have not voted yet.';

@@ -33,6 +33,7 @@ export function setPolicy(ctx: AppContext, actor: Actor, input: PolicySetInput):
     const at = ctx.clock.now();
     writePolicyEntry(tx, k.key, to, actor.id, at);
     appendLog(tx, { subject: null, at, actor: actor.id, action: 'policy-set', detail: { key: k.key, from, to } });
-    return { result, message: `${k.key} is now ${to} (was ${from}): ${k.means}. It applies from now on, to open votes too.`, notifications: [] };
+    const when = k.openVotes ? 'It applies from now on, to open votes too.' : 'It applies from now on; approvals already open keep what they started with.';
+    return { result, message: `${k.key} is now ${to} (was ${from}): ${k.means}. ${when}`, notifications: [] };
   });
 }

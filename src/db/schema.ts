@@ -89,6 +89,8 @@ export const rfcs = sqliteTable(
     voteDeadline: ts('vote_deadline'),
     escalated: integer('escalated', { mode: 'boolean' }).notNull().default(false),
     scheduleReason: text('schedule_reason'),
+    /** The approval path fixed when the approval opened (domain ApprovalPath). */
+    approvalPath: text('approval_path'),
     /** When the current vote opened (entering awaiting_approval): the reminder falls between it and the deadline. */
     voteOpenedAt: ts('vote_opened_at'),
     /** The CAB members when the vote opened: only they vote on it as CAB. */

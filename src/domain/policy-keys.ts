@@ -12,6 +12,8 @@ export interface PolicyKey {
   /** What the value means, for `admin policy show` and help. */
   means: string;
   example: string;
+  /** Counted again on every vote, so a change applies to votes already open. */
+  openVotes?: true;
   read(p: Policy): string;
   /** The policy with this key set from `raw`; throws a ChangebotError('bad_value') saying why not. */
   write(p: Policy, raw: string): Policy;
@@ -65,6 +67,7 @@ const vote = (which: 'cab' | 'emergency', prefix: string, who: string): PolicyKe
     key: `${prefix}_QUORUM`,
     means: `votes cast (abstentions count) before ${who} vote decides`,
     example: '3',
+    openVotes: true,
     read: (p) => String(p[which].quorum),
     write: (p, raw) => ({ ...p, [which]: { ...p[which], quorum: whole(`${prefix}_QUORUM`, raw, 1, 100, 'a number of votes', '3') } }),
   },
@@ -72,6 +75,7 @@ const vote = (which: 'cab' | 'emergency', prefix: string, who: string): PolicyKe
     key: `${prefix}_MIN_APPROVALS`,
     means: `approve votes ${who} vote needs to approve`,
     example: '2',
+    openVotes: true,
     read: (p) => String(p[which].minApprovals),
     write: (p, raw) => ({ ...p, [which]: { ...p[which], minApprovals: whole(`${prefix}_MIN_APPROVALS`, raw, 1, 100, 'a number of votes', '2') } }),
   },
@@ -93,6 +97,7 @@ export const POLICY_KEYS: readonly PolicyKey[] = [
     key: 'CAB_VETO',
     means: 'a change manager’s reject ends a CAB vote as rejected',
     example: 'yes',
+    openVotes: true,
     read: (p) => (p.cab.veto ? 'yes' : 'no'),
     write: (p, raw) => {
       const veto = yesNo('CAB_VETO', raw);

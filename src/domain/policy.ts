@@ -4,15 +4,9 @@
  * approval while anything the policy needs is missing, and says exactly what"). The policy is
  * stored in the database and changed by admins (policy-keys.ts names its settings).
  */
-import type { Category, Level, Rfc } from './types.js';
+import type { ApprovalPath, Category, Level, Rfc } from './types.js';
 
-export type ApprovalPath =
-  | 'pre-approved' // standard: approved on submit
-  | 'change-manager' // minor: one change manager
-  | 'cab' // significant (and minor with high risk): CAB vote
-  | 'cab+signoff' // major: CAB vote and change-manager sign-off
-  | 'signoff-then-cab' // major with high risk: the change manager signs off before the CAB votes
-  | 'emergency-cab'; // emergency flag: smaller quorum, short deadline
+export type { ApprovalPath };
 
 export interface VoteRules {
   /** Votes cast (abstentions included) before a decision can be made. */
@@ -65,9 +59,19 @@ export const DEFAULT_POLICY: Policy = {
   highRiskMajorSignoffFirst: true,
 };
 
-export type PathFacts = Pick<Rfc, 'category' | 'emergency'> & Partial<Pick<Rfc, 'impact' | 'likelihood'>>;
+export type PathFacts = Pick<Rfc, 'category' | 'emergency'> & Partial<Pick<Rfc, 'impact' | 'likelihood' | 'approvalPath' | 'state'>>;
 
+/**
+ * Who approves `rfc`. While an approval is open it keeps the path it opened with (an admin's
+ * policy change does not move a vote under way); otherwise the policy decides.
+ */
 export function approvalPath(rfc: PathFacts, policy: Policy): ApprovalPath {
+  if (rfc.approvalPath && rfc.state === 'awaiting_approval') return rfc.approvalPath;
+  return pathByPolicy(rfc, policy);
+}
+
+/** The path the policy gives `rfc` now. */
+export function pathByPolicy(rfc: PathFacts, policy: Policy): ApprovalPath {
   if (rfc.emergency) return 'emergency-cab';
   const path = policy.paths[rfc.category];
   if (riskOf(rfc.impact ?? null, rfc.likelihood ?? null) !== 'high') return path;

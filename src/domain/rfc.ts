@@ -30,6 +30,7 @@ export function draftRfc(requester: PersonId, at: Date, fields: Partial<Rfc> = {
     voteDeadline: null,
     escalated: false,
     scheduleReason: null,
+    approvalPath: null,
     voteOpenedAt: null,
     cabMembers: null,
     approvedWindow: null,

@@ -50,6 +50,15 @@ export interface Actor {
   displayName?: string;
 }
 
+/** Who approves a change: see policy.ts `approvalPath`. */
+export type ApprovalPath =
+  | 'pre-approved' // standard: approved on submit
+  | 'change-manager' // minor: one change manager
+  | 'cab' // significant (and minor with high risk): CAB vote
+  | 'cab+signoff' // major: CAB vote and change-manager sign-off
+  | 'signoff-then-cab' // major with high risk: the change manager signs off before the CAB votes
+  | 'emergency-cab'; // emergency flag: smaller quorum, short deadline
+
 export interface Outage {
   /** Minutes of expected user-visible outage; 0 or undefined means none. */
   minutes: number;
@@ -92,6 +101,8 @@ export interface Rfc {
   escalated: boolean;
   /** Reason given for scheduling outside maintenance windows / in a blackout / over conflicts. */
   scheduleReason: string | null;
+  /** The path the current (or last) approval took, fixed when it opened: a policy change later does not move it. */
+  approvalPath: ApprovalPath | null;
   /** When the current vote opened, and the CAB members expected to vote on it (a snapshot). */
   voteOpenedAt: Date | null;
   cabMembers: PersonId[] | null;

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { homeData, personalLine } from '../../src/app/cards.js';
 import { addService } from '../../src/app/catalogue.js';
 import { execute } from '../../src/commands/execute.js';
 import { parseCommand } from '../../src/commands/parser.js';
@@ -157,6 +158,17 @@ describe('the RFC-8 story, under the default policy', () => {
     expect(say(bob, `submit ${risky}`)).toBe(`${risky} passed evaluation and went to the CAB for a vote.`);
   });
 
+  it('keeps an open approval on the path it started with when an admin changes the policy', () => {
+    const root = t.person('root', 'admin');
+    expect(say(root, 'admin policy set HIGH_RISK_MINOR_TO_CAB no')).toBe(
+      'HIGH_RISK_MINOR_TO_CAB is now no (was yes): a minor change with high risk goes to the CAB instead of one change manager. It applies from now on; approvals already open keep what they started with.',
+    );
+    const key = raised('"Risky again" category=minor services=db backout="Restore it" impact=high likelihood=high start="2026-12-05 22:00" duration=1h');
+    expect(say(bob, `submit ${key}`)).toBe(`${key} passed evaluation and waits for a change manager's approval.`);
+    say(root, 'admin policy set HIGH_RISK_MINOR_TO_CAB yes');
+    expect(say(mgr, `vote ${key} approve`)).toBe(`Recorded your approve vote on ${key} as change manager. ${key} is approved: approved by the change manager.`);
+  });
+
   it('counts a member granted after submission out of the vote', () => {
     const key = raised(
       '"Later" category=significant services=db justification="CVE" plan="Patch it" backout="Restore it" test="Smoke" impact=low likelihood=low start="2027-02-01 22:00" duration=1h',
@@ -180,7 +192,14 @@ describe('the RFC-8 story, under the default policy', () => {
     expect(say(t.person('carol', 'cab'), `vote ${key} approve`)).toBe(
       `refused: ${key} is a high-risk major change: a change manager signs it off before the CAB votes. You can vote once they have.`,
     );
+    const carol = t.person('carol', 'cab');
+    const awaiting = () => homeData(t.ctx, carol).awaitingMyVote.map((r) => r.key);
+    expect(awaiting()).not.toContain(key);
+    expect(personalLine(t.ctx, { kind: 'person', id: carol.id, roles: carol.roles }, key)).toBe(
+      `You can't vote on this: ${key} is a high-risk major change: a change manager signs it off before the CAB votes. You can vote once they have.`,
+    );
     const signed = vote(t.ctx, mgr, key, 'approve');
+    expect(awaiting()).toContain(key);
     expect(signed.message).toBe(
       `Recorded your approve vote on ${key} as change manager. That is the sign-off: the CAB votes now. Waiting for 3 more CAB votes (quorum 3).`,
     );

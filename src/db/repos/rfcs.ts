@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
-import type { Category, Level, Rfc, ReviewOutcome, RfcState, Vote, VoteCapacity, VoteChoice, Window } from '../../domain/types.js';
+import type { ApprovalPath, Category, Level, Rfc, ReviewOutcome, RfcState, Vote, VoteCapacity, VoteChoice, Window } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { rfcs, sequences, votes } from '../schema.js';
 
@@ -34,6 +34,7 @@ export function toRfc(r: Row): Rfc {
     voteDeadline: r.voteDeadline,
     escalated: r.escalated,
     scheduleReason: r.scheduleReason,
+    approvalPath: r.approvalPath as ApprovalPath | null,
     voteOpenedAt: r.voteOpenedAt,
     cabMembers: r.cabMembers,
     approvedWindow: r.approvedStart && r.approvedEnd ? { start: r.approvedStart, end: r.approvedEnd } : null,

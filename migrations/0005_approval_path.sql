@@ -1,0 +1,1 @@
+ALTER TABLE `rfcs` ADD `approval_path` text;
