@@ -39,7 +39,14 @@ export function viewRfc(ctx: AppContext, key: string, zone: string = ctx.timezon
   const db = ctx.database.db;
   const rfc = getRfc(db, key);
   const conflicts = opts.withConflicts === false ? [] : conflictsOf(db, rfc, zone);
-  return rfcView(rfc, { votes: listVotes(db, rfc.id), conflicts, implementers: implementersOfRfc(db, rfc.key), policy: ctx.policy, zone });
+  return rfcView(rfc, {
+    votes: listVotes(db, rfc.id),
+    conflicts,
+    implementers: implementersOfRfc(db, rfc.key),
+    policy: ctx.policy,
+    zone,
+    now: ctx.clock.now(),
+  });
 }
 
 export function show(ctx: AppContext, actor: Actor, key: string): Outcome<RfcView> {

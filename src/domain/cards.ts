@@ -152,7 +152,10 @@ export function buttonsFor(kind: RfcCardKind, view: RfcView, viewer: Viewer, pol
   const allowed = candidates(kind, view, viewer);
   // The shared CAB card is for the members who vote on it (its readers are those members).
   const rule = viewer.kind === 'cab-channel' ? { ...view, cabMembers: null } : view;
-  return BUTTONS.filter((b) => allowed.includes(b.action) && can(actor, rule, b.permission, policy)).map((b) => ({
+  // Start is offered only while a press would start it (inside the window, or an emergency);
+  // a change manager's override is typed, with its reason.
+  const shown = (b: ButtonSpec) => allowed.includes(b.action) && (b.action !== ACTIONS.start || view.startable) && can(actor, rule, b.permission, policy);
+  return BUTTONS.filter(shown).map((b) => ({
     action: b.action,
     label: b.label,
     key: view.key,

@@ -42,6 +42,8 @@ export interface RfcView {
   expectedVoters: PersonId[];
   /** A high-risk major change waits for the change manager's sign-off before the CAB votes. */
   awaitingSignoff: boolean;
+  /** Starting is allowed now: inside the window, or an emergency (true when the view has no clock). */
+  startable: boolean;
   services: string[];
   /** The window in the viewer's zone, and its instants (for platforms that localise). */
   window: string | null;
@@ -77,7 +79,7 @@ const APPROVAL_WORDS = {
   'emergency-cab': 'emergency CAB',
 } as const;
 
-export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; implementers: PersonId[]; policy: Policy; zone: string }): RfcView {
+export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; implementers: PersonId[]; policy: Policy; zone: string; now?: Date }): RfcView {
   const path = approvalPath(rfc, opts.policy);
   const open = rfc.state === 'awaiting_approval' && usesCab(path);
   const showTally = ['awaiting_approval', 'approved', 'rejected'].includes(rfc.state) && path !== 'pre-approved';
@@ -118,6 +120,7 @@ export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; 
     cabMembers: open ? rfc.cabMembers : null,
     expectedVoters: open && rfc.cabMembers ? rfc.cabMembers.filter((id) => !opts.votes.some((v) => v.voter === id)) : [],
     awaitingSignoff: open && awaitingSignoff(rfc, opts.policy, opts.votes),
+    startable: startable(rfc, opts.now),
     services: rfc.services,
     window: rfc.window ? formatRange(rfc.window, opts.zone) : null,
     windowAt: rfc.window,
@@ -159,6 +162,12 @@ export function summaryView(rfc: Rfc, zone: string): RfcSummaryView {
     services: rfc.services,
     risk: riskOf(rfc.impact, rfc.likelihood),
   };
+}
+
+/** The window rule of `start` (implementation.ts `checkStart`), for the cards' Start button. */
+function startable(rfc: Rfc, now: Date | undefined): boolean {
+  if (!now || !rfc.window || rfc.emergency) return true;
+  return now.getTime() >= rfc.window.start.getTime() && now.getTime() < rfc.window.end.getTime();
 }
 
 export function formatMinutes(m: number): string {

@@ -42,6 +42,8 @@ export function timerProcessor(rt: JobsRuntime): Processor<TimerJobData | Report
     }
     const recipients = timer.kind === 'vote-reminder' ? votersToRemind(rt.ctx, rfc.key) : timer.recipients;
     const n = await announce(rt, timer.subject, recipients, firedKey(timer), timer.kind);
+    // The window opened: the kept cards now offer Start.
+    if (timer.kind === 'start-prompt') for (const notifier of rt.notifiers) await notifier.refreshCards(timer.subject).catch(() => undefined);
     return `${timer.kind}: ${n} recipient(s)`;
   };
 }

@@ -101,6 +101,8 @@ describe('timed events of a scheduled RFC', () => {
     await advanceTo(START);
     const prompt = await eventually(() => postsTo('UOWN', /Start implementation\?/)[0], 'the start prompt');
     expect(prompt.args.text).toContain('`/rfc start');
+    // ... and the owner's kept card now offers Start.
+    await eventually(() => fake.okCallsTo('chat.update').find((c) => JSON.stringify(c.args.blocks).includes('"rfc_start"')), 'Start on the owner card');
 
     // The owner starts: the audience hears "maintenance started" (through the delivery queue).
     progress(b.bot.app, owner, key, 'start');

@@ -264,7 +264,8 @@ describe('Teams adapter over HTTP', () => {
     await say(cab1, personal(cab1), 'rfc schedule RFC-3');
     const dm = await h.connector.waitFor((c) => c.kind === 'send' && c.conversationId === personal(req).id && /scheduled/.test(String(c.body.text)), { from });
     const [ownerCard] = cardsOf(dm.body);
-    expect(verbsOf(ownerCard as Record<string, unknown>)).toEqual([ACTIONS.start, ACTIONS.reschedule, ACTIONS.details]);
+    // Start appears when the window opens.
+    expect(verbsOf(ownerCard as Record<string, unknown>)).toEqual([ACTIONS.reschedule, ACTIONS.details]);
     const kept = h.bot.database.db
       .select()
       .from(chatMessages)
@@ -301,7 +302,7 @@ describe('Teams adapter over HTTP', () => {
     expect(findRfc(h.bot.database.db, 'RFC-3')?.window?.start.toISOString()).toBe('2031-12-07T00:00:00.000Z');
     const update = await h.connector.waitFor((c) => c.kind === 'update' && c.activityId === dm.id, { from: moved });
     expect(update.body.text).toMatch(/^Your change RFC-3 “Rotate keys” is now scheduled \(window from Sun 7 Dec 00:00/);
-    expect(verbsOf(cardsOf(update.body)[0] as Record<string, unknown>)).toEqual([ACTIONS.start, ACTIONS.reschedule, ACTIONS.details]);
+    expect(verbsOf(cardsOf(update.body)[0] as Record<string, unknown>)).toEqual([ACTIONS.reschedule, ACTIONS.details]);
   });
 
   it('answers every invoke with a valid card and every message card validates', () => {

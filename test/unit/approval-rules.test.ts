@@ -1,6 +1,7 @@
 /** Issue 9's rules, one by one, with the exact words a person reads. */
 import { describe, expect, it } from 'vitest';
 import type { ChangebotError } from '../../src/domain/errors.js';
+import { rfcCard } from '../../src/domain/cards.js';
 import { isPlaceholder, leadTimeShortfall, leadTimeText, missingForApproval, missingText } from '../../src/domain/evaluation.js';
 import { can } from '../../src/domain/permissions.js';
 import { POLICY_KEYS, policyEntries, policyFrom, policyKey } from '../../src/domain/policy-keys.js';
@@ -9,6 +10,7 @@ import { draftRfc } from '../../src/domain/rfc.js';
 import { timersFor } from '../../src/domain/timers.js';
 import type { Actor, Category, Rfc, Role, Vote, VoteCapacity, VoteChoice } from '../../src/domain/types.js';
 import { deadlineFor, decide, voteCapacity } from '../../src/domain/votes.js';
+import { rfcView } from '../../src/domain/views.js';
 import { insideWindow } from '../../src/domain/windows.js';
 
 const NOW = new Date('2026-12-01T09:00:00Z');
@@ -264,5 +266,23 @@ describe('the policy as settings', () => {
   });
   it('keeps the default for a stored value that no longer reads', () => {
     expect(policyFrom(DEFAULT_POLICY, { CAB_QUORUM: 'lots', CAB_MIN_APPROVALS: '1' }).cab).toEqual({ ...DEFAULT_POLICY.cab, minApprovals: 1 });
+  });
+});
+
+describe('the Start button follows the window', () => {
+  const owner = { kind: 'person' as const, id: 'cli:own', roles: new Set<Role>() };
+  const scheduled = rfc({ state: 'scheduled', owner: 'cli:own', window: win('2026-12-23T22:00:00Z', '2026-12-23T23:00:00Z') });
+  const labels = (r: Rfc, now: string) =>
+    rfcCard(
+      'owner',
+      rfcView(r, { votes: [], conflicts: [], implementers: [], policy: DEFAULT_POLICY, zone: 'UTC', now: at(now) }),
+      owner,
+      DEFAULT_POLICY,
+    ).buttons.map((b) => b.label);
+  it('is offered only while the window is open, or at once for an emergency', () => {
+    expect(labels(scheduled, '2026-12-23T21:59:00Z')).toEqual(['Reschedule', 'Details']);
+    expect(labels(scheduled, '2026-12-23T22:00:00Z')).toEqual(['Start', 'Reschedule', 'Details']);
+    expect(labels(scheduled, '2026-12-23T23:00:00Z')).toEqual(['Reschedule', 'Details']);
+    expect(labels({ ...scheduled, emergency: true }, '2026-12-01T09:00:00Z')).toEqual(['Start', 'Reschedule', 'Details']);
   });
 });

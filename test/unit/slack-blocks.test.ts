@@ -48,6 +48,7 @@ function makeView(x: ViewInput): RfcView {
     cabMembers: Array.from({ length: Math.min(x.voters, 60) }, (_, i) => `slack:T1/U${i}`),
     expectedVoters: Array.from({ length: Math.min(x.voters, 60) }, (_, i) => `slack:T1/U${i}`),
     awaitingSignoff: false,
+    startable: true,
     services: x.services,
     window: 'from Sat 5 Dec 22:00 to Sun 6 Dec 00:00 UTC',
     windowAt: { start: new Date(0), end: new Date(3_600_000) },
