@@ -8,5 +8,6 @@ ALTER TABLE `rfcs` ADD `review_outcome` text;--> statement-breakpoint
 ALTER TABLE `rfcs` ADD `caused_incident` integer;--> statement-breakpoint
 ALTER TABLE `rfcs` ADD `cloned_from` text;--> statement-breakpoint
 -- RFCs approved before this migration: the approval is taken to cover the window they hold now.
-UPDATE `rfcs` SET `approved_start` = `window_start`, `approved_end` = `window_end`, `approved_at` = `updated_at`
+-- (approved_at stays unset: no "still unscheduled" reminder for approvals older than the feature.)
+UPDATE `rfcs` SET `approved_start` = `window_start`, `approved_end` = `window_end`
   WHERE `state` IN ('approved', 'scheduled', 'implementing', 'implemented', 'failed', 'backed_out', 'in_review', 'closed');

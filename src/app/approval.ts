@@ -70,7 +70,12 @@ export function openApproval(
   // The path is the policy's now, and stays fixed while this approval is open.
   const path = pathByPolicy(planned, policy);
   const deadline = deadlineFor(planned, policy, now);
-  const cabMembers = usesCab(path) ? peopleWithRole(tx, 'cab').sort() : null;
+  // The members who can vote on it: its requester and owner can't (no self-approval).
+  const cabMembers = usesCab(path)
+    ? peopleWithRole(tx, 'cab')
+        .filter((id) => id !== rfc.requester && id !== rfc.owner)
+        .sort()
+    : null;
   const previous = listVotes(tx, rfc.id);
   if (previous.length) clearVotes(tx, rfc.id);
   const saved = move(tx, ctx, actor, rfc, action, {

@@ -41,7 +41,8 @@ export function clone(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc> 
       description: from.description,
       justification: from.justification,
       category: from.category,
-      emergency: from.emergency,
+      // An emergency is declared for the change at hand, not inherited by a rework.
+      emergency: false,
       services,
       impact: from.impact,
       likelihood: from.likelihood,
@@ -70,6 +71,7 @@ export function clone(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc> 
     const missing = missingForApproval(rfc, ctx.policy, now, actor.timezone).map((m) => m.what);
     const message = [
       `Cloned ${from.key} as ${rfc.key} “${rfc.title}” (a draft).`,
+      ...(from.emergency ? ['It is not an emergency change unless you mark it again (emergency=yes).'] : []),
       ...(dropped.length ? [`Left out service${dropped.length > 1 ? 's' : ''} no longer in the catalogue: ${dropped.join(', ')}.`] : []),
       ...(missing.length ? [`Before you submit it, add ${missing.join(', ')}.`] : []),
     ].join(' ');

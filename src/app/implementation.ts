@@ -140,7 +140,7 @@ function backForApproval(
   return {
     result: opened.rfc,
     rfc: opened.rfc,
-    message: `${rfc.key}'s new window (${formatRange(window, zone)}) is outside the one it was approved for (${formatRange(approved, zone)}), so it needs a new approval: it ${opened.asked}.${opened.notes}`,
+    message: `${rfc.key}'s new window (${formatRange(window, zone)}) is outside the one it was approved for (${formatRange(approved, zone)}), so it needs a new approval: it ${opened.asked}.${opened.notes} Once approved, schedule it again.`,
     next: [
       { step: 'stay-inside', key: rfc.key, window: formatRange(approved, zone) },
       { step: 'override', key: rfc.key, action: rfc.state === 'approved' ? 'schedule' : 'reschedule' },

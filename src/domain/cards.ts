@@ -154,7 +154,9 @@ export function buttonsFor(kind: RfcCardKind, view: RfcView, viewer: Viewer, pol
   const rule = viewer.kind === 'cab-channel' ? { ...view, cabMembers: null } : view;
   // Start is offered only while a press would start it (inside the window, or an emergency);
   // a change manager's override is typed, with its reason.
-  const shown = (b: ButtonSpec) => allowed.includes(b.action) && (b.action !== ACTIONS.start || view.startable) && can(actor, rule, b.permission, policy);
+  // Close review likewise waits for the problem reference a failed change needs.
+  const ready = (b: ButtonSpec) => (b.action !== ACTIONS.start || view.startable) && (b.action !== ACTIONS.close || !view.needsProblem);
+  const shown = (b: ButtonSpec) => allowed.includes(b.action) && ready(b) && can(actor, rule, b.permission, policy);
   return BUTTONS.filter(shown).map((b) => ({
     action: b.action,
     label: b.label,

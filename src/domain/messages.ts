@@ -45,9 +45,9 @@ export function messageText(event: NotificationEvent | string, rfc: Rfc, zone: s
     case 'overrun':
       return `Overrun: ${ref} on ${svc} is still implementing and its window has ended (${when}). Change owner ${rfc.owner}: finish with \`/rfc done ${rfc.key}\` or back out with \`/rfc backout ${rfc.key}\`.`;
     case 'vote-reminder':
-      return `Reminder: the CAB vote on ${ref} (${rfc.category} change to ${svc}, ${when}) is waiting for your vote${rfc.voteDeadline ? `; it closes ${formatInstant(rfc.voteDeadline, zone)}` : ''}. Vote with \`/rfc vote ${rfc.key} approve|reject|abstain\`.`;
+      return `Reminder: ${ref} (${rfc.category} change to ${svc}, ${when}) is waiting for your vote${rfc.voteDeadline ? `; the vote closes ${formatInstant(rfc.voteDeadline, zone)}` : ''}. Vote with \`/rfc vote ${rfc.key} approve|reject\`.`;
     case 'schedule-reminder':
-      return `${ref} was approved a day ago and is not scheduled yet. Schedule it with \`/rfc schedule ${rfc.key}\` (its approval covers ${when}), or cancel it if it is no longer needed.`;
+      return `${ref} was approved and is not scheduled yet. Schedule it with \`/rfc schedule ${rfc.key}\` (its approval covers ${when}), or cancel it if it is no longer needed.`;
     case 'review-reminder':
       return `${ref} on ${svc} is waiting for its post-implementation review. Record how it went with \`/rfc review ${rfc.key} notes="..."\`.`;
     case 'delivery-failed':

@@ -52,7 +52,7 @@ const NEXT_STEPS: Record<RfcState, string> = {
   submitted: 'it is being evaluated',
   awaiting_approval: 'it is waiting for approval; you can vote on it, withdraw or cancel it',
   approved: 'you can schedule or cancel it',
-  rejected: 'it was rejected; raise a new RFC with the changes the reviewers asked for',
+  rejected: 'it was rejected; clone it into a new draft with the changes the reviewers asked for',
   scheduled: 'you can start, reschedule or cancel it',
   implementing: 'you can mark it done, failed or backed out',
   implemented: 'you can start its review or back it out',

@@ -35,7 +35,7 @@ export const DEFAULT_TIMER_SETTINGS: TimerSettings = { outageNoticeHours: 24, re
 export interface Timer {
   kind: TimerKind;
   subject: Subject;
-  /** The window start (the vote deadline for `vote-deadline`), compact UTC: 20261205T220000Z. */
+  /** The window start (the deadline for `vote-deadline`, the vote's opening for `vote-reminder`, the approval for `schedule-reminder`), compact UTC: 20261205T220000Z. */
   stamp: string;
   /** Deterministic queue job id: `RFC-1.reminder-24h.20261205T220000Z` (no `:`, BullMQ's rule). */
   id: string;
@@ -98,7 +98,7 @@ export function timersFor(rfc: Rfc, settings: TimerSettings, now: Date, fired: R
     // One reminder halfway, for a vote long enough to need one (not when the deadline is near).
     const opened = rfc.voteOpenedAt?.getTime();
     const deadline = rfc.voteDeadline.getTime();
-    if (opened !== undefined && deadline - opened >= H && t < deadline) add('vote-reminder', opened + (deadline - opened) / 2, rfc.voteDeadline, []);
+    if (opened !== undefined && deadline - opened >= H && t < deadline) add('vote-reminder', opened + (deadline - opened) / 2, rfc.voteOpenedAt!, []); // one per vote: stamped with its opening
   }
   if (rfc.state === 'approved' && rfc.approvedAt) {
     add('schedule-reminder', rfc.approvedAt.getTime() + settings.scheduleReminderHours * H, rfc.approvedAt, owner);

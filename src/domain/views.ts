@@ -4,7 +4,7 @@
  */
 import type { Conflict } from './conflicts.js';
 import { type Policy, approvalPath, riskOf, usesCab } from './policy.js';
-import { OUTCOME_WORDS } from './review.js';
+import { OUTCOME_WORDS, needsProblem } from './review.js';
 import { STATE_LABELS } from './rfc-machine.js';
 import type { Category, Level, PersonId, Rfc, RfcState, Vote, VoteChoice, Window } from './types.js';
 import { awaitingSignoff, decide, tally } from './votes.js';
@@ -42,6 +42,8 @@ export interface RfcView {
   expectedVoters: PersonId[];
   /** A high-risk major change waits for the change manager's sign-off before the CAB votes. */
   awaitingSignoff: boolean;
+  /** A failed or backed-out review waits for a problem reference before it can be closed. */
+  needsProblem: boolean;
   /** Starting is allowed now: inside the window, or an emergency (true when the view has no clock). */
   startable: boolean;
   services: string[];
@@ -121,6 +123,7 @@ export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; 
     expectedVoters: open && rfc.cabMembers ? rfc.cabMembers.filter((id) => !opts.votes.some((v) => v.voter === id)) : [],
     awaitingSignoff: open && awaitingSignoff(rfc, opts.policy, opts.votes),
     startable: startable(rfc, opts.now),
+    needsProblem: needsProblem(rfc),
     services: rfc.services,
     window: rfc.window ? formatRange(rfc.window, opts.zone) : null,
     windowAt: rfc.window,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeData, personalLine } from '../../src/app/cards.js';
+import { viewRfc } from '../../src/app/queries.js';
 import { addService } from '../../src/app/catalogue.js';
 import { execute } from '../../src/commands/execute.js';
 import { parseCommand } from '../../src/commands/parser.js';
@@ -65,7 +66,7 @@ describe('the RFC-8 story, under the default policy', () => {
     const out = say(bob, 'schedule RFC-8 start="2027-03-01 08:00" duration=10h');
     expect(out).toBe(
       "RFC-8's new window (from Mon 1 Mar 08:00 to Mon 1 Mar 18:00 UTC) is outside the one it was approved for (from Wed 23 Dec 22:00 to Wed 23 Dec 22:30 UTC), " +
-        'so it needs a new approval: it went to the CAB for a vote. A window inside from Wed 23 Dec 22:00 to Wed 23 Dec 22:30 UTC needs no new approval. ' +
+        'so it needs a new approval: it went to the CAB for a vote. Once approved, schedule it again. A window inside from Wed 23 Dec 22:00 to Wed 23 Dec 22:30 UTC needs no new approval. ' +
         'A change manager can accept the new window instead with `/rfc schedule RFC-8 ... override="reason"`.',
     );
     const rfc = findRfc(t.ctx.database.db, 'RFC-8')!;
@@ -167,6 +168,18 @@ describe('the RFC-8 story, under the default policy', () => {
     expect(say(bob, `submit ${key}`)).toBe(`${key} passed evaluation and waits for a change manager's approval.`);
     say(root, 'admin policy set HIGH_RISK_MINOR_TO_CAB yes');
     expect(say(mgr, `vote ${key} approve`)).toBe(`Recorded your approve vote on ${key} as change manager. ${key} is approved: approved by the change manager.`);
+  });
+
+  it('expects votes only from members who may vote: not from a member who raised the change', () => {
+    const carol = t.person('carol', 'cab');
+    const out = say(
+      carol,
+      'new "Carol\'s change" category=significant services=db justification="CVE" plan="Patch it" backout="Restore it" test="Smoke" impact=low likelihood=low start="2027-02-02 22:00" duration=1h',
+    );
+    const key = /^Raised (RFC-\d+)/.exec(out)![1]!;
+    say(carol, `submit ${key}`);
+    expect(findRfc(t.ctx.database.db, key)?.cabMembers).toEqual(['cli:dave', 'cli:erin']);
+    expect(viewRfc(t.ctx, key).expectedVoters).toEqual(['cli:dave', 'cli:erin']);
   });
 
   it('counts a member granted after submission out of the vote', () => {

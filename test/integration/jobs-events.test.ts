@@ -162,7 +162,7 @@ describe('timed events of a scheduled RFC', () => {
     await b.jobs.scheduler.idle();
     const deadline = findRfc(b.bot.database.db, r.key)?.voteDeadline as Date;
     const stamp = deadline.toISOString().replace(/[-:]/g, '').replace('.000', '');
-    expect(Object.keys(await pendingTimers()).sort()).toEqual([`${r.key}.vote-deadline.${stamp}`, `${r.key}.vote-reminder.${stamp}`]);
+    expect(Object.keys(await pendingTimers()).sort()).toEqual([`${r.key}.vote-deadline.${stamp}`, `${r.key}.vote-reminder.20261201T090000Z`]);
     await advanceTo(new Date(deadline.getTime() + 1000));
     await eventually(() => findRfc(b.bot.database.db, r.key)?.escalated, 'escalation');
     const told = await eventually(() => {

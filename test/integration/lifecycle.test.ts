@@ -166,15 +166,18 @@ describe('RFC lifecycle on SQLite', () => {
     expect(vote(t.ctx, mgr, r.key, 'approve').rfc?.state).toBe('approved');
   });
 
-  it('at the deadline, a change manager vote cast earlier decides; repeating it applies it too', () => {
+  it('at the deadline, an early sign-off does not decide; the change manager voting again does, and repeating a vote applies it', () => {
     const a = raise(t.ctx, req, { ...readyFields(), category: 'major' }).result;
     submit(t.ctx, req, a.key);
     vote(t.ctx, mgr, a.key, 'approve'); // an early sign-off
     vote(t.ctx, cab1, a.key, 'approve');
     t.clock.advance(49 * H);
     const out = decideByDeadline(t.ctx, root, a.key);
-    expect(out.rfc?.state).toBe('approved');
-    expect(out.notifications.find((n) => n.event === 'decided')?.detail).toBe('approved by the change manager (the vote passed its deadline)');
+    expect(out.result.escalated).toBe(true);
+    expect(out.rfc?.state).toBe('awaiting_approval');
+    const decided = vote(t.ctx, mgr, a.key, 'approve');
+    expect(decided.rfc?.state).toBe('approved');
+    expect(decided.notifications.find((n) => n.event === 'decided')?.detail).toBe('approved by the change manager (the vote passed its deadline)');
 
     // Escalated with the manager's vote already in (as data written before this rule could
     // be): the manager repeating the vote applies the decision instead of ignoring it.

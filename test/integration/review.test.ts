@@ -114,6 +114,9 @@ describe('closing a review: separation of duties', () => {
     progress(t.ctx, ian, key, 'backout', 'errors');
     review(t.ctx, ana, key);
     const labels = (actor: Actor) => cardOf(t.ctx, 'details', key, actorViewer(actor), 'UTC').buttons.map((b) => b.label);
+    // A backed-out change needs its problem reference before the review can be closed.
+    expect(labels(mgr)).toEqual(['Details']);
+    review(t.ctx, ana, key, { problem: 'PRB-7' });
     expect(labels(mgr)).toEqual(['Close review', 'Details']);
     expect(labels(ian)).toEqual(['Details']);
     expect(labels(ana)).toEqual(['Details']);

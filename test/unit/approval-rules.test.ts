@@ -236,7 +236,7 @@ describe('deadlines and reminders', () => {
     const settings = { outageNoticeHours: 24, reviewReminderHours: 24, scheduleReminderHours: 24 };
     expect(timersFor(voting, settings, NOW).map((t) => [t.id, t.dueAt.toISOString()])).toEqual([
       ['RFC-8.vote-deadline.20261203T090000Z', '2026-12-03T09:00:00.000Z'],
-      ['RFC-8.vote-reminder.20261203T090000Z', '2026-12-02T09:00:00.000Z'],
+      ['RFC-8.vote-reminder.20261201T090000Z', '2026-12-02T09:00:00.000Z'],
     ]);
     const approved = rfc({ key: 'RFC-8', state: 'approved', approvedAt: NOW, owner: 'cli:own' });
     expect(timersFor(approved, settings, NOW).map((t) => [t.id, t.dueAt.toISOString(), t.recipients])).toEqual([

@@ -32,10 +32,10 @@ describe('notification words', () => {
   it('reminds a CAB member of an open vote, and an owner of an approved change not yet scheduled', () => {
     const voting = { ...rfc, category: 'significant' as const, state: 'awaiting_approval' as const, voteDeadline: new Date('2026-12-03T09:00:00Z') };
     expect(messageText('vote-reminder', voting, 'UTC')).toBe(
-      'Reminder: the CAB vote on RFC-4 “Add user” (significant change to ad, from Sat 5 Dec 22:00 to Sat 5 Dec 23:00 UTC) is waiting for your vote; it closes Thu 3 Dec 09:00 UTC. Vote with `/rfc vote RFC-4 approve|reject|abstain`.',
+      'Reminder: RFC-4 “Add user” (significant change to ad, from Sat 5 Dec 22:00 to Sat 5 Dec 23:00 UTC) is waiting for your vote; the vote closes Thu 3 Dec 09:00 UTC. Vote with `/rfc vote RFC-4 approve|reject`.',
     );
     expect(messageText('schedule-reminder', { ...rfc, state: 'approved' }, 'UTC')).toBe(
-      'RFC-4 “Add user” was approved a day ago and is not scheduled yet. Schedule it with `/rfc schedule RFC-4` (its approval covers from Sat 5 Dec 22:00 to Sat 5 Dec 23:00 UTC), or cancel it if it is no longer needed.',
+      'RFC-4 “Add user” was approved and is not scheduled yet. Schedule it with `/rfc schedule RFC-4` (its approval covers from Sat 5 Dec 22:00 to Sat 5 Dec 23:00 UTC), or cancel it if it is no longer needed.',
     );
   });
 });

@@ -49,6 +49,7 @@ function makeView(x: ViewInput): RfcView {
     expectedVoters: Array.from({ length: Math.min(x.voters, 60) }, (_, i) => `slack:T1/U${i}`),
     awaitingSignoff: false,
     startable: true,
+    needsProblem: false,
     services: x.services,
     window: 'from Sat 5 Dec 22:00 to Sun 6 Dec 00:00 UTC',
     windowAt: { start: new Date(0), end: new Date(3_600_000) },
