@@ -8,6 +8,7 @@ import { type Decision, applyVote, awaitingSignoff, decide, voteCapacity } from 
 import type { Actor, Rfc, Vote, VoteChoice } from '../domain/types.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { getRfc, move } from './support.js';
+import { formatRange } from '../domain/windows.js';
 
 export interface VoteResult {
   rfc: Rfc;
@@ -44,7 +45,7 @@ export function vote(ctx: AppContext, actor: Actor, key: string, choice: VoteCho
       }
       const notifications: Notification[] = [];
       rfc = applyDecision(tx, ctx, actor, rfc, decision, notifications);
-      return { result: { rfc, votes, decision, changed }, rfc, message: `${rfc.key} is ${decision.outcome}: ${decision.reason}.`, notifications };
+      return { result: { rfc, votes, decision, changed }, rfc, message: decidedText(rfc, decision, actor.timezone), notifications };
     }
     const previous = existing.find((v) => v.voter === actor.id && v.capacity === capacity);
     upsertVote(tx, rfc.id, cast);
@@ -61,7 +62,7 @@ export function vote(ctx: AppContext, actor: Actor, key: string, choice: VoteCho
     let message = `Recorded your ${choice} vote on ${rfc.key}${capacity === 'change-manager' ? ' as change manager' : ''}.`;
     if (decision.outcome !== 'pending') {
       rfc = applyDecision(tx, ctx, actor, rfc, decision, notifications);
-      message += ` ${rfc.key} is ${decision.outcome}: ${decision.reason}.`;
+      message += ` ${decidedText(rfc, decision, actor.timezone)}`;
     } else {
       if (awaitingSignoff(rfc, ctx.policy, existing) && !awaitingSignoff(rfc, ctx.policy, votes)) {
         // The sign-off a high-risk major change needs first: now the CAB votes.
@@ -74,6 +75,14 @@ export function vote(ctx: AppContext, actor: Actor, key: string, choice: VoteCho
   });
 }
 
+/** "RFC-8 is approved: approved by the CAB (3–0)." or, for a rejected new window, what stands. */
+function decidedText(rfc: Rfc, decision: Decision & { outcome: 'approved' | 'rejected' }, zone: string): string {
+  if (decision.outcome === 'rejected' && rfc.state === 'approved' && rfc.approvedWindow) {
+    return `The new window of ${rfc.key} was ${decision.reason}; its approval for ${formatRange(rfc.approvedWindow, zone)} stands, so schedule it inside that window.`;
+  }
+  return `${rfc.key} is ${decision.outcome}: ${decision.reason}.`;
+}
+
 function applyDecision(
   tx: Db,
   ctx: AppContext,
@@ -83,14 +92,19 @@ function applyDecision(
   notifications: Notification[],
 ): Rfc {
   const approved = decision.outcome === 'approved';
+  // A rejected re-approval (a new window) leaves the approval given before standing: the change
+  // goes back to approved, in its approved window, rather than dying with the new window.
+  const keep = !approved && rfc.approvedWindow !== null;
   // The approval covers the window the RFC holds now: a schedule outside it needs a new one.
-  const patch: Partial<Rfc> = approved ? { approvedWindow: rfc.window, approvedAt: ctx.clock.now() } : {};
-  const saved = move(tx, ctx, actor, rfc, approved ? 'approve' : 'reject', { reason: decision.reason, patch });
+  const patch: Partial<Rfc> = approved ? { approvedWindow: rfc.window, approvedAt: ctx.clock.now() } : keep ? { window: rfc.approvedWindow } : {};
+  const action = approved ? 'approve' : keep ? 'keep_approval' : 'reject';
+  const reason = keep ? `the new window was ${decision.reason}; the approval given before stands` : decision.reason;
+  const saved = move(tx, ctx, actor, rfc, action, { reason, patch });
   const recipients = people([saved.requester, saved.owner]);
   // Rejections are routed back to the requester and the release managers (domain.md).
   if (decision.outcome === 'rejected') recipients.push({ kind: 'role', role: 'release-manager' });
   recipients.push({ kind: 'cab-channel' });
-  notifications.push({ event: 'decided', subject: rfcSubject(saved.key), recipients, detail: decision.reason, outcome: decision.outcome });
+  notifications.push({ event: 'decided', subject: rfcSubject(saved.key), recipients, detail: reason, outcome: decision.outcome });
   return saved;
 }
 

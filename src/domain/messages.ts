@@ -24,6 +24,10 @@ export function messageText(event: NotificationEvent | string, rfc: Rfc, zone: s
       return `${ref} (${rfc.category} change to ${svc}, ${when}) waits for a change manager's approval. Approve with \`/rfc vote ${rfc.key} approve\`.`;
     case 'decided': {
       const approved = (outcome ?? (rfc.state === 'rejected' ? 'rejected' : 'approved')) === 'approved';
+      if (!approved && (rfc.state === 'approved' || rfc.state === 'scheduled')) {
+        // A new window was rejected; the approval given before stands.
+        return `The new window of ${ref} was not approved${why}. Schedule it inside the window approved before: \`/rfc schedule ${rfc.key}\`.`;
+      }
       const next = approved && rfc.state === 'approved' ? ` Schedule it with \`/rfc schedule ${rfc.key}\`.` : '';
       return `${ref} was ${approved ? 'approved' : 'rejected'}${why}.${next}`;
     }

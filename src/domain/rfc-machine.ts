@@ -11,6 +11,7 @@ export const RFC_ACTIONS = [
   'pre_approve', // submitted -> approved (standard change)
   'approve', // awaiting_approval -> approved
   'reject', // awaiting_approval -> rejected
+  'keep_approval', // awaiting_approval -> approved (a new window rejected: the earlier approval stands)
   'schedule', // approved -> scheduled
   'reschedule', // scheduled -> scheduled
   'reapprove', // approved | scheduled -> awaiting_approval (a window outside the approved one)
@@ -33,6 +34,7 @@ export const TRANSITIONS: Record<RfcAction, { from: readonly RfcState[]; to: Rfc
   pre_approve: { from: ['submitted'], to: 'approved' },
   approve: { from: ['awaiting_approval'], to: 'approved' },
   reject: { from: ['awaiting_approval'], to: 'rejected' },
+  keep_approval: { from: ['awaiting_approval'], to: 'approved' },
   schedule: { from: ['approved'], to: 'scheduled' },
   reschedule: { from: ['scheduled'], to: 'scheduled' },
   reapprove: { from: ['approved', 'scheduled'], to: 'awaiting_approval' },
@@ -109,6 +111,7 @@ function pastTense(action: RfcAction): string {
     pre_approve: 'pre-approved',
     approve: 'approved',
     reject: 'rejected',
+    keep_approval: 'returned to its earlier approval',
     schedule: 'scheduled',
     reschedule: 'rescheduled',
     reapprove: 'sent back for approval',

@@ -102,6 +102,23 @@ describe('the RFC-8 story, under the default policy', () => {
     expect(started).toMatchObject({ actor: 'cli:mgr', reason: 'the vendor is here today', detail: { override: true } });
   });
 
+  it('keeps the earlier approval when the CAB rejects a new window', () => {
+    const key = raised(
+      '"Patch db02" category=significant services=db justification="CVE fixes" plan="Fail over, patch, fail back" backout="Restore the snapshot" test="Smoke tests" impact=medium likelihood=low start="2026-12-20 22:00" duration=1h',
+    );
+    say(bob, `submit ${key}`);
+    for (const m of ['carol', 'dave', 'erin']) say(t.person(m, 'cab'), `vote ${key} approve`);
+    say(bob, `schedule ${key} start="2026-12-27 22:00" duration=1h`);
+    for (const m of ['carol', 'dave']) say(t.person(m, 'cab'), `vote ${key} reject`);
+    const last = vote(t.ctx, t.person('erin', 'cab'), key, 'reject');
+    expect(last.message).toBe(
+      `Recorded your reject vote on ${key}. The new window of ${key} was rejected by the CAB (0–3); its approval for from Sun 20 Dec 22:00 to Sun 20 Dec 23:00 UTC stands, so schedule it inside that window.`,
+    );
+    const rfc = findRfc(t.ctx.database.db, key)!;
+    expect([rfc.state, rfc.window]).toEqual(['approved', { start: new Date('2026-12-20T22:00:00Z'), end: new Date('2026-12-20T23:00:00Z') }]);
+    expect(say(bob, `schedule ${key}`)).toBe(`Scheduled ${key}.`);
+  });
+
   it('lets a change manager accept a window outside the approval, with a reason', () => {
     const key = raised('"Rotate keys" category=minor services=db backout="Old keys stay valid" start="2026-12-10 22:00" duration=1h');
     expect(say(bob, `submit ${key}`)).toBe(`${key} passed evaluation and waits for a change manager's approval.`);

@@ -20,6 +20,9 @@ describe('notification words', () => {
     expect(messageText('decided', { ...rfc, state: 'rejected' }, 'UTC', 'rejected by the CAB (0–3)', 'rejected')).toBe(
       'RFC-4 “Add user” was rejected (rejected by the CAB (0–3)).',
     );
+    expect(messageText('decided', { ...rfc, state: 'approved' }, 'UTC', 'rejected by the CAB (0–3)', 'rejected')).toBe(
+      'The new window of RFC-4 “Add user” was not approved (rejected by the CAB (0–3)). Schedule it inside the window approved before: `/rfc schedule RFC-4`.',
+    );
   });
 
   it('tells users about an outage in their own time zone', () => {

@@ -10,6 +10,7 @@ const EXPECTED: Record<string, string> = {
   'submitted pre_approve': 'approved',
   'awaiting_approval approve': 'approved',
   'awaiting_approval reject': 'rejected',
+  'awaiting_approval keep_approval': 'approved',
   'approved schedule': 'scheduled',
   'scheduled reschedule': 'scheduled',
   // A window outside the approved one goes back for approval (issue 9).
