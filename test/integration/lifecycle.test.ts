@@ -5,23 +5,15 @@ import { close, progress, reschedule, review, schedule } from '../../src/app/imp
 import { changeLog, list, viewRfc } from '../../src/app/queries.js';
 import { cancel, edit, raise, submit, withdraw } from '../../src/app/rfcs.js';
 import { decideByDeadline, vote } from '../../src/app/voting.js';
-import { ChangebotError } from '../../src/domain/errors.js';
 import type { Actor } from '../../src/domain/types.js';
 import { type TestApp, testApp } from '../support/app.js';
+import { refusal } from '../support/commands.js';
 
 const H = 3_600_000;
 let t: TestApp;
 let root: Actor, req: Actor, cab1: Actor, cab2: Actor, cab3: Actor, mgr: Actor;
 
-function refused(f: () => unknown): ChangebotError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ChangebotError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
+const refused = refusal;
 
 function logRows(key: string) {
   return changeLog(t.ctx, root, key).result;

@@ -13,25 +13,17 @@ import { execute } from '../../src/commands/execute.js';
 import { parseCommand } from '../../src/commands/parser.js';
 import { clone } from '../../src/app/clone.js';
 import { findRfc, listRfcs } from '../../src/db/repos/rfcs.js';
-import { ChangebotError } from '../../src/domain/errors.js';
 import { messageText } from '../../src/domain/messages.js';
 import type { Actor } from '../../src/domain/types.js';
 import { type TestApp, testApp } from '../support/app.js';
+import { refusal } from '../support/commands.js';
 
 let t: TestApp;
 let root: Actor, ana: Actor, ian: Actor, mgr: Actor, cab1: Actor, cab2: Actor, cab3: Actor;
 
 const WINDOW_START = new Date('2026-12-05T22:00:00Z');
 
-function refused(f: () => unknown): ChangebotError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ChangebotError) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
-}
+const refused = refusal;
 
 const command = (actor: Actor, text: string) =>
   execute(t.ctx, actor, parseCommand(text, { platform: 'cli', workspace: '', timezone: actor.timezone, now: t.clock.now() }), { platform: 'cli' });
