@@ -137,7 +137,7 @@ export function startJobs(opts: JobsOptions): Jobs {
       if (timer) clearInterval(timer);
       await withTimeout(scheduler.idle(), 5_000).catch(() => {});
       // Graceful: each worker finishes the job it is running; if Redis is gone, don't hang.
-      await Promise.all(workers.map((w) => withTimeout(w.close(), 15_000).catch(() => w.close(true).catch(() => {}))));
+      await Promise.all(workers.map((w) => withTimeout(w.close(), 15_000).catch(() => withTimeout(w.close(true), 2_000).catch(() => {}))));
       await withTimeout(queues.close(), 5_000).catch(() => {});
       producer.disconnect();
       consumer.disconnect();

@@ -24,12 +24,13 @@ beforeAll(async () => {
   fake = await FakeSlack.start({ teamId: 'T1', usergroups: { S1: ['U7', 'U8'] } });
 });
 afterAll(() => fake.close());
+// Stopping waits up to 15 s for a job caught mid-run by a Redis restart, then forces it.
 afterEach(async () => {
   await b?.stop();
   await redis?.cleanup();
   b = undefined;
   redis = undefined;
-});
+}, 60_000);
 
 async function setup(name: string, url: string): Promise<JobsBot> {
   fake.reset();
