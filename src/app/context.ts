@@ -67,9 +67,9 @@ export function createContext(database: AppDatabase, opts: { clock?: Clock; poli
   database.db.transaction(
     (tx) => {
       const at = clock.now();
-      const written = seedPolicyEntries(tx, policyEntries(opts.policy), 'config', at);
+      const entries = policyEntries(opts.policy);
+      const written = seedPolicyEntries(tx, entries, 'config', at);
       if (written.length) {
-        const entries = policyEntries(opts.policy);
         const detail = Object.fromEntries(written.map((k) => [k, entries[k]]));
         appendLog(tx, { subject: null, at, actor: 'config', action: 'policy-seed', detail });
       }

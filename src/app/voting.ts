@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { appendLog } from '../db/repos/log.js';
 import { listVotes, updateRfc, upsertVote } from '../db/repos/rfcs.js';
 import { type Notification, type Recipient, people } from '../domain/notifications.js';
-import { type Decision, applyVote, awaitingSignoff, decide, voteCapacity } from '../domain/votes.js';
+import { type Decision, applyVote, awaitingSignoff, decide, replaceVote, voteCapacity } from '../domain/votes.js';
 import type { Actor, Rfc, Vote, VoteChoice } from '../domain/types.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { getRfc, move } from './support.js';
@@ -28,7 +28,7 @@ export function vote(ctx: AppContext, actor: Actor, key: string, choice: VoteCho
     const applied = applyVote(existing, cast);
     // A change manager repeating their sign-off to break a tie or decide a late vote: that is a
     // new decision (cast now), not a double click.
-    const recast = [...existing.filter((v) => !(v.voter === actor.id && v.capacity === capacity)), cast];
+    const recast = replaceVote(existing, cast);
     const decisiveAgain =
       !applied.changed &&
       capacity === 'change-manager' &&
@@ -144,8 +144,9 @@ export function decideByDeadline(ctx: AppContext, actor: Actor, key: string): Ou
 }
 
 /**
- * Who the vote reminder goes to: the CAB members of the vote's opening who have not voted
- * (never the requester or owner), or the change managers while a sign-off is awaited.
+ * Who the vote reminder goes to: the CAB members of the vote's opening who have not voted (the
+ * snapshot already leaves out the requester and owner), or the change managers while a
+ * sign-off is awaited.
  */
 export function votersToRemind(ctx: AppContext, key: string): Recipient[] {
   const db = ctx.database.db;
@@ -154,5 +155,5 @@ export function votersToRemind(ctx: AppContext, key: string): Recipient[] {
   const votes = listVotes(db, rfc.id);
   if (awaitingSignoff(rfc, ctx.policy, votes)) return [{ kind: 'role', role: 'change-manager' }];
   const voted = new Set(votes.map((v) => v.voter));
-  return people((rfc.cabMembers ?? []).filter((id) => !voted.has(id) && id !== rfc.requester && id !== rfc.owner));
+  return people((rfc.cabMembers ?? []).filter((id) => !voted.has(id)));
 }

@@ -8,29 +8,13 @@
 import { ChangebotError } from './errors.js';
 import type { PersonId, Window } from './types.js';
 
-export const RELEASE_PHASES = [
-  'planning',
-  'building',
-  'acceptance_testing',
-  'readiness_review',
-  'deployment',
-  'review',
-  'closed',
-  'suspended',
-  'cancelled',
-] as const;
-export type ReleasePhase = (typeof RELEASE_PHASES)[number];
-
 /** The phases a release works through, in order. */
-export const WORK_PHASES = [
-  'planning',
-  'building',
-  'acceptance_testing',
-  'readiness_review',
-  'deployment',
-  'review',
-] as const satisfies readonly ReleasePhase[];
+export const WORK_PHASES = ['planning', 'building', 'acceptance_testing', 'readiness_review', 'deployment', 'review'] as const;
 export type WorkPhase = (typeof WORK_PHASES)[number];
+
+/** Every phase: the work phases, where a release ends, and suspended. */
+export const RELEASE_PHASES = [...WORK_PHASES, 'closed', 'suspended', 'cancelled'] as const;
+export type ReleasePhase = (typeof RELEASE_PHASES)[number];
 
 export const RELEASE_PHASE_LABELS: Record<ReleasePhase, string> = {
   planning: 'planning',

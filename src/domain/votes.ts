@@ -182,7 +182,12 @@ export function applyVote(votes: readonly Vote[], vote: Vote): { votes: Vote[]; 
   if (prev && prev.choice === vote.choice && (prev.comment ?? null) === (vote.comment ?? null)) {
     return { votes: [...votes], changed: false };
   }
-  return { votes: [...votes.filter((v) => v !== prev), vote], changed: true };
+  return { votes: replaceVote(votes, vote), changed: true };
+}
+
+/** The votes with `vote` in place of the same voter's earlier vote in the same capacity (cast last). */
+export function replaceVote(votes: readonly Vote[], vote: Vote): Vote[] {
+  return [...votes.filter((v) => !(v.voter === vote.voter && v.capacity === vote.capacity)), vote];
 }
 
 /**

@@ -1,6 +1,5 @@
 /** Issue 9's rules, one by one, with the exact words a person reads. */
 import { describe, expect, it } from 'vitest';
-import type { ChangebotError } from '../../src/domain/errors.js';
 import { rfcCard } from '../../src/domain/cards.js';
 import { isPlaceholder, leadTimeShortfall, leadTimeText, missingForApproval, missingText } from '../../src/domain/evaluation.js';
 import { can } from '../../src/domain/permissions.js';
@@ -12,20 +11,13 @@ import type { Actor, Category, Rfc, Role, Vote, VoteCapacity, VoteChoice } from 
 import { deadlineFor, decide, voteCapacity } from '../../src/domain/votes.js';
 import { rfcView } from '../../src/domain/views.js';
 import { insideWindow } from '../../src/domain/windows.js';
+import { refusal } from '../support/commands.js';
 
 const NOW = new Date('2026-12-01T09:00:00Z');
 const at = (iso: string) => new Date(iso);
 const win = (start: string, end: string) => ({ start: at(start), end: at(end) });
 const actor = (id: string, ...roles: Role[]): Actor => ({ id, roles: new Set(roles), timezone: 'UTC' });
 const v = (voter: string, choice: VoteChoice, capacity: VoteCapacity = 'cab'): Vote => ({ voter, choice, capacity, comment: null, castAt: NOW });
-const refusal = (f: () => unknown): ChangebotError => {
-  try {
-    f();
-  } catch (e) {
-    return e as ChangebotError;
-  }
-  throw new Error('expected a refusal');
-};
 
 function rfc(over: Partial<Rfc> = {}): Rfc {
   return draftRfc('cli:req', NOW, {

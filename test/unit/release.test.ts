@@ -1,6 +1,5 @@
 /** The release's phases and the rules that gate its moves (issue 10's domain, before storage and commands). */
 import { describe, expect, it } from 'vitest';
-import type { ChangebotError } from '../../src/domain/errors.js';
 import { checkWaveStart, goBlockers, goStillNeeds, orderedWaves, pilotBlockers, planMissing, refuseGo, rfcsFollow } from '../../src/domain/release-rules.js';
 import {
   READINESS_FACTORS,
@@ -11,15 +10,7 @@ import {
   type Wave,
   releaseTransition,
 } from '../../src/domain/release.js';
-
-const refusal = (f: () => unknown): ChangebotError => {
-  try {
-    f();
-  } catch (e) {
-    return e as ChangebotError;
-  }
-  throw new Error('expected a refusal');
-};
+import { refusal } from '../support/commands.js';
 
 // Every move from every phase, written out by hand: the phase it leads to, or '-' for refused.
 const MOVES: Record<string, ReleaseMove> = {
