@@ -2,7 +2,8 @@ import type { AppDatabase, Db } from '../db/client.js';
 import { addToOutbox } from '../db/repos/outbox.js';
 import { ensurePerson, rolesOf } from '../db/repos/people.js';
 import type { Notification } from '../domain/notifications.js';
-import { rfcSubject } from '../domain/subject.js';
+import { releaseSubject, rfcSubject } from '../domain/subject.js';
+import type { Release } from '../domain/release.js';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';
 import { policyEntries, policyFrom } from '../domain/policy-keys.js';
 import { appendLog } from '../db/repos/log.js';
@@ -26,6 +27,8 @@ export function clockFrom(start: Date | undefined): Clock {
 export interface Outcome<T = undefined> {
   result: T;
   rfc?: Rfc;
+  /** The release it touched: its status message and cards are refreshed in place. */
+  release?: Release;
   /** One line for the person who acted, free of command syntax. */
   message: string;
   /** What they may do next; each surface phrases it (the command layer as `/rfc ...`). */
@@ -101,6 +104,9 @@ export function inTransaction<T>(ctx: AppContext, fn: (tx: Db) => Outcome<T>): O
       // Any change to an RFC refreshes its cards wherever they were posted.
       if (out.rfc && !notes.some((n) => n.event === 'vote-requested')) {
         notes.push({ event: 'card-update', subject: rfcSubject(out.rfc.key), recipients: [] });
+      }
+      if (out.release && !notes.some((n) => n.event === 'card-update' && n.subject.type === 'release')) {
+        notes.push({ event: 'card-update', subject: releaseSubject(out.release.key), recipients: [] });
       }
       for (const n of notes) addToOutbox(tx, n, at);
       return out;

@@ -127,3 +127,110 @@ export interface PolicySetInput {
   key: string;
   value: string;
 }
+
+// Releases (src/app/releases.ts). People are ids, dates UTC instants, as above.
+
+/** `createRelease` and `editRelease`; `null` clears an optional value. */
+export interface ReleaseFields {
+  name?: string;
+  goal?: string | null;
+  /** The release manager (the owner). */
+  manager?: string;
+  targetDate?: Date | null;
+  testing?: string | null;
+  communications?: string | null;
+  training?: string | null;
+  /** The Slack channel id where the status message is kept. */
+  slackChannel?: string | null;
+  /** The Teams conversation id where the status message is kept. */
+  teamsChannel?: string | null;
+}
+
+/** `setReleasePlan`: the parts given replace those stored. */
+export interface ReleasePlanInput {
+  deploymentOrder?: string;
+  training?: string;
+  communications?: string;
+  backout?: string;
+}
+
+/** `addReleaseRfc`, `removeReleaseRfc`. */
+export interface ReleaseRfcInput {
+  rfc: string;
+  reason?: string;
+}
+
+/** `changePackage`: add (or replace, by name) an artifact, remove one, set the procedures. */
+export interface PackageInput {
+  artifact?: { name: string; version: string; link?: string; sha256: string };
+  removeArtifact?: string;
+  install?: string;
+  removal?: string;
+  /** Why, when a change manager amends it after go. */
+  reason?: string;
+}
+
+export interface TestResultInput {
+  name: string;
+  passed: boolean;
+  note?: string;
+}
+
+export interface SignoffInput {
+  cluster: import('../domain/release.js').SignoffCluster;
+  note?: string;
+}
+
+/** `pilot`: record the backout as proven in test, or (a change manager) approve the pilot. */
+export interface PilotInput {
+  what: 'proven' | 'approve';
+  note?: string;
+}
+
+/** `tickReadiness`: tick an item, or mark it not applicable with a reason. */
+export interface TickInput {
+  item: import('../domain/release.js').ReadinessFactor;
+  note?: string;
+  /** Not applicable, and why. */
+  notApplicable?: string;
+}
+
+/** `noGo`: why, and where the release goes. */
+export interface NoGoInput {
+  reason: string;
+  to: 'planning' | 'building' | 'acceptance_testing' | 'suspended' | 'cancelled';
+}
+
+/** `addWave`: a deployment group with its window, like an RFC's schedule. */
+export interface WaveInput {
+  pilot?: boolean;
+  start: Date;
+  end?: Date;
+  durationMinutes?: number;
+  services?: string[];
+  audience?: string;
+  outageMinutes?: number;
+  reason?: string;
+  /** A change manager acknowledges the listed conflicts. */
+  ack?: boolean;
+}
+
+/** `startWave`, `finishWave`: which wave, what was done. */
+export interface WaveStepInput {
+  wave: number;
+  note?: string;
+  /** A change manager starts it outside its window, with this reason. */
+  override?: string;
+}
+
+/** `reviewRelease`: the parts given replace those recorded; `followUp` raises an RFC linked to the release. */
+export interface ReleaseReviewInput {
+  outcome?: string;
+  workarounds?: string;
+  lessons?: string;
+  followUp?: string;
+}
+
+export interface ReleaseListFilter {
+  which: 'mine' | 'open' | 'all';
+}

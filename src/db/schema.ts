@@ -227,3 +227,62 @@ export const settings = sqliteTable('settings', {
   updatedBy: text('updated_by').notNull(),
   updatedAt: ts('updated_at').notNull(),
 });
+
+/** Releases (REL-n, gap-free through `sequences` 'release'). Package, tests, sign-offs and readiness are small, read whole: JSON. */
+export const releases = sqliteTable(
+  'releases',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    number: integer('number').notNull(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    goal: text('goal'),
+    manager: text('manager').notNull(),
+    targetDate: ts('target_date'),
+    testingCoordinator: text('testing_coordinator'),
+    communicationsCoordinator: text('communications_coordinator'),
+    trainingCoordinator: text('training_coordinator'),
+    statusSlack: text('status_slack'),
+    statusTeams: text('status_teams'),
+    phase: text('phase').notNull(),
+    suspendedFrom: text('suspended_from'),
+    plan: json<Record<string, string | null>>('plan').notNull(),
+    package: json<Record<string, unknown>>('package').notNull(),
+    tests: json<Record<string, unknown>[]>('tests').notNull().default(sql`'[]'`),
+    signoffs: json<Record<string, unknown>[]>('signoffs').notNull().default(sql`'[]'`),
+    readiness: json<Record<string, Record<string, unknown>>>('readiness').notNull().default(sql`'{}'`),
+    goDecisions: json<Record<string, unknown>[]>('go_decisions').notNull().default(sql`'[]'`),
+    backoutProvenBy: text('backout_proven_by'),
+    pilotApprovedBy: text('pilot_approved_by'),
+    review: json<Record<string, unknown>>('review'),
+    reason: text('reason'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('releases_number_unique').on(t.number), uniqueIndex('releases_key_unique').on(t.key), index('releases_phase_idx').on(t.phase)],
+);
+
+/** A release's deployment waves (deployment groups), each with a window like an RFC's. */
+export const releaseWaves = sqliteTable(
+  'release_waves',
+  {
+    releaseId: integer('release_id')
+      .notNull()
+      .references(() => releases.id),
+    number: integer('number').notNull(),
+    pilot: integer('pilot', { mode: 'boolean' }).notNull().default(false),
+    windowStart: ts('window_start').notNull(),
+    windowEnd: ts('window_end').notNull(),
+    services: json<string[]>('services').notNull().default(sql`'[]'`),
+    audience: text('audience'),
+    outageMinutes: integer('outage_minutes').notNull().default(0),
+    state: text('state').notNull(),
+    startedBy: text('started_by'),
+    startedAt: ts('started_at'),
+    override: text('override'),
+    outcomeBy: text('outcome_by'),
+    outcomeNote: text('outcome_note'),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [primaryKey({ columns: [t.releaseId, t.number] }), index('release_waves_window_idx').on(t.windowStart)],
+);

@@ -22,13 +22,25 @@ export const NOTIFICATION_EVENTS = [
   'closed',
   'withdrawn',
   'cancelled',
+  // Releases (subject type 'release'); their status message follows `card-update`.
+  'release-decision', // go, no-go, a wave failed or backed out, the release backed out: the status thread and the team
+  'release-rfc-left', // an RFC left the release (withdrawn, cancelled, removed): its release manager
+  'release-announcement', // advance communication of the release to its services' audiences, before the first wave
+  'wave-started', // a wave started: maintenance started (audience), the team
+  'wave-finished', // a wave signed off successful (service restored), failed or backed out
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 /** Messages posted in the CAB voting card's thread (where the card's conversation is told). */
 export const VOTE_THREAD_EVENTS: ReadonlySet<string> = new Set(['decided', 'escalated']);
 
-export type Recipient = { kind: 'person'; id: PersonId } | { kind: 'role'; role: Role } | { kind: 'cab-channel' } | { kind: 'audience'; service: string };
+export type Recipient =
+  | { kind: 'person'; id: PersonId }
+  | { kind: 'role'; role: Role }
+  | { kind: 'cab-channel' }
+  | { kind: 'audience'; service: string }
+  /** The thread of a release's status message, on each platform that has one. */
+  | { kind: 'status-thread' };
 
 export interface Notification {
   event: NotificationEvent;
@@ -39,6 +51,8 @@ export interface Notification {
   detail?: string;
   /** For `decided`: the decision itself (the RFC may have moved on by the time it is sent). */
   outcome?: 'approved' | 'rejected';
+  /** For wave events: which wave of the release. */
+  wave?: number;
 }
 
 /** People, without duplicates and without `except` (usually the actor, who sees the reply). */

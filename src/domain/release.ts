@@ -3,7 +3,7 @@
  * moves through phases, from planning to closed. This file is the release's vocabulary and its
  * state machine, pure like rfc-machine.ts: which move leads from which phase to which. The
  * rules that gate the moves (a release plan, the readiness review, pilots, waves) are in
- * release-rules.ts. Not wired to storage or commands yet (issue 10 builds on it).
+ * release-rules.ts; who may take each step in release-permissions.ts.
  */
 import { ChangebotError } from './errors.js';
 import type { PersonId, Window } from './types.js';
@@ -72,16 +72,102 @@ export const WAVE_STATES = ['planned', 'deploying', 'successful', 'failed', 'bac
 export type WaveState = (typeof WAVE_STATES)[number];
 
 export interface Wave {
-  /** 1, 2, ... in deployment order. */
+  /** 1, 2, ... in the order they were added. */
   number: number;
   pilot: boolean;
   window: Window;
   services: string[];
+  /** Who is told of its outage (a channel, user group, or words); null: the services' audiences. */
   audience: string | null;
+  /** Expected outage in minutes, announced to the audience (0: none). */
+  outageMinutes: number;
   state: WaveState;
+  startedBy: PersonId | null;
+  startedAt: Date | null;
+  /** A change manager started it outside its window, with this reason. */
+  override: string | null;
   /** What was done (the sign-off of a finished wave), and by whom. */
   outcomeBy: PersonId | null;
   outcomeNote: string | null;
+  finishedAt: Date | null;
+}
+
+/** An item of the release package (the guide's definitive software library, kept small). */
+export interface Artifact {
+  name: string;
+  version: string;
+  link: string | null;
+  /** 64 lowercase hex digits. */
+  sha256: string;
+}
+
+export interface ReleasePackage {
+  artifacts: Artifact[];
+  install: string | null;
+  removal: string | null;
+  /** When go froze it; changes after that need a change manager. */
+  frozenAt: Date | null;
+  /** Changed after the readiness review said go. */
+  amendedAfterReview: boolean;
+}
+
+export interface TestResult {
+  name: string;
+  passed: boolean;
+  by: PersonId;
+  at: Date;
+  note: string | null;
+}
+
+/** The role clusters that sign off acceptance testing (MOF). */
+export const SIGNOFF_CLUSTERS = ['operations', 'security', 'support', 'service-level'] as const;
+export type SignoffCluster = (typeof SIGNOFF_CLUSTERS)[number];
+export const SIGNOFF_LABELS: Record<SignoffCluster, string> = {
+  operations: 'operations',
+  security: 'security',
+  support: 'support',
+  'service-level': 'service level',
+};
+
+export interface Signoff {
+  cluster: SignoffCluster;
+  by: PersonId;
+  at: Date;
+  note: string | null;
+}
+
+export interface GoDecision {
+  by: PersonId;
+  as: 'release-manager' | 'change-manager';
+  at: Date;
+}
+
+export interface ReleaseTeam {
+  testing: PersonId | null;
+  communications: PersonId | null;
+  training: PersonId | null;
+}
+
+export const TEAM_ROLES = ['testing', 'communications', 'training'] as const;
+export type TeamRole = (typeof TEAM_ROLES)[number];
+export const TEAM_LABELS: Record<TeamRole, string> = {
+  testing: 'testing coordinator',
+  communications: 'communications coordinator',
+  training: 'training coordinator',
+};
+
+/** Where the release's status message is kept (one per platform). */
+export interface StatusChannels {
+  slack: string | null;
+  teams: string | null;
+}
+
+export interface ReleaseReview {
+  outcome: string | null;
+  workarounds: string | null;
+  lessons: string | null;
+  /** Follow-up RFCs raised from the review, linked to the release. */
+  followUps: string[];
 }
 
 /** The parts of a release the rules read (storage adds ids, package, tests and so on). */
@@ -98,6 +184,27 @@ export interface ReleaseFacts {
   backoutProven: boolean;
   /** A change manager approved piloting in production. */
   pilotApprovedBy: PersonId | null;
+}
+
+/** A release as stored: the rules' facts and everything the cards show. */
+export interface Release extends ReleaseFacts {
+  id: number;
+  name: string;
+  goal: string | null;
+  targetDate: Date | null;
+  team: ReleaseTeam;
+  channels: StatusChannels;
+  package: ReleasePackage;
+  tests: TestResult[];
+  signoffs: Signoff[];
+  /** Go decisions given in the current readiness review (cleared on no-go). */
+  goDecisions: GoDecision[];
+  backoutProvenBy: PersonId | null;
+  review: ReleaseReview | null;
+  /** Why it was last suspended, cancelled or given no-go. */
+  reason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
 }
 
 export type ReleaseMove =

@@ -130,9 +130,14 @@ const wave = (number: number, state: Wave['state'] = 'planned', pilot = false): 
   window: { start: new Date('2026-12-10T22:00:00Z'), end: new Date('2026-12-10T23:00:00Z') },
   services: ['db'],
   audience: null,
+  outageMinutes: 0,
   state,
+  startedBy: null,
+  startedAt: null,
+  override: null,
   outcomeBy: null,
   outcomeNote: null,
+  finishedAt: null,
 });
 const release = (over: Partial<ReleaseFacts> = {}): ReleaseFacts => ({
   key: 'REL-3',

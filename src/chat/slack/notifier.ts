@@ -65,6 +65,8 @@ export class SlackNotifier implements Notifier {
         return peopleWithRole(db, recipient.role).filter(slackUser).map(user);
       case 'audience':
         return this.audience(recipient.service);
+      case 'status-thread':
+        return []; // releases: issue 10 posts in the status message's thread
     }
   }
 

@@ -82,6 +82,8 @@ export class TeamsNotifier implements Notifier {
         }
         return out;
       }
+      case 'status-thread':
+        return []; // releases: issue 10 posts in the status message's thread
     }
   }
 
