@@ -121,6 +121,7 @@ function elementProblems(where: string, e: unknown): string[] {
       if (typeof e.value === 'string' && e.value.length > L.buttonValue) out.push(`${where}: value > ${L.buttonValue}`);
       if (typeof e.url === 'string' && e.url.length > L.url) out.push(`${where}: url > ${L.url}`);
       if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') out.push(`${where}: bad style`);
+      out.push(...releaseValueProblems(where, e.action_id, e.value));
       break;
     case 'static_select':
     case 'multi_static_select':
@@ -153,6 +154,29 @@ function elementProblems(where: string, e: unknown): string[] {
       out.push(`${where}: unknown element type ${String(e.type)}`);
   }
   return out;
+}
+
+/** Release buttons that carry an argument: the readiness item of Tick, the wave number of a wave step. */
+const RELEASE_ARG: Record<string, RegExp | null> = {
+  release_phase: null,
+  release_go: null,
+  release_nogo: null,
+  release_details: null,
+  release_tick: /^[a-z]+(-[a-z]+)*$/,
+  release_wave_start: /^[1-9]\d*$/,
+  release_wave_done: /^[1-9]\d*$/,
+  release_wave_fail: /^[1-9]\d*$/,
+};
+
+/** A release button's value is `REL-<n>` or `REL-<n>:<arg>` (src/domain/actions.ts), with the argument its action needs. */
+function releaseValueProblems(where: string, actionId: unknown, value: unknown): string[] {
+  if (typeof actionId !== 'string' || !actionId.startsWith('release_')) return [];
+  if (!(actionId in RELEASE_ARG)) return [`${where}: unknown release action ${actionId}`];
+  const m = typeof value === 'string' ? /^(REL-\d+)(?::(.+))?$/.exec(value) : null;
+  if (!m) return [`${where}: release button value ${String(value)} is not REL-<n>[:arg]`];
+  const want = RELEASE_ARG[actionId];
+  if (!want) return m[2] === undefined ? [] : [`${where}: ${actionId} carries no argument, got ${m[2]}`];
+  return m[2] !== undefined && want.test(m[2]) ? [] : [`${where}: ${actionId} needs an argument like ${want}, got ${String(m[2])}`];
 }
 
 /** Problems with one list of blocks (a message: max 50; a view: max 100). */

@@ -50,9 +50,41 @@ export function cardErrors(card: unknown): ErrorObject[] {
   return v(card) ? [] : [...(v.errors ?? [])];
 }
 
+const RELEASE_CARD_KINDS = ['status', 'details', 'reply', 'notice'];
+const WAVE_VERBS = ['release_wave_start', 'release_wave_done', 'release_wave_fail'];
+const PLAIN_VERBS = ['release_phase', 'release_go', 'release_nogo', 'release_details'];
+
+/**
+ * Release buttons anywhere on a card (action bar or a checklist row): `Action.Execute` data is
+ * `{ key: 'REL-<n>', card: <release card kind>, arg? }`, `arg` being the readiness item of
+ * `release_tick` and the wave number of a wave step, and absent on the others.
+ */
+export function releaseActionProblems(card: unknown): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown, where: string) => {
+    if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${where}/${i}`));
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (o.type === 'Action.Execute' && typeof o.verb === 'string' && o.verb.startsWith('release_')) {
+      const d = (o.data ?? {}) as Record<string, unknown>;
+      if (typeof d.key !== 'string' || !/^REL-\d+$/.test(d.key)) out.push(`${where}: ${o.verb} data.key ${String(d.key)}`);
+      if (!RELEASE_CARD_KINDS.includes(String(d.card))) out.push(`${where}: ${o.verb} data.card ${String(d.card)}`);
+      if (o.verb === 'release_tick' && !(typeof d.arg === 'string' && /^[a-z]+(-[a-z]+)*$/.test(d.arg))) out.push(`${where}: release_tick without its item`);
+      else if (WAVE_VERBS.includes(o.verb) && !(typeof d.arg === 'string' && /^[1-9]\d*$/.test(d.arg))) out.push(`${where}: ${o.verb} without its wave`);
+      else if (PLAIN_VERBS.includes(o.verb) && d.arg !== undefined) out.push(`${where}: ${o.verb} carries an argument`);
+      else if (![...WAVE_VERBS, ...PLAIN_VERBS, 'release_tick'].includes(o.verb)) out.push(`${where}: unknown release verb ${o.verb}`);
+    }
+    for (const [k, v] of Object.entries(o)) walk(v, `${where}/${k}`);
+  };
+  walk(card, '');
+  return out;
+}
+
 /** Throws with the schema errors when the card is not a valid Adaptive Card 1.5. */
 export function assertValidCard(card: unknown): void {
   const errors = cardErrors(card);
+  const release = releaseActionProblems(card);
+  if (release.length) throw new Error(`invalid release buttons:\n${release.join('\n')}`);
   if (errors.length) {
     const lines = errors.slice(0, 8).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
     throw new Error(`invalid Adaptive Card:\n${lines.join('\n')}\n${JSON.stringify(card).slice(0, 2000)}`);

@@ -13,8 +13,9 @@ import { readinessLine } from '../../domain/release-text.js';
 import { shorten } from '../../domain/text.js';
 import { type AdaptiveCard, type Element, card, text } from './cards.js';
 
-/** Teams refuses messages over about 28 KB: long user text is capped. */
+/** Teams refuses messages over about 28 KB: long user text is capped, each part and all the parts together. */
 const DETAIL_MAX = 1500;
+const SECTIONS_MAX = 12_000;
 const TITLE_MAX = 200;
 
 /** What a release button carries back. */
@@ -67,11 +68,16 @@ export function releaseAdaptiveCard(model: ReleaseCard, opts: ReleaseCardOptions
   const name = opts.name ?? ((id: string) => id);
   const body: Element[] = [];
   const color = TONE[model.tone];
-  if (model.message && !opts.messageAsText) body.push(text(model.message, { weight: 'Bolder', ...(color ? { color } : {}) }));
+  if (model.message && !opts.messageAsText) body.push(text(shorten(model.message, DETAIL_MAX), { weight: 'Bolder', ...(color ? { color } : {}) }));
   body.push(text(model.heading.replace(model.name, shorten(model.name, TITLE_MAX)), { size: 'Large', weight: 'Bolder' }));
   const facts: IFactSet = { type: 'FactSet', facts: model.facts.map((f) => ({ title: f.label, value: factValue(f, name) })) };
   body.push(facts);
-  for (const s of model.sections) body.push(text(`**${s.label}:** ${lines(shorten(s.text, DETAIL_MAX))}`));
+  let budget = SECTIONS_MAX;
+  for (const s of model.sections) {
+    const shown = shorten(s.text, Math.max(100, Math.min(DETAIL_MAX, budget)));
+    budget -= shown.length;
+    body.push(text(`**${s.label}:** ${lines(shown)}`));
+  }
   if (model.readiness.length) {
     body.push(text(`**${READINESS_HEADING}**`, { separator: true, spacing: 'Medium' }));
     for (const i of model.readiness) body.push(readinessRow(i, model.kind));
