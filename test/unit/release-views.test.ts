@@ -1,5 +1,6 @@
 /** What a release card shows, worded by hand: the release view built from a hand-written release. */
 import { describe, expect, it } from 'vitest';
+import { releaseLogLine } from '../../src/domain/release-log.js';
 import { releaseSummaryView, releaseView } from '../../src/domain/release-views.js';
 import { SHA, release, wave } from '../support/release-fixture.js';
 
@@ -158,5 +159,43 @@ describe('releaseView', () => {
       rfcCount: 2,
       waveCount: 1,
     });
+  });
+});
+
+describe('the release change log, readable', () => {
+  const row = (action: string, detail: Record<string, unknown> | null, extra: { from?: string; to?: string; reason?: string } = {}) => ({
+    at,
+    actor: 'cli:rm',
+    action,
+    fromState: (extra.from ?? null) as never,
+    toState: (extra.to ?? null) as never,
+    reason: extra.reason ?? null,
+    detail,
+  });
+  it('says what each step did, in the reader’s zone', () => {
+    const lines = [
+      row('release-tick', { item: 'training', kind: 'not-applicable' }, { reason: 'no new features' }),
+      row('release-go', { as: 'release-manager', stillNeeded: ['a change manager other than the release manager'] }),
+      row('release-nogo', { to: 'building' }, { from: 'readiness_review', to: 'building', reason: 'backup not verified' }),
+      row(
+        'release-package',
+        { changes: [{ field: 'artifact api', from: { version: '4.2.0' }, to: { version: '4.2.1' } }], afterGo: true },
+        { reason: 'hotfix' },
+      ),
+      row('release-pilot', { backoutProven: true }),
+      row('wave-start', { wave: 2, pilot: false, override: true }, { reason: 'ahead of plan' }),
+      row('release-test', { name: 'load', passed: false, note: 'p99 too high' }),
+      row('release-signoff', { cluster: 'service-level', note: null }),
+    ].map((r) => releaseLogLine(r, 'Europe/Paris'));
+    expect(lines).toEqual([
+      'Sat 5 Dec 11:00 CET  cli:rm  release-tick training of administration and support staff (not applicable) — no new features',
+      'Sat 5 Dec 11:00 CET  cli:rm  release-go as release manager, still needs a change manager other than the release manager',
+      'Sat 5 Dec 11:00 CET  cli:rm  release-nogo readiness review → building — backup not verified',
+      'Sat 5 Dec 11:00 CET  cli:rm  release-package artifact api: version 4.2.0 → version 4.2.1, after go — hotfix',
+      'Sat 5 Dec 11:00 CET  cli:rm  release-pilot backout proven in test',
+      'Sat 5 Dec 11:00 CET  cli:rm  wave-start wave 2, outside its window — ahead of plan',
+      'Sat 5 Dec 11:00 CET  cli:rm  release-test load failed, “p99 too high”',
+      'Sat 5 Dec 11:00 CET  cli:rm  release-signoff service level',
+    ]);
   });
 });
