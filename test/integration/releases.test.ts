@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addService } from '../../src/app/catalogue.js';
-import { close, } from '../../src/app/implementation.js';
+import { close } from '../../src/app/implementation.js';
 import {
   addReleaseRfc,
   addWave,
