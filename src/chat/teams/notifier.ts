@@ -13,7 +13,6 @@ import { findService } from '../../db/repos/catalogue.js';
 import { findPerson, peopleWithRole } from '../../db/repos/people.js';
 import { findRelease } from '../../db/repos/releases.js';
 import { findRfc } from '../../db/repos/rfcs.js';
-import type { Release } from '../../domain/release.js';
 import type { Recipient } from '../../domain/notifications.js';
 import { type Subject, rfcSubject } from '../../domain/subject.js';
 import type { Rfc } from '../../domain/types.js';
