@@ -5,9 +5,10 @@
  * all three over the same models. A button is offered only when the permission table says the
  * viewer's press would be allowed (the shared CAB card is designed for a CAB member).
  */
-import { ACTIONS, type ActionId } from './actions.js';
+import { ACTIONS, type ActionId, RELEASE_ACTIONS, type ReleaseActionId } from './actions.js';
 import { type RfcPermission, can } from './permissions.js';
 import type { Policy } from './policy.js';
+import type { ReleaseSummaryView } from './release-views.js';
 import type { PersonId, Role, VoteChoice } from './types.js';
 import type { RfcSummaryView, RfcView } from './views.js';
 
@@ -51,12 +52,14 @@ export interface Section {
   text: string;
 }
 
-export interface ButtonModel {
-  action: ActionId;
+export interface ButtonModel<A extends string = ActionId> {
+  action: A;
   label: string;
   style?: 'primary' | 'danger';
-  /** The RFC key, carried with the action. */
+  /** The subject's key (RFC or release), carried with the action. */
   key: string;
+  /** The action's argument (a readiness item, a wave number); encoding in actions.ts. */
+  arg?: string;
 }
 
 export interface TallyModel {
@@ -284,7 +287,7 @@ export interface ListItem {
   window: string | null;
   /** "Scheduled · db, web · from Sat 5 Dec 22:00 to …" */
   line: string;
-  button: ButtonModel;
+  button: ButtonModel<ActionId | ReleaseActionId>;
 }
 
 export interface ListSection {
@@ -330,7 +333,26 @@ export interface HomeData {
   mine: RfcSummaryView[];
   awaitingMyVote: RfcSummaryView[];
   upcoming: UpcomingChange[];
+  /** Open releases the viewer manages or is on the team of. */
+  releases?: ReleaseSummaryView[];
   zone: string;
+}
+
+/** A release as a line of a list: phase, target date, RFCs and waves, with a Details button. */
+export function releaseListItem(s: ReleaseSummaryView): ListItem {
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const line = [s.phaseLabel, s.targetDate ? `target ${s.targetDate}` : null, count(s.rfcCount, 'RFC'), count(s.waveCount, 'wave')]
+    .filter((x): x is string => !!x)
+    .join(' · ');
+  return {
+    key: s.key,
+    title: s.name,
+    stateLabel: s.phaseLabel,
+    services: [],
+    window: null,
+    line,
+    button: { action: RELEASE_ACTIONS.details, label: 'Details', key: s.key },
+  };
 }
 
 export function homeCard(h: HomeData): HomeCard {
@@ -351,6 +373,7 @@ export function homeCard(h: HomeData): HomeCard {
       { heading: 'My RFCs', items: h.mine.map(listItem), empty: 'You have no open RFCs.' },
       { heading: 'Awaiting my vote', items: h.awaitingMyVote.map(listItem), empty: 'Nothing is waiting for your vote.' },
       { heading: 'Next 7 days', items: upcoming, empty: 'No changes planned in the next 7 days.' },
+      { heading: 'My releases', items: (h.releases ?? []).map(releaseListItem), empty: 'You manage no open release and are on no release team.' },
     ],
   };
 }

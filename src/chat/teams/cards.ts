@@ -29,6 +29,8 @@ export const REFRESH_VERB = 'rfc_card_refresh';
 export interface ActionData {
   key: string;
   card: RfcCardKind;
+  /** The button's argument, when it has one (src/domain/actions.ts). */
+  arg?: string;
 }
 
 export interface TeamsCardOptions {
@@ -66,8 +68,8 @@ export function attachment(c: AdaptiveCard): { contentType: string; content: Ada
 const STYLE = { primary: 'positive', danger: 'destructive' } as const;
 const TONE: Record<RfcCard['tone'], TextColor | undefined> = { default: undefined, good: 'Good', attention: 'Attention' };
 
-export function executeAction(b: ButtonModel, kind: RfcCardKind): IExecuteAction {
-  const data: ActionData = { key: b.key, card: kind };
+export function executeAction(b: ButtonModel<string>, kind: RfcCardKind): IExecuteAction {
+  const data: ActionData = { key: b.key, card: kind, ...(b.arg !== undefined ? { arg: b.arg } : {}) };
   return { type: 'Action.Execute', title: b.label, verb: b.action, data: { ...data }, ...(b.style ? { style: STYLE[b.style] } : {}) };
 }
 

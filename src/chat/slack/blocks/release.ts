@@ -1,0 +1,67 @@
+/**
+ * Block Kit layout of the release cards (src/domain/release-cards.ts): the model designs what
+ * is shown and which buttons; this file only decides how Slack draws it, inside the limits of
+ * limits.ts. A button's value is `encodeActionValue(key, arg)` (src/domain/actions.ts): the
+ * release key, or `REL-3:2` / `REL-3:production-ready` when it carries an argument. Each
+ * readiness item is a section of its own, with its Tick button as the accessory (one
+ * `release_tick` per block, so action ids stay unique within a block).
+ */
+import { encodeActionValue } from '../../../domain/actions.js';
+import type { Fact } from '../../../domain/cards.js';
+import { READINESS_HEADING, type ReadinessItemModel, type ReleaseButton, type ReleaseCard } from '../../../domain/release-cards.js';
+import { readinessLine } from '../../../domain/release-text.js';
+import { type Block, type Button, LIMITS, actions, button, context, divider, esc, fields, fit, header, section } from './limits.js';
+import { who } from './rfc.js';
+
+function factText(f: Fact): string {
+  const v = f.value;
+  switch (v.kind) {
+    case 'text':
+      return esc(v.text);
+    case 'person':
+      return who(v.id);
+    case 'people':
+      return v.ids.map(who).join(', ');
+    case 'time':
+      return esc(v.text);
+  }
+}
+
+export function releaseButton(b: ReleaseButton): Button {
+  return button(b.label, b.action, encodeActionValue(b.key, b.arg), b.style);
+}
+
+const MARK: Record<ReadinessItemModel['state'], string> = { open: ':white_square:', ticked: ':white_check_mark:', 'not-applicable': ':heavy_minus_sign:' };
+
+function readinessBlock(i: ReadinessItemModel): Block {
+  const line = `${MARK[i.state]} ${esc(readinessLine(i))}`;
+  return i.button ? section(line, { accessory: releaseButton(i.button) }) : section(line);
+}
+
+export interface ReleaseBlocksOptions {
+  /** Leave the buttons out (a preview). */
+  buttons?: boolean;
+}
+
+/** One release card as Block Kit, within the message limits. */
+export function releaseBlocks(card: ReleaseCard, opts: ReleaseBlocksOptions = {}): Block[] {
+  const withButtons = opts.buttons !== false;
+  const blocks: Block[] = [];
+  const tone = card.tone === 'attention' ? ':warning: ' : '';
+  const lead = card.kind === 'notice';
+  if (card.message) blocks.push(section(`${tone}${esc(card.message)}`));
+  if (card.message && !lead) blocks.push(divider());
+  blocks.push(lead ? section(`*${esc(card.heading)}*`) : header(card.heading));
+  const facts = card.facts.map((f) => `*${f.label}*\n${factText(f)}`);
+  for (let i = 0; i < facts.length; i += LIMITS.sectionFields) blocks.push(fields(facts.slice(i, i + LIMITS.sectionFields)));
+  for (const s of card.sections) blocks.push(section(`*${s.label}*\n${esc(s.text)}`));
+  if (card.readiness.length) {
+    blocks.push(section(`*${READINESS_HEADING}*`));
+    for (const i of card.readiness) blocks.push(withButtons ? readinessBlock(i) : readinessBlock({ ...i, button: null }));
+  }
+  if (card.status) blocks.push(context([esc(card.status)]));
+  // The action bar is kept whatever is cut: fit() takes from the end, so it is added after.
+  const bar = withButtons && card.buttons.length ? actions(`release:${card.kind}:${card.key}`, card.buttons.map(releaseButton)) : null;
+  const body = fit(blocks, LIMITS.messageBlocks - (bar ? 1 : 0));
+  return bar ? [...body, bar] : body;
+}

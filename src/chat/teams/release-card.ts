@@ -1,0 +1,85 @@
+/**
+ * Adaptive Card 1.5 layout of the release cards (src/domain/release-cards.ts), like cards.ts
+ * for RFCs: the model designs what is shown and which buttons; this file only decides how
+ * Teams draws it. Buttons are `Action.Execute` whose verbs are the shared release action ids
+ * (src/domain/actions.ts); their data is `{ key, card, arg? }`: the release key, the card kind
+ * the button was on, and the button's argument (a readiness item or a wave number) when it has
+ * one. Each readiness item is a row with its Tick button beside it.
+ */
+import type { IActionSet, IColumnSet, IExecuteAction, IFactSet } from '@microsoft/teams.cards';
+import type { Fact } from '../../domain/cards.js';
+import { READINESS_HEADING, type ReadinessItemModel, type ReleaseButton, type ReleaseCard, type ReleaseCardKind } from '../../domain/release-cards.js';
+import { readinessLine } from '../../domain/release-text.js';
+import { shorten } from '../../domain/text.js';
+import { type AdaptiveCard, type Element, card, text } from './cards.js';
+
+/** Teams refuses messages over about 28 KB: long user text is capped. */
+const DETAIL_MAX = 1500;
+const TITLE_MAX = 200;
+
+/** What a release button carries back. */
+export interface ReleaseActionData {
+  key: string;
+  card: ReleaseCardKind;
+  arg?: string;
+}
+
+export interface ReleaseCardOptions {
+  /** Display names for person ids (falls back to the id). */
+  name?: (personId: string) => string;
+  /** The message goes out as the activity's own text: leave it off the card. */
+  messageAsText?: boolean;
+}
+
+const STYLE = { primary: 'positive', danger: 'destructive' } as const;
+const TONE = { default: undefined, good: 'Good', attention: 'Attention' } as const;
+const MARK: Record<ReadinessItemModel['state'], string> = { open: '☐', ticked: '✅', 'not-applicable': '➖' };
+
+export function releaseExecuteAction(b: ReleaseButton, kind: ReleaseCardKind): IExecuteAction {
+  const data: ReleaseActionData = { key: b.key, card: kind, ...(b.arg !== undefined ? { arg: b.arg } : {}) };
+  return { type: 'Action.Execute', title: b.label, verb: b.action, data: { ...data }, ...(b.style ? { style: STYLE[b.style] } : {}) };
+}
+
+function factValue(f: Fact, name: (id: string) => string): string {
+  const v = f.value;
+  if (v.kind === 'person') return name(v.id);
+  if (v.kind === 'people') return v.ids.map(name).join(', ');
+  return v.text;
+}
+
+/** Markdown in a TextBlock joins single line breaks; a blank line keeps each line its own. */
+function lines(t: string): string {
+  return t.split('\n').join('\n\n');
+}
+
+function readinessRow(i: ReadinessItemModel, kind: ReleaseCardKind): IColumnSet {
+  const line = text(`${MARK[i.state]} ${readinessLine(i)}`, i.state === 'open' ? {} : { isSubtle: true });
+  const columns: IColumnSet['columns'] = [{ type: 'Column', width: 'stretch', items: [line], verticalContentAlignment: 'Center' }];
+  if (i.button) {
+    const tick: IActionSet = { type: 'ActionSet', actions: [releaseExecuteAction(i.button, kind)] };
+    columns.push({ type: 'Column', width: 'auto', items: [tick] });
+  }
+  return { type: 'ColumnSet', columns, spacing: 'Small' };
+}
+
+/** One release card as an Adaptive Card. */
+export function releaseAdaptiveCard(model: ReleaseCard, opts: ReleaseCardOptions = {}): AdaptiveCard {
+  const name = opts.name ?? ((id: string) => id);
+  const body: Element[] = [];
+  const color = TONE[model.tone];
+  if (model.message && !opts.messageAsText) body.push(text(model.message, { weight: 'Bolder', ...(color ? { color } : {}) }));
+  body.push(text(model.heading.replace(model.name, shorten(model.name, TITLE_MAX)), { size: 'Large', weight: 'Bolder' }));
+  const facts: IFactSet = { type: 'FactSet', facts: model.facts.map((f) => ({ title: f.label, value: factValue(f, name) })) };
+  body.push(facts);
+  for (const s of model.sections) body.push(text(`**${s.label}:** ${lines(shorten(s.text, DETAIL_MAX))}`));
+  if (model.readiness.length) {
+    body.push(text(`**${READINESS_HEADING}**`, { separator: true, spacing: 'Medium' }));
+    for (const i of model.readiness) body.push(readinessRow(i, model.kind));
+  }
+  if (model.status) body.push(text(model.status, { isSubtle: true }));
+  return card(
+    body,
+    model.buttons.map((b) => releaseExecuteAction(b, model.kind)),
+    { fallbackText: shorten(model.fallback, 500) },
+  );
+}
