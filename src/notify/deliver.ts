@@ -7,12 +7,12 @@ import { viewRfc } from '../app/queries.js';
 import type { Db } from '../db/client.js';
 import { type DeliveryRow, deliveriesOf, findDeliveryById, findOutboxRow, markDelivery, noteDeliveryError, requeueDelivery } from '../db/repos/outbox.js';
 import { findPerson } from '../db/repos/people.js';
-import { findRelease } from '../db/repos/releases.js';
+import { findRelease, rfcsOfRelease } from '../db/repos/releases.js';
 import { findRfc } from '../db/repos/rfcs.js';
 import { messageText } from '../domain/messages.js';
 import { releaseMessageText } from '../domain/release-messages.js';
 import type { Release } from '../domain/release.js';
-import type { ReleaseView } from '../domain/release-views.js';
+import { type ReleaseView, releaseView } from '../domain/release-views.js';
 import type { Notification } from '../domain/notifications.js';
 import { FAILURE_EVENT, type Subject, parseNotificationKey } from '../domain/subject.js';
 import { DeliveryError, type Notifier, type OutboundMessage, parseTargetKey } from './types.js';
@@ -69,8 +69,8 @@ export function personIdOf(target: { platform: string; id: string }): string {
 const DECISION_EVENTS: readonly string[] = ['vote-requested', 'approval-requested', 'escalated'];
 
 /** The release as its messages and cards show it, in `zone`. */
-export function releaseViewOf(_ctx: AppContext, release: Release, _zone: string): ReleaseView {
-  return { key: release.key, name: release.name };
+export function releaseViewOf(ctx: AppContext, release: Release, zone: string): ReleaseView {
+  return releaseView(release, rfcsOfRelease(ctx.database.db, release.key), { zone, now: ctx.clock.now() });
 }
 
 export function buildMessage(ctx: AppContext, n: Notification, zone: string, deliveryKey?: string): OutboundMessage | null {

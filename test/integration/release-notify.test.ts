@@ -131,7 +131,7 @@ describe('Slack: a release status message', () => {
     expect(updates).toHaveLength(1);
     expect(updates[0]?.args).toMatchObject({ channel: 'CREL', ts });
     expect(JSON.stringify(updates[0]?.args.blocks)).toContain('deployment');
-    expect(JSON.stringify(updates[0]?.args.blocks)).toContain('wave 1 (pilot): planned');
+    expect(JSON.stringify(updates[0]?.args.blocks)).toContain('Wave 1 (pilot)');
 
     // A decision to the status thread (and the manager): a reply under the status message.
     updateRelease(t.ctx.database.db, withPilot(findRelease(t.ctx.database.db, r.key)!, 'failed'));
@@ -197,7 +197,7 @@ describe('Teams: a release status message', () => {
     updateRelease(h.bot.database.db, withPilot(findRelease(h.bot.database.db, r.key)!));
     emit(t, { event: 'card-update', subject, recipients: [] });
     const update = await h.connector.waitFor((c) => c.kind === 'update' && c.activityId === post.id, { from });
-    expect(cardText(teamsCards(update.body)[0])).toContain('wave 1 (pilot): planned');
+    expect(cardText(teamsCards(update.body)[0])).toContain('Wave 1 (pilot)');
     updateRelease(h.bot.database.db, withPilot(findRelease(h.bot.database.db, r.key)!, 'backed_out'));
     emit(t, { event: 'release-decision', subject, recipients: [{ kind: 'status-thread' }], wave: 1 });
     const reply = await h.connector.waitFor((c) => c.kind === 'reply' && c.conversationId === rel.id, { from });

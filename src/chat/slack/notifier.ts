@@ -22,7 +22,9 @@ import type { RfcCard } from '../../domain/cards.js';
 import type { Block } from './blocks/limits.js';
 import { fallback } from './blocks/limits.js';
 import { cardBlocks } from './blocks/rfc.js';
-import { releaseNoticeContent, releaseStatusContent } from './release-content.js';
+import { releaseBlocks } from './blocks/release.js';
+import { releaseCard } from '../../domain/release-cards.js';
+import { releaseViewOf } from '../../notify/deliver.js';
 import { type BotIdentity, deliveryMetadata, findDelivery, isConversationId } from './sent.js';
 import { type CardRef, cardsOf, saveCard } from '../../db/repos/chat.js';
 import { channelRef, slackCabChannel } from './channels.js';
@@ -224,7 +226,10 @@ export class SlackNotifier implements Notifier {
     const release = findRelease(this.ctx.database.db, message.subject.key);
     if (!release) throw new DeliveryError(`${message.subject.key} no longer exists`, false);
     const { channel, thread } = this.releaseWhere(target, release, message.event);
-    const { text, blocks } = releaseNoticeContent(release, message);
+    const viewer = target.kind === 'user' ? personViewer(this.ctx, personIdOf(target)) : ({ kind: 'channel' } as const);
+    const card = releaseCard('notice', message.release, viewer, { message: message.text });
+    const text = fallback(message.text);
+    const blocks = releaseBlocks(card);
     try {
       const res = await this.client.chat.postMessage({
         channel,
@@ -357,7 +362,9 @@ export class SlackNotifier implements Notifier {
     const db = this.ctx.database.db;
     const release = findRelease(db, subject.key);
     if (!release) return;
-    const content = releaseStatusContent(release, this.ctx.timezone);
+    // Shared: its times are in the default zone, its buttons those of the release team.
+    const card = releaseCard('status', releaseViewOf(this.ctx, release, this.ctx.timezone), { kind: 'status-channel' });
+    const content = { text: fallback(card.fallback), blocks: releaseBlocks(card) };
     const payload = JSON.stringify(content);
     const configured = release.channels.slack ? channelRef(release.channels.slack) : null;
     const cards = cardsOf(db, 'slack', subject, RELEASE_STATUS);

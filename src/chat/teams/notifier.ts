@@ -23,7 +23,9 @@ import { attachment, teamsCard } from './cards.js';
 import { toDeliveryError } from './delivery-errors.js';
 import { displayNames } from './identity.js';
 import { textActivity } from './messages.js';
-import { releaseNoticeCard, releaseStatusCard } from './release-content.js';
+import { releaseAdaptiveCard } from './release-card.js';
+import { releaseCard } from '../../domain/release-cards.js';
+import { releaseViewOf } from '../../notify/deliver.js';
 import { type StoredConversation, cardMessages, findConversation, personalConversation, saveCardMessage } from './store.js';
 import { refreshUserIds, renderCard } from './votecard.js';
 
@@ -136,7 +138,10 @@ export class TeamsNotifier implements Notifier {
     if (!release) throw new DeliveryError(`${message.subject.key} no longer exists`, false);
     const thread =
       target.kind === 'channel' && RELEASE_THREAD_EVENTS.has(message.event) ? this.kept(message.subject, RELEASE_STATUS, conv.id)?.messageId : undefined;
-    const id = await this.post(conv.reference, { ...textActivity(message.text), attachments: [attachment(releaseNoticeCard(release, message))] }, thread);
+    const viewer = target.kind === 'user' ? personViewer(this.app, `teams:${target.id}`) : ({ kind: 'channel' } as const);
+    const model = releaseCard('notice', message.release, viewer, { message: message.text });
+    const card = releaseAdaptiveCard(model, { name: displayNames(this.app), messageAsText: true });
+    const id = await this.post(conv.reference, { ...textActivity(message.text), attachments: [attachment(card)] }, thread);
     return id ? { messageRef: id } : {};
   }
 
@@ -148,8 +153,8 @@ export class TeamsNotifier implements Notifier {
     const release = findRelease(this.db, subject.key);
     if (!release) return;
     const activity = (): Partial<Activity> => {
-      const c = releaseStatusCard(release, this.app.timezone);
-      return { ...textActivity(String(c.fallbackText ?? release.key)), attachments: [attachment(c)] };
+      const model = releaseCard('status', releaseViewOf(this.app, release, this.app.timezone), { kind: 'status-channel' });
+      return { ...textActivity(model.fallback), attachments: [attachment(releaseAdaptiveCard(model, { name: displayNames(this.app) }))] };
     };
     const payload = JSON.stringify(activity());
     const where = release.channels.teams ? conversationIdOf(release.channels.teams) : null;
