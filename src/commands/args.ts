@@ -18,6 +18,8 @@ export interface ArgSpec {
   example: string;
   /** Bare words a free-text value must not swallow (e.g. `ack` after `reason=...`). */
   stopWords?: readonly string[];
+  /** More keys whose unquoted value swallows the bare words after it (like `reason=`). */
+  textKeys?: readonly string[];
 }
 
 export interface Args {
@@ -106,7 +108,7 @@ export function collectArgs(tokens: readonly Token[], spec: ArgSpec): Args {
         end = next.end;
         i++;
       }
-    } else if (!token.quoted && TEXT_KEYS.has(key)) {
+    } else if (!token.quoted && (TEXT_KEYS.has(key) || spec.textKeys?.includes(key))) {
       const stop = new Set(spec.stopWords ?? []);
       while (i < tokens.length && tokens[i]!.key === undefined && !stop.has(tokens[i]!.value.toLowerCase())) {
         const next = tokens[i]!;

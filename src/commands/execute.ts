@@ -5,7 +5,7 @@
  */
 import type { AppContext } from '../app/context.js';
 import type { Actor } from '../domain/types.js';
-import { adminVerbFor, rfcVerbFor } from './registry.js';
+import { adminVerbFor, releaseVerbFor, rfcVerbFor } from './registry.js';
 import { hinted } from './replies.js';
 import type { Command } from './types.js';
 import type { Where } from './verb.js';
@@ -18,6 +18,7 @@ export type { Where } from './verb.js';
 export function execute(ctx: AppContext, actor: Actor, cmd: Command, where: Where): Reply {
   return hinted(() => {
     if (cmd.kind === 'admin') return adminVerbFor(cmd.command).run(ctx, actor, cmd.command, where);
+    if (cmd.kind === 'release') return releaseVerbFor(cmd.command).run(ctx, actor, cmd.command, where);
     return rfcVerbFor(cmd).run(ctx, actor, cmd, where);
   });
 }

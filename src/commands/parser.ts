@@ -7,10 +7,11 @@
 import { ChangebotError, isChangebotError } from '../domain/errors.js';
 import { collectArgs, noExtraPositionals } from './args.js';
 import { EXAMPLES } from './help.js';
-import { ADMIN_GROUPS, FIRST_WORDS, adminGroupNamed, adminVerbsOf, rfcVerbNamed } from './registry.js';
+import { ADMIN_GROUPS, FIRST_WORDS, RELEASE_FIRST_WORDS, WAVE_ACTIONS, adminGroupNamed, adminVerbsOf, releaseVerbNamed, rfcVerbNamed } from './registry.js';
+import { isReleaseKey, parseReleaseKey } from './release-verbs.js';
 import { tokenize } from './tokenize.js';
 import type { Token } from './tokenize.js';
-import type { AdminCommand, Command, ParseContext } from './types.js';
+import type { AdminCommand, Command, ParseContext, ReleaseCommand } from './types.js';
 import { badCommand, clip, didYouMean, quoteList } from './util.js';
 import { isKey, parseKey } from './verbs.js';
 
@@ -63,10 +64,44 @@ function parseAdmin(tokens: Token[], input: string, ctx: ParseContext): AdminCom
   return verbs.find((v) => v.name === `admin ${group} ${action}`)!.parse({ rest, input, ctx });
 }
 
+/** `release <verb> ...` (`release wave <action> ...`, `release REL-3`): picks the release verb, whose parser reads the rest. */
+function parseRelease(tokens: Token[], input: string, ctx: ParseContext): ReleaseCommand {
+  const head = tokens[0];
+  if (!head) return { kind: 'release-help' };
+  const example = EXAMPLES['release new'];
+  if (head.key !== undefined) badCommand(`Start with a release command, like ${example}. Try \`/release help\`.`, { example });
+  const rest = tokens.slice(1);
+  if (isReleaseKey(head)) {
+    const show = EXAMPLES['release show'];
+    noExtraPositionals(collectArgs(rest, { keys: [], example: show }), 0, show);
+    return { kind: 'release-show', key: parseReleaseKey(head, show) };
+  }
+  const word = head.value.toLowerCase();
+  if (word === 'wave' || word === 'waves') {
+    const action = rest[0]?.key === undefined ? rest[0]?.value.toLowerCase() : undefined;
+    const verb = action === undefined ? undefined : releaseVerbNamed('wave', action);
+    if (!verb) {
+      const ex = EXAMPLES['release wave add'];
+      const what = action === undefined ? 'Say what to do with the wave:' : `Unknown wave action "${clip(action, 30)}".${didYouMean(action, WAVE_ACTIONS)} Use`;
+      return badCommand(`${what} ${quoteList(WAVE_ACTIONS)}. Example: ${ex}`, { example: ex });
+    }
+    return verb.parse({ rest: rest.slice(1), input, ctx });
+  }
+  const verb = releaseVerbNamed(word);
+  if (!verb) {
+    return badCommand(`Unknown release command "${clip(head.value, 30)}".${didYouMean(word, RELEASE_FIRST_WORDS)} Try \`/release help\`.`, {
+      example: '/release help',
+    });
+  }
+  return verb.parse({ rest, input, ctx });
+}
+
+const isWord = (t: Token | undefined, re: RegExp): boolean => t !== undefined && t.key === undefined && !t.quoted && re.test(t.value);
+
 function parseTokens(input: string, ctx: ParseContext): Command {
   let tokens = tokenize(input, { decodeEntities: ctx.platform === 'slack' });
-  const lead = tokens[0];
-  if (lead && lead.key === undefined && !lead.quoted && /^\/?rfc$/i.test(lead.value)) tokens = tokens.slice(1);
+  if (isWord(tokens[0], /^\/?rfc$/i)) tokens = tokens.slice(1);
+  if (isWord(tokens[0], /^\/?releases?$/i)) return { kind: 'release', command: parseRelease(tokens.slice(1), input, ctx) };
   const head = tokens[0];
   if (!head) return { kind: 'help' };
   const rest = tokens.slice(1);
@@ -90,7 +125,9 @@ function parseTokens(input: string, ctx: ParseContext): Command {
 }
 
 /**
- * Parses what follows `/rfc` (a leading `rfc` or `/rfc` word is ignored; empty text is `help`).
+ * Parses what follows `/rfc` (a leading `rfc` or `/rfc` word is ignored; empty text is `help`);
+ * a leading `release` or `/release` word selects the release verbs (`/release` on Slack sends
+ * its text with that word put first).
  * Throws only ChangebotError.
  */
 export function parseCommand(text: string, ctx: ParseContext): Command {

@@ -6,9 +6,10 @@
 import { ADMIN_VERBS } from './admin-verbs.js';
 import { ADMIN_GROUP_ALIASES } from './admin.js';
 import { EXAMPLES } from './help.js';
+import { RELEASE_VERBS } from './release-verbs.js';
 import { RFC_VERBS } from './rfc-verbs.js';
-import type { AdminCommand, Command } from './types.js';
-import { type AdminVerb, type RfcVerb, type VerbHelp, rfcVerb } from './verb.js';
+import type { AdminCommand, Command, ReleaseCommand } from './types.js';
+import { type AdminVerb, type ReleaseVerb, type RfcVerb, type VerbHelp, releaseVerb, rfcVerb } from './verb.js';
 import { freeText } from './verbs.js';
 import { badCommand, clip, didYouMean, own } from './util.js';
 
@@ -29,7 +30,24 @@ const HELP: RfcVerb = rfcVerb({
   run: (_ctx, _actor, cmd) => ({ text: cmd.topic === undefined ? COMMAND_HELP : topicHelp(cmd.topic) }),
 });
 
-export const REGISTRY = { rfc: [HELP, ...RFC_VERBS], admin: ADMIN_VERBS } as const;
+const RELEASE_HELP_VERB: ReleaseVerb = releaseVerb({
+  aggregate: 'release',
+  kind: 'release-help',
+  name: 'help',
+  aliases: ['?'],
+  usage: 'help [topic]',
+  summary: 'this list',
+  args: [['[topic]', 'a release command, like tick or wave start: its arguments and an example']],
+  example: EXAMPLES['release help'],
+  overview: 'default',
+  parse({ rest, input, ctx }) {
+    const topic = freeText(rest, input, ctx).toLowerCase().slice(0, 100);
+    return topic ? { kind: 'release-help', topic } : { kind: 'release-help' };
+  },
+  run: (_ctx, _actor, cmd) => ({ text: cmd.topic === undefined ? RELEASE_HELP : releaseTopicHelp(cmd.topic) }),
+});
+
+export const REGISTRY = { rfc: [HELP, ...RFC_VERBS], admin: ADMIN_VERBS, release: [RELEASE_HELP_VERB, ...RELEASE_VERBS] } as const;
 
 const ALL: readonly VerbHelp[] = [...REGISTRY.rfc, ...REGISTRY.admin];
 
@@ -65,8 +83,31 @@ export function adminVerbFor(cmd: AdminCommand): AdminVerb {
   return REGISTRY.admin.find((v) => v.kind === cmd.kind)!;
 }
 
+/** A release verb by its words: `show`, `ls`; `wave` + `start`. */
+export function releaseVerbNamed(word: string, action?: string): ReleaseVerb | undefined {
+  if (word === 'wave') {
+    if (action === undefined) return undefined;
+    return REGISTRY.release.find((v) => v.name === `wave ${action}` || (v.name.startsWith('wave ') && v.aliases.includes(action)));
+  }
+  return REGISTRY.release.find((v) => !v.name.startsWith('wave ') && (v.name === word || v.aliases.includes(word)));
+}
+
+/** The wave actions: add, start, done, fail, backout. */
+export const WAVE_ACTIONS: readonly string[] = REGISTRY.release.filter((v) => v.name.startsWith('wave ')).map((v) => v.name.slice('wave '.length));
+
+/** What an unknown first word after `release` is compared with. */
+export const RELEASE_FIRST_WORDS: readonly string[] = [
+  ...new Set(REGISTRY.release.filter((v) => v.overview !== 'hidden').map((v) => v.name.split(' ')[0]!)),
+  ...REGISTRY.release.filter((v) => v.overview === 'hidden').map((v) => v.name),
+];
+
+export function releaseVerbFor(cmd: ReleaseCommand): ReleaseVerb {
+  return REGISTRY.release.find((v) => v.kind === cmd.kind)!;
+}
+
 const NOTES = [
   'Keys for new/edit: title, description, justification, category (standard|minor|significant|major), emergency (yes|no), services (a,b), impact, likelihood, urgency (low|medium|high), plan, backout, test, cost, resources, owner, start, end, duration, outage (none|2h), audience, problem.',
+  'Releases (approved RFCs deployed together, in waves): `/release help`.',
   'Values with spaces go in quotes: title="Patch db01". Times: 2026-12-05 22:00, tomorrow 22:00, sat 22:00, +2h, or ISO 8601; read in your time zone; a day without a time means 09:00. Durations: 90m, 4h, 1h30m, 2d.',
 ];
 
@@ -131,4 +172,31 @@ export function topicHelp(topic: string): string {
   if (verbs.length) return verbs.map(verbHelp).join('\n\n');
   const near = didYouMean(words.toLowerCase(), HELP_TOPICS);
   return badCommand(`There is no help on "${clip(words, 30)}".${near} Topics: ${HELP_TOPICS.join(', ')}.`, { example: '/rfc help' });
+}
+
+/** `release help`: one line with an example per release verb (or group), then notes. */
+export const RELEASE_HELP: string = [
+  '/release commands (REL-3, rel-3 and 3 all mean REL-3; in Teams and the terminal type release ...):',
+  ...REGISTRY.release.flatMap((v) => overviewLine(v) ?? []),
+  'A release moves planning → building → acceptance testing → readiness review → deployment → review → closed; `/release show REL-n` says what each step still needs.',
+  'People: @mentions (a user name in the terminal). Dates and durations as for RFCs: 2026-12-12 22:00, sat 22:00, +2h; 90m, 2h. Values with spaces go in quotes.',
+].join('\n');
+
+/** `release help <topic>`: `tick`, `wave`, `wave start`. */
+export function releaseTopicHelp(topic: string): string {
+  const words = topic
+    .trim()
+    .toLowerCase()
+    .replace(/^\/?release\s+/, '')
+    .split(/\s+/)
+    .filter(Boolean);
+  const [first, action] = words;
+  let verbs: readonly ReleaseVerb[] = [];
+  if (first === 'wave')
+    verbs = action === undefined ? REGISTRY.release.filter((v) => v.name.startsWith('wave ')) : [releaseVerbNamed('wave', action)].flatMap((v) => v ?? []);
+  else if (first !== undefined && words.length === 1) verbs = [releaseVerbNamed(first)].flatMap((v) => v ?? []);
+  if (verbs.length) return verbs.map((v) => verbHelp({ ...v, usage: `release ${v.usage}` })).join('\n\n');
+  const topics = [...REGISTRY.release.map((v) => v.name)];
+  const said = words.join(' ');
+  return badCommand(`There is no help on "${clip(said, 30)}".${didYouMean(said, topics)} Topics: ${topics.join(', ')}.`, { example: '/release help' });
 }

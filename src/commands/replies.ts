@@ -8,6 +8,7 @@ import { nextOf } from '../app/next.js';
 import { viewRfc } from '../app/queries.js';
 import { ChangebotError, isChangebotError } from '../domain/errors.js';
 import type { Actor } from '../domain/types.js';
+import type { ReleaseSummaryView, ReleaseView } from '../domain/release-views.js';
 import type { RfcSummaryView, RfcView } from '../domain/views.js';
 
 export interface Reply {
@@ -18,6 +19,11 @@ export interface Reply {
   list?: RfcSummaryView[];
   /** `new` with no arguments on a chat platform: open the form instead. */
   openForm?: boolean;
+  /** The release the command was about (`release ...`), as the actor sees it. */
+  releaseView?: ReleaseView;
+  releaseList?: ReleaseSummaryView[];
+  /** `release new` with no arguments on a chat platform: open the release form instead. */
+  openReleaseForm?: boolean;
   /** The use case's outcome, for the adapter to deliver notifications and update cards. */
   outcome?: Outcome<unknown>;
 }

@@ -10,13 +10,26 @@ import type {
   IdInput,
   ListFilter,
   MaintenanceWindowInput,
+  NoGoInput,
+  PackageInput,
+  PilotInput,
   PolicySetInput,
+  ReleaseFields,
+  ReleaseListFilter,
+  ReleasePlanInput,
+  ReleaseReviewInput,
+  ReleaseRfcInput,
   ReviewInput,
   RfcFields,
   RolesInput,
   ScheduleInput,
   ServiceInput,
   ServiceRemoveInput,
+  SignoffInput,
+  TestResultInput,
+  TickInput,
+  WaveInput,
+  WaveStepInput,
 } from '../app/inputs.js';
 import type { VoteChoice } from '../domain/types.js';
 
@@ -64,7 +77,45 @@ export type Command =
   | { kind: 'conflicts'; key: string }
   | { kind: 'calendar'; days: number; service?: string }
   | { kind: 'slot'; service: string; durationMinutes: number }
-  | { kind: 'admin'; command: AdminCommand };
+  | { kind: 'admin'; command: AdminCommand }
+  | { kind: 'release'; command: ReleaseCommand };
+
+/**
+ * `release ...` (Slack `/release`, Teams `release ...`, the CLI's `changebot release ...`): the
+ * release verbs, each the name of a use case in src/app/releases.ts plus its input. `key` is a
+ * release key (REL-3).
+ */
+export type ReleaseCommand =
+  | { kind: 'release-help'; topic?: string }
+  /** `here`: `channel=here`, the channel it is typed in (known when it runs). */
+  | { kind: 'release-new'; fields: ReleaseFields; here?: boolean }
+  | { kind: 'release-show'; key: string }
+  | { kind: 'release-readiness'; key: string }
+  | { kind: 'release-list'; filter: ReleaseListFilter }
+  | { kind: 'release-log'; key: string }
+  /** `edit` and `team`: both are editRelease. */
+  | { kind: 'release-edit'; key: string; fields: ReleaseFields; here?: boolean }
+  | ({ kind: 'release-add'; key: string } & ReleaseRfcInput)
+  | ({ kind: 'release-remove'; key: string } & ReleaseRfcInput)
+  | ({ kind: 'release-plan'; key: string } & ReleasePlanInput)
+  | { kind: 'release-phase'; key: string }
+  | ({ kind: 'release-package'; key: string } & PackageInput)
+  | ({ kind: 'release-test'; key: string } & TestResultInput)
+  | ({ kind: 'release-signoff'; key: string } & SignoffInput)
+  | ({ kind: 'release-pilot'; key: string } & PilotInput)
+  | ({ kind: 'release-tick'; key: string } & TickInput)
+  | { kind: 'release-go'; key: string }
+  | ({ kind: 'release-nogo'; key: string } & NoGoInput)
+  | ({ kind: 'wave-add'; key: string } & WaveInput)
+  | ({ kind: 'wave-start'; key: string } & WaveStepInput)
+  | ({ kind: 'wave-finish'; key: string; outcome: 'successful' | 'failed' | 'backed_out' } & WaveStepInput)
+  /** `wave backout REL-n all`: the release backed out as a whole. */
+  | { kind: 'release-backout'; key: string; reason?: string }
+  | ({ kind: 'release-review'; key: string } & ReleaseReviewInput)
+  | { kind: 'release-close'; key: string; reason?: string }
+  | { kind: 'release-suspend'; key: string; reason?: string }
+  | { kind: 'release-resume'; key: string; reason?: string }
+  | { kind: 'release-cancel'; key: string; reason?: string };
 
 /** Who is typing, so the parser can resolve mentions and read dates in their zone. */
 export interface ParseContext {

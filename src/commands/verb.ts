@@ -7,7 +7,7 @@ import type { AppContext } from '../app/context.js';
 import type { Actor } from '../domain/types.js';
 import type { Reply } from './replies.js';
 import type { Token } from './tokenize.js';
-import type { AdminCommand, Command, ParseContext } from './types.js';
+import type { AdminCommand, Command, ParseContext, ReleaseCommand } from './types.js';
 
 /** Where the platform adapter says the command was typed (for `cab-channel` without an argument). */
 export interface Where {
@@ -15,8 +15,8 @@ export interface Where {
   channel?: string;
 }
 
-/** The aggregates verbs are grouped by (`release` comes next). */
-export type Aggregate = 'rfc' | 'admin';
+/** The aggregates verbs are grouped by. */
+export type Aggregate = 'rfc' | 'admin' | 'release';
 
 /** What a parse function gets: the words after the verb, the whole text, who is typing. */
 export interface ParseInput {
@@ -61,7 +61,17 @@ export interface AdminVerb<C extends AdminCommand = AdminCommand> extends VerbHe
   run(ctx: AppContext, actor: Actor, cmd: C, where: Where): Reply;
 }
 
+/** A verb after `release` (`/release` on Slack): `show`, `wave start`. */
+export interface ReleaseVerb<C extends ReleaseCommand = ReleaseCommand> extends VerbHelp {
+  aggregate: 'release';
+  kind: C['kind'];
+  parse(p: ParseInput): C;
+  run(ctx: AppContext, actor: Actor, cmd: C, where: Where): Reply;
+}
+
 /** Typed constructors: `run` gets the exact Command its `kind` names. */
 export const rfcVerb = <K extends Command['kind']>(v: RfcVerb<Extract<Command, { kind: K }>> & { kind: K }): RfcVerb => v as unknown as RfcVerb;
 export const adminVerb = <K extends AdminCommand['kind']>(v: AdminVerb<Extract<AdminCommand, { kind: K }>> & { kind: K }): AdminVerb =>
   v as unknown as AdminVerb;
+export const releaseVerb = <K extends ReleaseCommand['kind']>(v: ReleaseVerb<Extract<ReleaseCommand, { kind: K }>> & { kind: K }): ReleaseVerb =>
+  v as unknown as ReleaseVerb;

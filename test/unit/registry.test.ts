@@ -40,6 +40,7 @@ const HELP_BEFORE = [
   'admin cab-channel [#channel] — show or set the CAB channel. e.g. /rfc admin cab-channel #cab',
   'admin policy show | set KEY VALUE — the approval policy, the same for the bot and the CLI. e.g. /rfc admin policy set CAB_MIN_APPROVALS 2',
   'Keys for new/edit: title, description, justification, category (standard|minor|significant|major), emergency (yes|no), services (a,b), impact, likelihood, urgency (low|medium|high), plan, backout, test, cost, resources, owner, start, end, duration, outage (none|2h), audience, problem.',
+  'Releases (approved RFCs deployed together, in waves): `/release help`.',
   'Values with spaces go in quotes: title="Patch db01". Times: 2026-12-05 22:00, tomorrow 22:00, sat 22:00, +2h, or ISO 8601; read in your time zone; a day without a time means 09:00. Durations: 90m, 4h, 1h30m, 2d.',
 ].join('\n');
 
