@@ -6,6 +6,7 @@
 import { rolesOf } from '../db/repos/people.js';
 import { findRfc, listRfcs, listVotes } from '../db/repos/rfcs.js';
 import { type CardExtras, type HomeData, type PersonViewer, type RfcCard, type RfcCardKind, type Viewer, rfcCard } from '../domain/cards.js';
+import { type ReleaseCard, type ReleaseCardExtras, type ReleaseCardKind, type ReleaseViewer, releaseCard } from '../domain/release-cards.js';
 import { can } from '../domain/permissions.js';
 import { STATE_LABELS } from '../domain/rfc-machine.js';
 import { formatRange } from '../domain/schedule.js';
@@ -14,6 +15,7 @@ import { type RfcView, summaryView } from '../domain/views.js';
 import { awaitingSignoff, voteCapacity } from '../domain/votes.js';
 import type { AppContext } from './context.js';
 import { calendar, list, viewRfc } from './queries.js';
+import { myReleases, viewRelease } from './release-queries.js';
 
 /** A person as a card viewer, with the roles the database holds for them. */
 export function personViewer(ctx: AppContext, id: PersonId): PersonViewer {
@@ -33,6 +35,21 @@ export function cardFromView(ctx: AppContext, kind: RfcCardKind, view: RfcView, 
 /** The card of `kind` about RFC `key`, as `viewer` sees it in `zone`. */
 export function cardOf(ctx: AppContext, kind: RfcCardKind, key: string, viewer: Viewer, zone: string, extras: CardExtras = {}): RfcCard {
   return cardFromView(ctx, kind, viewRfc(ctx, key, zone), viewer, extras);
+}
+
+/**
+ * The release card of `kind` about release `key`, as `viewer` sees it in `zone` (the status
+ * message: `releaseCardOf(ctx, 'status', key, { kind: 'status-channel' }, ctx.timezone)`).
+ */
+export function releaseCardOf(
+  ctx: AppContext,
+  kind: ReleaseCardKind,
+  key: string,
+  viewer: ReleaseViewer,
+  zone: string,
+  extras: ReleaseCardExtras = {},
+): ReleaseCard {
+  return releaseCard(kind, viewRelease(ctx, key, zone), viewer, extras);
 }
 
 /**
@@ -68,7 +85,7 @@ export function personalLine(ctx: AppContext, viewer: PersonViewer, key: string)
   }
 }
 
-/** What the Home tab lists for `actor`: their open RFCs, RFCs awaiting their vote, the next 7 days. */
+/** What the Home tab lists for `actor`: their open RFCs, RFCs awaiting their vote, the next 7 days, their open releases. */
 export function homeData(ctx: AppContext, actor: Actor): HomeData {
   const awaiting = listRfcs(ctx.database.db, { states: ['awaiting_approval'] }).filter((r) => awaitsVoteOf(ctx, actor, r.key));
   return {
@@ -81,6 +98,7 @@ export function homeData(ctx: AppContext, actor: Actor): HomeData {
       services: e.services,
       state: STATE_LABELS[e.state as keyof typeof STATE_LABELS] ?? e.state,
     })),
+    releases: myReleases(ctx, actor.id, actor.timezone),
     zone: actor.timezone,
   };
 }

@@ -1,6 +1,7 @@
 /**
- * `npx changebot --as NAME rfc <command>`: the /rfc command language from a terminal, as the
- * local user `cli:NAME`, against DATABASE_PATH. Plain text out; exit 1 when refused.
+ * `npx changebot --as NAME rfc <command>` (and `release <command>`): the /rfc and /release
+ * command language from a terminal, as the local user `cli:NAME`, against DATABASE_PATH. Plain
+ * text out; exit 1 when refused.
  */
 import { IANAZone } from 'luxon';
 import { clockFrom, createContext, loadActor } from '../app/context.js';
@@ -12,11 +13,13 @@ import { type Config, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { isChangebotError } from '../domain/errors.js';
 
-const USAGE = `Usage: changebot --as NAME [--tz ZONE] rfc <command> [args...]
-Runs an /rfc command as cli:NAME against DATABASE_PATH (default ./data/changebot.db).
+const USAGE = `Usage: changebot --as NAME [--tz ZONE] rfc|release <command> [args...]
+Runs an /rfc or /release command as cli:NAME against DATABASE_PATH (default ./data/changebot.db).
 Example: changebot --as alice rfc new "Patch db01" category=minor services=db
+         changebot --as alice release new "Payroll 2027.1" target=2026-12-20
          changebot --as alice rfc help
-Help on one command: changebot rfc schedule --help`;
+         changebot --as alice release help
+Help on one command: changebot rfc schedule --help, changebot release wave start --help`;
 
 export interface CliResult {
   code: number;

@@ -156,6 +156,7 @@ function topicVerbs(topic: string): readonly VerbHelp[] {
  * longest run of leading words that names a topic.
  */
 export function helpOnCommand(words: readonly string[]): string {
+  if (words[0] && /^\/?releases?$/i.test(words[0])) return releaseHelpOnCommand(words.slice(1));
   const lead = words[0] && /^\/?rfc$/i.test(words[0]) ? words.slice(1) : words;
   if (!lead.length) return COMMAND_HELP;
   for (let n = Math.min(3, lead.length); n > 0; n--) {
@@ -199,4 +200,15 @@ export function releaseTopicHelp(topic: string): string {
   const topics = [...REGISTRY.release.map((v) => v.name)];
   const said = words.join(' ');
   return badCommand(`There is no help on "${clip(said, 30)}".${didYouMean(said, topics)} Topics: ${topics.join(', ')}.`, { example: '/release help' });
+}
+
+/** `release wave start REL-3 1 --help`: the longest run of leading words naming a release verb. */
+function releaseHelpOnCommand(words: readonly string[]): string {
+  const lead = words.map((w) => w.toLowerCase());
+  if (!lead.length || lead[0] === 'help') return lead.length > 1 ? releaseTopicHelp(lead.slice(1).join(' ')) : RELEASE_HELP;
+  const [first, action] = lead;
+  const verb = first === 'wave' || first === 'waves' ? undefined : releaseVerbNamed(first!);
+  if (verb) return releaseTopicHelp(verb.name);
+  if (action !== undefined && releaseVerbNamed('wave', action)) return releaseTopicHelp(`wave ${action}`);
+  return releaseTopicHelp(lead.slice(0, 2).join(' '));
 }

@@ -548,7 +548,7 @@ function parseWaveAdd(rest: Token[], ctx: ParseContext): Of<'wave-add'> {
   const services = args.pairs.get('services')?.value;
   if (services !== undefined) input.services = parseNames(services);
   const audience = args.pairs.get('audience')?.value;
-  if (audience !== undefined && audience.trim()) input.audience = parseAudience(audience, ctx).join(',');
+  if (audience?.trim()) input.audience = parseAudience(audience, ctx).join(',');
   const outage = args.pairs.get('outage')?.value;
   if (outage !== undefined) input.outageMinutes = parseOutage(outage);
   const reason = args.pairs.get('reason')?.value.trim();

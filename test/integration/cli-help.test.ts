@@ -13,12 +13,14 @@ describe('changebot --help', () => {
   it('prints the usage and the command list', () => {
     const r = runCli(['--help'], {});
     expect(r.code).toBe(0);
-    expect(r.out.split('\n').slice(0, 7)).toEqual([
-      'Usage: changebot --as NAME [--tz ZONE] rfc <command> [args...]',
-      'Runs an /rfc command as cli:NAME against DATABASE_PATH (default ./data/changebot.db).',
+    expect(r.out.split('\n').slice(0, 9)).toEqual([
+      'Usage: changebot --as NAME [--tz ZONE] rfc|release <command> [args...]',
+      'Runs an /rfc or /release command as cli:NAME against DATABASE_PATH (default ./data/changebot.db).',
       'Example: changebot --as alice rfc new "Patch db01" category=minor services=db',
+      '         changebot --as alice release new "Payroll 2027.1" target=2026-12-20',
       '         changebot --as alice rfc help',
-      'Help on one command: changebot rfc schedule --help',
+      '         changebot --as alice release help',
+      'Help on one command: changebot rfc schedule --help, changebot release wave start --help',
       '',
       '/rfc commands (RFC-12, rfc-12, #12 and 12 all mean RFC-12):',
     ]);

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMAND } from '../../src/chat/slack/commands.js';
+import { COMMAND, RELEASE_COMMAND } from '../../src/chat/slack/commands.js';
 
 /**
  * Scopes each Web API method needs (null: none). A call the table does not know fails the test,
@@ -69,6 +69,9 @@ describe.each(['manifest.yaml', 'manifest.socket-mode.yaml'])('Slack app %s', (f
   it('declares /rfc with escaping, interactivity, the Home tab and every event the code handles', () => {
     const cmd = manifest.features.slash_commands.find((c) => c.command === COMMAND);
     expect(cmd?.should_escape).toBe(true);
+    const release = manifest.features.slash_commands.find((c) => c.command === RELEASE_COMMAND);
+    expect(release?.should_escape).toBe(true);
+    expect(release?.url).toBe(cmd?.url);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual([...events].sort());

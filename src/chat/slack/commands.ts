@@ -1,6 +1,7 @@
 /**
- * `/rfc`: acknowledge at once, then parse with the shared parser, run `execute()`, and answer
- * ephemerally. `/rfc new` with no arguments opens the modal instead.
+ * `/rfc` and `/release`: acknowledge at once, then parse with the shared parser, run `execute()`,
+ * and answer ephemerally. `/rfc new` with no arguments opens the modal instead. `/release` takes
+ * the same path, its text read with the `release` word put first.
  */
 import type { App, RespondFn, SlashCommand } from '@slack/bolt';
 import { parseCommand } from '../../commands/parser.js';
@@ -20,12 +21,17 @@ import { type SlackRuntime, tell } from './runtime.js';
 import { type WebClient, withRetry } from './web.js';
 
 export const COMMAND = '/rfc';
+export const RELEASE_COMMAND = '/release';
 const OPEN_FORM = /^\s*(?:\/?rfc\s+)?(?:new|create)\s*$/i;
 
 export function registerCommands(app: App, rt: SlackRuntime): void {
   app.command(COMMAND, async ({ command, ack, respond }) => {
     await ack();
     await handleCommand(rt, command, respond, rt.web);
+  });
+  app.command(RELEASE_COMMAND, async ({ command, ack, respond }) => {
+    await ack();
+    await handleCommand(rt, { ...command, text: `release ${command.text ?? ''}` }, respond, rt.web);
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * A message to the bot is an `/rfc` command (the leading slash, the word `rfc` and an @mention
- * of the bot are all optional), in a personal chat, a group chat or a channel. It is parsed and
+ * of the bot are all optional), or a `release ...` command (the release verbs: the parser reads
+ * the leading `release` word), in a personal chat, a group chat or a channel. It is parsed and
  * executed like on Slack and the CLI; the reply is the same text, with the RFC as a card.
  */
 import type { Activity, TurnContext } from 'botbuilder';
