@@ -7,12 +7,13 @@ import { viewRfc } from '../app/queries.js';
 import type { Db } from '../db/client.js';
 import { type DeliveryRow, deliveriesOf, findDeliveryById, findOutboxRow, markDelivery, noteDeliveryError, requeueDelivery } from '../db/repos/outbox.js';
 import { findPerson } from '../db/repos/people.js';
-import { findRelease, rfcsOfRelease } from '../db/repos/releases.js';
+import { viewRelease } from '../app/release-queries.js';
+import { findRelease } from '../db/repos/releases.js';
 import { findRfc } from '../db/repos/rfcs.js';
 import { messageText } from '../domain/messages.js';
 import { releaseMessageText } from '../domain/release-messages.js';
 import type { Release } from '../domain/release.js';
-import { type ReleaseView, releaseView } from '../domain/release-views.js';
+import type { ReleaseView } from '../domain/release-views.js';
 import type { Notification } from '../domain/notifications.js';
 import { FAILURE_EVENT, type Subject, parseNotificationKey } from '../domain/subject.js';
 import { DeliveryError, type Notifier, type OutboundMessage, parseTargetKey } from './types.js';
@@ -39,8 +40,8 @@ export function notificationFor(ctx: AppContext, notificationKey: string): Notif
   if (!key) return null;
   if (key.kind === 'outbox') return findOutboxRow(ctx.database.db, key.id)?.notification ?? null;
   const n: Notification = { event: key.event as Notification['event'], subject: key.subject, recipients: [] };
-  // A release's timed event names its wave in the stamp (`w2-...`).
-  const wave = key.subject.type === 'release' ? /^w(\d+)\b/.exec(key.stamp) : null;
+  // A release's wave timer names its wave in the stamp (`20261205T220000Z-w2`).
+  const wave = key.subject.type === 'release' ? /-w(\d+)$/.exec(key.stamp) : null;
   if (wave) n.wave = Number(wave[1]);
   // A failure report names what failed: its stamp is the failed notification's key.
   if (key.event === FAILURE_EVENT) n.detail = failureDetail(ctx, key.stamp);
@@ -70,7 +71,7 @@ const DECISION_EVENTS: readonly string[] = ['vote-requested', 'approval-requeste
 
 /** The release as its messages and cards show it, in `zone`. */
 export function releaseViewOf(ctx: AppContext, release: Release, zone: string): ReleaseView {
-  return releaseView(release, rfcsOfRelease(ctx.database.db, release.key), { zone, now: ctx.clock.now() });
+  return viewRelease(ctx, release.key, zone);
 }
 
 export function buildMessage(ctx: AppContext, n: Notification, zone: string, deliveryKey?: string): OutboundMessage | null {

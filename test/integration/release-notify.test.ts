@@ -162,7 +162,7 @@ describe('Slack: a release status message', () => {
     await notifier.refreshCards(subject);
     expect(fake.callsTo('chat.postMessage')).toHaveLength(0);
     updateRelease(t.ctx.database.db, withPilot(findRelease(t.ctx.database.db, r.key)!));
-    const n = notificationFor(t.ctx, timedKey('reminder-1h', subject, 'w1-20261205T210000Z'));
+    const n = notificationFor(t.ctx, timedKey('reminder-1h', subject, '20261205T210000Z-w1'));
     expect(n?.wave).toBe(1);
     const m = buildMessage(t.ctx, n!, 'Europe/Berlin');
     expect(m?.release?.key).toBe(r.key);
