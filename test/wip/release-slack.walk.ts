@@ -38,7 +38,7 @@ async function rfc(who: typeof ADMIN, text: string): Promise<string> {
   return answer(responseUrl, text);
 }
 async function release(who: typeof ADMIN, text: string): Promise<string> {
-  const { ack, responseUrl } = await h.command(who, text, { command: '/release', channel: 'CREL' });
+  const { ack, responseUrl } = await h.command(who, text, { command: '/release', channel: 'CREL' } as { channel: string });
   expect(ack.status).toBe(200);
   return answer(responseUrl, text);
 }
