@@ -7,8 +7,13 @@ import { viewRfc } from '../app/queries.js';
 import type { Db } from '../db/client.js';
 import { type DeliveryRow, deliveriesOf, findDeliveryById, findOutboxRow, markDelivery, noteDeliveryError, requeueDelivery } from '../db/repos/outbox.js';
 import { findPerson } from '../db/repos/people.js';
+import { viewRelease } from '../app/release-queries.js';
+import { findRelease } from '../db/repos/releases.js';
 import { findRfc } from '../db/repos/rfcs.js';
 import { messageText } from '../domain/messages.js';
+import { releaseMessageText } from '../domain/release-messages.js';
+import type { Release } from '../domain/release.js';
+import type { ReleaseView } from '../domain/release-views.js';
 import type { Notification } from '../domain/notifications.js';
 import { FAILURE_EVENT, type Subject, parseNotificationKey } from '../domain/subject.js';
 import { DeliveryError, type Notifier, type OutboundMessage, parseTargetKey } from './types.js';
@@ -20,9 +25,9 @@ export type SendResult =
   | { retryInMs: number; error: string; rateLimited?: boolean }
   | { failed: string };
 
-/** Whether the record a subject names still exists (releases have no table yet). */
+/** Whether the record a subject names still exists. */
 export function subjectExists(db: Db, subject: Subject): boolean {
-  return subject.type === 'rfc' && findRfc(db, subject.key) !== null;
+  return subject.type === 'rfc' ? findRfc(db, subject.key) !== null : findRelease(db, subject.key) !== null;
 }
 
 /**
@@ -35,6 +40,9 @@ export function notificationFor(ctx: AppContext, notificationKey: string): Notif
   if (!key) return null;
   if (key.kind === 'outbox') return findOutboxRow(ctx.database.db, key.id)?.notification ?? null;
   const n: Notification = { event: key.event as Notification['event'], subject: key.subject, recipients: [] };
+  // A release's wave timer names its wave in the stamp (`20261205T220000Z-w2`).
+  const wave = key.subject.type === 'release' ? /-w(\d+)$/.exec(key.stamp) : null;
+  if (wave) n.wave = Number(wave[1]);
   // A failure report names what failed: its stamp is the failed notification's key.
   if (key.event === FAILURE_EVENT) n.detail = failureDetail(ctx, key.stamp);
   return n;
@@ -61,7 +69,21 @@ export function personIdOf(target: { platform: string; id: string }): string {
 
 const DECISION_EVENTS: readonly string[] = ['vote-requested', 'approval-requested', 'escalated'];
 
+/** The release as its messages and cards show it, in `zone`. */
+export function releaseViewOf(ctx: AppContext, release: Release, zone: string): ReleaseView {
+  return viewRelease(ctx, release.key, zone);
+}
+
 export function buildMessage(ctx: AppContext, n: Notification, zone: string, deliveryKey?: string): OutboundMessage | null {
+  if (n.subject.type === 'release') {
+    const release = findRelease(ctx.database.db, n.subject.key);
+    if (!release) return null;
+    const text = releaseMessageText(n.event, release, zone, { wave: n.wave, detail: n.detail });
+    const message: OutboundMessage = { event: n.event, subject: n.subject, text, release: releaseViewOf(ctx, release, zone) };
+    if (n.wave !== undefined) message.wave = n.wave;
+    if (deliveryKey) message.deliveryKey = deliveryKey;
+    return message;
+  }
   const rfc = n.subject.type === 'rfc' ? findRfc(ctx.database.db, n.subject.key) : null;
   if (!rfc) return null;
   // Only messages that ask for a decision show the RFC's conflicts.

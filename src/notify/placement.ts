@@ -36,3 +36,22 @@ export function placementFor(event: string, target: PlacementTarget, owner: stri
   if (event === 'vote-requested') return { card: 'vote', viewer: { kind: 'cab-channel' }, thread: null, keep: 'vote-card' };
   return { card: 'notice', viewer: { kind: 'cab-channel' }, thread: VOTE_THREAD_EVENTS.has(event) ? 'vote-card' : null, keep: null };
 }
+
+/** A release's status message, kept per platform (one per release, in its status channel) and updated in place. */
+export const RELEASE_STATUS = 'release-status';
+
+/**
+ * Release messages posted in the status message's thread when they go to its channel: the
+ * decisions and the waves' progress. Announcements to a service's audience stand on their own.
+ */
+export const RELEASE_THREAD_EVENTS: ReadonlySet<string> = new Set([
+  'release-decision',
+  'release-rfc-left',
+  'wave-started',
+  'wave-finished',
+  'reminder-24h',
+  'reminder-1h',
+  'start-prompt',
+  'overrun',
+  'delivery-failed',
+]);

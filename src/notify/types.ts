@@ -4,6 +4,7 @@
  */
 import type { Recipient } from '../domain/notifications.js';
 import type { Subject } from '../domain/subject.js';
+import type { ReleaseView } from '../domain/release-views.js';
 import type { RfcView } from '../domain/views.js';
 
 export type ChatPlatform = 'slack' | 'teams';
@@ -24,19 +25,36 @@ export function parseTargetKey(key: string): Target | null {
   return m ? { platform: m[1] as ChatPlatform, kind: m[2] as Target['kind'], id: m[3] as string } : null;
 }
 
-export interface OutboundMessage {
+interface MessageBase {
   /** A NotificationEvent, or a timed event of the scheduler (`reminder-24h`, `outage-notice`, ...). */
   event: string;
   subject: Subject;
   /** Plain text, already in the recipient's zone. */
   text: string;
-  /** The RFC as a card would show it (releases will bring their own view). */
-  view: RfcView;
   /**
    * Unique per (notification, recipient), e.g. `d42`. A notifier that can, attaches it to the
    * message (Slack: message metadata) so `findSent` can tell after a crash whether it went out.
    */
   deliveryKey?: string;
+}
+
+/** A message about an RFC: the RFC as a card would show it. */
+export interface RfcMessage extends MessageBase {
+  view: RfcView;
+  release?: undefined;
+}
+
+/** A message about a release: the release as a card would show it; `wave`, for a wave's event. */
+export interface ReleaseMessage extends MessageBase {
+  release: ReleaseView;
+  view?: undefined;
+  wave?: number;
+}
+
+export type OutboundMessage = RfcMessage | ReleaseMessage;
+
+export function isReleaseMessage(m: OutboundMessage): m is ReleaseMessage {
+  return m.release !== undefined;
 }
 
 export interface Notifier {

@@ -8,7 +8,14 @@ import { actionCommand } from '../../commands/actions.js';
 import { execute } from '../../commands/execute.js';
 import { actorViewer, cardOf } from '../../app/cards.js';
 import { viewRfc } from '../../app/queries.js';
-import { ACTIONS, type ActionId, isActionId } from '../../domain/actions.js';
+import { ACTIONS, type ActionId, type ReleaseActionId, decodeActionValue, isActionId, isReleaseActionId } from '../../domain/actions.js';
+import { releaseAction } from '../../commands/release-actions.js';
+import { findRelease } from '../../db/repos/releases.js';
+import { ChangebotError } from '../../domain/errors.js';
+import { releaseCard } from '../../domain/release-cards.js';
+import { releaseViewOf } from '../../notify/deliver.js';
+import { releaseBlocks } from './blocks/release.js';
+import { LIMITS, fit, plain } from './blocks/limits.js';
 import { isChangebotError } from '../../domain/errors.js';
 import { detailsModal, rescheduleModal } from './blocks/modal.js';
 import { cardBlocks } from './blocks/rfc.js';
@@ -37,6 +44,82 @@ export function registerActions(app: App, rt: SlackRuntime): void {
     if (isRepeat(`${body.user.id}|${action.action_id}|${key}|${where?.message_ts ?? where?.view_id ?? ''}`)) return;
     await handleClick(rt, body, action.action_id, key, respond, rt.web);
   });
+
+  // The release card's buttons (the status message, replies, Details): value `REL-n` or `REL-n:arg`.
+  app.action<BlockAction<ButtonAction>>(/^release_/, async ({ ack, body, action, respond }) => {
+    await ack();
+    if (action.type !== 'button' || !isReleaseActionId(action.action_id)) return;
+    const where = body.container as { message_ts?: string; view_id?: string } | undefined;
+    if (isRepeat(`${body.user.id}|${action.action_id}|${action.value ?? ''}|${where?.message_ts ?? where?.view_id ?? ''}`)) return;
+    await handleReleaseClick(rt, body, action.action_id, action.value ?? '', respond, rt.web);
+  });
+}
+
+/**
+ * A release button: the same release command a person could type, answered ephemerally; the
+ * status message follows through the outbox (chat.update). Details opens the whole release.
+ */
+async function handleReleaseClick(
+  rt: SlackRuntime,
+  body: BlockAction,
+  id: ReleaseActionId,
+  value: string,
+  respond: RespondFn,
+  client: WebClient,
+): Promise<void> {
+  const team = body.user.team_id ?? body.team?.id ?? '';
+  const to = { userId: body.user.id, respond, client };
+  const { key, arg } = decodeActionValue(value);
+  const inView = body.container?.type === 'view' && body.view?.type === 'modal' ? body.view : undefined;
+  try {
+    const step = releaseAction(id, key, arg);
+    if ('show' in step) {
+      const actor = rt.people.local(team, body.user.id, body.user.name);
+      const view = releaseModal(rt, key, actor);
+      const open = () => (inView ? client.views.push({ trigger_id: body.trigger_id, view }) : client.views.open({ trigger_id: body.trigger_id, view }));
+      await withRetry(open, { attempts: 2, baseMs: 100, maxWaitMs: 300 });
+      return;
+    }
+    const actor = await rt.people.actor(team, body.user.id, body.user.name);
+    const reply = execute(
+      rt.ctx,
+      actor,
+      { kind: 'release', command: step.run },
+      { platform: 'slack', ...(body.channel?.id ? { channel: `slack:channel:${body.channel.id}` } : {}) },
+    );
+    if (inView) {
+      await withRetry(() => client.views.update({ view_id: inView.id, hash: inView.hash, view: releaseModal(rt, key, actor) }), rt.retry).catch(
+        (err: unknown) => rt.log.warn({ err }, 'slack: could not refresh the release modal'),
+      );
+      await tell(rt, { userId: body.user.id, client }, reply.text);
+    } else if ((body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral) {
+      const release = findRelease(rt.ctx.database.db, key);
+      const blocks = release
+        ? releaseBlocks(releaseCard('reply', releaseViewOf(rt.ctx, release, actor.timezone), actorViewer(actor), { message: reply.text }))
+        : undefined;
+      await tell(rt, to, reply.text, blocks, { replaceOriginal: true });
+    } else {
+      await tell(rt, to, reply.text);
+    }
+  } catch (err) {
+    if (!isChangebotError(err)) rt.log.error({ err, action: id, value }, 'slack: release button failed');
+    await tell(rt, inView ? { userId: body.user.id, client } : to, errorText(err));
+  }
+}
+
+/** The whole release as `actor` sees it, in a modal, with their buttons. */
+function releaseModal(rt: SlackRuntime, key: string, actor: { id: string; roles: ReadonlySet<import('../../domain/types.js').Role>; timezone: string }) {
+  const release = findRelease(rt.ctx.database.db, key);
+  if (!release) throw new ChangebotError('not_found', `There is no ${key}. Check the key with \`/release list all\`.`);
+  const card = releaseCard('details', releaseViewOf(rt.ctx, release, actor.timezone), actorViewer(actor));
+  return {
+    type: 'modal' as const,
+    callback_id: 'release_details_view',
+    title: plain(key, LIMITS.viewTitle),
+    close: plain('Close', LIMITS.viewClose),
+    private_metadata: JSON.stringify({ key }),
+    blocks: fit(releaseBlocks(card), LIMITS.viewBlocks),
+  };
 }
 
 async function handleClick(rt: SlackRuntime, body: BlockAction, id: ActionId, key: string, respond: RespondFn, client: WebClient): Promise<void> {

@@ -7,19 +7,24 @@
 import { cardFromView, cardOf, personViewer } from '../../app/cards.js';
 import { findService } from '../../db/repos/catalogue.js';
 import { findPerson, peopleWithRole } from '../../db/repos/people.js';
+import { findRelease } from '../../db/repos/releases.js';
 import { findRfc } from '../../db/repos/rfcs.js';
+import type { Release } from '../../domain/release.js';
 import type { AppContext } from '../../app/context.js';
 import type { Recipient } from '../../domain/notifications.js';
 import { type Subject, rfcSubject } from '../../domain/subject.js';
 import type { Rfc } from '../../domain/types.js';
 import type { Logger } from '../../log.js';
 import { personIdOf } from '../../notify/deliver.js';
-import { KEPT_CARD_KIND, type KeptCard, type Placement, placementFor } from '../../notify/placement.js';
-import { type Notifier, type OutboundMessage, type Target, DeliveryError } from '../../notify/types.js';
+import { KEPT_CARD_KIND, type KeptCard, type Placement, RELEASE_STATUS, RELEASE_THREAD_EVENTS, placementFor } from '../../notify/placement.js';
+import { type Notifier, type OutboundMessage, type ReleaseMessage, type Target, DeliveryError, isReleaseMessage } from '../../notify/types.js';
 import type { RfcCard } from '../../domain/cards.js';
 import type { Block } from './blocks/limits.js';
 import { fallback } from './blocks/limits.js';
 import { cardBlocks } from './blocks/rfc.js';
+import { releaseBlocks } from './blocks/release.js';
+import { releaseCard } from '../../domain/release-cards.js';
+import { releaseViewOf } from '../../notify/deliver.js';
 import { type BotIdentity, deliveryMetadata, findDelivery, isConversationId } from './sent.js';
 import { type CardRef, cardsOf, saveCard } from '../../db/repos/chat.js';
 import { channelRef, slackCabChannel } from './channels.js';
@@ -52,7 +57,7 @@ export class SlackNotifier implements Notifier {
     this.teamId = teamId;
   }
 
-  async resolve(recipient: Recipient, _subject: Subject): Promise<Target[]> {
+  async resolve(recipient: Recipient, subject: Subject): Promise<Target[]> {
     const db = this.ctx.database.db;
     switch (recipient.kind) {
       case 'cab-channel': {
@@ -65,8 +70,11 @@ export class SlackNotifier implements Notifier {
         return peopleWithRole(db, recipient.role).filter(slackUser).map(user);
       case 'audience':
         return this.audience(recipient.service);
-      case 'status-thread':
-        return []; // releases: issue 10 posts in the status message's thread
+      case 'status-thread': {
+        // The channel of the release's status message; `send` posts in that message's thread.
+        const release = subject.type === 'release' ? findRelease(db, subject.key) : null;
+        return release?.channels.slack ? [channel(channelRef(release.channels.slack))] : [];
+      }
     }
   }
 
@@ -123,6 +131,7 @@ export class SlackNotifier implements Notifier {
   }
 
   async send(target: Target, message: OutboundMessage): Promise<{ messageRef?: string }> {
+    if (isReleaseMessage(message)) return this.sendRelease(target, message);
     const rfc = this.rfcOf(message.subject);
     if (!rfc) throw new DeliveryError(`${message.subject.key} no longer exists`, false);
     const placement = this.placementOf(target, message, rfc);
@@ -157,10 +166,22 @@ export class SlackNotifier implements Notifier {
    */
   async findSent(target: Target, message: OutboundMessage, since: Date): Promise<{ messageRef?: string } | null> {
     const key = message.deliveryKey;
-    const rfc = this.rfcOf(message.subject);
-    if (!key || !rfc) return null;
-    const placement = this.placementOf(target, message, rfc);
-    const { channel: where, thread } = this.where(target, placement, rfc);
+    if (!key) return null;
+    let where: string;
+    let thread: string | undefined;
+    let found: (channel: string, ts: string) => { messageRef: string };
+    if (isReleaseMessage(message)) {
+      const release = findRelease(this.ctx.database.db, message.subject.key);
+      if (!release) return null;
+      ({ channel: where, thread } = this.releaseWhere(target, release, message.event));
+      found = (channel, ts) => this.postedRelease(target, channel, ts);
+    } else {
+      const rfc = this.rfcOf(message.subject);
+      if (!rfc) return null;
+      const placement = this.placementOf(target, message, rfc);
+      ({ channel: where, thread } = this.where(target, placement, rfc));
+      found = (channel, ts) => this.posted(target, placement, rfc, channel, ts);
+    }
     try {
       const channel = target.kind === 'user' ? await this.dmChannel(where) : where;
       if (!isConversationId(channel)) {
@@ -168,9 +189,9 @@ export class SlackNotifier implements Notifier {
         this.opts.log?.warn({ delivery: key, channel }, 'slack: cannot check a channel given by name; sending again');
         return null;
       }
-      const found = await findDelivery(this.client, { channel, ...(thread ? { thread } : {}), since, key, by: await this.identity() });
-      if (found.ts) return this.posted(target, placement, rfc, channel, found.ts);
-      if (!found.complete) this.opts.log?.warn({ delivery: key, channel }, 'slack: too many messages to check since the delivery; sending again');
+      const hit = await findDelivery(this.client, { channel, ...(thread ? { thread } : {}), since, key, by: await this.identity() });
+      if (hit.ts) return found(channel, hit.ts);
+      if (!hit.complete) this.opts.log?.warn({ delivery: key, channel }, 'slack: too many messages to check since the delivery; sending again');
       return null;
     } catch (err) {
       const e = toDeliveryError(err);
@@ -195,8 +216,54 @@ export class SlackNotifier implements Notifier {
   }
 
   private content(placement: Placement, message: OutboundMessage): { text: string; blocks: Block[] } {
+    if (isReleaseMessage(message)) throw new Error('a release message has no RFC card');
     const extras = placement.card === 'vote' ? {} : { message: message.text };
     return this.layout(cardFromView(this.ctx, placement.card, message.view, placement.viewer, extras));
+  }
+
+  /** A release's message: in its status message's thread when it goes to the status channel. */
+  private async sendRelease(target: Target, message: ReleaseMessage): Promise<{ messageRef?: string }> {
+    const release = findRelease(this.ctx.database.db, message.subject.key);
+    if (!release) throw new DeliveryError(`${message.subject.key} no longer exists`, false);
+    const { channel, thread } = this.releaseWhere(target, release, message.event);
+    const viewer = target.kind === 'user' ? personViewer(this.ctx, personIdOf(target)) : ({ kind: 'channel' } as const);
+    const card = releaseCard('notice', message.release, viewer, { message: message.text });
+    const text = fallback(message.text);
+    const blocks = releaseBlocks(card);
+    try {
+      const res = await this.client.chat.postMessage({
+        channel,
+        text,
+        blocks,
+        unfurl_links: false,
+        ...(thread ? { thread_ts: thread } : {}),
+        ...(message.deliveryKey ? { metadata: deliveryMetadata(message.deliveryKey) } : {}),
+      });
+      return this.postedRelease(target, res.channel ?? channel, res.ts ?? '');
+    } catch (err) {
+      throw toDeliveryError(err);
+    }
+  }
+
+  /** Where a release's message to `target` goes: a DM, the status message's thread, or the channel. */
+  private releaseWhere(target: Target, release: Release, event: string): { channel: string; thread?: string } {
+    if (target.kind === 'user') return { channel: userIdOf(target) };
+    const status = RELEASE_THREAD_EVENTS.has(event) ? this.statusCard(release, target.id) : undefined;
+    return status ? { channel: status.conversation, thread: status.messageId } : { channel: target.id };
+  }
+
+  /** The release's status message in `channelId` (its configured status channel, by id or name). */
+  private statusCard(release: Release, channelId: string): CardRef | undefined {
+    const cards = cardsOf(this.ctx.database.db, 'slack', { type: 'release', key: release.key }, RELEASE_STATUS);
+    const configured = release.channels.slack ? channelRef(release.channels.slack) : null;
+    return (
+      cards.find((c) => c.conversation === channelId) ?? (!isConversationId(channelId) && channelId === configured && cards.length === 1 ? cards[0] : undefined)
+    );
+  }
+
+  private postedRelease(target: Target, channel: string, ts: string): { messageRef: string } {
+    if (target.kind === 'user' && channel.startsWith('D')) this.dms.set(userIdOf(target), channel);
+    return { messageRef: `${channel}/${ts}` };
   }
 
   private layout(card: RfcCard): { text: string; blocks: Block[] } {
@@ -253,6 +320,7 @@ export class SlackNotifier implements Notifier {
   }
 
   async refreshCards(subject: Subject): Promise<void> {
+    if (subject.type === 'release') return this.serially(subject.key, () => this.refreshStatus(subject));
     const db = this.ctx.database.db;
     const rfc = this.rfcOf(subject);
     if (!rfc) return;
@@ -264,6 +332,58 @@ export class SlackNotifier implements Notifier {
       if (this.rendered.get(key) === payload) continue;
       try {
         await withRetry(() => this.client.chat.update({ channel: card.conversation, ts: card.messageId, text, blocks }), this.opts.retry);
+        this.rendered.set(key, payload);
+      } catch (err) {
+        failures.push(`${card.kind} ${key}: ${toDeliveryError(err).message}`);
+      }
+    }
+    if (failures.length) throw new DeliveryError(`could not update ${failures.join('; ')}`, true);
+  }
+
+  /** Refreshes of one release run one after another, so its status message is never posted twice. */
+  private readonly refreshing = new Map<string, Promise<void>>();
+
+  private serially(key: string, run: () => Promise<void>): Promise<void> {
+    const before = this.refreshing.get(key) ?? Promise.resolve();
+    const next = before.catch(() => undefined).then(run);
+    const settled = next.catch(() => undefined);
+    this.refreshing.set(key, settled);
+    void settled.then(() => {
+      if (this.refreshing.get(key) === settled) this.refreshing.delete(key);
+    });
+    return next;
+  }
+
+  /**
+   * The release's status message: posted once in its status channel, then only updated in
+   * place (chat.update) at every step; an unchanged message is not updated again.
+   */
+  private async refreshStatus(subject: Subject): Promise<void> {
+    const db = this.ctx.database.db;
+    const release = findRelease(db, subject.key);
+    if (!release) return;
+    // Shared: its times are in the default zone, its buttons those of the release team.
+    const card = releaseCard('status', releaseViewOf(this.ctx, release, this.ctx.timezone), { kind: 'status-channel' });
+    const content = { text: fallback(card.fallback), blocks: releaseBlocks(card) };
+    const payload = JSON.stringify(content);
+    const configured = release.channels.slack ? channelRef(release.channels.slack) : null;
+    const cards = cardsOf(db, 'slack', subject, RELEASE_STATUS);
+    if (configured && !this.statusCard(release, configured)) {
+      try {
+        const res = await withRetry(() => this.client.chat.postMessage({ channel: configured, ...content, unfurl_links: false }), this.opts.retry);
+        const ref: CardRef = { subject, kind: RELEASE_STATUS, conversation: res.channel ?? configured, messageId: res.ts ?? '', thread: null };
+        saveCard(db, 'slack', ref, this.ctx.clock.now());
+        this.rendered.set(cardKey(ref), payload);
+      } catch (err) {
+        throw new DeliveryError(`could not post the status message of ${release.key}: ${toDeliveryError(err).message}`, true);
+      }
+    }
+    const failures: string[] = [];
+    for (const card of cards) {
+      const key = cardKey(card);
+      if (this.rendered.get(key) === payload) continue;
+      try {
+        await withRetry(() => this.client.chat.update({ channel: card.conversation, ts: card.messageId, ...content }), this.opts.retry);
         this.rendered.set(key, payload);
       } catch (err) {
         failures.push(`${card.kind} ${key}: ${toDeliveryError(err).message}`);

@@ -13,7 +13,13 @@ import { execute } from '../../commands/execute.js';
 import { RFC_FORM, formToFields } from '../../commands/form.js';
 import { listServices } from '../../db/repos/catalogue.js';
 import { findRfc } from '../../db/repos/rfcs.js';
-import { ACTIONS, isActionId } from '../../domain/actions.js';
+import { ACTIONS, type ReleaseActionId, isActionId, isReleaseActionId } from '../../domain/actions.js';
+import { releaseAction } from '../../commands/release-actions.js';
+import { findRelease } from '../../db/repos/releases.js';
+import { RELEASE_CARD_KINDS, type ReleaseCard, type ReleaseCardKind, releaseCard } from '../../domain/release-cards.js';
+import { releaseViewOf } from '../../notify/deliver.js';
+import { releaseAdaptiveCard } from './release-card.js';
+import { displayNames } from './identity.js';
 import type { RfcCard, RfcCardKind } from '../../domain/cards.js';
 import type { Actor } from '../../domain/types.js';
 import { type AdaptiveCard, CARD_CONTENT_TYPE, REFRESH_VERB, messageCard } from './cards.js';
@@ -55,6 +61,7 @@ export async function handleCardAction(context: TurnContext, deps: TurnDeps): Pr
   const data = (action.data && typeof action.data === 'object' ? action.data : {}) as Record<string, unknown>;
   const actor = actorOf(deps.app, activity);
   if (action.verb === FORM_SUBMIT_VERB) return submitForm(context, deps, actor, data);
+  if (isReleaseActionId(action.verb)) return releaseCardAction(context, deps, actor, action.verb, data);
   const key = typeof data.key === 'string' ? data.key : '';
   // The card the button was on: a voting or owner card stays one; others answer with the RFC.
   const from = CARD_KINDS.find((k) => k === data.card) ?? 'details';
@@ -82,6 +89,37 @@ export async function handleCardAction(context: TurnContext, deps: TurnDeps): Pr
     const shown = showError(e);
     if (shown.internal) deps.log.error({ err: e, verb: action.verb, key }, 'teams: card action failed');
     return render({ text: shown.text, tone: 'attention' });
+  }
+}
+
+/**
+ * A release button: the same release command as typing it. Answers with the card clicked, as
+ * it is now, with the reply (or the refusal) on it; the shared status message in the release's
+ * conversation is updated by the notifier once the change is committed.
+ */
+function releaseCardAction(context: TurnContext, deps: TurnDeps, actor: Actor, verb: ReleaseActionId, data: Record<string, unknown>): CardActionResponse {
+  const key = typeof data.key === 'string' ? data.key : '';
+  const arg = typeof data.arg === 'string' ? data.arg : undefined;
+  const from = RELEASE_CARD_KINDS.find((k) => k === data.card) ?? 'details';
+  const render = (kind: ReleaseCardKind, notice?: { text: string; tone: ReleaseCard['tone'] }) => {
+    const release = findRelease(deps.app.database.db, key);
+    if (!release) return cardResponse(messageCard(key ? `There is no ${key} any more.` : 'This card has no release.', 'attention'));
+    // The status message is the release team's shared copy: its times in the default zone.
+    const shared = kind === 'status';
+    const view = releaseViewOf(deps.app, release, shared ? deps.app.timezone : actor.timezone);
+    const model = releaseCard(kind, view, shared ? { kind: 'status-channel' } : actorViewer(actor), notice ? { message: notice.text, tone: notice.tone } : {});
+    return cardResponse(releaseAdaptiveCard(model, { name: displayNames(deps.app) }));
+  };
+  const kind: ReleaseCardKind = from === 'status' ? 'status' : 'reply';
+  try {
+    const step = releaseAction(verb, key, arg);
+    if ('show' in step) return render('details');
+    const reply = execute(deps.app, actor, { kind: 'release', command: step.run }, whereOf(context.activity));
+    return render(kind, { text: reply.text, tone: 'good' });
+  } catch (e) {
+    const shown = showError(e);
+    if (shown.internal) deps.log.error({ err: e, verb, key }, 'teams: release card action failed');
+    return render(kind, { text: shown.text, tone: 'attention' });
   }
 }
 

@@ -11,17 +11,21 @@ import { cardFromView, cardOf, personViewer } from '../../app/cards.js';
 import type { AppContext } from '../../app/context.js';
 import { findService } from '../../db/repos/catalogue.js';
 import { findPerson, peopleWithRole } from '../../db/repos/people.js';
+import { findRelease } from '../../db/repos/releases.js';
 import { findRfc } from '../../db/repos/rfcs.js';
 import type { Recipient } from '../../domain/notifications.js';
 import { type Subject, rfcSubject } from '../../domain/subject.js';
 import type { Rfc } from '../../domain/types.js';
 import type { Logger } from '../../log.js';
-import { KEPT_CARD_KIND, type KeptCard, type Placement, placementFor } from '../../notify/placement.js';
-import { DeliveryError, type Notifier, type OutboundMessage, type Target } from '../../notify/types.js';
+import { KEPT_CARD_KIND, type KeptCard, type Placement, RELEASE_STATUS, RELEASE_THREAD_EVENTS, placementFor } from '../../notify/placement.js';
+import { DeliveryError, type Notifier, type OutboundMessage, type ReleaseMessage, type Target, isReleaseMessage } from '../../notify/types.js';
 import { attachment, teamsCard } from './cards.js';
 import { toDeliveryError } from './delivery-errors.js';
 import { displayNames } from './identity.js';
 import { textActivity } from './messages.js';
+import { releaseAdaptiveCard } from './release-card.js';
+import { releaseCard } from '../../domain/release-cards.js';
+import { releaseViewOf } from '../../notify/deliver.js';
 import { type StoredConversation, cardMessages, findConversation, personalConversation, saveCardMessage } from './store.js';
 import { refreshUserIds, renderCard } from './votecard.js';
 
@@ -62,7 +66,7 @@ export class TeamsNotifier implements Notifier {
     return [{ platform: 'teams', kind: 'user', id: personId.slice('teams:'.length) }];
   }
 
-  async resolve(recipient: Recipient, _subject: Subject): Promise<Target[]> {
+  async resolve(recipient: Recipient, subject: Subject): Promise<Target[]> {
     switch (recipient.kind) {
       case 'cab-channel': {
         const id = this.cabConversation();
@@ -82,8 +86,11 @@ export class TeamsNotifier implements Notifier {
         }
         return out;
       }
-      case 'status-thread':
-        return []; // releases: issue 10 posts in the status message's thread
+      case 'status-thread': {
+        // The conversation of the release's status message; `send` replies to that message.
+        const release = subject.type === 'release' ? findRelease(this.db, subject.key) : null;
+        return release?.channels.teams ? [{ platform: 'teams', kind: 'channel', id: conversationIdOf(release.channels.teams) }] : [];
+      }
     }
   }
 
@@ -108,6 +115,7 @@ export class TeamsNotifier implements Notifier {
 
   async send(target: Target, message: OutboundMessage): Promise<{ messageRef?: string }> {
     const conv = this.conversationFor(target);
+    if (isReleaseMessage(message)) return this.sendRelease(target, conv, message);
     const rfc = this.rfcOf(message.subject);
     if (!rfc) throw new DeliveryError(`${message.subject.key} no longer exists`, false);
     const placement = this.placementOf(target, message, rfc);
@@ -124,7 +132,71 @@ export class TeamsNotifier implements Notifier {
     return id ? { messageRef: id } : {};
   }
 
-  private kept(subject: Subject, kind: KeptCard, conversation: string) {
+  /** A release's message: a reply to its status message when it goes to the status conversation. */
+  private async sendRelease(target: Target, conv: StoredConversation, message: ReleaseMessage): Promise<{ messageRef?: string }> {
+    const release = findRelease(this.db, message.subject.key);
+    if (!release) throw new DeliveryError(`${message.subject.key} no longer exists`, false);
+    const thread =
+      target.kind === 'channel' && RELEASE_THREAD_EVENTS.has(message.event) ? this.kept(message.subject, RELEASE_STATUS, conv.id)?.messageId : undefined;
+    const viewer = target.kind === 'user' ? personViewer(this.app, `teams:${target.id}`) : ({ kind: 'channel' } as const);
+    const model = releaseCard('notice', message.release, viewer, { message: message.text });
+    const card = releaseAdaptiveCard(model, { name: displayNames(this.app), messageAsText: true });
+    const id = await this.post(conv.reference, { ...textActivity(message.text), attachments: [attachment(card)] }, thread);
+    return id ? { messageRef: id } : {};
+  }
+
+  /**
+   * The release's status message: posted once in its status conversation, then only updated in
+   * place at every step. Refreshes of one release run one after another, so it is never posted twice.
+   */
+  private async refreshStatus(subject: Subject): Promise<void> {
+    const release = findRelease(this.db, subject.key);
+    if (!release) return;
+    const activity = (): Partial<Activity> => {
+      const model = releaseCard('status', releaseViewOf(this.app, release, this.app.timezone), { kind: 'status-channel' });
+      return { ...textActivity(model.fallback), attachments: [attachment(releaseAdaptiveCard(model, { name: displayNames(this.app) }))] };
+    };
+    const payload = JSON.stringify(activity());
+    const where = release.channels.teams ? conversationIdOf(release.channels.teams) : null;
+    const kept = cardMessages(this.db, subject).filter((m) => m.kind === RELEASE_STATUS);
+    if (where && !kept.some((m) => m.conversation === where)) {
+      const conv = findConversation(this.db, where);
+      if (!conv) {
+        this.log.warn({ release: release.key, conversation: where }, 'teams: no stored conversation for the release status channel; install the app there');
+      } else {
+        const id = await this.post(conv.reference, activity());
+        if (id) {
+          saveCardMessage(this.db, { subject, kind: RELEASE_STATUS, conversation: conv.id, messageId: id }, this.app.clock.now());
+          this.rendered.set(`${conv.id}/${id}`, payload);
+        }
+      }
+    }
+    for (const m of kept) {
+      const conv = findConversation(this.db, m.conversation);
+      const key = `${m.conversation}/${m.messageId}`;
+      if (!conv || this.rendered.get(key) === payload) continue;
+      await this.run(conv.reference, async (ctx) => {
+        await ctx.updateActivity({ ...activity(), id: m.messageId });
+      });
+      this.rendered.set(key, payload);
+    }
+  }
+
+  /** Last payload sent to each status message, so an unchanged one is not updated again. */
+  private readonly rendered = new Map<string, string>();
+  private readonly refreshing = new Map<string, Promise<void>>();
+
+  private serially(key: string, run: () => Promise<void>): Promise<void> {
+    const next = (this.refreshing.get(key) ?? Promise.resolve()).catch(() => undefined).then(run);
+    const settled = next.catch(() => undefined);
+    this.refreshing.set(key, settled);
+    void settled.then(() => {
+      if (this.refreshing.get(key) === settled) this.refreshing.delete(key);
+    });
+    return next;
+  }
+
+  private kept(subject: Subject, kind: string, conversation: string) {
     return cardMessages(this.db, subject).find((m) => m.kind === kind && m.conversation === conversation);
   }
 
@@ -134,10 +206,11 @@ export class TeamsNotifier implements Notifier {
   }
 
   async refreshCards(subject: Subject): Promise<void> {
+    if (subject.type === 'release') return this.serially(subject.key, () => this.refreshStatus(subject));
     const rfc = this.rfcOf(subject);
     if (!rfc) return;
     for (const m of cardMessages(this.db, subject)) {
-      const kind = KEPT_CARD_KIND[m.kind as KeptCard];
+      const kind = KEPT_CARD_KIND[m.kind as KeptCard] as (typeof KEPT_CARD_KIND)[KeptCard] | undefined;
       const conv = kind && findConversation(this.db, m.conversation);
       if (!conv) continue;
       const activity: Partial<Activity> = { type: 'message', id: m.messageId };
