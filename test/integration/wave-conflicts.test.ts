@@ -9,12 +9,12 @@ import { schedule } from '../../src/app/implementation.js';
 import { calendar, conflicts, slot } from '../../src/app/queries.js';
 import { raise, submit } from '../../src/app/rfcs.js';
 import { waveConflicts } from '../../src/app/wave-schedule.js';
-import { insertRelease, updateRelease } from '../../src/db/repos/releases.js';
 import { updateRfc, findRfc } from '../../src/db/repos/rfcs.js';
 import type { Release, ReleasePhase, Wave } from '../../src/domain/release.js';
 import type { Actor, Window } from '../../src/domain/types.js';
 import { type TestApp, testApp } from '../support/app.js';
 import { refusal } from '../support/commands.js';
+import { fixtureWave, storeRelease as store } from '../support/release-fixture.js';
 
 const d = (iso: string) => new Date(iso);
 const win = (start: string, end: string): Window => ({ start: d(start), end: d(end) });
@@ -34,53 +34,8 @@ beforeEach(() => {
 });
 afterEach(() => t.close());
 
-function wave(number: number, window: Window, services: string[], extra: Partial<Wave> = {}): Wave {
-  return {
-    number,
-    pilot: false,
-    window,
-    services,
-    audience: null,
-    outageMinutes: 0,
-    state: 'planned',
-    startedBy: null,
-    startedAt: null,
-    override: null,
-    outcomeBy: null,
-    outcomeNote: null,
-    finishedAt: null,
-    ...extra,
-  };
-}
-
-function storeRelease(name: string, waves: Wave[], phase: ReleasePhase = 'deployment'): Release {
-  const at = d('2026-11-20T09:00:00Z');
-  const db = t.ctx.database.db;
-  const r = insertRelease(db, {
-    name,
-    goal: null,
-    manager: 'cli:relmgr',
-    targetDate: null,
-    team: { testing: null, communications: null, training: null },
-    channels: { slack: null, teams: null },
-    phase,
-    suspendedFrom: null,
-    plan: { deploymentOrder: null, training: null, communications: null, backout: null },
-    package: { artifacts: [], install: null, removal: null, frozenAt: null, amendedAfterReview: false },
-    tests: [],
-    signoffs: [],
-    readiness: {},
-    goDecisions: [],
-    backoutProven: false,
-    backoutProvenBy: null,
-    pilotApprovedBy: null,
-    review: null,
-    reason: null,
-    createdAt: at,
-    updatedAt: at,
-  });
-  return updateRelease(db, { ...r, waves });
-}
+const wave = fixtureWave;
+const storeRelease = (name: string, waves: Wave[], phase: ReleasePhase = 'deployment'): Release => store(t.ctx.database.db, name, waves, { phase });
 
 function rfcOn(services: string[], window: Window, title = 'Patch db01'): string {
   const r = raise(t.ctx, owner, {
