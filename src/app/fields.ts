@@ -86,7 +86,7 @@ export function windowFrom(f: { start?: Date; end?: Date; durationMinutes?: numb
  * app layer cannot tell a mention from the same id typed out in full, which is accepted too:
  * it names someone in the actor's own workspace either way.
  */
-function knownOwner(tx: Db, owner: PersonId, actor: Pick<Actor, 'id'>, now: Date): PersonId {
+export function knownOwner(tx: Db, owner: PersonId, actor: Pick<Actor, 'id'>, now: Date, field = 'owner'): PersonId {
   if (findPerson(tx, owner)) return owner;
   if (vouchedBy(actor.id, owner)) {
     ensurePerson(tx, owner, now);
@@ -94,9 +94,9 @@ function knownOwner(tx: Db, owner: PersonId, actor: Pick<Actor, 'id'>, now: Date
   }
   throw refusal(
     'bad_value',
-    `owner="${owner}": changebot doesn't know that person yet. The owner must have used changebot (in Slack, Teams or the CLI) or hold a role.`,
+    `${field}="${owner}": changebot doesn't know that person yet. The ${field === 'owner' ? 'owner' : 'person'} must have used changebot (in Slack, Teams or the CLI) or hold a role.`,
     [{ step: 'introduce', person: owner }],
-    { field: 'owner' },
+    { field },
   );
 }
 
@@ -108,7 +108,7 @@ function vouchedBy(actor: PersonId, person: PersonId): boolean {
   return actor.startsWith('teams:') && person.startsWith('teams:');
 }
 
-function checkServices(tx: Db, names: string[]): string[] {
+export function checkServices(tx: Db, names: string[]): string[] {
   const known = new Map(listServices(tx).map((s) => [s.name.toLowerCase(), s.name]));
   const out: string[] = [];
   const unknown: string[] = [];

@@ -16,6 +16,7 @@ import type { EditInput, RaiseInput, RfcFields } from './inputs.js';
 import { refusal } from './next.js';
 import { authorize, authorizeDeployment } from '../domain/permissions.js';
 import { getRfc, move } from './support.js';
+import { leaveRelease } from './releases.js';
 
 export function raise(ctx: AppContext, actor: Actor, fields: RaiseInput): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
@@ -107,8 +108,8 @@ export function withdraw(ctx: AppContext, actor: Actor, key: string, reason?: st
     return {
       result: rfc,
       rfc,
-      message: `Withdrew ${rfc.key}.`,
-      notifications: closingNotice(before, rfc, 'withdrawn', actor, reason),
+      message: `Withdrew ${rfc.key}.${before.releaseKey ? ` It left ${before.releaseKey}.` : ''}`,
+      notifications: [...closingNotice(before, rfc, 'withdrawn', actor, reason), ...leaveRelease(tx, ctx, actor, rfc, 'was withdrawn', reason)],
     };
   });
 }
@@ -121,8 +122,8 @@ export function cancel(ctx: AppContext, actor: Actor, key: string, reason?: stri
     return {
       result: rfc,
       rfc,
-      message: `Cancelled ${rfc.key}.`,
-      notifications: closingNotice(before, rfc, 'cancelled', actor, reason),
+      message: `Cancelled ${rfc.key}.${before.releaseKey ? ` It left ${before.releaseKey}.` : ''}`,
+      notifications: [...closingNotice(before, rfc, 'cancelled', actor, reason), ...leaveRelease(tx, ctx, actor, rfc, 'was cancelled', reason)],
     };
   });
 }

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, max, ne, or, sql } from 'drizzle-orm';
 import type { Subject, SubjectType } from '../../domain/subject.js';
+import type { ReleasePhase } from '../../domain/release.js';
 import type { ChangeLogEntry, RfcState } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { changeLog } from '../schema.js';
@@ -10,8 +11,9 @@ export interface LogInput {
   at: Date;
   actor: string;
   action: string;
-  fromState?: RfcState | null;
-  toState?: RfcState | null;
+  /** An RFC's states, or a release's phases. */
+  fromState?: RfcState | ReleasePhase | null;
+  toState?: RfcState | ReleasePhase | null;
   reason?: string | null;
   detail?: Record<string, unknown> | null;
 }
