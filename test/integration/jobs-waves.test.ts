@@ -6,10 +6,13 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/app/context.js';
+import { addReleaseRfc, addWave, advanceRelease, createRelease, giveGo, setReleasePlan, startWave, tickReadiness } from '../../src/app/releases.js';
+import { raise, submit } from '../../src/app/rfcs.js';
+import { vote } from '../../src/app/voting.js';
 import { deliveriesOf } from '../../src/db/repos/outbox.js';
 import { findRelease, updateRelease } from '../../src/db/repos/releases.js';
 import { listLog } from '../../src/db/repos/log.js';
-import type { Release, Wave } from '../../src/domain/release.js';
+import { READINESS_FACTORS, type Release, type Wave } from '../../src/domain/release.js';
 import { releaseSubject } from '../../src/domain/subject.js';
 import { parseTimerId } from '../../src/domain/timers.js';
 import type { Actor } from '../../src/domain/types.js';
@@ -183,5 +186,57 @@ describe('recovery from SQLite', () => {
       'REL-1.start-prompt.20261212T220000Z-w2',
     ]);
     expect(sentTo('reminder-24h', '20261205T220000Z-w1')).toHaveLength(1);
+  });
+});
+
+describe('through the release use cases', () => {
+  it('go queues the waves’ timers; a wave added after go counts from then; starting a wave swaps its prompts for the overrun alert', async () => {
+    const app = b.bot.app;
+    b.clock.current = GO;
+    const rita = b.person(MANAGER, { roles: ['release-manager'] });
+    const carl = b.person('slack:T1/UMGR', { roles: ['change-manager'] });
+    const ana = b.person('slack:T1/UANA');
+    const rfc = raise(app, ana, {
+      title: 'Db pool',
+      category: 'minor',
+      services: ['db'],
+      backout: 'revert',
+      test: 'smoke',
+      start: W1.start,
+      durationMinutes: 120,
+    }).result.key;
+    submit(app, ana, rfc);
+    vote(app, carl, rfc, 'approve');
+    const key = createRelease(app, rita, { name: 'December platform' }).result.key;
+    addReleaseRfc(app, rita, key, { rfc });
+    setReleasePlan(app, rita, key, { deploymentOrder: 'all at once', training: 'none', communications: 'email', backout: 'redeploy' });
+    for (let i = 0; i < 3; i++) advanceRelease(app, rita, key);
+    addWave(app, rita, key, { start: W1.start, durationMinutes: 120, services: ['db'], outageMinutes: 15 });
+    for (const item of READINESS_FACTORS) tickReadiness(app, rita, key, { item });
+    await b.jobs.scheduler.idle();
+    const releaseTimers = async () =>
+      Object.keys(await pendingTimers())
+        .filter((id) => id.startsWith(`${key}.`))
+        .sort();
+    expect(await releaseTimers()).toEqual([]); // no timers before go
+    giveGo(app, rita, key);
+    giveGo(app, carl, key);
+    await b.jobs.scheduler.idle();
+    const s1 = '20261205T220000Z-w1';
+    expect(await releaseTimers()).toEqual([`${key}.outage-notice.${s1}`, `${key}.reminder-1h.${s1}`, `${key}.reminder-24h.${s1}`, `${key}.start-prompt.${s1}`]);
+
+    // A second wave, right after the first, added 3 hours before its window: no "starts in about 24 hours" reminder.
+    b.clock.current = new Date('2026-12-05T21:00:00Z');
+    addWave(app, rita, key, { start: W1.end, durationMinutes: 60, services: ['db'] });
+    await b.jobs.scheduler.idle();
+    const s2 = '20261206T000000Z-w2';
+    expect((await releaseTimers()).filter((id) => id.endsWith('-w2'))).toEqual([`${key}.reminder-1h.${s2}`, `${key}.start-prompt.${s2}`]);
+
+    // Wave 1 starts in its window: its reminders and prompt are gone, the overrun alert waits for its end.
+    b.clock.current = new Date('2026-12-05T22:10:00Z');
+    startWave(app, rita, key, { wave: 1 });
+    await b.jobs.scheduler.idle();
+    expect((await releaseTimers()).filter((id) => id.endsWith('-w1'))).toEqual([`${key}.overrun.${s1}`]);
+    expect((await pendingTimers())[`${key}.overrun.${s1}`]).toBe('2026-12-06T00:00:00.000Z');
   });
 });
