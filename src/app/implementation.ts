@@ -3,6 +3,7 @@ import { rfcSubject } from '../domain/subject.js';
 import type { Db } from '../db/client.js';
 import { listBlackouts, listMaintenance, listServices } from '../db/repos/catalogue.js';
 import { appendLog } from '../db/repos/log.js';
+import { waveSlotsInWindow } from '../db/repos/releases.js';
 import { listInWindow, updateRfc } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
 import { type Notification, type Recipient, people } from '../domain/notifications.js';
@@ -23,8 +24,9 @@ import { getRfc, implementersOfRfc, move } from './support.js';
 export type { ReviewInput, ScheduleInput } from './inputs.js';
 
 /**
- * What conflicts are checked against: the catalogue, windows, and the other RFCs holding a
- * window that overlaps `range` (only those can conflict, so only those are read).
+ * What conflicts are checked against: the catalogue, windows, and the other RFCs and the
+ * releases' waves holding a window that overlaps `range` (only those can conflict, so only
+ * those are read).
  */
 export function scheduleContext(tx: Db, except: string | null, displayZone: string, range: Window): ScheduleContext {
   return {
@@ -32,6 +34,7 @@ export function scheduleContext(tx: Db, except: string | null, displayZone: stri
     maintenance: listMaintenance(tx),
     blackouts: listBlackouts(tx),
     others: listInWindow(tx, ACTIVE_WINDOW_STATES, range).filter((r) => r.key !== except),
+    waves: waveSlotsInWindow(tx, range),
     displayZone,
   };
 }

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
 import { findService, listBlackouts } from '../db/repos/catalogue.js';
 import { listLog } from '../db/repos/log.js';
+import { waveSlotsInWindow } from '../db/repos/releases.js';
 import { listRfcs, listVotes } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
 import { ACTIVE_WINDOW_STATES, TERMINAL_STATES } from '../domain/rfc-machine.js';
@@ -103,11 +104,21 @@ export function conflicts(ctx: AppContext, actor: Actor, key: string): Outcome<C
 }
 
 export interface CalendarEntry {
+  /** The RFC's key, or the release's for a wave. */
   key: string;
+  /** The RFC's title; for a wave "wave 1 (pilot) · release name". */
   title: string;
+  /** The RFC's state, or the wave's (planned, deploying). */
   state: string;
   window: Window;
   services: string[];
+  /** Set for a release's deployment wave: its number. */
+  wave?: number;
+}
+
+/** "wave 1 (pilot) · Spring rollout": a wave's calendar title. */
+export function waveTitle(w: { number: number; pilot: boolean; releaseName: string }): string {
+  return `wave ${w.number}${w.pilot ? ' (pilot)' : ''} · ${w.releaseName}`;
 }
 
 export function calendar(ctx: AppContext, actor: Actor, days: number, service?: string): Outcome<CalendarEntry[]> {
@@ -118,7 +129,12 @@ export function calendar(ctx: AppContext, actor: Actor, days: number, service?: 
   const range: Window = { start: from, end: new Date(from.getTime() + days * 86_400_000) };
   const entries = listRfcs(db, { states: ACTIVE_WINDOW_STATES })
     .filter((r) => r.window && overlaps(r.window, range) && (!only || r.services.includes(only)))
-    .map((r) => ({ key: r.key, title: r.title, state: r.state, window: r.window as Window, services: r.services }))
+    .map((r): CalendarEntry => ({ key: r.key, title: r.title, state: r.state, window: r.window as Window, services: r.services }))
+    .concat(
+      waveSlotsInWindow(db, range)
+        .filter((w) => !only || w.services.includes(only))
+        .map((w) => ({ key: w.releaseKey, title: waveTitle(w), state: w.state, window: w.window, services: w.services, wave: w.number })),
+    )
     .sort((a, b) => a.window.start.getTime() - b.window.start.getTime());
   const blackouts = listBlackouts(db).filter((b) => overlaps(b, range));
   const lines: string[] = [];

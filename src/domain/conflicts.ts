@@ -16,6 +16,9 @@ export interface Conflict {
   /** Human sentence, e.g. "RFC-7 (Patch db cluster) also changes db from Sat 5 Dec 22:00 to Sun 6 Dec 02:00 UTC". Times in the given display zone. */
   message: string;
   otherRfcKey?: string;
+  /** The other change is a wave of this release (with `otherWave`). */
+  otherReleaseKey?: string;
+  otherWave?: number;
   service?: string;
   blackoutId?: number;
 }
@@ -25,7 +28,38 @@ export interface ScheduleContext {
   blackouts: BlackoutWindow[];
   /** Other RFCs that are approved, scheduled or implementing (exclude the candidate itself by key). */
   others: Rfc[];
+  /** Deployment waves of releases holding a window (planned or deploying). */
+  waves?: WaveSlot[];
   displayZone: string;
+}
+
+/** A release's deployment wave as far as scheduling cares: it changes `services` during `window`. */
+export interface WaveSlot {
+  releaseKey: string;
+  releaseName: string;
+  number: number;
+  pilot: boolean;
+  window: Window;
+  services: string[];
+}
+
+/**
+ * What is being placed: an RFC (its `releaseKey`, if it belongs to a release), or a wave of
+ * release `releaseKey` (`wave` set). A release's own RFCs and waves are one piece of work, so
+ * they never conflict with each other; RFCs of one release still do among themselves.
+ */
+export interface Candidate {
+  key: string;
+  services: string[];
+  emergency: boolean;
+  releaseKey?: string | null;
+  /** Set for a wave: its number (0 for one not added yet). */
+  wave?: number;
+}
+
+/** "REL-2 wave 1 (Spring rollout)", "REL-2 pilot wave 1 (Spring rollout)". */
+export function waveName(w: Pick<WaveSlot, 'releaseKey' | 'releaseName' | 'number' | 'pilot'>): string {
+  return `${w.releaseKey} ${w.pilot ? 'pilot ' : ''}wave ${w.number} (${w.releaseName})`;
 }
 
 const MINUTE = 60_000;
@@ -96,31 +130,35 @@ function occupying(others: Rfc[], key: string): (Rfc & { window: Window })[] {
 // Conflicts
 
 /** Every conflict of `rfc` placed in `window`. Empty array = clean. */
-export function findConflicts(rfc: Pick<Rfc, 'key' | 'services' | 'emergency'>, window: Window, ctx: ScheduleContext): Conflict[] {
+export function findConflicts(rfc: Candidate, window: Window, ctx: ScheduleContext): Conflict[] {
   const zone = ctx.displayZone;
   const out: Conflict[] = [];
+  const ownRelease = rfc.releaseKey ?? null;
 
-  for (const other of occupying(ctx.others, rfc.key)) {
-    if (!overlaps(window, other.window)) continue;
+  const clash = (who: string, other: { services: string[]; window: Window }, ref: Pick<Conflict, 'otherRfcKey' | 'otherReleaseKey' | 'otherWave'>) => {
+    if (!overlaps(window, other.window)) return;
     const rel = relate(rfc.services, other.services, ctx.services);
-    if (!rel) continue;
-    const who = `${other.key} (${other.title})`;
+    if (!rel) return;
     const when = formatRange(other.window, zone);
     if (rel.kind === 'shared') {
-      out.push({
-        kind: 'overlap',
-        needs: 'ack',
-        message: `${who} also changes ${listing(rel.services)} ${when}`,
-        otherRfcKey: other.key,
-        service: rel.services[0]!,
-      });
+      out.push({ kind: 'overlap', needs: 'ack', message: `${who} also changes ${listing(rel.services)} ${when}`, ...ref, service: rel.services[0]! });
     } else {
       const chain = rel.path.join(' → ');
       const message = rel.weDepend
         ? `${who} changes ${rel.theirs}, which ${rel.ours} depends on (${chain}), ${when}`
         : `${who} changes ${rel.theirs}, which depends on ${rel.ours} (${chain}), ${when}`;
-      out.push({ kind: 'dependency', needs: 'ack', message, otherRfcKey: other.key, service: rel.theirs });
+      out.push({ kind: 'dependency', needs: 'ack', message, ...ref, service: rel.theirs });
     }
+  };
+
+  for (const other of occupying(ctx.others, rfc.key)) {
+    // A wave and its own release's RFCs are the same work.
+    if (rfc.wave !== undefined && ownRelease && other.releaseKey === ownRelease) continue;
+    clash(`${other.key} (${other.title})`, other, { otherRfcKey: other.key });
+  }
+  for (const w of ctx.waves ?? []) {
+    if (ownRelease && w.releaseKey === ownRelease) continue;
+    clash(waveName(w), w, { otherReleaseKey: w.releaseKey, otherWave: w.number });
   }
 
   for (const b of ctx.blackouts) {
@@ -192,6 +230,7 @@ export function nextFreeSlot(
   const busy: Window[] = occupying(ctx.others, '')
     .filter((o) => relate(services, o.services, ctx.services) !== null)
     .map((o) => o.window);
+  for (const w of ctx.waves ?? []) if (relate(services, w.services, ctx.services) !== null) busy.push(w.window);
   if (!ctx.emergency) busy.push(...ctx.blackouts);
 
   let allowed: Window[] = [{ start: from, end: to }];

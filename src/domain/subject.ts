@@ -81,12 +81,13 @@ export function parseNotificationKey(key: string): NotificationKey | null {
 
 // Timer job ids: deterministic, so the same timer is never queued twice (no `:`, BullMQ's rule).
 
-/** `RFC-1.reminder-24h.20261205T220000Z` */
+/** `RFC-1.reminder-24h.20261205T220000Z`, `REL-2.start-prompt.20261205T220000Z-w1` */
 export function timerJobId(kind: string, subject: Subject, stamp: string): string {
   return `${subject.key}.${kind}.${stamp}`;
 }
 
-const TIMER_ID = new RegExp(`^${KEY_PART}\\.([a-z0-9-]+)\\.(\\d{8}T\\d{6}Z)$`);
+/** The stamp may name a release's wave: `20261205T220000Z-w2`. */
+const TIMER_ID = new RegExp(`^${KEY_PART}\\.([a-z0-9-]+)\\.(\\d{8}T\\d{6}Z(?:-w[1-9]\\d*)?)$`);
 
 /** A timer job id's parts, or null for any other job id. */
 export function parseTimerJobId(id: string): { subject: Subject; kind: string; stamp: string } | null {

@@ -1,19 +1,20 @@
 /**
- * The bot's clockwork, as a pure function of an RFC row and the settings: which timed events
+ * The bot's clockwork, as a pure function of an RFC (or a release) and the settings: which timed events
  * must exist right now, when each is due, and who it is for. The scheduler adds exactly these
  * to the queue, the reconciler repairs the queue towards them, and a firing job checks it is
  * still one of them. Nothing here reads a clock or a database.
  */
 import type { Recipient } from './notifications.js';
-import { type Subject, parseTimerJobId, rfcSubject, timedKey, timerJobId } from './subject.js';
+import type { Release, ReleasePhase } from './release.js';
+import { type Subject, parseTimerJobId, releaseSubject, rfcSubject, timedKey, timerJobId } from './subject.js';
 import type { Rfc } from './types.js';
 
 export const TIMER_KINDS = [
-  'reminder-24h', // owner, 24 h before the window
-  'reminder-1h', // owner, 1 h before the window
+  'reminder-24h', // owner (a wave: the release manager), 24 h before the window
+  'reminder-1h', // owner (release manager), 1 h before the window
   'outage-notice', // each affected service's audience, OUTAGE_NOTICE_HOURS before the window
-  'start-prompt', // owner, at window start: "start implementation?"
-  'overrun', // owner, change managers, CAB channel: the window ended while still implementing
+  'start-prompt', // owner (release manager), at window start: "start implementation?" ("start the wave?")
+  'overrun', // owner, change managers, CAB channel (a wave: release manager, change managers): the window ended while still implementing (deploying)
   'review-reminder', // owner, after completion: the post-implementation review is due
   'vote-deadline', // decide or escalate an undecided CAB vote
   'vote-reminder', // CAB members who have not voted yet, halfway to the deadline
@@ -35,10 +36,15 @@ export const DEFAULT_TIMER_SETTINGS: TimerSettings = { outageNoticeHours: 24, re
 export interface Timer {
   kind: TimerKind;
   subject: Subject;
-  /** The window start (the deadline for `vote-deadline`, the vote's opening for `vote-reminder`, the approval for `schedule-reminder`), compact UTC: 20261205T220000Z. */
+  /**
+   * The window start (the deadline for `vote-deadline`, the vote's opening for `vote-reminder`, the approval for `schedule-reminder`), compact UTC: 20261205T220000Z.
+   * A release's wave timer adds the wave: `20261205T220000Z-w2` (`waveStamp`, `waveOfStamp`).
+   */
   stamp: string;
-  /** Deterministic queue job id: `RFC-1.reminder-24h.20261205T220000Z` (no `:`, BullMQ's rule). */
+  /** Deterministic queue job id: `RFC-1.reminder-24h.20261205T220000Z`, `REL-2.start-prompt.20261205T220000Z-w1` (no `:`, BullMQ's rule). */
   id: string;
+  /** A release's timers: which wave. */
+  wave?: number;
   dueAt: Date;
   /** Empty for `vote-deadline` and `vote-reminder`: who is told depends on the votes when it fires. */
   recipients: Recipient[];
@@ -127,6 +133,79 @@ export function timersFor(rfc: Rfc, settings: TimerSettings, now: Date, fired: R
     // updatedAt is when it left implementing (or was backed out afterwards).
     const doneAt = Math.max(end, rfc.updatedAt.getTime());
     add('review-reminder', doneAt + settings.reviewReminderHours * H, w.start, owner);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Releases: the timers of their deployment waves
+
+/** Phases in which a release's waves have timers (the reconciler reads only these): go was given. */
+export const TIMED_PHASES: readonly ReleasePhase[] = ['deployment'];
+
+/** The stamp of wave `wave`'s timers: its window start and its number, `20261205T220000Z-w2`. */
+export function waveStamp(start: Date, wave: number): string {
+  return `${stampOf(start)}-w${wave}`;
+}
+
+/** The wave a release timer's stamp (or its delivery key's stamp) is about; null for any other stamp. */
+export function waveOfStamp(stamp: string): number | null {
+  const m = /^\d{8}T\d{6}Z-w([1-9]\d*)$/.exec(stamp);
+  return m ? Number(m[1]) : null;
+}
+
+/** When go was given (the latest go decision), which is when the waves' timers came to exist. */
+function goAt(release: Release): number {
+  const at = release.goDecisions.map((g) => g.at.getTime());
+  return at.length ? Math.max(...at) : release.updatedAt.getTime();
+}
+
+/**
+ * The timers of a release's waves at `now`: for each planned wave the release manager's 24 h
+ * and 1 h reminders, the outage notice to the audiences of the wave's services (when the wave
+ * expects an outage) and the start prompt at its window's start; for a deploying wave the
+ * overrun alert to the release manager and the change managers at its window's end. Only while
+ * the release is in deployment. `addedAt` says when waves added after go were added (wave
+ * number -> time); a wave's reminders already past then are skipped, like an RFC's reminders
+ * already past when it was scheduled. Other late events follow the RFC rules (timersFor).
+ */
+export function releaseTimersFor(
+  release: Release,
+  settings: TimerSettings,
+  now: Date,
+  fired: ReadonlySet<string> = new Set(),
+  addedAt: ReadonlyMap<number, Date> = new Map(),
+): Timer[] {
+  if (!TIMED_PHASES.includes(release.phase)) return [];
+  const out: Timer[] = [];
+  const t = now.getTime();
+  const subject = releaseSubject(release.key);
+  const manager: Recipient[] = [{ kind: 'person', id: release.manager }];
+  const go = goAt(release);
+  for (const wave of release.waves) {
+    const stamp = waveStamp(wave.window.start, wave.number);
+    const add = (kind: TimerKind, dueAt: number, recipients: Recipient[]) => {
+      const timer: Timer = { kind, subject, stamp, id: timerJobId(kind, subject, stamp), dueAt: new Date(dueAt), recipients, wave: wave.number };
+      if (!fired.has(firedKey(timer))) out.push(timer);
+    };
+    const start = wave.window.start.getTime();
+    const end = wave.window.end.getTime();
+    if (wave.state === 'planned') {
+      const since = Math.max(go, addedAt.get(wave.number)?.getTime() ?? 0);
+      const r24 = start - 24 * H;
+      const r1 = start - H;
+      if (r24 > since && t < r1) add('reminder-24h', r24, manager);
+      if (r1 > since && t < start) add('reminder-1h', r1, manager);
+      if (settings.outageNoticeHours > 0 && wave.outageMinutes > 0 && wave.services.length && t < start) {
+        add(
+          'outage-notice',
+          start - settings.outageNoticeHours * H,
+          wave.services.map((service) => ({ kind: 'audience', service })),
+        );
+      }
+      if (t < end) add('start-prompt', start, manager);
+    }
+    if (wave.state === 'deploying') add('overrun', end, [...manager, { kind: 'role', role: 'change-manager' }]);
   }
   return out;
 }

@@ -8,6 +8,7 @@
 import type { AfterCommit } from '../app/context.js';
 import type { BotDeps, Component } from '../component.js';
 import { lastLogId, subjectsChangedSince } from '../db/repos/log.js';
+import { rfcsOfRelease } from '../db/repos/releases.js';
 import { type Jobs, type JobsOptions, startJobs } from './jobs.js';
 import { INSTALL_HINT, type LocalRedis, findRedisServer, redisDirFor, startLocalRedis } from './local-redis.js';
 import { NOTIFIED } from '../db/repos/timers.js';
@@ -50,6 +51,11 @@ export function jobsComponent(overrides: JobsOverrides = {}): Component {
       deps.useDeliverySender(jobs.sender);
       const listener: AfterCommit = (outcome) => {
         if (outcome.rfc) jobs.sync(outcome.rfc.key);
+        if (outcome.release) {
+          jobs.sync(outcome.release.key);
+          // A wave's move may move the release's RFCs along (rfcsFollow): their timers follow.
+          for (const rfc of rfcsOfRelease(deps.app.database.db, outcome.release.key)) jobs.sync(rfc.key);
+        }
       };
       const stopListening = deps.onCommit(listener);
       deps.http.check('redis', () => jobs.health());
@@ -82,7 +88,7 @@ function watchOtherProcesses(deps: BotDeps, ms: number, sync: (key: string) => v
     try {
       const changed = subjectsChangedSince(db, seen, NOTIFIED);
       seen = changed.last;
-      for (const s of changed.subjects) if (s.type === 'rfc') sync(s.key);
+      for (const s of changed.subjects) sync(s.key);
     } catch (err) {
       deps.log.debug({ err }, 'jobs: change watch failed');
     }

@@ -5,6 +5,7 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AppContext } from '../app/context.js';
+import { subjectOf } from '../domain/subject.js';
 import { DEFAULT_TIMER_SETTINGS, type TimerSettings } from '../domain/timers.js';
 import type { Logger } from '../log.js';
 import type { Notifier } from '../notify/types.js';
@@ -39,7 +40,7 @@ export interface Jobs {
   workers: Worker[];
   /** Reconciles now; resolves with null (and logs) when Redis is away. */
   reconcile(): Promise<ReconcileReport | null>;
-  /** Re-derives one RFC's timers, swallowing (and logging) errors: for afterCommit. */
+  /** Re-derives one RFC's (`RFC-3`) or release's (`REL-2`) timers, swallowing (and logging) errors: for afterCommit. */
   sync(key: string): void;
   /** Resolves true once Redis answers (false after `ms`). */
   waitReady(ms: number): Promise<boolean>;
@@ -105,9 +106,11 @@ export function startJobs(opts: JobsOptions): Jobs {
     workers,
     reconcile,
     sync(key) {
-      scheduler.syncRfc(key).catch((err) => {
+      const subject = subjectOf(key);
+      if (!subject) return;
+      (subject.type === 'release' ? scheduler.syncRelease(key) : scheduler.syncRfc(key)).catch((err) => {
         downSince ||= Date.now();
-        log.debug({ err: (err as Error).message, rfc: key }, 'jobs: timers not updated now; the reconciler will');
+        log.debug({ err: (err as Error).message, [subject.type]: key }, 'jobs: timers not updated now; the reconciler will');
       });
     },
     waitReady(ms) {

@@ -1,16 +1,20 @@
 /**
  * Keeps Redis equal to what SQLite says must be pending. `syncRfc` runs right after a use case
- * commits (schedule, reschedule, cancel, start, complete, vote...) for that RFC; `reconcile`
+ * commits (schedule, reschedule, cancel, start, complete, vote...) for that RFC, `syncRelease`
+ * after one on a release (go, a wave added, started, finished...); `reconcile`
  * runs at start and every RECONCILE_MINUTES for everything: it adds the timers Redis lacks
  * (restarted empty, flushed, or down when the RFC was scheduled), removes the ones that should
  * not exist, promotes timers already due, and queues deliveries left unsent.
  * Both are serialised, so an older view of the database never undoes a newer one.
  */
-import { rfcSubject, sameSubject } from '../domain/subject.js';
+import { type Subject, releaseSubject, rfcSubject, sameSubject } from '../domain/subject.js';
 import type { Job, JobType } from 'bullmq';
+import type { Db } from '../db/client.js';
+import { findRelease, timedReleases } from '../db/repos/releases.js';
 import { findRfc } from '../db/repos/rfcs.js';
 import { type Timer, delayUntil, parseTimerId, timersFor } from '../domain/timers.js';
 import { TIMER_JOB, type TimerJobData } from './queues.js';
+import { releaseTimers } from './release-timers.js';
 import { type JobsRuntime, scheduleFailureReport } from './runtime.js';
 import { firedKeys, reportedFailures, timedRfcs, unreportedFailures, unsentRows } from '../db/repos/timers.js';
 
@@ -45,13 +49,27 @@ export class Scheduler {
 
   /** Re-derives one RFC's timers after a commit. Throws RedisUnavailable while Redis is away. */
   syncRfc(key: string): Promise<ReconcileReport> {
+    return this.syncSubject(rfcSubject(key), (db, now, fired) => {
+      const rfc = findRfc(db, key);
+      return rfc ? timersFor(rfc, this.rt.settings, now, fired) : [];
+    });
+  }
+
+  /** Re-derives one release's wave timers after a commit. Throws RedisUnavailable while Redis is away. */
+  syncRelease(key: string): Promise<ReconcileReport> {
+    return this.syncSubject(releaseSubject(key), (db, now, fired) => {
+      const release = findRelease(db, key);
+      return release ? releaseTimers(db, release, this.rt.settings, now, fired) : [];
+    });
+  }
+
+  private syncSubject(subject: Subject, derive: (db: Db, now: Date, fired: ReadonlySet<string>) => Timer[]): Promise<ReconcileReport> {
     return this.serial(async () => {
       const { queues, ctx } = this.rt;
       queues.assertReady();
       const db = ctx.database.db;
-      const rfc = findRfc(db, key);
-      const desired = rfc ? timersFor(rfc, this.rt.settings, ctx.clock.now(), firedKeys(db, [rfcSubject(key)])) : [];
-      const ids = (await queues.timers.getRanges(PENDING_STATES, 0, -1)).filter((id) => sameSubject(parseTimerId(id)?.subject, rfcSubject(key)));
+      const desired = derive(db, ctx.clock.now(), firedKeys(db, [subject]));
+      const ids = (await queues.timers.getRanges(PENDING_STATES, 0, -1)).filter((id) => sameSubject(parseTimerId(id)?.subject, subject));
       const existing = (await Promise.all(ids.map((id) => queues.timers.getJob(id)))).filter((j): j is Job => !!j);
       return this.apply(desired, existing, { promote: true });
     });
@@ -65,7 +83,10 @@ export class Scheduler {
       const db = ctx.database.db;
       const now = ctx.clock.now();
       const fired = firedKeys(db);
-      const desired = timedRfcs(db).flatMap((rfc) => timersFor(rfc, this.rt.settings, now, fired));
+      const desired = [
+        ...timedRfcs(db).flatMap((rfc) => timersFor(rfc, this.rt.settings, now, fired)),
+        ...timedReleases(db).flatMap((release) => releaseTimers(db, release, this.rt.settings, now, fired)),
+      ];
       const existing = (await queues.timers.getJobs(PENDING_STATES, 0, -1)).filter((j) => parseTimerId(j.id ?? ''));
       const report = await this.apply(desired, existing, { promote: true });
       // Deliveries recorded but not queued (Redis was down, or flushed).

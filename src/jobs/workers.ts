@@ -6,8 +6,10 @@
 import { DelayedError, type Job, type Processor, Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { decideByDeadline, votersToRemind } from '../app/voting.js';
+import { findRelease } from '../db/repos/releases.js';
 import { findRfc } from '../db/repos/rfcs.js';
-import { firedKey, parseTimerId, timersFor } from '../domain/timers.js';
+import { type Timer, firedKey, parseTimerId, timersFor } from '../domain/timers.js';
+import { releaseTimers } from './release-timers.js';
 import { sendDelivery } from '../notify/deliver.js';
 import type { ChatPlatform } from '../notify/types.js';
 import { type DeliveryJobData, type ReportJobData, type TimerJobData, TIMERS_QUEUE, deliveryQueueName } from './queues.js';
@@ -26,16 +28,24 @@ export function timerProcessor(rt: JobsRuntime): Processor<TimerJobData | Report
     if (job.name === 'report') return report(rt, job.data as ReportJobData);
     const parsed = parseTimerId(job.id ?? '');
     if (!parsed) return 'unknown';
-    const rfc = parsed.subject.type === 'rfc' ? findRfc(rt.ctx.database.db, parsed.subject.key) : null;
-    if (!rfc) return 'gone';
+    const db = rt.ctx.database.db;
     const now = rt.ctx.clock.now();
+    if (parsed.subject.type === 'release') {
+      const release = findRelease(db, parsed.subject.key);
+      if (!release) return 'gone';
+      const timer = releaseTimers(db, release, rt.settings, now).find((t) => t.id === job.id);
+      if (!timer) return 'stale'; // the wave started, finished, moved... since it was queued
+      await waitUntilDue(job, token, timer, now);
+      const n = await announce(rt, timer.subject, timer.recipients, firedKey(timer), timer.kind);
+      // The wave's window opened: the kept release cards now offer to start it.
+      if (timer.kind === 'start-prompt') for (const notifier of rt.notifiers) await notifier.refreshCards(timer.subject).catch(() => undefined);
+      return `${timer.kind} (wave ${timer.wave}): ${n} recipient(s)`;
+    }
+    const rfc = findRfc(db, parsed.subject.key);
+    if (!rfc) return 'gone';
     const timer = timersFor(rfc, rt.settings, now).find((t) => t.id === job.id);
     if (!timer) return 'stale'; // rescheduled, started, cancelled... since it was queued
-    const early = timer.dueAt.getTime() - now.getTime();
-    if (early > EARLY_MS) {
-      await job.moveToDelayed(Date.now() + early, token);
-      throw new DelayedError();
-    }
+    await waitUntilDue(job, token, timer, now);
     if (timer.kind === 'vote-deadline') {
       const out = decideByDeadline(rt.ctx, { id: SCHEDULER, roles: new Set(), timezone: rt.ctx.timezone }, rfc.key);
       return out.message;
@@ -48,12 +58,23 @@ export function timerProcessor(rt: JobsRuntime): Processor<TimerJobData | Report
   };
 }
 
+/** A timer that fired early (clock skew, or its time moved later) goes back to wait. */
+async function waitUntilDue(job: Job, token: string | undefined, timer: Timer, now: Date): Promise<void> {
+  const early = timer.dueAt.getTime() - now.getTime();
+  if (early > EARLY_MS) {
+    await job.moveToDelayed(Date.now() + early, token);
+    throw new DelayedError();
+  }
+}
+
 async function report(rt: JobsRuntime, data: ReportJobData): Promise<string> {
   // A report queued before subjects existed carries its RFC key alone.
   const subject: Subject = data.subject ?? rfcSubject((data as unknown as { rfcKey: string }).rfcKey);
-  const rfc = subject.type === 'rfc' ? findRfc(rt.ctx.database.db, subject.key) : null;
-  if (!rfc) return 'gone';
-  const n = await announce(rt, subject, [{ kind: 'person', id: rfc.owner }], failureKey(subject, data.notificationKey), FAILURE_EVENT);
+  const db = rt.ctx.database.db;
+  // The change owner, or the release manager.
+  const who = subject.type === 'rfc' ? findRfc(db, subject.key)?.owner : findRelease(db, subject.key)?.manager;
+  if (!who) return 'gone';
+  const n = await announce(rt, subject, [{ kind: 'person', id: who }], failureKey(subject, data.notificationKey), FAILURE_EVENT);
   return `failure report: ${n} recipient(s)`;
 }
 

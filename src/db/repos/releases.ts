@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, notInArray } from 'drizzle-orm';
 import type {
   GoDecision,
   ReadinessFactor,
@@ -14,6 +14,8 @@ import type {
   WaveState,
   WorkPhase,
 } from '../../domain/release.js';
+import type { WaveSlot } from '../../domain/conflicts.js';
+import { TIMED_PHASES } from '../../domain/timers.js';
 import type { Rfc, Window } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { releaseWaves, releases, rfcs } from '../schema.js';
@@ -187,4 +189,41 @@ export function wavesInWindow(db: Db, states: readonly WaveState[], range: Windo
     .orderBy(asc(releaseWaves.windowStart))
     .all()
     .map((r) => ({ release: { key: r.key, name: r.name, manager: r.manager }, wave: toWave(r.wave) }));
+}
+
+/** Wave states that hold a window (the calendar shows them; conflicts are checked against them). */
+export const HOLDING_WAVE_STATES: readonly WaveState[] = ['planned', 'deploying'];
+/** A closed or cancelled release's waves hold nothing, whatever their state. */
+const ENDED_PHASES: readonly ReleasePhase[] = ['closed', 'cancelled'];
+
+/** Waves holding a window that overlaps `range` (half-open), earliest first, with what scheduling and the calendar need. */
+export function waveSlotsInWindow(db: Db, range: Window): (WaveSlot & { state: WaveState })[] {
+  return db
+    .select({ wave: releaseWaves, key: releases.key, name: releases.name })
+    .from(releaseWaves)
+    .innerJoin(releases, eq(releases.id, releaseWaves.releaseId))
+    .where(
+      and(
+        inArray(releaseWaves.state, [...HOLDING_WAVE_STATES]),
+        notInArray(releases.phase, [...ENDED_PHASES]),
+        lt(releaseWaves.windowStart, range.end),
+        gt(releaseWaves.windowEnd, range.start),
+      ),
+    )
+    .orderBy(asc(releaseWaves.windowStart), asc(releases.number), asc(releaseWaves.number))
+    .all()
+    .map((r) => ({
+      releaseKey: r.key,
+      releaseName: r.name,
+      number: r.wave.number,
+      pilot: r.wave.pilot,
+      window: { start: r.wave.windowStart, end: r.wave.windowEnd },
+      services: r.wave.services,
+      state: r.wave.state as WaveState,
+    }));
+}
+
+/** Every release whose waves may have timers (the reconciler reads these). */
+export function timedReleases(db: Db): Release[] {
+  return listReleases(db, { phases: TIMED_PHASES, limit: 100_000 });
 }
