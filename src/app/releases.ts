@@ -26,14 +26,14 @@ import {
 import { authorizeCreateRelease, authorizeRelease, checkReleasePhase, type ReleasePermission, releaseTeamOf } from '../domain/release-permissions.js';
 import { checkWaveStart, goBlockers, goStillNeeds, orderedWaves, planMissing, refuseGo } from '../domain/release-rules.js';
 import { draftRfc } from '../domain/rfc.js';
-import { type Conflict, findConflicts } from '../domain/schedule.js';
+import type { Conflict } from '../domain/schedule.js';
 import { releaseSubject, rfcSubject } from '../domain/subject.js';
 import type { Actor, Rfc, RfcState, Window } from '../domain/types.js';
 import { formatRange } from '../domain/windows.js';
 import { authorizeDeployment } from '../domain/permissions.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { checkServices, knownOwner, windowFrom } from './fields.js';
-import { scheduleContext } from './implementation.js';
+import { waveConflicts } from './wave-schedule.js';
 import type {
   NoGoInput,
   PackageInput,
@@ -562,13 +562,6 @@ export function giveNoGo(ctx: AppContext, actor: Actor, key: string, input: NoGo
       ...freed.map(cardUpdate),
     ]);
   });
-}
-
-/** Conflicts of a wave with RFCs (and, through the schedule context, other waves), blackouts and maintenance windows. */
-function waveConflicts(tx: Db, r: Release, window: Window, services: string[], zone: string): Conflict[] {
-  const context = scheduleContext(tx, null, zone, window);
-  // The release's own RFCs are deployed by its waves: they do not conflict with them.
-  return findConflicts({ key: r.key, services, emergency: false }, window, { ...context, others: context.others.filter((x) => x.releaseKey !== r.key) });
 }
 
 export function addWave(ctx: AppContext, actor: Actor, key: string, input: WaveInput): R {

@@ -16,6 +16,7 @@ import type { Release } from '../domain/release.js';
 import type { ReleaseView } from '../domain/release-views.js';
 import type { Notification } from '../domain/notifications.js';
 import { FAILURE_EVENT, type Subject, parseNotificationKey } from '../domain/subject.js';
+import { waveOfStamp } from '../domain/timers.js';
 import { DeliveryError, type Notifier, type OutboundMessage, parseTargetKey } from './types.js';
 
 export type SendResult =
@@ -41,8 +42,8 @@ export function notificationFor(ctx: AppContext, notificationKey: string): Notif
   if (key.kind === 'outbox') return findOutboxRow(ctx.database.db, key.id)?.notification ?? null;
   const n: Notification = { event: key.event as Notification['event'], subject: key.subject, recipients: [] };
   // A release's wave timer names its wave in the stamp (`20261205T220000Z-w2`).
-  const wave = key.subject.type === 'release' ? /-w(\d+)$/.exec(key.stamp) : null;
-  if (wave) n.wave = Number(wave[1]);
+  const wave = key.subject.type === 'release' ? waveOfStamp(key.stamp) : null;
+  if (wave !== null) n.wave = wave;
   // A failure report names what failed: its stamp is the failed notification's key.
   if (key.event === FAILURE_EVENT) n.detail = failureDetail(ctx, key.stamp);
   return n;
