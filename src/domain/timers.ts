@@ -106,10 +106,13 @@ export function timersFor(rfc: Rfc, settings: TimerSettings, now: Date, fired: R
     const deadline = rfc.voteDeadline.getTime();
     if (opened !== undefined && deadline - opened >= H && t < deadline) add('vote-reminder', opened + (deadline - opened) / 2, rfc.voteOpenedAt!, []); // one per vote: stamped with its opening
   }
-  if (rfc.state === 'approved' && rfc.approvedAt) {
+  // An RFC in a release is scheduled, started and finished by the release's waves, whose own
+  // timers remind, prompt and announce (waveTimersFor): its own would repeat them at other times.
+  const byRelease = !!rfc.releaseKey;
+  if (rfc.state === 'approved' && rfc.approvedAt && !byRelease) {
     add('schedule-reminder', rfc.approvedAt.getTime() + settings.scheduleReminderHours * H, rfc.approvedAt, owner);
   }
-  if (!w) return out;
+  if (!w || (byRelease && (rfc.state === 'scheduled' || rfc.state === 'implementing'))) return out;
   const start = w.start.getTime();
   const end = w.end.getTime();
 

@@ -116,6 +116,20 @@ describe('timersFor: other states', () => {
     }
   });
 
+  it("leaves an RFC in a release to its release's wave timers, until the review", () => {
+    const inRelease = { releaseKey: 'REL-2', approvedAt: SCHEDULED_AT };
+    expect(timersFor(rfc({ state: 'approved', approvedAt: SCHEDULED_AT }), DEFAULT_TIMER_SETTINGS, SCHEDULED_AT).map((x) => x.kind)).toEqual([
+      'schedule-reminder',
+    ]);
+    for (const state of ['approved', 'scheduled', 'implementing'] as RfcState[]) {
+      expect(timersFor(rfc({ state, ...inRelease }), DEFAULT_TIMER_SETTINGS, SCHEDULED_AT)).toEqual([]);
+    }
+    const done = at(END.getTime() + H);
+    expect(timersFor(rfc({ state: 'implemented', updatedAt: done, ...inRelease }), DEFAULT_TIMER_SETTINGS, done).map((x) => x.kind)).toEqual([
+      'review-reminder',
+    ]);
+  });
+
   it('handles the CAB vote deadline once, and not after escalation', () => {
     const deadline = at(SCHEDULED_AT.getTime() + 48 * H);
     expect(deadline.toISOString()).toBe('2026-12-03T09:00:00.000Z');
