@@ -661,7 +661,8 @@ const closing = (kind: 'release-close' | 'release-suspend' | 'release-resume' | 
     kind,
     name: word,
     aliases: [],
-    usage: `${word} REL-n [reason="..."]`,
+    // Suspending and cancelling say why (the use cases refuse without a reason).
+    usage: word === 'suspend' || word === 'cancel' ? `${word} REL-n reason="..."` : `${word} REL-n [reason="..."]`,
     summary,
     args: [KEY, REASON],
     example: EXAMPLES[`release ${word}`],
@@ -1041,7 +1042,7 @@ export const RELEASE_VERBS: readonly ReleaseVerb[] = [
   closing('release-close', 'close after its review', closeRelease),
   closing('release-suspend', 'put the release on hold', suspendRelease),
   closing('release-resume', 'resume a suspended release where it was', resumeRelease),
-  closing('release-cancel', 'cancel the release (its RFCs stay)', cancelRelease),
+  closing('release-cancel', 'cancel the release (its RFCs leave it, still approved)', cancelRelease),
   releaseVerb({
     aggregate: 'release',
     kind: 'release-log',
