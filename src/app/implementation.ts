@@ -19,7 +19,7 @@ import { evaluate, openApproval } from './approval.js';
 import { type Policy, approvalPath } from '../domain/policy.js';
 import { formatInstant, formatRange, insideWindow } from '../domain/windows.js';
 import { authorize, authorizeDeployment } from '../domain/permissions.js';
-import { getRfc, implementersOfRfc, move } from './support.js';
+import { checkReleaseRfc, getRfc, implementersOfRfc, move } from './support.js';
 
 export type { ReviewInput, ScheduleInput } from './inputs.js';
 
@@ -28,12 +28,18 @@ export type { ReviewInput, ScheduleInput } from './inputs.js';
  * releases' waves holding a window that overlaps `range` (only those can conflict, so only
  * those are read).
  */
+/** An RFC implementing inside a release: its window is the span of the release's waves, which stand for it. */
+export function deployedByWaves(rfc: Pick<Rfc, 'releaseKey' | 'state'>): boolean {
+  return !!rfc.releaseKey && rfc.state === 'implementing';
+}
+
 export function scheduleContext(tx: Db, except: string | null, displayZone: string, range: Window): ScheduleContext {
   return {
     services: listServices(tx),
     maintenance: listMaintenance(tx),
     blackouts: listBlackouts(tx),
-    others: listInWindow(tx, ACTIVE_WINDOW_STATES, range).filter((r) => r.key !== except),
+    // An RFC a release is deploying holds its time through the release's waves (below), not the span of them.
+    others: listInWindow(tx, ACTIVE_WINDOW_STATES, range).filter((r) => r.key !== except && !deployedByWaves(r)),
     waves: waveSlotsInWindow(tx, range),
     displayZone,
   };
@@ -51,6 +57,7 @@ function placeWindow(ctx: AppContext, actor: Actor, key: string, input: Schedule
   return inTransaction(ctx, (tx) => {
     const rfc = getRfc(tx, key);
     authorize(actor, rfc, action, ctx.policy);
+    checkReleaseRfc(tx, rfc, action);
     const window = windowFrom(input, rfc.window) ?? rfc.window;
     if (!window) {
       throw refusal('bad_value', `${rfc.key} has no planned window.`, [{ step: 'give-window', key: rfc.key, action }], { field: 'start' });
@@ -193,6 +200,7 @@ export function progress(
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
     authorize(actor, before, action, ctx.policy);
+    checkReleaseRfc(tx, before, action);
     const override = opts.override?.trim();
     if (action === 'start') checkStart(ctx, actor, before, override);
     const rfc = move(tx, ctx, actor, before, action, {

@@ -14,7 +14,7 @@ import { cardText, listText } from '../domain/text.js';
 import { type RfcSummaryView, type RfcView, rfcView, summaryView } from '../domain/views.js';
 import type { Actor, ChangeLogEntry, Rfc, Window } from '../domain/types.js';
 import type { AppContext, Outcome } from './context.js';
-import { scheduleContext } from './implementation.js';
+import { deployedByWaves, scheduleContext } from './implementation.js';
 import type { ListFilter } from './inputs.js';
 import { refusal } from './next.js';
 import { getRfc, implementersOfRfc } from './support.js';
@@ -128,7 +128,7 @@ export function calendar(ctx: AppContext, actor: Actor, days: number, service?: 
   const from = ctx.clock.now();
   const range: Window = { start: from, end: new Date(from.getTime() + days * 86_400_000) };
   const entries = listRfcs(db, { states: ACTIVE_WINDOW_STATES })
-    .filter((r) => r.window && overlaps(r.window, range) && (!only || r.services.includes(only)))
+    .filter((r) => r.window && overlaps(r.window, range) && !deployedByWaves(r) && (!only || r.services.includes(only)))
     .map((r): CalendarEntry => ({ key: r.key, title: r.title, state: r.state, window: r.window as Window, services: r.services }))
     .concat(
       waveSlotsInWindow(db, range)

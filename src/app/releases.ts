@@ -24,7 +24,7 @@ import {
   releaseTransition,
 } from '../domain/release.js';
 import { authorizeCreateRelease, authorizeRelease, checkReleasePhase, type ReleasePermission, releaseTeamOf } from '../domain/release-permissions.js';
-import { checkWaveStart, goBlockers, goStillNeeds, orderedWaves, planMissing, refuseGo } from '../domain/release-rules.js';
+import { checkWaveStart, deployBlockers, goBlockers, goStillNeeds, orderedWaves, planMissing, refuseGo } from '../domain/release-rules.js';
 import { draftRfc } from '../domain/rfc.js';
 import type { Conflict } from '../domain/schedule.js';
 import { releaseSubject, rfcSubject } from '../domain/subject.js';
@@ -268,8 +268,17 @@ export function addReleaseRfc(ctx: AppContext, actor: Actor, key: string, input:
     const now = ctx.clock.now();
     updateRfc(tx, { ...rfc, releaseKey: r.key, updatedAt: now });
     appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'release', reason: `added to ${r.key}`, detail: { release: r.key } });
-    const saved = save(tx, ctx, actor, r, { action: 'release-add-rfc', detail: { rfc: rfc.key } });
-    return { ...outcome(saved, `Added ${rfc.key} “${rfc.title}” to ${r.key}.`), notifications: [cardUpdate(rfc)] };
+    // A go given to the release without this RFC no longer stands.
+    const cleared = r.goDecisions.length > 0;
+    const saved = save(
+      tx,
+      ctx,
+      actor,
+      { ...r, goDecisions: [] },
+      { action: 'release-add-rfc', detail: { rfc: rfc.key, ...(cleared ? { goCleared: true } : {}) } },
+    );
+    const again = cleared ? ' The go given before it joined is withdrawn: go must be given again.' : '';
+    return { ...outcome(saved, `Added ${rfc.key} “${rfc.title}” to ${r.key}.${again}`), notifications: [cardUpdate(rfc)] };
   });
 }
 
@@ -303,6 +312,12 @@ export function removeReleaseRfc(ctx: AppContext, actor: Actor, key: string, inp
     permit(actor, r, afterGo ? 'remove-rfc-after-go' : 'remove-rfc');
     const rfc = getRfc(tx, input.rfc);
     if (rfc.releaseKey !== r.key) throw new ChangebotError('not_found', `${rfc.key} is not in ${r.key}.`);
+    if (!JOINING.includes(rfc.state)) {
+      throw new ChangebotError(
+        'invalid_transition',
+        `${rfc.key} is ${rfc.state.replace('_', ' ')} with ${r.key}'s waves, so it can't leave the release now. Back the release out as a whole instead.`,
+      );
+    }
     const reason = afterGo ? needReason(input.reason, `${rfc.key} leaves ${r.key} after go`, `reason="customer asked to wait"`) : input.reason?.trim();
     const notes = leaveRelease(tx, ctx, actor, rfc, afterGo ? 'removed after go' : 'removed', reason);
     const saved = getRelease(tx, r.key);
@@ -495,11 +510,6 @@ export function tickReadiness(ctx: AppContext, actor: Actor, key: string, input:
   });
 }
 
-/** Everything deployment needs on top of the readiness items: RFCs, and waves to deploy in. */
-function deployBlockers(r: Release, rfcs: readonly Rfc[]): string[] {
-  return [...goBlockers(r, rfcs), ...(rfcs.length ? [] : ['the release has no RFCs']), ...(r.waves.length ? [] : ['no deployment wave is planned'])];
-}
-
 /** The release manager's or a change manager's go; the second one moves the release to deployment and freezes the package. */
 export function giveGo(ctx: AppContext, actor: Actor, key: string): R {
   return inTransaction(ctx, (tx) => {
@@ -532,7 +542,6 @@ export function giveGo(ctx: AppContext, actor: Actor, key: string): R {
       },
     );
     const services = [...new Set([...rfcs.flatMap((x) => x.services), ...saved.waves.flatMap((w) => w.services)])];
-    const first = orderedWaves(saved.waves)[0];
     return outcome(saved, `${r.key} is go: it moves to deployment and its package is frozen.`, [
       decision(saved, actor, 'go: the readiness review passed'),
       // Advance communication of the release to the users of its services (MOF).
@@ -542,7 +551,6 @@ export function giveGo(ctx: AppContext, actor: Actor, key: string): R {
               event: 'release-announcement',
               subject: releaseSubject(r.key),
               recipients: services.map((service) => ({ kind: 'audience', service }) as Recipient),
-              ...(first ? { wave: first.number } : {}),
             } as Notification,
           ]
         : []),
@@ -676,6 +684,16 @@ export function startWave(ctx: AppContext, actor: Actor, key: string, input: Wav
     const r = getRelease(tx, key);
     authorizeRelease(actor, r, 'run-wave');
     const wave = checkWaveStart(r, input.wave);
+    const first = orderedWaves(r.waves)[0]?.number === wave.number;
+    const rfcs = rfcsOfRelease(tx, r.key);
+    const unready = first ? rfcs.filter((x) => !JOINING.includes(x.state)) : [];
+    if (unready.length) {
+      throw new ChangebotError(
+        'incomplete',
+        `The first wave of ${r.key} can't start: ${unready.map((x) => `${x.key} is ${x.state.replace('_', ' ')}, not approved`).join('; ')}. Take it out of the release, or have it approved again.`,
+        { blockers: unready.map((x) => x.key) },
+      );
+    }
     const now = ctx.clock.now();
     const override = input.override?.trim() || null;
     const inside = now.getTime() >= wave.window.start.getTime() && now.getTime() < wave.window.end.getTime();
@@ -696,19 +714,19 @@ export function startWave(ctx: AppContext, actor: Actor, key: string, input: Wav
       ctx,
       actor,
       { ...r, waves },
-      { action: 'wave-start', reason: override, detail: { wave: wave.number, pilot: wave.pilot, override: !!override } },
+      { action: 'wave-start', reason: override ?? text(input.note, 'note'), detail: { wave: wave.number, pilot: wave.pilot, override: !!override } },
     );
-    // The RFCs follow the first wave into implementation (scheduled into the release's waves).
-    const first = orderedWaves(r.waves)[0]?.number === wave.number;
+    // The RFCs follow the first wave into implementation, their windows those of the release's waves.
+    const waveSpan = { window: span(r.waves), scheduleReason: `deployed by ${r.key}` };
     const moved = first
       ? follow(
           tx,
           ctx,
           actor,
-          rfcsOfRelease(tx, r.key),
+          rfcs,
           [
-            { action: 'schedule', from: ['approved'], patch: () => ({ window: span(r.waves), scheduleReason: `deployed by ${r.key}` }) },
-            { action: 'start', from: ['scheduled'] },
+            { action: 'schedule', from: ['approved'], patch: () => waveSpan },
+            { action: 'start', from: ['scheduled'], patch: () => waveSpan },
           ],
           `${r.key} wave ${wave.number} started`,
         )
@@ -737,10 +755,11 @@ export function finishWave(ctx: AppContext, actor: Actor, key: string, result: '
         `Wave ${wave.number} of ${r.key} is ${wave.state.replace('_', ' ')}, so it can't be marked ${result.replace('_', ' ')}.`,
       );
     }
+    // A backout says what was done; a failure may be reported at once (the backout then says what was done).
     const note =
-      result === 'successful'
+      result !== 'backed_out'
         ? text(input.note, 'note')
-        : needReason(input.note, `wave ${wave.number} ${result === 'failed' ? 'failed' : 'was backed out'} (what was done)`, 'note="restored 4.1 on db02"');
+        : needReason(input.note, `wave ${wave.number} was backed out (what was done)`, 'note="restored 4.1 on db02"');
     const now = ctx.clock.now();
     const done: Wave = { ...wave, state: result, outcomeBy: actor.id, outcomeNote: note, finishedAt: now };
     const waves = r.waves.map((w) => (w.number === wave.number ? done : w));
@@ -749,8 +768,8 @@ export function finishWave(ctx: AppContext, actor: Actor, key: string, result: '
       { event: 'wave-finished', subject: releaseSubject(r.key), recipients: wavesAudience(r, done), wave: wave.number, detail: result },
     ];
     if (result !== 'successful')
-      notes.push(decision(saved, actor, `wave ${wave.number} ${result === 'failed' ? 'failed' : 'backed out'}: ${note}`, wave.number));
-    let message = `Wave ${wave.number} of ${r.key} is ${result.replace('_', ' ')}.`;
+      notes.push(decision(saved, actor, `wave ${wave.number} ${result === 'failed' ? 'failed' : 'backed out'}${note ? `: ${note}` : ''}`, wave.number));
+    let message = `Wave ${wave.number} of ${r.key} ${result === 'failed' ? 'failed' : `is ${result.replace('_', ' ')}`}.`;
     // Every wave finished (signed off successful or backed out): deployment is over.
     if (saved.waves.every((w) => (FINISHED as readonly string[]).includes(w.state))) {
       const finished = finishDeployment(tx, ctx, actor, saved);
@@ -785,7 +804,10 @@ function finishDeployment(tx: Db, ctx: AppContext, actor: Actor, r: Release): { 
         action: 'review',
         from: ['implemented', 'backed_out', 'failed'],
         patch: (rfc) => ({
-          review: { outcome: rfc.state === 'backed_out' ? 'backed-out' : partly ? 'successful-with-issues' : 'successful', causedIncident: false },
+          review: {
+            outcome: rfc.state === 'backed_out' ? 'backed-out' : rfc.state === 'failed' ? 'failed' : partly ? 'successful-with-issues' : 'successful',
+            causedIncident: false,
+          },
         }),
       },
     ],
@@ -919,8 +941,11 @@ export function cancelRelease(ctx: AppContext, actor: Actor, key: string, reason
     const r = getRelease(tx, key);
     authorizeRelease(actor, r, 'cancel');
     releaseTransition(r, { move: 'cancel' });
-    if (r.waves.some((w) => w.state === 'deploying' || w.state === 'failed' || w.state === 'successful')) {
-      throw new ChangebotError('invalid_transition', `${r.key} has deployed waves; back it out as a whole instead of cancelling it.`);
+    if (r.waves.some((w) => w.state !== 'planned')) {
+      throw new ChangebotError(
+        'invalid_transition',
+        `${r.key} has started deploying, so its RFCs are in production work; back it out as a whole (wave backout ${r.key} all) instead of cancelling it.`,
+      );
     }
     const why = needReason(reason, `${r.key} is cancelled`, 'reason="superseded by REL-4"');
     const saved = movePhase(tx, ctx, actor, r, { move: 'cancel' }, { reason: why, patch: { reason: why } });

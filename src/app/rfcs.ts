@@ -15,7 +15,7 @@ import { applyFields } from './fields.js';
 import type { EditInput, RaiseInput, RfcFields } from './inputs.js';
 import { refusal } from './next.js';
 import { authorize, authorizeDeployment } from '../domain/permissions.js';
-import { getRfc, move } from './support.js';
+import { checkReleaseRfc, getRfc, move } from './support.js';
 import { leaveRelease } from './releases.js';
 
 export function raise(ctx: AppContext, actor: Actor, fields: RaiseInput): Outcome<Rfc> {
@@ -104,6 +104,7 @@ export function withdraw(ctx: AppContext, actor: Actor, key: string, reason?: st
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
     authorize(actor, before, 'withdraw', ctx.policy);
+    checkReleaseRfc(tx, before, 'withdraw');
     const rfc = move(tx, ctx, actor, before, 'withdraw', { reason });
     return {
       result: rfc,
@@ -118,6 +119,7 @@ export function cancel(ctx: AppContext, actor: Actor, key: string, reason?: stri
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
     authorize(actor, before, 'cancel', ctx.policy);
+    checkReleaseRfc(tx, before, 'cancel');
     const rfc = move(tx, ctx, actor, before, 'cancel', { reason });
     return {
       result: rfc,

@@ -2,7 +2,9 @@ import { rfcSubject } from '../domain/subject.js';
 import type { Db } from '../db/client.js';
 import { appendLog, listLog } from '../db/repos/log.js';
 import { implementersOf } from '../domain/permissions.js';
+import { findRelease } from '../db/repos/releases.js';
 import { findRfc, updateRfc } from '../db/repos/rfcs.js';
+import { ChangebotError } from '../domain/errors.js';
 import { type RfcAction, transition } from '../domain/rfc-machine.js';
 import type { Actor, PersonId, Rfc } from '../domain/types.js';
 import type { AppContext } from './context.js';
@@ -44,4 +46,39 @@ export function move(
     detail: opts.detail ?? null,
   });
   return saved;
+}
+
+/**
+ * An RFC in a release is scheduled, started and finished by the release's waves, and after go
+ * leaves the release only through a change manager: refuses `doing` it on the RFC alone.
+ * `doing`: 'schedule' | 'reschedule' | 'start' | 'complete' | 'fail' | 'backout' | 'withdraw' | 'cancel'.
+ */
+const DOING_WORDS: Record<string, string> = {
+  schedule: 'scheduled',
+  reschedule: 'rescheduled',
+  start: 'started',
+  complete: 'marked done',
+  fail: 'marked failed',
+  backout: 'backed out',
+};
+
+export function checkReleaseRfc(tx: Db, rfc: Rfc, doing: string): void {
+  if (!rfc.releaseKey) return;
+  const release = findRelease(tx, rfc.releaseKey);
+  if (!release || release.phase === 'cancelled' || release.phase === 'closed') return;
+  // Before go an RFC may still leave its release (its release manager is told) or move its own window.
+  const beforeGo = !release.package.frozenAt;
+  if (beforeGo && ['withdraw', 'cancel', 'schedule', 'reschedule'].includes(doing)) return;
+  if (doing === 'withdraw' || doing === 'cancel') {
+    throw new ChangebotError(
+      'invalid_transition',
+      `${rfc.key} is in ${release.key}, which has been given go: a change manager takes it out of the release first (release remove ${release.key} ${rfc.key} reason="...").`,
+      { release: release.key },
+    );
+  }
+  throw new ChangebotError(
+    'invalid_transition',
+    `${rfc.key} is deployed by ${release.key}'s waves, so it can't be ${DOING_WORDS[doing] ?? doing} on its own. Run the release's waves${beforeGo ? ', or take it out of the release first' : ''}.`,
+    { release: release.key },
+  );
 }

@@ -128,7 +128,7 @@ function parseChannel(text: string, ctx: ParseContext, fields: ReleaseFields, ex
   }
   const mention = SLACK_CHANNEL.exec(s);
   if (mention) fields.slackChannel = mention[1]!.toUpperCase();
-  else if (/^slack:(?:channel:)?[A-Za-z0-9]+$/.test(s)) fields.slackChannel = s.replace(/^slack:(?:channel:)?/, '').toUpperCase();
+  else if (/^slack:(?:channel:)?[CG][A-Z0-9]{4,}$/.test(s)) fields.slackChannel = s.replace(/^slack:(?:channel:)?/, '');
   else if (/^teams:(?:conversation:)?\S+$/.test(s)) fields.teamsChannel = s.replace(/^teams:(?:conversation:)?/, '');
   else if (ctx.platform === 'slack' && SLACK_CHANNEL_ID.test(s)) fields.slackChannel = s;
   else {
@@ -173,7 +173,9 @@ const fieldSpec = (example: string) => ({ keys: FIELD_KEYS, aliases: FIELD_ALIAS
 function withHere(fields: ReleaseFields, here: boolean | undefined, where: Where): ReleaseFields {
   if (!here) return fields;
   const ch = where.channel ?? '';
-  if (where.platform === 'slack' && ch.startsWith('slack:channel:')) return { ...fields, slackChannel: ch.slice('slack:channel:'.length) };
+  const slack = ch.startsWith('slack:channel:') ? ch.slice('slack:channel:'.length) : '';
+  // A direct message (D...) is no place for a release's status message.
+  if (where.platform === 'slack' && SLACK_CHANNEL_ID.test(slack)) return { ...fields, slackChannel: slack };
   if (where.platform === 'teams' && ch.startsWith('teams:conversation:')) return { ...fields, teamsChannel: ch.slice('teams:conversation:'.length) };
   return badValue('channel', 'channel=here only works in a channel or group chat; type the command there.', 'channel=here');
 }
@@ -465,6 +467,10 @@ function parseTick(rest: Token[]): Of<'release-tick'> {
   const key = leadKey(args, example);
   const item = parseReadinessItem(args.positionals[1]?.token.value, example);
   const note = textOf(args, 'note', 2, example);
+  // `tick REL-3 5 na` means not applicable, but says no reason: ask for one rather than store "na" as a note.
+  if (note && /^(na|n\/a|n-a|not applicable)$/i.test(note)) {
+    badValue('na', `Say why ${item} does not apply: na="reason". Example: /release tick REL-3 training na="no new screens"`, example);
+  }
   const cmd: Of<'release-tick'> = { kind: 'release-tick', key, item };
   if (note) cmd.note = note;
   const na = args.pairs.get('na');

@@ -32,6 +32,11 @@ export function goBlockers(r: Pick<ReleaseFacts, 'readiness'>, rfcs: readonly { 
   return [...open, ...unapproved];
 }
 
+/** Everything go would refuse: goBlockers, and a release with no RFCs or no wave to deploy in. */
+export function deployBlockers(r: Pick<ReleaseFacts, 'readiness' | 'waves'>, rfcs: readonly { key: string; state: RfcState }[]): string[] {
+  return [...goBlockers(r, rfcs), ...(rfcs.length ? [] : ['the release has no RFCs']), ...(r.waves.length ? [] : ['no deployment wave is planned'])];
+}
+
 /**
  * Go needs the release manager and a change manager (two decisions; one person holding both
  * roles may not give both). Returns who is still needed, empty when go is given.

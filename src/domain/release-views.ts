@@ -19,7 +19,7 @@ import {
   type WaveState,
   type WorkPhase,
 } from './release.js';
-import { goBlockers, goStillNeeds, orderedWaves, pilotBlockers, planMissing } from './release-rules.js';
+import { deployBlockers, goStillNeeds, orderedWaves, pilotBlockers, planMissing } from './release-rules.js';
 import { STATE_LABELS } from './rfc-machine.js';
 import type { PersonId, Rfc, RfcState, Window } from './types.js';
 import { formatMinutes } from './views.js';
@@ -261,7 +261,8 @@ export function releaseView(r: Release, rfcs: readonly Pick<Rfc, 'key' | 'title'
       line,
     };
   });
-  const last = opts.log?.at(-1);
+  // The last step someone took: not the bot's own notes of what it sent.
+  const last = opts.log?.filter((e) => e.action !== 'notify' && e.action !== 'notified').at(-1);
   return {
     key: r.key,
     name: r.name,
@@ -302,7 +303,7 @@ export function releaseView(r: Release, rfcs: readonly Pick<Rfc, 'key' | 'title'
       at: formatInstant(d.at, zone),
     })),
     goStillNeeds: goStillNeeds(r, r.goDecisions),
-    goBlockers: goBlockers(r, rfcs),
+    goBlockers: deployBlockers(r, rfcs),
     backoutProven: r.backoutProven,
     backoutProvenBy: r.backoutProvenBy,
     pilotApprovedBy: r.pilotApprovedBy,

@@ -208,7 +208,9 @@ export function releaseTimersFor(
       }
       if (t < end) add('start-prompt', start, manager);
     }
-    if (wave.state === 'deploying') add('overrun', end, [...manager, { kind: 'role', role: 'change-manager' }]);
+    // A wave a change manager started after its window (override) has no window left to overrun.
+    const lateStart = !!wave.startedAt && wave.startedAt.getTime() >= end;
+    if (wave.state === 'deploying' && !lateStart) add('overrun', end, [...manager, { kind: 'role', role: 'change-manager' }]);
   }
   return out;
 }

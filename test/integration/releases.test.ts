@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addService } from '../../src/app/catalogue.js';
-import { close } from '../../src/app/implementation.js';
+import { close, progress, schedule } from '../../src/app/implementation.js';
 import {
   addReleaseRfc,
   addWave,
@@ -282,6 +282,63 @@ describe('membership', () => {
       recipients: [{ kind: 'person', id: 'cli:rita' }],
       detail: 'RFC-1 “API 4.2” was cancelled: not needed',
     });
+  });
+
+  it('keeps the RFCs of a release given go to the release: no leaving, starting or moving them on their own', () => {
+    const { key, rfcs } = planned();
+    setReleasePlan(t.ctx, rita, key, PLAN);
+    for (let i = 0; i < 3; i++) advanceRelease(t.ctx, rita, key);
+    const start = new Date(t.clock.now().getTime() + 24 * H);
+    addWave(t.ctx, rita, key, { start, durationMinutes: 60 });
+    for (const f of READINESS_FACTORS) tickReadiness(t.ctx, rita, key, { item: f });
+    giveGo(t.ctx, rita, key);
+    // An RFC joining after a go withdraws it: what was decided did not include that RFC.
+    const late = approved(ana, 'Late fix', ['api']);
+    expect(addReleaseRfc(t.ctx, rita, key, { rfc: late }).message).toBe(
+      'Added RFC-3 “Late fix” to REL-1. The go given before it joined is withdrawn: go must be given again.',
+    );
+    expect(rel(key).goDecisions).toEqual([]);
+    giveGo(t.ctx, rita, key);
+    giveGo(t.ctx, cm, key);
+    expect(refusal(() => cancel(t.ctx, ana, rfcs[0], 'changed my mind')).message).toBe(
+      'RFC-1 is in REL-1, which has been given go: a change manager takes it out of the release first (release remove REL-1 RFC-1 reason="...").',
+    );
+    expect(refusal(() => schedule(t.ctx, ana, rfcs[0], { start, durationMinutes: 30 })).message).toBe(
+      "RFC-1 is deployed by REL-1's waves, so it can't be scheduled on its own. Run the release's waves.",
+    );
+    t.clock.current = new Date(start.getTime() + 60_000);
+    startWave(t.ctx, rita, key, { wave: 1, note: 'on time' });
+    expect(listLog(t.ctx.database.db, releaseSubject(key)).at(-1)).toMatchObject({ action: 'wave-start', reason: 'on time' });
+    expect(refusal(() => progress(t.ctx, ana, rfcs[0], 'complete')).message).toBe(
+      "RFC-1 is deployed by REL-1's waves, so it can't be marked done on its own. Run the release's waves.",
+    );
+    // Once deploying, an RFC can't leave, and the release can't be cancelled: it is backed out instead.
+    expect(refusal(() => removeReleaseRfc(t.ctx, cm, key, { rfc: rfcs[1], reason: 'x' })).message).toBe(
+      "RFC-2 is implementing with REL-1's waves, so it can't leave the release now. Back the release out as a whole instead.",
+    );
+    // A failure may be reported at once; its backout says what was done.
+    expect(finishWave(t.ctx, rita, key, 'failed', { wave: 1 }).message).toBe('Wave 1 of REL-1 failed. Back it out, or back the release out as a whole.');
+    finishWave(t.ctx, rita, key, 'backed_out', { wave: 1, note: 'restored 4.1' });
+    expect(rel(key).phase).toBe('review');
+    expect(refusal(() => cancelRelease(t.ctx, rita, key, 'give up')).code).toBe('invalid_transition');
+  });
+
+  it('refuses cancelling a release that has started deploying', () => {
+    const { key } = planned();
+    setReleasePlan(t.ctx, rita, key, PLAN);
+    for (let i = 0; i < 3; i++) advanceRelease(t.ctx, rita, key);
+    const start = new Date(t.clock.now().getTime() + 24 * H);
+    addWave(t.ctx, rita, key, { start, durationMinutes: 60 });
+    addWave(t.ctx, rita, key, { start: new Date(start.getTime() + 2 * H), durationMinutes: 60 });
+    for (const f of READINESS_FACTORS) tickReadiness(t.ctx, rita, key, { item: f });
+    giveGo(t.ctx, rita, key);
+    giveGo(t.ctx, cm, key);
+    t.clock.current = new Date(start.getTime() + 60_000);
+    startWave(t.ctx, rita, key, { wave: 1 });
+    finishWave(t.ctx, rita, key, 'backed_out', { wave: 1, note: 'restored 4.1' });
+    expect(refusal(() => cancelRelease(t.ctx, rita, key, 'give up')).message).toBe(
+      'REL-1 has started deploying, so its RFCs are in production work; back it out as a whole (wave backout REL-1 all) instead of cancelling it.',
+    );
   });
 
   it('needs a change manager, and a reason, to remove an RFC after go', () => {

@@ -260,11 +260,12 @@ const RELEASES: Record<string, Release> = {
     signoffs: [{ cluster: 'security', by: 'cli:sec', at, note: 'scan clean' }],
     team: TEAM,
   }),
-  'readiness review, items open': release({ phase: 'readiness_review', readiness: SOME_TICKED, team: TEAM }),
-  'readiness review, all ticked': release({ phase: 'readiness_review', readiness: ALL_TICKED, team: TEAM }),
+  'readiness review, items open': release({ phase: 'readiness_review', readiness: SOME_TICKED, team: TEAM, waves: [wave(1)] }),
+  'readiness review, all ticked': release({ phase: 'readiness_review', readiness: ALL_TICKED, team: TEAM, waves: [wave(1)] }),
   'readiness review, manager gave go': release({
     phase: 'readiness_review',
     readiness: ALL_TICKED,
+    waves: [wave(1)],
     goDecisions: [{ by: 'cli:rm', as: 'release-manager', at }],
   }),
   'deployment, pilot ready': release({

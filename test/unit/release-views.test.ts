@@ -86,9 +86,9 @@ describe('releaseView', () => {
     expect(v.readiness[1]?.status).toBe('open');
     expect(v.readiness[6]?.status).toBe('ticked by cli:tester');
     expect(v.readiness[8]?.status).toBe('not applicable: no new features (cli:rm)');
-    // Go: eight items open and RFC-2 not approved; both decisions still to give.
-    expect(v.goBlockers).toHaveLength(9);
-    expect(v.goBlockers.at(-1)).toBe('RFC-2 is awaiting approval, not approved');
+    // Go: eight items open, RFC-2 not approved and no wave planned; both decisions still to give.
+    expect(v.goBlockers).toHaveLength(10);
+    expect(v.goBlockers.slice(-2)).toEqual(['RFC-2 is awaiting approval, not approved', 'no deployment wave is planned']);
     expect(v.goStillNeeds).toEqual(['the release manager', 'a change manager other than the release manager']);
   });
 
@@ -144,6 +144,9 @@ describe('releaseView', () => {
     const log = [
       { at, actor: 'cli:rm', action: 'release-create', reason: null },
       { at: new Date('2026-12-06T10:00:00Z'), actor: 'cli:cm', action: 'release-nogo', reason: 'backup not verified' },
+      // The bot's own rows about what it sent are not steps.
+      { at: new Date('2026-12-06T10:00:01Z'), actor: 'changebot', action: 'notify', reason: null },
+      { at: new Date('2026-12-06T11:00:00Z'), actor: 'changebot', action: 'notified', reason: null },
     ];
     expect(releaseView(release(), [], { zone: 'UTC', log }).lastStep).toBe('Sun 6 Dec 10:00 UTC cli:cm release-nogo — backup not verified');
   });

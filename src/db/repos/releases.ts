@@ -194,7 +194,8 @@ export function wavesInWindow(db: Db, states: readonly WaveState[], range: Windo
 /** Wave states that hold a window (the calendar shows them; conflicts are checked against them). */
 export const HOLDING_WAVE_STATES: readonly WaveState[] = ['planned', 'deploying'];
 /** A closed or cancelled release's waves hold nothing, whatever their state. */
-const ENDED_PHASES: readonly ReleasePhase[] = ['closed', 'cancelled'];
+// A release in review has finished deploying: waves it never started hold no window.
+const ENDED_PHASES: readonly ReleasePhase[] = ['review', 'closed', 'cancelled'];
 
 /** Waves holding a window that overlaps `range` (half-open), earliest first, with what scheduling and the calendar need. */
 export function waveSlotsInWindow(db: Db, range: Window): (WaveSlot & { state: WaveState })[] {
