@@ -2,8 +2,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { findRelease } from '../../src/db/repos/releases.js';
 import { type SlackHarness, slackHarness } from '../support/slack-harness.js';
-import { slashCommand } from '../support/slack-requests.js';
-import { slackProblems } from '../support/slack-schema.js';
+import { interaction, slashCommand, viewSubmission } from '../support/slack-requests.js';
+import { ackProblems, slackProblems } from '../support/slack-schema.js';
 
 const T = 'T1';
 const ADMIN = { team: T, user: 'UADMIN', name: 'admin' };
@@ -45,5 +45,71 @@ describe('Slack /release', () => {
 
   it('refuses a typo with the closest verb', async () => {
     expect(await say(RITA, '/release', 'shwo REL-1')).toContain('Unknown release command "shwo". Did you mean "show"? Try `/release help`.');
+  });
+});
+
+describe('Slack /release replies and the release form', () => {
+  const blocksOf = (name: string) => JSON.stringify(h.fake.responses.find((r) => r.name === name)?.body.blocks ?? null);
+
+  it('answers a release step with the release card, show with the whole release, list with its lines', async () => {
+    await say(RITA, '/release', 'edit REL-1 goal="tax tables 2032"');
+    const step = blocksOf(`release-${n}`);
+    expect(step).toContain('Updated goal of REL-1.');
+    expect(step).toContain('"type":"header"');
+    expect(step).toContain('REL-1 Payroll 2032.1');
+    await say(RITA, '/release', 'show REL-1');
+    expect(blocksOf(`release-${n}`)).toContain('REL-1 Payroll 2032.1');
+    await say(RITA, '/release', 'list all');
+    const list = blocksOf(`release-${n}`);
+    expect(list).toContain('"action_id":"release_details"');
+    expect(list).toContain('"value":"REL-1"');
+  });
+
+  it('opens the release form for `/release new` alone, shows errors inline and opens the release on submit', async () => {
+    const responseUrl = h.fake.responseUrl('release-form');
+    const ack = await h.sender.send(slashCommand(RITA, 'new', { responseUrl, channel: 'CWINTER', command: '/release' }));
+    expect(ack.status).toBe(200);
+    const open = await h.fake.waitFor('views.open', (c) => (c.args.view as { callback_id?: string }).callback_id === 'release_new');
+    const view = open.args.view as { blocks: { block_id: string; element: Record<string, unknown> }[] } & Record<string, unknown>;
+    expect(view.blocks.map((b) => [b.block_id, b.element.type])).toEqual([
+      ['name', 'plain_text_input'],
+      ['goal', 'plain_text_input'],
+      ['manager', 'users_select'],
+      ['target', 'datepicker'],
+      ['testing', 'users_select'],
+      ['communications', 'users_select'],
+      ['training', 'users_select'],
+      ['channel', 'conversations_select'],
+    ]);
+    expect(view.blocks.find((b) => b.block_id === 'channel')!.element.initial_conversation).toBe('CWINTER');
+    expect(view.blocks.find((b) => b.block_id === 'manager')!.element.initial_user).toBe('URITA');
+
+    const noName = await h.sender.send(interaction(viewSubmission(RITA, view, { goal: 'new year' })));
+    expect(ackProblems(noName.json)).toEqual([]);
+    expect(noName.json).toEqual({ response_action: 'errors', errors: { name: 'A release needs a name. Example: name="December platform release"' } });
+    const badDate = await h.sender.send(interaction(viewSubmission(RITA, view, { name: 'Winter 2033', target: 'soon-ish' })));
+    expect(ackProblems(badDate.json)).toEqual([]);
+    expect(Object.keys((badDate.json as { errors: Record<string, string> }).errors)).toEqual(['target']);
+    expect(findRelease(h.bot.database.db, 'REL-2')).toBeNull();
+
+    const ok = await h.sender.send(
+      interaction(viewSubmission(RITA, view, { name: 'Winter 2033', goal: 'new year tables', target: '2033-01-15', testing: 'UTESS', training: 'UTRAIN' })),
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.text).toBe('');
+    const answer = await h.fake.waitForResponse((r) => r.name === 'release-form');
+    expect(String(answer.body.text)).toBe('Opened REL-2 “Winter 2033” in planning. Add approved RFCs to it and write its release plan.');
+    expect(JSON.stringify(answer.body.blocks)).toContain('REL-2 Winter 2033');
+    const r = findRelease(h.bot.database.db, 'REL-2')!;
+    expect(r).toMatchObject({
+      name: 'Winter 2033',
+      goal: 'new year tables',
+      manager: 'slack:T1/URITA',
+      team: { testing: 'slack:T1/UTESS', communications: null, training: 'slack:T1/UTRAIN' },
+      channels: { slack: 'CWINTER', teams: null },
+    });
+    expect(r.targetDate?.toISOString()).toBe('2033-01-15T00:00:00.000Z');
+    // Its status message goes to the channel the form was opened in.
+    await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === 'CWINTER' && JSON.stringify(c.args.blocks).includes('Winter 2033'));
   });
 });

@@ -24,8 +24,12 @@ export interface SlackHarness {
   clock: TestClock;
   /** Log lines (JSON) the bot wrote at info level and above. */
   logs: string[];
-  /** Types `/rfc <text>`; resolves with the HTTP acknowledgement. */
-  command(who: Who, text: string, opts?: { channel?: string; triggerId?: string }): Promise<{ ack: SlackResponse; responseUrl: string; body: string }>;
+  /** Types `/rfc <text>` (or `command`, e.g. `/release`); resolves with the HTTP acknowledgement. */
+  command(
+    who: Who,
+    text: string,
+    opts?: { channel?: string; triggerId?: string; command?: string },
+  ): Promise<{ ack: SlackResponse; responseUrl: string; body: string }>;
   click(who: Who, o: ClickOptions): Promise<{ ack: SlackResponse; responseUrl: string; body: string }>;
   submit(who: Who, view: Record<string, unknown>, values: Record<string, string | string[] | Date | boolean>): Promise<SlackResponse>;
   stop(): Promise<void>;

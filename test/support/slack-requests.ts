@@ -152,7 +152,9 @@ type Block = { type: string; block_id?: string; element?: { type: string; action
 /**
  * The `view.state.values` Slack sends for a modal, from the view the bot opened and the
  * values typed: strings for text inputs and selects, string[] for multi-selects, Date for
- * date-time pickers, boolean for a single checkbox. Untouched inputs come back empty, as in Slack.
+ * date-time pickers, boolean for a single checkbox, 'YYYY-MM-DD' for date pickers, ids for user and
+ * conversation selects. Untouched inputs come back empty, as in Slack, except a select with an
+ * initial value, which comes back with it.
  */
 export function stateValues(view: { blocks?: unknown[] }, values: Record<string, string | string[] | Date | boolean>): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
@@ -181,6 +183,15 @@ export function stateValues(view: { blocks?: unknown[] }, values: Record<string,
         break;
       case 'datetimepicker':
         state = { selected_date_time: v instanceof Date ? Math.floor(v.getTime() / 1000) : null };
+        break;
+      case 'datepicker':
+        state = { selected_date: typeof v === 'string' ? v : null };
+        break;
+      case 'users_select':
+        state = { selected_user: typeof v === 'string' ? v : ((el as { initial_user?: string }).initial_user ?? null) };
+        break;
+      case 'conversations_select':
+        state = { selected_conversation: typeof v === 'string' ? v : ((el as { initial_conversation?: string }).initial_conversation ?? null) };
         break;
       default:
         throw new Error(`stateValues: unsupported element ${el.type}`);

@@ -3,6 +3,7 @@
  * Reschedule, Submit, and Details. Acknowledged first; the click then runs the same command a
  * person could type, and the stored cards follow through the outbox (chat.update).
  */
+import { createHash } from 'node:crypto';
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { actionCommand } from '../../commands/actions.js';
 import { execute } from '../../commands/execute.js';
@@ -15,6 +16,7 @@ import { ChangebotError } from '../../domain/errors.js';
 import { releaseCard } from '../../domain/release-cards.js';
 import { releaseViewOf } from '../../notify/deliver.js';
 import { releaseBlocks } from './blocks/release.js';
+import { waveFailedModal } from './blocks/release-modal.js';
 import { LIMITS, fit, plain } from './blocks/limits.js';
 import { isChangebotError } from '../../domain/errors.js';
 import { detailsModal, rescheduleModal } from './blocks/modal.js';
@@ -46,13 +48,28 @@ export function registerActions(app: App, rt: SlackRuntime): void {
   });
 
   // The release card's buttons (the status message, replies, Details): value `REL-n` or `REL-n:arg`.
+  // The same button means something new once the card has moved on (Next phase, Start wave on
+  // the one status message), so a repeat is the same button on the card as it was then: the
+  // message's blocks (or the modal's hash) are part of the key.
   app.action<BlockAction<ButtonAction>>(/^release_/, async ({ ack, body, action, respond }) => {
     await ack();
     if (action.type !== 'button' || !isReleaseActionId(action.action_id)) return;
-    const where = body.container as { message_ts?: string; view_id?: string } | undefined;
-    if (isRepeat(`${body.user.id}|${action.action_id}|${action.value ?? ''}|${where?.message_ts ?? where?.view_id ?? ''}`)) return;
+    if (isRepeat(`${body.user.id}|${action.action_id}|${action.value ?? ''}|${seenAs(body)}`)) return;
     await handleReleaseClick(rt, body, action.action_id, action.value ?? '', respond, rt.web);
   });
+}
+
+/** The card a click was made on, as the person saw it: which message or modal, and which version of it. */
+function seenAs(body: BlockAction): string {
+  const where = body.container as { message_ts?: string; view_id?: string } | undefined;
+  const version =
+    body.view?.hash ??
+    (body.message
+      ? createHash('sha256')
+          .update(JSON.stringify(body.message.blocks ?? body.message.text ?? ''))
+          .digest('hex')
+      : '');
+  return `${where?.message_ts ?? where?.view_id ?? ''}|${version}`;
 }
 
 /**
@@ -80,6 +97,14 @@ async function handleReleaseClick(
       await withRetry(open, { attempts: 2, baseMs: 100, maxWaitMs: 300 });
       return;
     }
+    // A failed wave needs a note of what happened: asked in a modal (trigger_id lives 3 seconds).
+    if (step.run.kind === 'wave-finish' && step.run.outcome === 'failed') {
+      const responseUrl = (body as { response_url?: string }).response_url;
+      const view = waveFailedModal(key, step.run.wave, { ...(responseUrl ? { responseUrl } : {}), ...(body.channel?.id ? { channel: body.channel.id } : {}) });
+      const open = () => (inView ? client.views.push({ trigger_id: body.trigger_id, view }) : client.views.open({ trigger_id: body.trigger_id, view }));
+      await withRetry(open, { attempts: 2, baseMs: 100, maxWaitMs: 300 });
+      return;
+    }
     const actor = await rt.people.actor(team, body.user.id, body.user.name);
     const reply = execute(
       rt.ctx,
@@ -92,14 +117,15 @@ async function handleReleaseClick(
         (err: unknown) => rt.log.warn({ err }, 'slack: could not refresh the release modal'),
       );
       await tell(rt, { userId: body.user.id, client }, reply.text);
-    } else if ((body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral) {
+    } else {
+      // The answer, then the release as they see it now, with their buttons (as a typed command's reply).
       const release = findRelease(rt.ctx.database.db, key);
       const blocks = release
         ? releaseBlocks(releaseCard('reply', releaseViewOf(rt.ctx, release, actor.timezone), actorViewer(actor), { message: reply.text }))
         : undefined;
-      await tell(rt, to, reply.text, blocks, { replaceOriginal: true });
-    } else {
-      await tell(rt, to, reply.text);
+      // An ephemeral reply card is replaced by the fresh one; the status message stays as it is.
+      const ephemeral = (body.container as { is_ephemeral?: boolean } | undefined)?.is_ephemeral === true;
+      await tell(rt, to, reply.text, blocks, ephemeral ? { replaceOriginal: true } : {});
     }
   } catch (err) {
     if (!isChangebotError(err)) rt.log.error({ err, action: id, value }, 'slack: release button failed');

@@ -14,7 +14,10 @@ import type { Block } from './blocks/limits.js';
 import { newRfcModal } from './blocks/modal.js';
 import { cardBlocks } from './blocks/rfc.js';
 import { actorViewer, cardFromView } from '../../app/cards.js';
-import { listCard } from '../../domain/cards.js';
+import { listCard, releaseListItem } from '../../domain/cards.js';
+import { releaseCard } from '../../domain/release-cards.js';
+import { releaseBlocks } from './blocks/release.js';
+import { newReleaseModal } from './blocks/release-modal.js';
 import type { Actor } from '../../domain/types.js';
 import { errorText } from './errors.js';
 import { type SlackRuntime, tell } from './runtime.js';
@@ -23,6 +26,7 @@ import { type WebClient, withRetry } from './web.js';
 export const COMMAND = '/rfc';
 export const RELEASE_COMMAND = '/release';
 const OPEN_FORM = /^\s*(?:\/?rfc\s+)?(?:new|create)\s*$/i;
+const OPEN_RELEASE_FORM = /^\s*release\s+(?:new|create)\s*$/i;
 
 export function registerCommands(app: App, rt: SlackRuntime): void {
   app.command(COMMAND, async ({ command, ack, respond }) => {
@@ -44,6 +48,11 @@ export async function handleCommand(rt: SlackRuntime, command: SlashCommand, res
     void rt.people.actor(command.team_id, command.user_id, command.user_name).catch(() => undefined);
     return;
   }
+  if (OPEN_RELEASE_FORM.test(command.text ?? '')) {
+    await openReleaseForm(rt, command, client, respond);
+    void rt.people.actor(command.team_id, command.user_id, command.user_name).catch(() => undefined);
+    return;
+  }
   const actor = await rt.people.actor(command.team_id, command.user_id, command.user_name);
   let cmd: Command;
   let reply: Reply;
@@ -59,11 +68,21 @@ export async function handleCommand(rt: SlackRuntime, command: SlashCommand, res
     await openNewForm(rt, command, client, respond);
     return;
   }
+  if (reply.openReleaseForm) {
+    await openReleaseForm(rt, command, client, respond);
+    return;
+  }
   await tell(rt, to, reply.text, replyContent(rt, actor, cmd, reply));
 }
 
 function replyContent(rt: SlackRuntime, actor: Actor, cmd: Command, reply: Reply): Block[] {
   const zone = actor.timezone;
+  // A release: `release show` is the whole release; any other step answers, then shows it.
+  if (reply.releaseView) {
+    const show = cmd.kind === 'release' && cmd.command.kind === 'release-show';
+    return releaseBlocks(releaseCard(show ? 'details' : 'reply', reply.releaseView, actorViewer(actor), show ? {} : { message: reply.text }));
+  }
+  if (reply.releaseList) return listBlocks({ kind: 'list', message: reply.text, items: reply.releaseList.map(releaseListItem) });
   if (cmd.kind === 'show' && reply.view) return cardBlocks(cardFromView(rt.ctx, 'details', reply.view, actorViewer(actor)), { zone });
   if (reply.view) return cardBlocks(cardFromView(rt.ctx, 'reply', reply.view, actorViewer(actor), { message: reply.text }), { zone });
   if (reply.list) return listBlocks(listCard(reply.text, reply.list));
@@ -82,6 +101,21 @@ async function openNewForm(rt: SlackRuntime, command: SlashCommand, client: WebC
       rt,
       { userId: command.user_id, respond, client },
       `${errorText(err)} You can also raise an RFC in one line: \`/rfc new "Patch db01" category=minor services=db\`.`,
+    );
+  }
+}
+
+/** `/release new` alone: the release form, its status channel the one it was typed in. */
+async function openReleaseForm(rt: SlackRuntime, command: SlashCommand, client: WebClient, respond: RespondFn): Promise<void> {
+  const view = newReleaseModal({ responseUrl: command.response_url, channel: command.channel_id, user: command.user_id });
+  try {
+    await withRetry(() => client.views.open({ trigger_id: command.trigger_id, view }), { attempts: 2, baseMs: 100, maxWaitMs: 300 });
+  } catch (err) {
+    rt.log.warn({ err }, 'slack: could not open the release form');
+    await tell(
+      rt,
+      { userId: command.user_id, respond, client },
+      `${errorText(err)} You can also open a release in one line: \`/release new "December platform" goal="..." channel=here\`.`,
     );
   }
 }

@@ -21,6 +21,8 @@ const FIELD_BLOCK: Record<string, string> = {
   duration: 'end',
   outageMinutes: 'outage',
   window: 'start',
+  targetDate: 'target',
+  slackChannel: 'channel',
 };
 
 /**

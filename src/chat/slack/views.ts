@@ -14,10 +14,19 @@ import { NEW_RFC_VIEW, RESCHEDULE_VIEW, decodeMeta, readValues } from './blocks/
 import { cardBlocks } from './blocks/rfc.js';
 import { actorViewer, cardFromView } from '../../app/cards.js';
 import { modalErrors } from './errors.js';
+import { createRelease } from '../../app/releases.js';
+import type { ReleaseFields } from '../../app/inputs.js';
+import { parseDate } from '../../commands/dates.js';
+import { releaseReply } from '../../commands/release-verbs.js';
+import { releaseCard } from '../../domain/release-cards.js';
+import { personId } from './actor.js';
+import { releaseBlocks } from './blocks/release.js';
+import { NEW_RELEASE_VIEW, RELEASE_FORM_BLOCKS, WAVE_FAILED_VIEW } from './blocks/release-modal.js';
 import { type SlackRuntime, tell } from './runtime.js';
 import type { WebClient } from './web.js';
 
 const FORM_BLOCKS = RFC_FORM.map((f) => f.name);
+const WAVE_FAILED_BLOCKS = ['note'];
 const RESCHEDULE_BLOCKS = ['start', 'end', 'reason'];
 
 type Submission = { body: ViewSubmitAction; client: WebClient };
@@ -32,6 +41,58 @@ export function registerViews(app: App, rt: SlackRuntime): void {
       reply = hinted(() => withView(rt.ctx, actor, raise(rt.ctx, actor, fields)));
     } catch (err) {
       await refuse(rt, ack, err, FORM_BLOCKS, 'title');
+      return;
+    }
+    await ack();
+    await confirm(rt, { body, client: rt.web }, reply);
+  });
+
+  app.view<ViewSubmitAction>(NEW_RELEASE_VIEW, async ({ ack, body, view }) => {
+    const actor = actorOf(rt, body);
+    const values = readValues(view.state.values);
+    const team = teamOf(body);
+    const str = (k: string): string | undefined => {
+      const v = values[k];
+      return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+    };
+    let reply: Reply;
+    try {
+      const fields: ReleaseFields = { name: str('name') ?? '' };
+      const goal = str('goal');
+      if (goal) fields.goal = goal;
+      for (const k of ['manager', 'testing', 'communications', 'training'] as const) {
+        const user = str(k);
+        if (user) fields[k] = personId(team, user);
+      }
+      const target = str('target');
+      if (target)
+        fields.targetDate = parseDate(target, { platform: 'slack', workspace: team, timezone: actor.timezone, now: rt.ctx.clock.now() }, 'targetDate');
+      const channel = str('channel');
+      if (channel) fields.slackChannel = channel;
+      reply = hinted(() => releaseReply(rt.ctx, actor, createRelease(rt.ctx, actor, fields)));
+    } catch (err) {
+      await refuse(rt, ack, err, RELEASE_FORM_BLOCKS, 'name');
+      return;
+    }
+    await ack();
+    await confirm(rt, { body, client: rt.web }, reply);
+  });
+
+  app.view<ViewSubmitAction>(WAVE_FAILED_VIEW, async ({ ack, body, view }) => {
+    const actor = actorOf(rt, body);
+    const meta = decodeMeta(view.private_metadata);
+    const values = readValues(view.state.values);
+    const note = typeof values.note === 'string' ? values.note.trim() : '';
+    let reply: Reply;
+    try {
+      reply = execute(
+        rt.ctx,
+        actor,
+        { kind: 'release', command: { kind: 'wave-finish', key: meta.key ?? '', outcome: 'failed', wave: meta.wave ?? 0, ...(note ? { note } : {}) } },
+        { platform: 'slack' },
+      );
+    } catch (err) {
+      await refuse(rt, ack, err, WAVE_FAILED_BLOCKS, 'note');
       return;
     }
     await ack();
@@ -83,9 +144,11 @@ async function confirm(rt: SlackRuntime, s: Submission, reply: Reply): Promise<v
   const meta = decodeMeta(s.body.view.private_metadata);
   const respond: RespondFn | undefined = meta.responseUrl && trusted(meta.responseUrl, rt) ? responder(meta.responseUrl) : undefined;
   const actor = actorOf(rt, s.body);
-  const blocks = reply.view
-    ? cardBlocks(cardFromView(rt.ctx, 'reply', reply.view, actorViewer(actor), { message: reply.text }), { zone: actor.timezone })
-    : undefined;
+  const blocks = reply.releaseView
+    ? releaseBlocks(releaseCard('reply', reply.releaseView, actorViewer(actor), { message: reply.text }))
+    : reply.view
+      ? cardBlocks(cardFromView(rt.ctx, 'reply', reply.view, actorViewer(actor), { message: reply.text }), { zone: actor.timezone })
+      : undefined;
   await tell(rt, { userId: s.body.user.id, respond, client: s.client }, reply.text, blocks);
 }
 

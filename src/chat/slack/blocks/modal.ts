@@ -20,6 +20,8 @@ export interface ModalMeta {
   responseUrl?: string;
   channel?: string;
   key?: string;
+  /** A release's wave (the Wave failed form). */
+  wave?: number;
 }
 
 export function encodeMeta(meta: ModalMeta): string {
@@ -137,6 +139,9 @@ type StateValue = {
   selected_option?: { value: string } | null;
   selected_options?: { value: string }[];
   selected_date_time?: number | null;
+  selected_date?: string | null;
+  selected_user?: string | null;
+  selected_conversation?: string | null;
 };
 
 /** A submitted view's state as form values (dates as ISO instants, lists for multi-selects). */
@@ -156,6 +161,15 @@ export function readValues(values: Record<string, Record<string, StateValue>> | 
           break;
         case 'datetimepicker':
           out[blockId] = typeof v.selected_date_time === 'number' ? new Date(v.selected_date_time * 1000).toISOString() : undefined;
+          break;
+        case 'datepicker':
+          out[blockId] = v.selected_date ?? undefined;
+          break;
+        case 'users_select':
+          out[blockId] = v.selected_user ?? undefined;
+          break;
+        case 'conversations_select':
+          out[blockId] = v.selected_conversation ?? undefined;
           break;
         default:
           out[blockId] = v.value ?? undefined;
