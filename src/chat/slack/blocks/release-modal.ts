@@ -86,7 +86,7 @@ export function newReleaseModal(meta: ReleaseModalMeta): ModalView {
   } as ModalView;
 }
 
-/** What happened to a failed wave: the note the change log needs. */
+/** What happened to a failed wave (optional: its backout says what was done). */
 export function waveFailedModal(key: string, wave: number, meta: ModalMeta): ModalView {
   return {
     type: 'modal',
@@ -100,6 +100,7 @@ export function waveFailedModal(key: string, wave: number, meta: ModalMeta): Mod
       {
         type: 'input',
         block_id: 'note',
+        optional: true,
         label: plain('What happened, and what was done', LIMITS.inputLabel),
         element: {
           type: 'plain_text_input',
