@@ -1,0 +1,244 @@
+/**
+ * Issue 10's walk through Microsoft Teams: Bot Framework activities posted over HTTP to the
+ * running bot (no credentials), a fake Bot Connector recording what it sends and updates. A
+ * release of two RFCs goes from planning to closed, typed as `release ...` messages and clicked
+ * on its status message (Next phase, Tick, Go, Start wave, Wave done, Wave failed). The status
+ * message is posted once in the release's channel and then only updated; decisions reply to it.
+ * Every Adaptive Card the bot sends or answers with is validated (test/support/teams-cards.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findRelease } from '../../src/db/repos/releases.js';
+import { findRfc } from '../../src/db/repos/rfcs.js';
+import { RELEASE_ACTIONS } from '../../src/domain/actions.js';
+import { type TeamsClient, type TeamsConversation, type TeamsUser, channel, personal, user } from '../support/teams-activities.js';
+import { ADMIN_AAD, type TeamsHarness, startTeamsHarness } from '../support/teams-bot.js';
+import { assertValidCard, cardText, cardsOf } from '../support/teams-cards.js';
+import type { ConnectorCall } from '../support/teams-connector.js';
+
+const TEAM = '19:general@thread.tacv2';
+const general: TeamsConversation = { id: TEAM, type: 'channel', teamId: TEAM };
+const rel = channel('releases', TEAM);
+const admin: TeamsUser = { id: '29:admin', name: 'Ada Admin', aadObjectId: ADMIN_AAD };
+const rita = user('rita');
+const carl = user('carl');
+const olga = user('olga');
+const tess = user('tess');
+const ana = user('ana');
+const bob = user('bob');
+const SHA_API = '6d1f0e2c9a8b7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e';
+const SHA_DB = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+
+let h: TeamsHarness;
+let t: TeamsClient;
+/** The status message's activity id in the release channel. */
+let statusId = '';
+
+type Card = Record<string, unknown>;
+type InvokeBody = { statusCode: number; type: string; value: Card };
+
+const mention = (u: TeamsUser) => ({ id: u.id, name: u.name, aadObjectId: u.aadObjectId });
+
+/** Types a message; resolves with the bot's reply to it (text and card). */
+async function say(from: TeamsUser, conv: TeamsConversation, text: string, mentions: TeamsUser[] = []): Promise<{ text: string; card?: Card }> {
+  const activity = t.message(from, conv, text, mentions.map(mention));
+  const since = h.connector.calls.length;
+  expect((await t.post(activity)).status).toBe(200);
+  const reply = await h.connector.waitFor((c) => c.conversationId === conv.id && c.kind === 'reply' && c.activityId === activity.id, { from: since });
+  const [card] = cardsOf(reply.body);
+  if (card) assertValidCard(card);
+  return { text: String(reply.body.text ?? ''), ...(card ? { card } : {}) };
+}
+
+/** Clicks an Action.Execute button; resolves with the card the bot answers with. */
+async function click(from: TeamsUser, conv: TeamsConversation, button: { verb: string; data: Card }, onCard?: string): Promise<string> {
+  const res = await t.post(t.action(from, conv, button.verb, button.data, onCard));
+  expect(res.status).toBe(200);
+  const body = res.body as InvokeBody;
+  expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
+  assertValidCard(body.value);
+  return cardText(body.value);
+}
+
+/** Every Action.Execute on a card (action bar and checklist rows). */
+function buttons(card: unknown): { title: string; verb: string; data: Card }[] {
+  const out: { title: string; verb: string; data: Card }[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (o.type === 'Action.Execute' && typeof o.verb === 'string') out.push({ title: String(o.title), verb: o.verb, data: (o.data ?? {}) as Card });
+    for (const v of Object.values(o)) walk(v);
+  };
+  walk(card);
+  return out;
+}
+
+function button(card: unknown, verb: string, arg?: string): { verb: string; data: Card } {
+  const b = buttons(card).find((x) => x.verb === verb && (arg === undefined || x.data.arg === arg));
+  if (!b) throw new Error(`no ${verb}${arg ? ` ${arg}` : ''} button on:\n${cardText(card)}`);
+  return b;
+}
+
+/** The status message as updated since call `from`, once it satisfies `pred`. */
+async function statusWhere(from: number, pred: (card: Card) => boolean): Promise<Card> {
+  const c = await h.connector.waitFor(
+    (c) => c.conversationId === rel.id && c.kind === 'update' && c.activityId === statusId && pred(cardsOf(c.body)[0] as Card),
+    {
+      from,
+    },
+  );
+  return cardsOf(c.body)[0] as Card;
+}
+
+/** The status message as updated since call `from` to show `words`. */
+const statusShowing = (from: number, words: string): Promise<Card> => statusWhere(from, (card) => cardText(card).includes(words));
+
+const ticks = (card: Card) => buttons(card).filter((b) => b.verb === RELEASE_ACTIONS.tick).length;
+
+/** A click on the status message, by `who`, on the button the message carries now. */
+async function clickStatus(who: TeamsUser, card: Card, verb: string, arg?: string): Promise<string> {
+  const b = button(card, verb, arg);
+  expect(b.data).toMatchObject({ key: 'REL-1', card: 'status' });
+  return click(who, rel, b, statusId);
+}
+
+/** A reply in the status message's thread, since call `from`, with these words. */
+function threadReply(from: number, words: string): Promise<ConnectorCall> {
+  return h.connector.waitFor((c) => c.conversationId === rel.id && c.kind === 'reply' && c.activityId === statusId && String(c.body.text).includes(words), {
+    from,
+  });
+}
+
+beforeAll(async () => {
+  h = await startTeamsHarness();
+  t = h.client;
+  h.clock.current = new Date('2031-12-01T09:00:00Z');
+});
+
+afterAll(async () => {
+  if (h) {
+    for (const c of h.connector.calls) for (const card of cardsOf(c.body)) assertValidCard(card);
+    await h.close();
+  }
+});
+
+describe('a release through Teams, planning to closed', () => {
+  it('sets up: the bot installed, roles granted by an admin, services, two approved RFCs', async () => {
+    expect((await t.post(t.installed(admin, general))).status).toBe(200);
+    expect((await t.post(t.installed(admin, rel))).status).toBe(200);
+    for (const u of [admin, rita, carl, olga, tess, ana, bob]) expect((await t.post(t.installationUpdate(u, personal(u)))).status).toBe(200);
+    for (const [u, role] of [
+      [rita, 'release-manager'],
+      [carl, 'change-manager'],
+      [olga, 'change-manager'],
+    ] as const) {
+      expect((await say(admin, general, `rfc admin grant <at>${u.name}</at> ${role}`, [u])).text).toBe(`Granted ${role} to teams:${u.aadObjectId}.`);
+    }
+    expect((await say(admin, general, 'rfc admin service add api')).text).toBe('Added service api.');
+    expect((await say(admin, general, 'rfc admin service add db')).text).toBe('Added service db.');
+    const one = await say(
+      ana,
+      personal(ana),
+      'rfc new "API 4.2" category=minor services=api backout="redeploy 4.1" test="smoke tests" start="2031-12-06 22:00" duration=6h',
+    );
+    expect(one.text).toMatch(/^Raised RFC-1 “API 4.2” as a draft/);
+    const two = await say(
+      bob,
+      personal(bob),
+      'rfc new "DB pool tuning" category=minor services=db backout="old pool size" test="load test" start="2031-12-06 22:00" duration=6h',
+    );
+    expect(two.text).toMatch(/^Raised RFC-2 “DB pool tuning” as a draft/);
+    await say(ana, personal(ana), 'rfc submit RFC-1');
+    await say(bob, personal(bob), 'rfc submit RFC-2');
+    for (const key of ['RFC-1', 'RFC-2']) expect((await say(carl, personal(carl), `rfc approve ${key}`)).text).toContain(`${key} is approved`);
+  });
+
+  it('opens the release in its channel; the status message is posted there once', async () => {
+    const since = h.connector.calls.length;
+    const opened = await say(rita, rel, 'release new "December platform" goal="API 4.2 with its DB tuning" target=2031-12-06 channel=here');
+    expect(opened.text).toBe('Opened REL-1 “December platform” in planning. Add approved RFCs to it and write its release plan.');
+    // The reply carries the release card as rita sees it.
+    expect(cardText(opened.card)).toContain('REL-1 December platform');
+    expect(cardText(opened.card)).toContain(`Status channels: Teams ${rel.id}`);
+    const post = await h.connector.waitFor((c) => c.conversationId === rel.id && c.kind === 'send', { from: since });
+    expect(cardText(cardsOf(post.body)[0])).toContain('REL-1 December platform');
+    statusId = post.id as string;
+    expect(findRelease(h.bot.database.db, 'REL-1')?.channels.teams).toBe(rel.id);
+
+    expect((await say(rita, rel, 'release team REL-1 testing=<at>tess</at>', [tess])).text).toBe('Updated testing coordinator of REL-1.');
+    expect((await say(rita, rel, 'release add REL-1 RFC-1')).text).toBe('Added RFC-1 “API 4.2” to REL-1.');
+    expect((await say(rita, rel, 'release add REL-1 RFC-2')).text).toBe('Added RFC-2 “DB pool tuning” to REL-1.');
+  });
+
+  it('plans and builds the package of two artifacts, moved on with Next phase on the status message', async () => {
+    const refused = await say(rita, rel, 'release phase REL-1');
+    expect(refused.text).toMatch(/^REL-1 can't leave planning without a release plan\. Missing: the deployment order/);
+    const since = h.connector.calls.length;
+    expect(
+      (
+        await say(
+          rita,
+          rel,
+          'release plan REL-1 order="pilot on api, then db" training="support briefed" communications="status page and email" backout="redeploy 4.1, old pool size"',
+        )
+      ).text,
+    ).toBe('Updated the deployment order, training needs, communications plan, backout plan of REL-1.');
+    const planned = await statusWhere(since, (card) => buttons(card).some((b) => b.verb === RELEASE_ACTIONS.phase));
+    expect(await clickStatus(rita, planned, RELEASE_ACTIONS.phase)).toContain('REL-1 moved to building.');
+    expect(findRelease(h.bot.database.db, 'REL-1')?.phase).toBe('building');
+
+    const bad = await say(rita, rel, 'release package REL-1 artifact=db-tuning version=1 sha256=0123456789abcdef');
+    expect(bad.text).toMatch(/^sha256 must be 64 hexadecimal digits/);
+    expect((await say(rita, rel, `release package REL-1 artifact=api version=4.2.0 sha256=${SHA_API} link=https://dsl.example/api-4.2.0.tgz`)).text).toBe(
+      "Updated artifact api in REL-1's package.",
+    );
+    const since2 = h.connector.calls.length;
+    expect((await say(rita, rel, `release package REL-1 artifact=db-tuning version=1 sha256=${SHA_DB}`)).text).toBe(
+      "Updated artifact db-tuning in REL-1's package.",
+    );
+    expect((await say(rita, rel, 'release package REL-1 install="helm upgrade api 4.2.0" removal="helm rollback api"')).text).toBe(
+      "Updated install procedure, removal procedure in REL-1's package.",
+    );
+    const built = await statusShowing(since2, 'Package: 2 artifacts, open');
+    expect(await clickStatus(rita, built, RELEASE_ACTIONS.phase)).toContain('REL-1 moved to acceptance testing.');
+  });
+
+  it('records test results and sign-offs, plans a pilot and a second wave, then reviews readiness with Tick', async () => {
+    expect((await say(tess, rel, 'release test REL-1 "load test" pass note="2x peak"')).text).toBe('Recorded “load test” as passed for REL-1.');
+    for (const [c, label] of [
+      ['operations', 'operations'],
+      ['security', 'security'],
+      ['support', 'support'],
+      ['service-level', 'service level'],
+    ]) {
+      expect((await say(bob, rel, `release signoff REL-1 ${c}`)).text).toBe(`Signed off ${label} for REL-1.`);
+    }
+    expect((await say(rita, rel, 'release wave add REL-1 pilot start="2031-12-06 22:00" duration=1h services=api')).text).toBe(
+      'Planned wave 1 (the pilot) of REL-1: from Sat 6 Dec 22:00 to Sat 6 Dec 23:00 GMT, api.',
+    );
+    const since = h.connector.calls.length;
+    expect((await say(rita, rel, 'release wave add REL-1 start="2031-12-07 00:00" duration=2h')).text).toBe(
+      'Planned wave 2 of REL-1: from Sun 7 Dec 00:00 to Sun 7 Dec 02:00 GMT, api, db.',
+    );
+    const tested = await statusShowing(since, 'Wave 2');
+    expect(cardText(tested)).toContain('Sign-offs: operations');
+    const since2 = h.connector.calls.length;
+    expect(await clickStatus(rita, tested, RELEASE_ACTIONS.phase)).toContain('REL-1 moved to readiness review.');
+    let status = await statusShowing(since2, 'Phase: readiness review');
+    // Ten items ticked on the status message's checklist; related changes stays open.
+    const items = ['deployment-order', 'business-alignment', 'deployment-plans', 'action-ownership', 'target-group-issues'];
+    items.push('plans-signed-off', 'resources', 'communications', 'training', 'production-ready');
+    for (const [i, item] of items.entries()) {
+      const from = h.connector.calls.length;
+      const answer = await clickStatus(rita, status, RELEASE_ACTIONS.tick, item);
+      expect(answer).toContain(`${10 - i} item(s) still open`);
+      status = await statusWhere(from, (card) => ticks(card) === 10 - i);
+    }
+    expect(
+      buttons(status)
+        .filter((b) => b.verb === RELEASE_ACTIONS.tick)
+        .map((b) => b.data.arg),
+    ).toEqual(['related-changes']);
+    expect(buttons(status).some((b) => b.verb === RELEASE_ACTIONS.go)).toBe(false);
+  });
+});
