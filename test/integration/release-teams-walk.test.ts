@@ -241,4 +241,111 @@ describe('a release through Teams, planning to closed', () => {
     ).toEqual(['related-changes']);
     expect(buttons(status).some((b) => b.verb === RELEASE_ACTIONS.go)).toBe(false);
   });
+
+  it('refuses go while an item is open, naming it; go by the release manager and a change manager, clicked', async () => {
+    const refused = await say(rita, rel, 'release go REL-1');
+    expect(refused.text).toBe("REL-1 can't be given go yet:\n\n• open: related changes approved");
+    const since = h.connector.calls.length;
+    expect((await say(tess, rel, 'release tick REL-1 related-changes na="no related changes"')).text).toBe(
+      'Marked not applicable: related changes approved (REL-1). Every readiness item is done.',
+    );
+    const ready = await statusWhere(since, (card) => buttons(card).some((b) => b.verb === RELEASE_ACTIONS.go));
+    expect(ticks(ready)).toBe(0);
+    expect(await clickStatus(rita, ready, RELEASE_ACTIONS.go)).toContain(
+      'Recorded your go for REL-1 as release manager. Still needed: a change manager other than the release manager.',
+    );
+    const since2 = h.connector.calls.length;
+    const half = await statusShowing(since2, 'Go: release manager');
+    expect(await clickStatus(carl, half, RELEASE_ACTIONS.go)).toContain('REL-1 is go: it moves to deployment and its package is frozen.');
+    const decided = await threadReply(since2, 'REL-1');
+    expect(decided.body.text).toBe('Release decision on REL-1 “December platform”: go: the readiness review passed. It is now in deployment.');
+    await statusShowing(since2, 'Phase: deployment');
+    expect(findRelease(h.bot.database.db, 'REL-1')?.phase).toBe('deployment');
+  });
+
+  it('refuses the pilot until its backout is proven, then runs it from the status message', async () => {
+    h.clock.current = new Date('2031-12-06T22:05:00Z');
+    const refused = await say(rita, rel, 'release wave start REL-1 1');
+    expect(refused.text).toBe(
+      "The pilot of REL-1 can't start: the backout procedure is not yet recorded as proven in test; no change manager has approved the pilot.",
+    );
+    expect((await say(tess, rel, 'release pilot REL-1 proven note="rehearsed the backout in test"')).text).toBe(
+      "Recorded REL-1's backout procedure as proven in test.",
+    );
+    const since = h.connector.calls.length;
+    expect((await say(carl, rel, 'release pilot REL-1 approve')).text).toBe('Approved piloting REL-1 in production.');
+    const second = await say(rita, rel, 'release wave start REL-1 2');
+    expect(second.text).toBe('Wave 2 of REL-1 can start only after wave 1 (the pilot) is signed off successful; it is planned.');
+    const startable = await statusWhere(since, (card) => buttons(card).some((b) => b.verb === RELEASE_ACTIONS.waveStart));
+    expect(buttons(startable).find((b) => b.verb === RELEASE_ACTIONS.waveStart)).toMatchObject({ title: 'Start wave 1', data: { arg: '1' } });
+    const since2 = h.connector.calls.length;
+    expect(await clickStatus(rita, startable, RELEASE_ACTIONS.waveStart, '1')).toContain('Wave 1 (the pilot) of REL-1 started. RFC-1, RFC-2 now implementing.');
+    const deploying = await statusWhere(since2, (card) => buttons(card).some((b) => b.verb === RELEASE_ACTIONS.waveDone));
+    expect(buttons(deploying).map((b) => b.title)).toEqual(expect.arrayContaining(['Wave 1 done', 'Wave 1 failed']));
+    expect(await clickStatus(rita, deploying, RELEASE_ACTIONS.waveDone, '1')).toContain('Wave 1 of REL-1 is successful.');
+    expect(findRfc(h.bot.database.db, 'RFC-1')?.state).toBe('implementing');
+  });
+
+  it('starts the second wave in its window, and backs it out: recorded, and replied to the status message', async () => {
+    h.clock.current = new Date('2031-12-07T00:05:00Z');
+    // The status message was drawn before wave 2's window opened: the release as rita sees it now offers the start.
+    const shown = await say(rita, rel, 'release show REL-1');
+    expect(shown.text).toBe('');
+    const start = button(shown.card, RELEASE_ACTIONS.waveStart, '2');
+    expect(start).toMatchObject({ title: 'Start wave 2', data: { key: 'REL-1', card: 'details' } });
+    const since = h.connector.calls.length;
+    expect(await click(rita, rel, start)).toContain('Wave 2 of REL-1 started.');
+    const deploying = await statusWhere(since, (card) => buttons(card).some((b) => b.verb === RELEASE_ACTIONS.waveFail));
+    // Failed from the button needs what was done, which is typed.
+    expect(await clickStatus(rita, deploying, RELEASE_ACTIONS.waveFail, '2')).toContain('Say why wave 2 failed');
+    expect((await say(rita, rel, 'release wave fail REL-1 2 note="db pool errors"')).text).toBe(
+      'Wave 2 of REL-1 is failed. Back it out, or back the release out as a whole.',
+    );
+    await threadReply(since, 'failed');
+    const since2 = h.connector.calls.length;
+    expect((await say(rita, rel, 'release wave backout REL-1 2 note="db pool errors; restored 4.1"')).text).toBe(
+      'Wave 2 of REL-1 is backed out. Every wave is finished: REL-1 moved to review and its RFCs to their post-implementation reviews.',
+    );
+    const backedOut = await threadReply(since2, 'backed out');
+    expect(String(backedOut.body.text)).toContain('wave 2 of REL-1 “December platform”');
+    await statusShowing(since2, 'Phase: review');
+    const log = await say(rita, rel, 'release log REL-1');
+    expect(log.text).toContain('wave-backed_out wave 2 — db pool errors; restored 4.1');
+  });
+
+  it('reviews the release with a follow-up RFC, then closes it once its RFCs are closed', async () => {
+    const reviewed = await say(
+      rita,
+      rel,
+      'release review REL-1 outcome="pilot only; wave 2 backed out" lessons="load-test the pool" followup="Tune the db02 pool"',
+    );
+    expect(reviewed.text).toBe('Recorded outcome, lessons, follow-up in the review of REL-1. Raised RFC-3 “Tune the db02 pool” as a draft, linked to REL-1.');
+    expect(findRelease(h.bot.database.db, 'REL-1')?.review?.followUps).toEqual(['RFC-3']);
+    expect(findRfc(h.bot.database.db, 'RFC-3')?.title).toBe('Tune the db02 pool');
+    expect(cardText(reviewed.card)).toContain('**Follow-up RFCs:** RFC-3');
+    expect((await say(rita, rel, 'release close REL-1')).text).toBe(
+      "REL-1 closes once its RFCs' reviews are done. Still open: RFC-1 (in review), RFC-2 (in review).",
+    );
+    expect((await say(olga, personal(olga), 'rfc close RFC-1')).text).toBe('Closed RFC-1.');
+    expect((await say(olga, personal(olga), 'rfc close RFC-2')).text).toBe('Closed RFC-2.');
+    const since = h.connector.calls.length;
+    const closed = await say(rita, rel, 'release close REL-1');
+    expect(closed.text).toBe('Closed REL-1.');
+    expect(cardText(closed.card)).toContain('Phase: closed');
+    await statusShowing(since, 'Phase: closed');
+  });
+
+  it('posted the status message once, then only updated it; decisions replied to it', async () => {
+    const here = h.connector.calls.filter((c) => c.conversationId === rel.id);
+    const created = here.filter((c) => c.kind === 'send' || c.kind === 'create');
+    expect(created.map((c) => c.id)).toEqual([statusId]);
+    const updates = here.filter((c) => c.kind === 'update');
+    expect(updates.length).toBeGreaterThan(10);
+    expect(new Set(updates.map((c) => c.activityId))).toEqual(new Set([statusId]));
+    const thread = here.filter((c) => c.kind === 'reply' && c.activityId === statusId).map((c) => String(c.body.text));
+    expect(thread).toHaveLength(3);
+    expect(thread[0]).toMatch(/go/);
+    expect(thread[1]).toMatch(/failed/);
+    expect(thread[2]).toMatch(/backed out/);
+  });
 });
