@@ -349,3 +349,74 @@ describe('a release through Teams, planning to closed', () => {
     expect(thread[2]).toMatch(/backed out/);
   });
 });
+
+describe('the release form and list in Teams', () => {
+  const payroll = channel('payroll', TEAM);
+
+  it('opens the form for `release new` alone; invalid input comes back on the form, by field', async () => {
+    const opened = await say(rita, personal(rita), 'release new');
+    const form = opened.card as Card;
+    const ids = JSON.stringify(form);
+    for (const id of ['name', 'goal', 'manager', 'target', 'testing', 'communications', 'training']) expect(ids).toContain(`"id":"${id}"`);
+    expect(ids).not.toContain('"id":"here"'); // a personal chat is no status channel
+    expect(ids).toContain('"type":"Input.Date"');
+    expect(ids).toContain(`{"title":"tess","value":"teams:aad-tess"}`); // people changebot knows, to pick from
+    const manager = (form.body as Card[]).find((e) => e.id === 'manager');
+    expect(manager).toMatchObject({ type: 'Input.ChoiceSet', label: 'Release manager', value: 'teams:aad-rita' });
+    const submit = button(form, 'new_release_form_submit');
+
+    const bad = await click(rita, personal(rita), { verb: submit.verb, data: { ...submit.data, name: '  ', target: 'someday', testing: 'bogus' } });
+    expect(bad).toContain('Please fix: Name, Testing coordinator, Target date.');
+    expect(bad).toContain('Name: Give the release a name, e.g. “December platform”.');
+    expect(bad).toMatch(/Target date: .*someday/);
+    expect(bad).toMatch(/Testing coordinator: Can't tell who "bogus" is/);
+    expect(findRelease(h.bot.database.db, 'REL-2')).toBeNull();
+
+    const refused = await click(ana, personal(ana), { verb: submit.verb, data: { ...submit.data, name: 'Not mine' } });
+    expect(refused).toContain('Only a release manager or a change manager can open a release.');
+    expect(findRelease(h.bot.database.db, 'REL-2')).toBeNull();
+  });
+
+  it('opens a release from the form typed in a channel, keeping its status message there', async () => {
+    expect((await t.post(t.installed(admin, payroll))).status).toBe(200);
+    const opened = await say(rita, payroll, 'release new');
+    expect(JSON.stringify(opened.card)).toMatch(/"type":"Input.Toggle","id":"here"/);
+    const submit = button(opened.card, 'new_release_form_submit');
+    const since = h.connector.calls.length;
+    const made = await click(rita, payroll, {
+      verb: submit.verb,
+      data: {
+        ...submit.data,
+        name: 'Payroll 2032.1',
+        goal: 'Year-end tax tables',
+        manager: 'teams:aad-rita',
+        target: '2032-01-10',
+        testing: 'teams:aad-tess',
+        here: 'true',
+      },
+    });
+    expect(made).toContain('Opened REL-2 “Payroll 2032.1” in planning.');
+    expect(made).toContain('Testing coordinator: tess');
+    expect(made).toContain(`Status channels: Teams ${payroll.id}`);
+    const r = findRelease(h.bot.database.db, 'REL-2');
+    expect(r).toMatchObject({ name: 'Payroll 2032.1', goal: 'Year-end tax tables', manager: 'teams:aad-rita', channels: { teams: payroll.id } });
+    expect(r?.team.testing).toBe('teams:aad-tess');
+    expect(r?.targetDate?.toISOString()).toBe('2032-01-10T00:00:00.000Z');
+    const post = await h.connector.waitFor((c) => c.conversationId === payroll.id && c.kind === 'send', { from: since });
+    expect(cardText(cardsOf(post.body)[0])).toContain('REL-2 Payroll 2032.1');
+  });
+
+  it('lists releases as a card whose Details button shows the release', async () => {
+    const listed = await say(rita, personal(rita), 'release list all');
+    const text = cardText(listed.card);
+    expect(text).toContain('**REL-1** December platform');
+    expect(text).toContain('**REL-2** Payroll 2032.1');
+    const all = buttons(listed.card).filter((b) => b.verb === RELEASE_ACTIONS.details);
+    expect(all.map((b) => b.data.key).sort()).toEqual(['REL-1', 'REL-2']);
+    const details = all.find((b) => b.data.key === 'REL-1')!;
+    expect(details.data).toMatchObject({ card: 'details' });
+    const shown = await click(rita, personal(rita), details);
+    expect(shown).toContain('REL-1 December platform');
+    expect(shown).toContain('Phase: closed');
+  });
+});
