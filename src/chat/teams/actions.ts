@@ -28,6 +28,14 @@ import { FORM_SUBMIT_VERB, RESCHEDULE_FIELD_NAMES, RESCHEDULE_SUBMIT_VERB, formC
 import { actorOf, parseContextOf, whereOf } from './identity.js';
 import type { TurnDeps } from './messages.js';
 import { renderCard } from './votecard.js';
+import {
+  RELEASE_FORM_FIELD_NAMES,
+  RELEASE_FORM_SUBMIT_VERB,
+  readReleaseForm,
+  releaseFormCard,
+  releaseFormOptions,
+  releaseFormToFields,
+} from './release-form.js';
 
 const CARD_KINDS: readonly RfcCardKind[] = ['vote', 'owner', 'notice', 'details', 'reply'];
 
@@ -61,6 +69,7 @@ export async function handleCardAction(context: TurnContext, deps: TurnDeps): Pr
   const data = (action.data && typeof action.data === 'object' ? action.data : {}) as Record<string, unknown>;
   const actor = actorOf(deps.app, activity);
   if (action.verb === FORM_SUBMIT_VERB) return submitForm(context, deps, actor, data);
+  if (action.verb === RELEASE_FORM_SUBMIT_VERB) return submitReleaseForm(context, deps, actor, data);
   if (isReleaseActionId(action.verb)) return releaseCardAction(context, deps, actor, action.verb, data);
   const key = typeof data.key === 'string' ? data.key : '';
   // The card the button was on: a voting or owner card stays one; others answer with the RFC.
@@ -170,5 +179,33 @@ async function submitForm(context: TurnContext, deps: TurnDeps, actor: Actor, da
     const services = listServices(deps.app.database.db).map((s) => s.name);
     const unplaced = Object.keys(errors).length === 0;
     return cardResponse(formCard({ services, values, errors, ...(unplaced ? { notice: shown.text } : {}) }));
+  }
+}
+
+/**
+ * The release form's submit: the same `release new` as typing it (`channel=here` when the toggle
+ * is on in a channel or group chat). Answers with the new release; a refusal shows the form again
+ * with the values kept and each message by its field.
+ */
+function submitReleaseForm(context: TurnContext, deps: TurnDeps, actor: Actor, data: Record<string, unknown>): CardActionResponse {
+  const values = readReleaseForm(data);
+  const where = whereOf(context.activity);
+  try {
+    const { fields, here } = releaseFormToFields(values, parseContextOf(deps.app, context.activity, actor));
+    const command = here && where.channel ? { kind: 'release-new' as const, fields, here: true } : { kind: 'release-new' as const, fields };
+    const reply = execute(deps.app, actor, { kind: 'release', command }, where);
+    if (!reply.releaseView) return cardResponse(messageCard(reply.text, 'good'));
+    const model = releaseCard('reply', reply.releaseView, actorViewer(actor), { message: reply.text, tone: 'good' });
+    return cardResponse(releaseAdaptiveCard(model, { name: displayNames(deps.app) }));
+  } catch (e) {
+    const shown = showError(e);
+    if (shown.internal) deps.log.error({ err: e }, 'teams: release form submit failed');
+    const errors: Record<string, string> = {};
+    for (const [k, v] of Object.entries(shown.fields)) {
+      const name = k === 'channel' ? 'here' : k === 'targetDate' ? 'target' : k;
+      if (RELEASE_FORM_FIELD_NAMES.includes(name) && (name !== 'here' || where.channel)) errors[name] = v;
+    }
+    const unplaced = Object.keys(errors).length === 0;
+    return cardResponse(releaseFormCard(releaseFormOptions(deps.app, actor, where, { values, errors, ...(unplaced ? { notice: shown.text } : {}) })));
   }
 }

@@ -13,10 +13,14 @@ import { listServices } from '../../db/repos/catalogue.js';
 import type { Logger } from '../../log.js';
 import { actorViewer, cardFromView } from '../../app/cards.js';
 import type { Actor } from '../../domain/types.js';
-import { listCard } from '../../domain/cards.js';
+import { listCard, releaseListItem } from '../../domain/cards.js';
+import { releaseCard } from '../../domain/release-cards.js';
 import { attachment, teamsCard, teamsList } from './cards.js';
 import { errorReply, showError } from './errors.js';
 import { formCard } from './form.js';
+import { releaseAdaptiveCard } from './release-card.js';
+import { releaseFormCard, releaseFormOptions } from './release-form.js';
+import type { Where } from '../../commands/verb.js';
 import { actorOf, commandText, displayNames, parseContextOf, whereOf } from './identity.js';
 
 export interface TurnDeps {
@@ -54,14 +58,26 @@ export async function handleMessage(context: TurnContext, deps: TurnDeps): Promi
     await context.sendActivity(textActivity(errorReply(e)));
     return;
   }
-  await context.sendActivity(replyActivity(deps.app, actor, cmd, reply));
+  await context.sendActivity(replyActivity(deps.app, actor, cmd, reply, whereOf(activity)));
 }
 
 /** The reply: the same text as on Slack, with the RFC as a card (`show`: the full card alone). */
-export function replyActivity(app: AppContext, actor: Actor, cmd: Command, reply: Reply): Partial<Activity> {
+export function replyActivity(app: AppContext, actor: Actor, cmd: Command, reply: Reply, where: Where): Partial<Activity> {
   if (reply.openForm) {
     const services = listServices(app.database.db).map((s) => s.name);
     return { type: 'message', attachments: [attachment(formCard({ services }))] };
+  }
+  if (reply.openReleaseForm) return { type: 'message', attachments: [attachment(releaseFormCard(releaseFormOptions(app, actor, where)))] };
+  if (reply.releaseList?.length) {
+    const list = { kind: 'list' as const, message: reply.text, items: reply.releaseList.map(releaseListItem) };
+    return { type: 'message', attachments: [attachment(teamsList(list))] };
+  }
+  if (reply.releaseView) {
+    // `release show`: the whole release alone; any other step: its words, then the release.
+    const show = cmd.kind === 'release' && cmd.command.kind === 'release-show';
+    const model = releaseCard(show ? 'details' : 'reply', reply.releaseView, actorViewer(actor), show ? {} : { message: reply.text });
+    const card = attachment(releaseAdaptiveCard(model, { name: displayNames(app), messageAsText: true }));
+    return show ? { type: 'message', attachments: [card] } : { ...textActivity(reply.text), attachments: [card] };
   }
   if (reply.list?.length) return { type: 'message', attachments: [attachment(teamsList(listCard(reply.text, reply.list)))] };
   if (!reply.view) return textActivity(reply.text);

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, like } from 'drizzle-orm';
 import type { PersonId, Role } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { people, roleGrants } from '../schema.js';
@@ -57,4 +57,14 @@ export function peopleWithRole(db: Db, role: Role): PersonId[] {
     .where(eq(roleGrants.role, role))
     .all()
     .map((r) => r.id);
+}
+
+/** The people whose id starts with `prefix` (e.g. `teams:`), by display name: a form's people picker. */
+export function listPeople(db: Db, prefix: string): { id: PersonId; displayName: string | null }[] {
+  return db
+    .select({ id: people.id, displayName: people.displayName })
+    .from(people)
+    .where(like(people.id, `${prefix.replace(/[%_]/g, '')}%`))
+    .all()
+    .sort((a, b) => (a.displayName ?? a.id).localeCompare(b.displayName ?? b.id));
 }
