@@ -296,10 +296,9 @@ describe('a release through Teams, planning to closed', () => {
     const since = h.connector.calls.length;
     expect(await click(rita, rel, start)).toContain('Wave 2 of REL-1 started.');
     const deploying = await statusWhere(since, (card) => buttons(card).some((b) => b.verb === RELEASE_ACTIONS.waveFail));
-    // Failed from the button needs what was done, which is typed.
-    expect(await clickStatus(rita, deploying, RELEASE_ACTIONS.waveFail, '2')).toContain('Say why wave 2 failed');
-    expect((await say(rita, rel, 'release wave fail REL-1 2 note="db pool errors"')).text).toBe(
-      'Wave 2 of REL-1 is failed. Back it out, or back the release out as a whole.',
+    // Failed, clicked: reported at once; the backout, typed, says what was done.
+    expect(await clickStatus(rita, deploying, RELEASE_ACTIONS.waveFail, '2')).toContain(
+      'Wave 2 of REL-1 failed. Back it out, or back the release out as a whole.',
     );
     await threadReply(since, 'failed');
     const since2 = h.connector.calls.length;
