@@ -54,6 +54,11 @@ async function click(from: TeamsUser, conv: TeamsConversation, button: { verb: s
   const res = await t.post(t.action(from, conv, button.verb, button.data, onCard));
   expect(res.status).toBe(200);
   const body = res.body as InvokeBody;
+  // The shared status message is answered to the clicker alone, as a message: the card stays for everyone.
+  if (button.data.card === 'status') {
+    expect(body.type).toBe('application/vnd.microsoft.activity.message');
+    return String(body.value);
+  }
   expect(body.type).toBe('application/vnd.microsoft.card.adaptive');
   assertValidCard(body.value);
   return cardText(body.value);

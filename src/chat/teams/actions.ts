@@ -55,6 +55,11 @@ function cardResponse(card: AdaptiveCard): CardActionResponse {
   return { statusCode: 200, type: CARD_CONTENT_TYPE, value: card };
 }
 
+/** A message shown to the person who clicked (Universal Actions' message response): the card stays as it is. */
+function messageResponse(text: string): CardActionResponse {
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text };
+}
+
 function badRequest(message: string): CardActionResponse {
   return { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message } };
 }
@@ -102,9 +107,9 @@ export async function handleCardAction(context: TurnContext, deps: TurnDeps): Pr
 }
 
 /**
- * A release button: the same release command as typing it. Answers with the card clicked, as
- * it is now, with the reply (or the refusal) on it; the shared status message in the release's
- * conversation is updated by the notifier once the change is committed.
+ * A release button: the same release command as typing it. Answers a person's own copy with
+ * the release card and the reply (or the refusal) on it; the shared status message in the
+ * release's conversation is updated by the notifier once the change is committed.
  */
 function releaseCardAction(context: TurnContext, deps: TurnDeps, actor: Actor, verb: ReleaseActionId, data: Record<string, unknown>): CardActionResponse {
   const key = typeof data.key === 'string' ? data.key : '';
@@ -119,16 +124,19 @@ function releaseCardAction(context: TurnContext, deps: TurnDeps, actor: Actor, v
     const model = releaseCard(kind, view, shared ? { kind: 'status-channel' } : actorViewer(actor), notice ? { message: notice.text, tone: notice.tone } : {});
     return cardResponse(releaseAdaptiveCard(model, { name: displayNames(deps.app) }));
   };
-  const kind: ReleaseCardKind = from === 'status' ? 'status' : 'reply';
+  // The status message is everyone's: a click there is answered to the clicker alone (a message
+  // response leaves the card as it is), and the notifier updates the card once the change is committed.
+  const answer = (notice: { text: string; tone: ReleaseCard['tone'] }) =>
+    from === 'status' ? messageResponse(notice.text) : render('reply', notice);
   try {
     const step = releaseAction(verb, key, arg);
     if ('show' in step) return render('details');
     const reply = execute(deps.app, actor, { kind: 'release', command: step.run }, whereOf(context.activity));
-    return render(kind, { text: reply.text, tone: 'good' });
+    return answer({ text: reply.text, tone: 'good' });
   } catch (e) {
     const shown = showError(e);
     if (shown.internal) deps.log.error({ err: e, verb, key }, 'teams: release card action failed');
-    return render(kind, { text: shown.text, tone: 'attention' });
+    return answer({ text: shown.text, tone: 'attention' });
   }
 }
 
