@@ -544,6 +544,23 @@ describe('which release buttons which viewer gets', () => {
   });
 });
 
+describe('people named in a release card’s lines', () => {
+  it('are Slack mentions in Slack and display names in Teams', () => {
+    const r = release({
+      phase: 'acceptance_testing',
+      tests: [{ name: 'load test', passed: true, by: 'slack:T1/UTESS', at, note: null }],
+      signoffs: [{ cluster: 'security', by: 'teams:aad-bob', at, note: null }],
+    });
+    const card = releaseCard('details', releaseView(r, REL_RFCS, { zone: 'UTC' }), { kind: 'channel' });
+    const slack = JSON.stringify(releaseBlocks(card));
+    expect(slack).toContain('<@UTESS>');
+    expect(slack).not.toContain('slack:T1/UTESS');
+    const teams = JSON.stringify(releaseAdaptiveCard(card, { name: (id) => (id === 'teams:aad-bob' ? 'Bob Brown' : id) }));
+    expect(teams).toContain('Bob Brown');
+    expect(teams).not.toContain('teams:aad-bob');
+  });
+});
+
 describe('a release at its largest', () => {
   it('stays inside Slack’s and Teams’ limits', () => {
     const long = 'x'.repeat(5000);

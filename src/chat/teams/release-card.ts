@@ -41,11 +41,19 @@ export function releaseExecuteAction(b: ReleaseButton, kind: ReleaseCardKind): I
   return { type: 'Action.Execute', title: b.label, verb: b.action, data: { ...data }, ...(b.style ? { style: STYLE[b.style] } : {}) };
 }
 
+/** A Teams person id (`teams:<aad id>`, not a `teams:conversation:...` reference) inside a line of text. */
+const TEAMS_PERSON = /teams:[0-9A-Za-z-]+(?![:0-9A-Za-z-])/g;
+
+/** The view's lines name people by id ("by teams:aad-1"): shown here by their names. */
+function named(t: string, name: (id: string) => string): string {
+  return t.replace(TEAMS_PERSON, (id) => name(id));
+}
+
 function factValue(f: Fact, name: (id: string) => string): string {
   const v = f.value;
   if (v.kind === 'person') return name(v.id);
   if (v.kind === 'people') return v.ids.map(name).join(', ');
-  return v.text;
+  return named(v.text, name);
 }
 
 /** Markdown in a TextBlock joins single line breaks; a blank line keeps each line its own. */
@@ -53,8 +61,8 @@ function lines(t: string): string {
   return t.split('\n').join('\n\n');
 }
 
-function readinessRow(i: ReadinessItemModel, kind: ReleaseCardKind): IColumnSet {
-  const line = text(`${MARK[i.state]} ${readinessLine(i)}`, i.state === 'open' ? {} : { isSubtle: true });
+function readinessRow(i: ReadinessItemModel, kind: ReleaseCardKind, name: (id: string) => string): IColumnSet {
+  const line = text(`${MARK[i.state]} ${named(readinessLine(i), name)}`, i.state === 'open' ? {} : { isSubtle: true });
   const columns: IColumnSet['columns'] = [{ type: 'Column', width: 'stretch', items: [line], verticalContentAlignment: 'Center' }];
   if (i.button) {
     const tick: IActionSet = { type: 'ActionSet', actions: [releaseExecuteAction(i.button, kind)] };
@@ -76,11 +84,11 @@ export function releaseAdaptiveCard(model: ReleaseCard, opts: ReleaseCardOptions
   for (const s of model.sections) {
     const shown = shorten(s.text, Math.max(100, Math.min(DETAIL_MAX, budget)));
     budget -= shown.length;
-    body.push(text(`**${s.label}:** ${lines(shown)}`));
+    body.push(text(`**${s.label}:** ${lines(named(shown, name))}`));
   }
   if (model.readiness.length) {
     body.push(text(`**${READINESS_HEADING}**`, { separator: true, spacing: 'Medium' }));
-    for (const i of model.readiness) body.push(readinessRow(i, model.kind));
+    for (const i of model.readiness) body.push(readinessRow(i, model.kind, name));
   }
   if (model.status) body.push(text(model.status, { isSubtle: true }));
   return card(

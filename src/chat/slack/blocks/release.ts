@@ -13,11 +13,19 @@ import { readinessLine } from '../../../domain/release-text.js';
 import { type Block, type Button, LIMITS, actions, button, context, divider, esc, fields, fit, header, section } from './limits.js';
 import { who } from './rfc.js';
 
+/** A Slack person id (`slack:T123/U456`) inside a line of text. */
+const SLACK_PERSON = /slack:[A-Z0-9]+\/([A-Z0-9]+)/g;
+
+/** Escaped text whose person ids ("by slack:T1/U2", from the view's lines) become mentions. */
+function mentioned(t: string): string {
+  return esc(t).replace(SLACK_PERSON, '<@$1>');
+}
+
 function factText(f: Fact): string {
   const v = f.value;
   switch (v.kind) {
     case 'text':
-      return esc(v.text);
+      return mentioned(v.text);
     case 'person':
       return who(v.id);
     case 'people':
@@ -34,7 +42,7 @@ export function releaseButton(b: ReleaseButton): Button {
 const MARK: Record<ReadinessItemModel['state'], string> = { open: ':white_square:', ticked: ':white_check_mark:', 'not-applicable': ':heavy_minus_sign:' };
 
 function readinessBlock(i: ReadinessItemModel): Block {
-  const line = `${MARK[i.state]} ${esc(readinessLine(i))}`;
+  const line = `${MARK[i.state]} ${mentioned(readinessLine(i))}`;
   return i.button ? section(line, { accessory: releaseButton(i.button) }) : section(line);
 }
 
@@ -54,7 +62,7 @@ export function releaseBlocks(card: ReleaseCard, opts: ReleaseBlocksOptions = {}
   blocks.push(lead ? section(`*${esc(card.heading)}*`) : header(card.heading));
   const facts = card.facts.map((f) => `*${f.label}*\n${factText(f)}`);
   for (let i = 0; i < facts.length; i += LIMITS.sectionFields) blocks.push(fields(facts.slice(i, i + LIMITS.sectionFields)));
-  for (const s of card.sections) blocks.push(section(`*${s.label}*\n${esc(s.text)}`));
+  for (const s of card.sections) blocks.push(section(`*${s.label}*\n${mentioned(s.text)}`));
   if (card.readiness.length) {
     blocks.push(section(`*${READINESS_HEADING}*`));
     for (const i of card.readiness) blocks.push(withButtons ? readinessBlock(i) : readinessBlock({ ...i, button: null }));
