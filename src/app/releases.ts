@@ -24,7 +24,7 @@ import {
   releaseTransition,
 } from '../domain/release.js';
 import { authorizeCreateRelease, authorizeRelease, checkReleasePhase, type ReleasePermission, releaseTeamOf } from '../domain/release-permissions.js';
-import { checkWaveStart, deployBlockers, goBlockers, goStillNeeds, orderedWaves, planMissing, refuseGo } from '../domain/release-rules.js';
+import { checkWaveStart, deployBlockers, goBlockers, goStillNeeds, orderedWaves, planMissing, refuseGo, waveAudience } from '../domain/release-rules.js';
 import { draftRfc } from '../domain/rfc.js';
 import type { Conflict } from '../domain/schedule.js';
 import { releaseSubject, rfcSubject } from '../domain/subject.js';
@@ -676,7 +676,7 @@ function follow(
 }
 
 function wavesAudience(r: Release, w: Wave): Recipient[] {
-  return [...w.services.map((service) => ({ kind: 'audience', service }) as Recipient), ...people(releaseTeamOf(r))];
+  return [...waveAudience(w), ...people(releaseTeamOf(r))];
 }
 
 export function startWave(ctx: AppContext, actor: Actor, key: string, input: WaveStepInput): R {

@@ -39,6 +39,8 @@ export type Recipient =
   | { kind: 'role'; role: Role }
   | { kind: 'cab-channel' }
   | { kind: 'audience'; service: string }
+  /** Audience references named directly (a wave's audience): channels, user groups, people, as a service's audience names them. */
+  | { kind: 'audience-refs'; refs: string[] }
   /** The thread of a release's status message, on each platform that has one. */
   | { kind: 'status-thread' };
 

@@ -5,6 +5,7 @@
  */
 import { ChangebotError } from './errors.js';
 import { READINESS_FACTORS, READINESS_LABELS, type ReleaseFacts, type ReleasePlan, type Wave, type WaveState } from './release.js';
+import type { Recipient } from './notifications.js';
 import type { PersonId, RfcState } from './types.js';
 
 const PLAN_ITEMS: readonly [keyof ReleasePlan, string][] = [
@@ -59,6 +60,19 @@ export function pilotBlockers(r: Pick<ReleaseFacts, 'backoutProven' | 'pilotAppr
     ...(r.backoutProven ? [] : ['the backout procedure is not yet recorded as proven in test']),
     ...(r.pilotApprovedBy ? [] : ['no change manager has approved the pilot']),
   ];
+}
+
+/**
+ * Who hears of a wave's outage: the audiences of its services, and the audience it names itself
+ * (channels, user groups, people, comma-separated, as `release wave add ... audience=` stores them).
+ */
+export function waveAudience(w: Pick<Wave, 'services' | 'audience'>): Recipient[] {
+  const refs = (w.audience ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    // References only (`slack:channel:C5`, `teams:...`); words like "all staff" are for people to read.
+    .filter((s) => /^[a-z]+:\S+$/.test(s));
+  return [...w.services.map((service): Recipient => ({ kind: 'audience', service })), ...(refs.length ? [{ kind: 'audience-refs', refs } as const] : [])];
 }
 
 /** Waves in deployment order: the pilot first, then by number. */

@@ -6,6 +6,7 @@
  */
 import type { Recipient } from './notifications.js';
 import type { Release, ReleasePhase } from './release.js';
+import { waveAudience } from './release-rules.js';
 import { type Subject, parseTimerJobId, releaseSubject, rfcSubject, timedKey, timerJobId } from './subject.js';
 import type { Rfc } from './types.js';
 
@@ -199,12 +200,8 @@ export function releaseTimersFor(
       const r1 = start - H;
       if (r24 > since && t < r1) add('reminder-24h', r24, manager);
       if (r1 > since && t < start) add('reminder-1h', r1, manager);
-      if (settings.outageNoticeHours > 0 && wave.outageMinutes > 0 && wave.services.length && t < start) {
-        add(
-          'outage-notice',
-          start - settings.outageNoticeHours * H,
-          wave.services.map((service) => ({ kind: 'audience', service })),
-        );
+      if (settings.outageNoticeHours > 0 && wave.outageMinutes > 0 && (wave.services.length || wave.audience) && t < start) {
+        add('outage-notice', start - settings.outageNoticeHours * H, waveAudience(wave));
       }
       if (t < end) add('start-prompt', start, manager);
     }

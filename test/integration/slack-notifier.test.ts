@@ -92,6 +92,9 @@ describe('SlackNotifier.resolve', () => {
     expect(await notifier.resolve({ kind: 'audience', service: 'web' }, rfcSubject(rfc.key))).toEqual([{ platform: 'slack', kind: 'channel', id: 'CANN' }]);
     addService(t.ctx, root, { name: 'erp', audience: ['teams:conversation:19:erp'] });
     expect(await notifier.resolve({ kind: 'audience', service: 'erp' }, rfcSubject(rfc.key))).toEqual([]); // told on Teams only
+    // A wave's own audience: its Slack references, without the default channel of a service that names none.
+    const refs = await notifier.resolve({ kind: 'audience-refs', refs: ['slack:channel:C5', 'slack:T1/U4', 'teams:conversation:19:x'] }, rfcSubject(rfc.key));
+    expect(refs.map((x) => `${x.kind}:${x.id}`)).toEqual(['channel:C5', 'user:T1/U4']);
   });
 });
 

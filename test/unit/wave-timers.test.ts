@@ -93,6 +93,15 @@ describe('releaseTimersFor: the timers of planned waves', () => {
     expect(releaseTimersFor(done, DEFAULT_TIMER_SETTINGS, GO)).toEqual([]);
   });
 
+  it("an outage notice also goes to the audience a wave names, besides its services' audiences", () => {
+    const named = release({ waves: [wave(1, W1, { audience: 'slack:channel:C5, teams:aad-9, all staff' })] });
+    expect(releaseTimersFor(named, DEFAULT_TIMER_SETTINGS, GO).find((t) => t.kind === 'outage-notice')?.recipients).toEqual([
+      { kind: 'audience', service: 'db' },
+      { kind: 'audience', service: 'web' },
+      { kind: 'audience-refs', refs: ['slack:channel:C5', 'teams:aad-9'] },
+    ]);
+  });
+
   it('an outage notice follows the configured hours, and 0 turns it off', () => {
     const six = releaseTimersFor(release(), { ...DEFAULT_TIMER_SETTINGS, outageNoticeHours: 6 }, GO).find((t) => t.kind === 'outage-notice');
     expect(six?.dueAt.toISOString()).toBe('2026-12-05T16:00:00.000Z');

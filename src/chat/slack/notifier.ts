@@ -70,6 +70,8 @@ export class SlackNotifier implements Notifier {
         return peopleWithRole(db, recipient.role).filter(slackUser).map(user);
       case 'audience':
         return this.audience(recipient.service);
+      case 'audience-refs':
+        return (await this.audienceRefs(recipient.refs)).out;
       case 'status-thread': {
         // The channel of the release's status message; `send` posts in that message's thread.
         const release = subject.type === 'release' ? findRelease(db, subject.key) : null;
@@ -80,9 +82,18 @@ export class SlackNotifier implements Notifier {
 
   private async audience(name: string): Promise<Target[]> {
     const service = findService(this.ctx.database.db, name);
+    const { out, slackRefs } = await this.audienceRefs(service?.audience ?? []);
+    // A service that names no audience at all is announced in the default channel; one whose
+    // audience is on another platform only is told there, not here too.
+    if (!slackRefs && !service?.audience.length && this.config.announceChannel) out.push(channel(channelRef(this.config.announceChannel)));
+    return out;
+  }
+
+  /** The Slack targets among audience references (channels, user groups, people); `slackRefs`: how many were Slack's. */
+  private async audienceRefs(refs: readonly string[]): Promise<{ out: Target[]; slackRefs: number }> {
     const out: Target[] = [];
     let slackRefs = 0;
-    for (const ref of service?.audience ?? []) {
+    for (const ref of refs) {
       if (ref.startsWith('slack:channel:') || ref.startsWith('channel:')) {
         slackRefs++;
         out.push(channel(channelRef(ref)));
@@ -94,10 +105,7 @@ export class SlackNotifier implements Notifier {
         out.push(user(ref));
       }
     }
-    // A service that names no audience at all is announced in the default channel; one whose
-    // audience is on another platform only is told there, not here too.
-    if (!slackRefs && !service?.audience.length && this.config.announceChannel) out.push(channel(channelRef(this.config.announceChannel)));
-    return out;
+    return { out, slackRefs };
   }
 
   private async usergroup(id: string): Promise<Target[]> {

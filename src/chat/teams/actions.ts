@@ -126,8 +126,7 @@ function releaseCardAction(context: TurnContext, deps: TurnDeps, actor: Actor, v
   };
   // The status message is everyone's: a click there is answered to the clicker alone (a message
   // response leaves the card as it is), and the notifier updates the card once the change is committed.
-  const answer = (notice: { text: string; tone: ReleaseCard['tone'] }) =>
-    from === 'status' ? messageResponse(notice.text) : render('reply', notice);
+  const answer = (notice: { text: string; tone: ReleaseCard['tone'] }) => (from === 'status' ? messageResponse(notice.text) : render('reply', notice));
   try {
     const step = releaseAction(verb, key, arg);
     if ('show' in step) return render('details');

@@ -66,6 +66,17 @@ export class TeamsNotifier implements Notifier {
     return [{ platform: 'teams', kind: 'user', id: personId.slice('teams:'.length) }];
   }
 
+  /** The Teams targets among audience references (conversations, teams, people). */
+  private audienceRefs(refs: readonly string[]): Target[] {
+    const out: Target[] = [];
+    for (const ref of refs) {
+      if (ref.startsWith(CONVERSATION_REF)) out.push({ platform: 'teams', kind: 'channel', id: conversationIdOf(ref) });
+      else if (ref.startsWith(TEAM_REF)) out.push({ platform: 'teams', kind: 'channel', id: ref.slice(TEAM_REF.length) });
+      else if (ref.startsWith('teams:')) out.push(...this.personTargets(ref));
+    }
+    return out;
+  }
+
   async resolve(recipient: Recipient, subject: Subject): Promise<Target[]> {
     switch (recipient.kind) {
       case 'cab-channel': {
@@ -76,16 +87,10 @@ export class TeamsNotifier implements Notifier {
         return this.personTargets(recipient.id);
       case 'role':
         return peopleWithRole(this.db, recipient.role).flatMap((p) => this.personTargets(p));
-      case 'audience': {
-        const service = findService(this.db, recipient.service);
-        const out: Target[] = [];
-        for (const ref of service?.audience ?? []) {
-          if (ref.startsWith(CONVERSATION_REF)) out.push({ platform: 'teams', kind: 'channel', id: conversationIdOf(ref) });
-          else if (ref.startsWith(TEAM_REF)) out.push({ platform: 'teams', kind: 'channel', id: ref.slice(TEAM_REF.length) });
-          else if (ref.startsWith('teams:')) out.push(...this.personTargets(ref));
-        }
-        return out;
-      }
+      case 'audience':
+        return this.audienceRefs(findService(this.db, recipient.service)?.audience ?? []);
+      case 'audience-refs':
+        return this.audienceRefs(recipient.refs);
       case 'status-thread': {
         // The conversation of the release's status message; `send` replies to that message.
         const release = subject.type === 'release' ? findRelease(this.db, subject.key) : null;
