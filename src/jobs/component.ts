@@ -50,12 +50,16 @@ export function jobsComponent(overrides: JobsOverrides = {}): Component {
       });
       deps.useDeliverySender(jobs.sender);
       const listener: AfterCommit = (outcome) => {
-        if (outcome.rfc) jobs.sync(outcome.rfc.key);
+        const keys = new Set<string>();
+        if (outcome.rfc) keys.add(outcome.rfc.key);
         if (outcome.release) {
-          jobs.sync(outcome.release.key);
+          keys.add(outcome.release.key);
           // A wave's move may move the release's RFCs along (rfcsFollow): their timers follow.
-          for (const rfc of rfcsOfRelease(deps.app.database.db, outcome.release.key)) jobs.sync(rfc.key);
+          for (const rfc of rfcsOfRelease(deps.app.database.db, outcome.release.key)) keys.add(rfc.key);
         }
+        // So do the RFCs a use case names in its notifications (one that left a release, say).
+        for (const n of outcome.notifications) keys.add(n.subject.key);
+        for (const key of keys) jobs.sync(key);
       };
       const stopListening = deps.onCommit(listener);
       deps.http.check('redis', () => jobs.health());

@@ -6,7 +6,17 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inTransaction } from '../../src/app/context.js';
-import { addReleaseRfc, addWave, advanceRelease, createRelease, giveGo, setReleasePlan, startWave, tickReadiness } from '../../src/app/releases.js';
+import {
+  addReleaseRfc,
+  addWave,
+  advanceRelease,
+  cancelRelease,
+  createRelease,
+  giveGo,
+  setReleasePlan,
+  startWave,
+  tickReadiness,
+} from '../../src/app/releases.js';
 import { raise, submit } from '../../src/app/rfcs.js';
 import { vote } from '../../src/app/voting.js';
 import { deliveriesOf } from '../../src/db/repos/outbox.js';
@@ -238,5 +248,34 @@ describe('through the release use cases', () => {
     await b.jobs.scheduler.idle();
     expect((await releaseTimers()).filter((id) => id.endsWith('-w1'))).toEqual([`${key}.overrun.${s1}`]);
     expect((await pendingTimers())[`${key}.overrun.${s1}`]).toBe('2026-12-06T00:00:00.000Z');
+  });
+
+  it('an RFC in a release has no schedule reminder of its own; one that leaves gets it back', async () => {
+    const app = b.bot.app;
+    b.clock.current = GO;
+    const rita = b.person(MANAGER, { roles: ['release-manager'] });
+    const carl = b.person('slack:T1/UMGR', { roles: ['change-manager'] });
+    const ana = b.person('slack:T1/UANA');
+    const rfc = raise(app, ana, {
+      title: 'Db pool',
+      category: 'minor',
+      services: ['db'],
+      backout: 'revert',
+      test: 'smoke',
+      start: W1.start,
+      durationMinutes: 120,
+    }).result.key;
+    submit(app, ana, rfc);
+    const key = createRelease(app, rita, { name: 'December platform' }).result.key;
+    vote(app, carl, rfc, 'approve');
+    await b.jobs.scheduler.idle();
+    const rfcTimers = async () => Object.keys(await pendingTimers()).filter((id) => id.startsWith(`${rfc}.`));
+    expect((await rfcTimers()).map((id) => id.split('.')[1])).toEqual(['schedule-reminder']);
+    addReleaseRfc(app, rita, key, { rfc });
+    await b.jobs.scheduler.idle();
+    expect(await rfcTimers()).toEqual([]);
+    cancelRelease(app, rita, key, 'superseded');
+    await b.jobs.scheduler.idle();
+    expect((await rfcTimers()).map((id) => id.split('.')[1])).toEqual(['schedule-reminder']);
   });
 });
