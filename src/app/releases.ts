@@ -21,6 +21,7 @@ import {
   TEAM_LABELS,
   type Wave,
   type WorkPhase,
+  plannedWave,
   releaseTransition,
 } from '../domain/release.js';
 import { authorizeCreateRelease, authorizeRelease, checkReleasePhase, type ReleasePermission, releaseTeamOf } from '../domain/release-permissions.js';
@@ -590,21 +591,14 @@ export function addWave(ctx: AppContext, actor: Actor, key: string, input: WaveI
     const conflicts = waveConflicts(tx, r, window, services, actor.timezone);
     checkWaveConflicts(r, actor, conflicts, input);
     const number = Math.max(0, ...r.waves.map((w) => w.number)) + 1;
-    const wave: Wave = {
+    const wave = plannedWave({
       number,
       pilot: !!input.pilot,
       window,
       services,
       audience: text(input.audience, 'audience'),
       outageMinutes: input.outageMinutes ?? 0,
-      state: 'planned',
-      startedBy: null,
-      startedAt: null,
-      override: null,
-      outcomeBy: null,
-      outcomeNote: null,
-      finishedAt: null,
-    };
+    });
     const saved = save(
       tx,
       ctx,

@@ -185,7 +185,8 @@ const RELATION_WORDS: Record<Relation, string> = {
   admin: 'an admin',
 };
 
-function orList(words: string[]): string {
+/** `a`, `a or b`, `a, b or c`. */
+export function orList(words: readonly string[]): string {
   return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? '');
 }
 

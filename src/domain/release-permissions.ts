@@ -4,6 +4,7 @@
  * its press would be allowed, so a button and its click follow the same rule.
  */
 import { ChangebotError } from './errors.js';
+import { orList } from './permissions.js';
 import { RELEASE_PHASE_LABELS, type ReleasePhase, RELEASE_PHASES, type Release, TEAM_LABELS, type TeamRole, WORK_PHASES } from './release.js';
 import type { Actor, PersonId, Role } from './types.js';
 
@@ -113,10 +114,6 @@ const WORDS: Record<ReleaseRelation, string> = {
   'release-manager': 'a release manager',
   admin: 'an admin',
 };
-
-function orList(words: string[]): string {
-  return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words.at(-1)}` : (words[0] ?? '');
-}
 
 /** Refuses (`forbidden`) unless `actor` holds a relation allowing `action` (the phase is checked by the caller's move). */
 export function authorizeRelease(actor: Pick<Actor, 'id' | 'roles'>, r: RuleRelease, action: ReleasePermission): void {

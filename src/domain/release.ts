@@ -92,6 +92,23 @@ export interface Wave {
   finishedAt: Date | null;
 }
 
+/** A wave as planned: nothing started or finished yet. */
+export function plannedWave(w: Pick<Wave, 'number' | 'window' | 'services'> & Partial<Pick<Wave, 'pilot' | 'audience' | 'outageMinutes'>>): Wave {
+  return {
+    pilot: false,
+    audience: null,
+    outageMinutes: 0,
+    ...w,
+    state: 'planned',
+    startedBy: null,
+    startedAt: null,
+    override: null,
+    outcomeBy: null,
+    outcomeNote: null,
+    finishedAt: null,
+  };
+}
+
 /** An item of the release package (the guide's definitive software library, kept small). */
 export interface Artifact {
   name: string;

@@ -4,28 +4,14 @@
  */
 import type { Db } from '../../src/db/client.js';
 import { insertRelease, updateRelease } from '../../src/db/repos/releases.js';
-import type { GoDecision, Release, ReleasePhase, Wave } from '../../src/domain/release.js';
+import { type GoDecision, type Release, type ReleasePhase, type Wave, plannedWave } from '../../src/domain/release.js';
 import type { Window } from '../../src/domain/types.js';
 
 export const SHA = '0123456789abcdef'.repeat(4);
 
 export function wave(number: number, over: Partial<Wave> = {}): Wave {
-  return {
-    number,
-    pilot: false,
-    window: { start: new Date(`2026-12-1${number}T22:00:00Z`), end: new Date(`2026-12-1${number}T23:30:00Z`) },
-    services: ['web'],
-    audience: null,
-    outageMinutes: 0,
-    state: 'planned',
-    startedBy: null,
-    startedAt: null,
-    override: null,
-    outcomeBy: null,
-    outcomeNote: null,
-    finishedAt: null,
-    ...over,
-  };
+  const window = { start: new Date(`2026-12-1${number}T22:00:00Z`), end: new Date(`2026-12-1${number}T23:30:00Z`) };
+  return { ...plannedWave({ number, window, services: ['web'] }), ...over };
 }
 
 export function release(over: Partial<Release> = {}): Release {
@@ -65,22 +51,7 @@ export function release(over: Partial<Release> = {}): Release {
 }
 
 export function fixtureWave(number: number, window: Window, services: string[], extra: Partial<Wave> = {}): Wave {
-  return {
-    number,
-    pilot: false,
-    window,
-    services,
-    audience: null,
-    outageMinutes: 0,
-    state: 'planned',
-    startedBy: null,
-    startedAt: null,
-    override: null,
-    outcomeBy: null,
-    outcomeNote: null,
-    finishedAt: null,
-    ...extra,
-  };
+  return { ...plannedWave({ number, window, services }), ...extra };
 }
 
 export function storeRelease(

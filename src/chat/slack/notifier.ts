@@ -146,15 +146,7 @@ export class SlackNotifier implements Notifier {
     const { channel, thread } = this.where(target, placement, rfc);
     const { text, blocks } = this.content(placement, message);
     try {
-      const res = await this.client.chat.postMessage({
-        channel,
-        text,
-        blocks,
-        unfurl_links: false,
-        ...(thread ? { thread_ts: thread } : {}),
-        // The delivery's key, so findSent can tell after a crash whether this post went out.
-        ...(message.deliveryKey ? { metadata: deliveryMetadata(message.deliveryKey) } : {}),
-      });
+      const res = await this.post(channel, text, blocks, thread, message.deliveryKey);
       return this.posted(target, placement, rfc, res.channel ?? channel, res.ts ?? '', { text, blocks });
     } catch (err) {
       throw toDeliveryError(err);
@@ -229,6 +221,18 @@ export class SlackNotifier implements Notifier {
     return this.layout(cardFromView(this.ctx, placement.card, message.view, placement.viewer, extras));
   }
 
+  /** One message posted; `deliveryKey` rides along so findSent can tell after a crash whether it went out. */
+  private post(channel: string, text: string, blocks: Block[], thread: string | undefined | null, deliveryKey: string | undefined) {
+    return this.client.chat.postMessage({
+      channel,
+      text,
+      blocks,
+      unfurl_links: false,
+      ...(thread ? { thread_ts: thread } : {}),
+      ...(deliveryKey ? { metadata: deliveryMetadata(deliveryKey) } : {}),
+    });
+  }
+
   /** A release's message: in its status message's thread when it goes to the status channel. */
   private async sendRelease(target: Target, message: ReleaseMessage): Promise<{ messageRef?: string }> {
     const release = findRelease(this.ctx.database.db, message.subject.key);
@@ -239,14 +243,7 @@ export class SlackNotifier implements Notifier {
     const text = fallback(message.text);
     const blocks = releaseBlocks(card);
     try {
-      const res = await this.client.chat.postMessage({
-        channel,
-        text,
-        blocks,
-        unfurl_links: false,
-        ...(thread ? { thread_ts: thread } : {}),
-        ...(message.deliveryKey ? { metadata: deliveryMetadata(message.deliveryKey) } : {}),
-      });
+      const res = await this.post(channel, text, blocks, thread, message.deliveryKey);
       return this.postedRelease(target, res.channel ?? channel, res.ts ?? '');
     } catch (err) {
       throw toDeliveryError(err);

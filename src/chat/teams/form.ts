@@ -28,26 +28,46 @@ function str(v: FormValues[string]): string | undefined {
   return String(v);
 }
 
-function input(f: FormField, opts: FormOptions): Element[] {
-  const value = str(opts.values?.[f.name]);
-  const error = opts.errors?.[f.name];
-  const common: { id: string; label: string; isRequired?: boolean; errorMessage?: string } = {
-    id: f.name,
-    label: f.label,
-    ...(f.required ? { isRequired: true, errorMessage: error ?? `${f.label} is required.` } : error ? { errorMessage: error } : {}),
+/** What every input of a form shares: its id, label, required mark and error, and its current value. */
+export interface InputBasics {
+  common: { id: string; label: string; isRequired?: boolean; errorMessage?: string };
+  value: string | undefined;
+}
+
+type BasicField = { name: string; label: string; kind: string; required?: boolean; placeholder?: string; maxLength?: number };
+
+export function inputBasics(f: BasicField, values: FormValues | undefined, errors: Record<string, string> | undefined): InputBasics {
+  const error = errors?.[f.name];
+  return {
+    value: str(values?.[f.name]),
+    common: {
+      id: f.name,
+      label: f.label,
+      ...(f.required ? { isRequired: true, errorMessage: error ?? `${f.label} is required.` } : error ? { errorMessage: error } : {}),
+    },
   };
+}
+
+/** A text or textarea field as an Input.Text. */
+export function textInput(f: BasicField, { common, value }: InputBasics): ITextInput {
+  return {
+    type: 'Input.Text',
+    ...common,
+    ...(f.kind === 'textarea' ? { isMultiline: true } : {}),
+    ...(f.placeholder ? { placeholder: f.placeholder } : {}),
+    ...(f.maxLength ? { maxLength: f.maxLength } : {}),
+    ...(value ? { value } : {}),
+  };
+}
+
+function input(f: FormField, opts: FormOptions): Element[] {
+  const basics = inputBasics(f, opts.values, opts.errors);
+  const { common, value } = basics;
   const out: Element[] = [];
   switch (f.kind) {
     case 'text':
     case 'textarea':
-      out.push({
-        type: 'Input.Text',
-        ...common,
-        ...(f.kind === 'textarea' ? { isMultiline: true } : {}),
-        ...(f.placeholder ? { placeholder: f.placeholder } : {}),
-        ...(f.maxLength ? { maxLength: f.maxLength } : {}),
-        ...(value ? { value } : {}),
-      } satisfies ITextInput);
+      out.push(textInput(f, basics));
       break;
     case 'select':
     case 'multiselect': {
@@ -84,6 +104,7 @@ function input(f: FormField, opts: FormOptions): Element[] {
       break;
     }
   }
+  const error = opts.errors?.[f.name];
   if (error) out.push(text(`${f.label}: ${error}`, { color: 'Attention', spacing: 'None' }));
   return out;
 }

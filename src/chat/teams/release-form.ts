@@ -5,7 +5,7 @@
  * Action.Execute; the values go through the command language's own parsers (people, dates)
  * onto `release new`, and invalid input comes back on the same form, each message by its field.
  */
-import type { IChoiceSetInput, IDateInput, ITextInput, IToggleInput } from '@microsoft/teams.cards';
+import type { IChoiceSetInput, IDateInput, IToggleInput } from '@microsoft/teams.cards';
 import type { FormValues } from '../../commands/form.js';
 import { parseDate } from '../../commands/dates.js';
 import { resolvePerson } from '../../commands/people.js';
@@ -17,6 +17,7 @@ import { listPeople } from '../../db/repos/people.js';
 import type { Actor } from '../../domain/types.js';
 import { ChangebotError, isChangebotError } from '../../domain/errors.js';
 import { type AdaptiveCard, type Element, card, text } from './cards.js';
+import { inputBasics, textInput } from './form.js';
 
 /** Teams-side verb of the release form's submit (not a `release_` verb: no release card button). */
 export const RELEASE_FORM_SUBMIT_VERB = 'new_release_form_submit';
@@ -57,32 +58,14 @@ export interface ReleaseFormOptions {
   notice?: string;
 }
 
-function str(v: FormValues[string]): string | undefined {
-  if (v === undefined) return undefined;
-  if (Array.isArray(v)) return v.join(',');
-  return String(v);
-}
-
 function input(f: ReleaseFormField, opts: ReleaseFormOptions): Element[] {
-  const value = str(opts.values?.[f.name]);
-  const error = opts.errors?.[f.name];
-  const common: { id: string; label: string; isRequired?: boolean; errorMessage?: string } = {
-    id: f.name,
-    label: f.label,
-    ...(f.required ? { isRequired: true, errorMessage: error ?? `${f.label} is required.` } : error ? { errorMessage: error } : {}),
-  };
+  const basics = inputBasics(f, opts.values, opts.errors);
+  const { common, value } = basics;
   const out: Element[] = [];
   switch (f.kind) {
     case 'text':
     case 'textarea':
-      out.push({
-        type: 'Input.Text',
-        ...common,
-        ...(f.kind === 'textarea' ? { isMultiline: true } : {}),
-        ...(f.placeholder ? { placeholder: f.placeholder } : {}),
-        ...(f.maxLength ? { maxLength: f.maxLength } : {}),
-        ...(value ? { value } : {}),
-      } satisfies ITextInput);
+      out.push(textInput(f, basics));
       break;
     case 'person': {
       const choices = opts.people.map((p) => ({ title: p.name, value: p.id }));
@@ -111,6 +94,7 @@ function input(f: ReleaseFormField, opts: ReleaseFormOptions): Element[] {
       } satisfies IToggleInput);
       break;
   }
+  const error = opts.errors?.[f.name];
   if (error) out.push(text(`${f.label}: ${error}`, { color: 'Attention', spacing: 'None' }));
   return out;
 }
