@@ -86,6 +86,24 @@ function planned(): { key: string; rfcs: [string, string] } {
 
 const PLAN = { deploymentOrder: 'pilot site, then all', training: 'support briefed', communications: 'status page + email', backout: 'redeploy 4.1' };
 
+/**
+ * Takes `key` through planning and testing into its readiness review with `waves` one-hour waves
+ * (tomorrow, two hours apart), every item ticked, and, unless `go` is false, go from both deciders.
+ * Returns the first wave's start.
+ */
+function toDeployment(key: string, waves = 1, go = true): Date {
+  setReleasePlan(t.ctx, rita, key, PLAN);
+  for (let i = 0; i < 3; i++) advanceRelease(t.ctx, rita, key);
+  const start = new Date(t.clock.now().getTime() + 24 * H);
+  for (let i = 0; i < waves; i++) addWave(t.ctx, rita, key, { start: new Date(start.getTime() + i * 2 * H), durationMinutes: 60 });
+  for (const f of READINESS_FACTORS) tickReadiness(t.ctx, rita, key, { item: f });
+  if (go) {
+    giveGo(t.ctx, rita, key);
+    giveGo(t.ctx, cm, key);
+  }
+  return start;
+}
+
 describe('a release from planning to closed', () => {
   it('walks every phase, with its refusals, and the RFCs follow', () => {
     const { key, rfcs } = planned();
@@ -286,11 +304,7 @@ describe('membership', () => {
 
   it('keeps the RFCs of a release given go to the release: no leaving, starting or moving them on their own', () => {
     const { key, rfcs } = planned();
-    setReleasePlan(t.ctx, rita, key, PLAN);
-    for (let i = 0; i < 3; i++) advanceRelease(t.ctx, rita, key);
-    const start = new Date(t.clock.now().getTime() + 24 * H);
-    addWave(t.ctx, rita, key, { start, durationMinutes: 60 });
-    for (const f of READINESS_FACTORS) tickReadiness(t.ctx, rita, key, { item: f });
+    const start = toDeployment(key, 1, false);
     giveGo(t.ctx, rita, key);
     // An RFC joining after a go withdraws it: what was decided did not include that RFC.
     const late = approved(ana, 'Late fix', ['api']);
@@ -325,14 +339,7 @@ describe('membership', () => {
 
   it('refuses cancelling a release that has started deploying', () => {
     const { key } = planned();
-    setReleasePlan(t.ctx, rita, key, PLAN);
-    for (let i = 0; i < 3; i++) advanceRelease(t.ctx, rita, key);
-    const start = new Date(t.clock.now().getTime() + 24 * H);
-    addWave(t.ctx, rita, key, { start, durationMinutes: 60 });
-    addWave(t.ctx, rita, key, { start: new Date(start.getTime() + 2 * H), durationMinutes: 60 });
-    for (const f of READINESS_FACTORS) tickReadiness(t.ctx, rita, key, { item: f });
-    giveGo(t.ctx, rita, key);
-    giveGo(t.ctx, cm, key);
+    const start = toDeployment(key, 2);
     t.clock.current = new Date(start.getTime() + 60_000);
     startWave(t.ctx, rita, key, { wave: 1 });
     finishWave(t.ctx, rita, key, 'backed_out', { wave: 1, note: 'restored 4.1' });
@@ -343,12 +350,7 @@ describe('membership', () => {
 
   it('needs a change manager, and a reason, to remove an RFC after go', () => {
     const { key, rfcs } = planned();
-    setReleasePlan(t.ctx, rita, key, PLAN);
-    for (let i = 0; i < 3; i++) advanceRelease(t.ctx, rita, key);
-    addWave(t.ctx, rita, key, { start: new Date(t.clock.now().getTime() + 24 * H), durationMinutes: 60 });
-    for (const f of READINESS_FACTORS) tickReadiness(t.ctx, rita, key, { item: f });
-    giveGo(t.ctx, rita, key);
-    giveGo(t.ctx, cm, key);
+    toDeployment(key);
     expect(refusal(() => removeReleaseRfc(t.ctx, rita, key, { rfc: rfcs[1] })).message).toBe('Only a change manager can remove RFCs (after go) from REL-1.');
     expect(refusal(() => removeReleaseRfc(t.ctx, cm, key, { rfc: rfcs[1] })).details.field).toBe('reason');
     removeReleaseRfc(t.ctx, cm, key, { rfc: rfcs[1], reason: 'vendor fix late' });
@@ -393,14 +395,7 @@ describe('phases', () => {
 
   it('backs a release out as a whole: its waves and RFCs', () => {
     const { key, rfcs } = planned();
-    setReleasePlan(t.ctx, rita, key, PLAN);
-    for (let i = 0; i < 3; i++) advanceRelease(t.ctx, rita, key);
-    const start = new Date(t.clock.now().getTime() + 24 * H);
-    addWave(t.ctx, rita, key, { start, durationMinutes: 60 });
-    addWave(t.ctx, rita, key, { start: new Date(start.getTime() + 2 * H), durationMinutes: 60 });
-    for (const f of READINESS_FACTORS) tickReadiness(t.ctx, rita, key, { item: f });
-    giveGo(t.ctx, rita, key);
-    giveGo(t.ctx, cm, key);
+    const start = toDeployment(key, 2);
     expect(refusal(() => backOutRelease(t.ctx, rita, key, 'x')).message).toBe(
       'No wave of REL-1 has started, so there is nothing to back out. Suspend or cancel it instead.',
     );
