@@ -8,7 +8,7 @@ import { ChangebotError, isChangebotError } from '../domain/errors.js';
 import { collectArgs, noExtraPositionals } from './args.js';
 import { EXAMPLES } from './help.js';
 import { ADMIN_GROUPS, FIRST_WORDS, RELEASE_FIRST_WORDS, WAVE_ACTIONS, adminGroupNamed, adminVerbsOf, releaseVerbNamed, rfcVerbNamed } from './registry.js';
-import { isReleaseKey, parseReleaseKey } from './release-verbs.js';
+import { isReleaseKey, parseReleaseKey } from './release-parse.js';
 import { tokenize } from './tokenize.js';
 import type { Token } from './tokenize.js';
 import type { AdminCommand, Command, ParseContext, ReleaseCommand } from './types.js';
