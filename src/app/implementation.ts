@@ -28,9 +28,12 @@ export type { ReviewInput, ScheduleInput } from './inputs.js';
  * releases' waves holding a window that overlaps `range` (only those can conflict, so only
  * those are read).
  */
-/** An RFC implementing inside a release: its window is the span of the release's waves, which stand for it. */
-export function deployedByWaves(rfc: Pick<Rfc, 'releaseKey' | 'state'>): boolean {
-  return !!rfc.releaseKey && rfc.state === 'implementing';
+/**
+ * An RFC in a release: the release's waves start it (its own start is held) and hold its time,
+ * so its own window (or the span of the waves it is given) stands for nothing of its own.
+ */
+export function deployedByWaves(rfc: Pick<Rfc, 'releaseKey'>): boolean {
+  return !!rfc.releaseKey;
 }
 
 export function scheduleContext(tx: Db, except: string | null, displayZone: string, range: Window): ScheduleContext {

@@ -17,7 +17,7 @@ import type { AppContext, Outcome } from './context.js';
 import { deployedByWaves, scheduleContext } from './implementation.js';
 import type { ListFilter } from './inputs.js';
 import { refusal } from './next.js';
-import { getRfc, implementersOfRfc } from './support.js';
+import { getRfc, holdingRelease, implementersOfRfc } from './support.js';
 import { rfcSubject } from '../domain/subject.js';
 
 const SLOT_HORIZON_DAYS = 60;
@@ -47,6 +47,7 @@ export function viewRfc(ctx: AppContext, key: string, zone: string = ctx.timezon
     policy: ctx.policy,
     zone,
     now: ctx.clock.now(),
+    release: holdingRelease(db, rfc),
   });
 }
 

@@ -22,6 +22,7 @@ import {
   permit,
   save,
   text,
+  withdrawGo,
 } from './release-support.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -70,11 +71,20 @@ export function changePackage(ctx: AppContext, actor: Actor, key: string, input:
       throw new ChangebotError('bad_command', `Nothing to change in the package of ${r.key}. Example: artifact=api version=4.2.0 sha256=<64 hex digits>`);
     }
     if (frozen) pkg.amendedAfterReview = true;
-    const saved = save(tx, ctx, actor, { ...r, package: pkg }, { action: 'release-package', reason, detail: { changes, afterGo: frozen } });
+    const again = withdrawGo(r, 'this change');
+    const saved = save(
+      tx,
+      ctx,
+      actor,
+      { ...r, ...again.patch, package: pkg },
+      { action: 'release-package', reason, detail: { changes, afterGo: frozen, ...again.detail } },
+    );
     const what = changes.map((c) => c.field).join(', ');
     return outcome(
       saved,
-      frozen ? `Amended ${what} in ${r.key}'s package after go; the package now shows it was amended after review.` : `Updated ${what} in ${r.key}'s package.`,
+      frozen
+        ? `Amended ${what} in ${r.key}'s package after go; the package now shows it was amended after review.`
+        : `Updated ${what} in ${r.key}'s package.${again.words}`,
     );
   });
 }

@@ -104,6 +104,15 @@ export function movePhase(
   return saved;
 }
 
+/**
+ * A go given before the release changed (an RFC, an artifact, a wave) was given to something
+ * else: it is withdrawn, and go must be given again. The patch, the log detail and the words.
+ */
+export function withdrawGo(r: Release, what: string): { patch: Partial<Release>; detail: Record<string, unknown>; words: string } {
+  if (!r.goDecisions.length || r.package.frozenAt) return { patch: {}, detail: {}, words: '' };
+  return { patch: { goDecisions: [] }, detail: { goCleared: true }, words: ` The go given before ${what} is withdrawn: go must be given again.` };
+}
+
 export function outcome(r: Release, message: string, notifications: Notification[] = []): R {
   return { result: r, release: r, message, notifications };
 }

@@ -20,7 +20,7 @@ import { checkServices, windowFrom } from './fields.js';
 import { waveConflicts } from './wave-schedule.js';
 import type { WaveInput, WaveStepInput } from './inputs.js';
 import { move } from './support.js';
-import { JOINING, type R, cardUpdate, decision, getRelease, movePhase, needReason, outcome, permit, save, text } from './release-support.js';
+import { JOINING, type R, cardUpdate, decision, getRelease, movePhase, needReason, outcome, permit, save, text, withdrawGo } from './release-support.js';
 
 export function addWave(ctx: AppContext, actor: Actor, key: string, input: WaveInput): R {
   return inTransaction(ctx, (tx) => {
@@ -48,11 +48,12 @@ export function addWave(ctx: AppContext, actor: Actor, key: string, input: WaveI
       audience: text(input.audience, 'audience'),
       outageMinutes: input.outageMinutes ?? 0,
     });
+    const again = withdrawGo(r, 'this wave was planned');
     const saved = save(
       tx,
       ctx,
       actor,
-      { ...r, waves: [...r.waves, wave] },
+      { ...r, ...again.patch, waves: [...r.waves, wave] },
       {
         action: 'wave-add',
         reason: input.reason?.trim() || null,
@@ -63,12 +64,13 @@ export function addWave(ctx: AppContext, actor: Actor, key: string, input: WaveI
           end: window.end.toISOString(),
           services,
           ...(conflicts.length ? { conflicts: conflicts.map((c) => c.message), acknowledged: !!input.ack } : {}),
+          ...again.detail,
         },
       },
     );
     return outcome(
       saved,
-      `Planned wave ${number}${wave.pilot ? ' (the pilot)' : ''} of ${r.key}: ${formatRange(window, actor.timezone)}, ${services.join(', ') || 'no service'}.${conflicts.length ? ` ${conflicts.length} conflict(s) noted in the change log.` : ''}`,
+      `Planned wave ${number}${wave.pilot ? ' (the pilot)' : ''} of ${r.key}: ${formatRange(window, actor.timezone)}, ${services.join(', ') || 'no service'}.${conflicts.length ? ` ${conflicts.length} conflict(s) noted in the change log.` : ''}${again.words}`,
     );
   });
 }

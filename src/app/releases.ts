@@ -39,6 +39,7 @@ import {
   save,
   text,
   iso,
+  withdrawGo,
 } from './release-support.js';
 
 export { getRelease } from './release-support.js';
@@ -141,16 +142,9 @@ export function addReleaseRfc(ctx: AppContext, actor: Actor, key: string, input:
     updateRfc(tx, { ...rfc, releaseKey: r.key, updatedAt: now });
     appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'release', reason: `added to ${r.key}`, detail: { release: r.key } });
     // A go given to the release without this RFC no longer stands.
-    const cleared = r.goDecisions.length > 0;
-    const saved = save(
-      tx,
-      ctx,
-      actor,
-      { ...r, goDecisions: [] },
-      { action: 'release-add-rfc', detail: { rfc: rfc.key, ...(cleared ? { goCleared: true } : {}) } },
-    );
-    const again = cleared ? ' The go given before it joined is withdrawn: go must be given again.' : '';
-    return { ...outcome(saved, `Added ${rfc.key} “${rfc.title}” to ${r.key}.${again}`), notifications: [cardUpdate(rfc)] };
+    const again = withdrawGo(r, 'it joined');
+    const saved = save(tx, ctx, actor, { ...r, ...again.patch }, { action: 'release-add-rfc', detail: { rfc: rfc.key, ...again.detail } });
+    return { ...outcome(saved, `Added ${rfc.key} “${rfc.title}” to ${r.key}.${again.words}`), notifications: [cardUpdate(rfc)] };
   });
 }
 
@@ -176,6 +170,9 @@ export function leaveRelease(tx: Db, ctx: AppContext, actor: Actor, rfc: Rfc, wh
   ];
 }
 
+/** States an RFC can be in before the release's waves move it (re-approval included). */
+const BEFORE_WAVES: readonly RfcState[] = ['submitted', 'awaiting_approval', 'approved', 'scheduled', 'rejected'];
+
 export function removeReleaseRfc(ctx: AppContext, actor: Actor, key: string, input: ReleaseRfcInput): R {
   return inTransaction(ctx, (tx) => {
     const r = getRelease(tx, key);
@@ -184,7 +181,7 @@ export function removeReleaseRfc(ctx: AppContext, actor: Actor, key: string, inp
     permit(actor, r, afterGo ? 'remove-rfc-after-go' : 'remove-rfc');
     const rfc = getRfc(tx, input.rfc);
     if (rfc.releaseKey !== r.key) throw new ChangebotError('not_found', `${rfc.key} is not in ${r.key}.`);
-    if (!JOINING.includes(rfc.state)) {
+    if (!BEFORE_WAVES.includes(rfc.state)) {
       throw new ChangebotError(
         'invalid_transition',
         `${rfc.key} is ${rfc.state.replace('_', ' ')} with ${r.key}'s waves, so it can't leave the release now. Back the release out as a whole instead.`,

@@ -5,6 +5,7 @@ import { implementersOf } from '../domain/permissions.js';
 import { findRelease } from '../db/repos/releases.js';
 import { findRfc, updateRfc } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
+import { type HoldingRelease, heldByRelease } from '../domain/release-rules.js';
 import { type RfcAction, transition } from '../domain/rfc-machine.js';
 import type { Actor, PersonId, Rfc } from '../domain/types.js';
 import type { AppContext } from './context.js';
@@ -48,11 +49,6 @@ export function move(
   return saved;
 }
 
-/**
- * An RFC in a release is scheduled, started and finished by the release's waves, and after go
- * leaves the release only through a change manager: refuses `doing` it on the RFC alone.
- * `doing`: 'schedule' | 'reschedule' | 'start' | 'complete' | 'fail' | 'backout' | 'withdraw' | 'cancel'.
- */
 const DOING_WORDS: Record<string, string> = {
   schedule: 'scheduled',
   reschedule: 'rescheduled',
@@ -62,13 +58,13 @@ const DOING_WORDS: Record<string, string> = {
   backout: 'backed out',
 };
 
+/**
+ * Refuses `doing` (an RFC permission name) on an RFC its release holds (release-rules.ts
+ * `heldByRelease`): started, finished and backed out by the waves; after go kept in the release.
+ */
 export function checkReleaseRfc(tx: Db, rfc: Rfc, doing: string): void {
-  if (!rfc.releaseKey) return;
-  const release = findRelease(tx, rfc.releaseKey);
-  if (!release || release.phase === 'cancelled' || release.phase === 'closed') return;
-  // Before go an RFC may still leave its release (its release manager is told) or move its own window.
-  const beforeGo = !release.package.frozenAt;
-  if (beforeGo && ['withdraw', 'cancel', 'schedule', 'reschedule'].includes(doing)) return;
+  const release = holdingRelease(tx, rfc);
+  if (!release || !heldByRelease(doing, release)) return;
   if (doing === 'withdraw' || doing === 'cancel') {
     throw new ChangebotError(
       'invalid_transition',
@@ -78,7 +74,13 @@ export function checkReleaseRfc(tx: Db, rfc: Rfc, doing: string): void {
   }
   throw new ChangebotError(
     'invalid_transition',
-    `${rfc.key} is deployed by ${release.key}'s waves, so it can't be ${DOING_WORDS[doing] ?? doing} on its own. Run the release's waves${beforeGo ? ', or take it out of the release first' : ''}.`,
+    `${rfc.key} is deployed by ${release.key}'s waves, so it can't be ${DOING_WORDS[doing] ?? doing} on its own. Run the release's waves${release.goGiven ? '' : ', or take it out of the release first'}.`,
     { release: release.key },
   );
+}
+
+/** The release an RFC belongs to, as heldByRelease reads it; null when it belongs to none. */
+export function holdingRelease(tx: Db, rfc: Pick<Rfc, 'releaseKey'>): HoldingRelease | null {
+  const r = rfc.releaseKey ? findRelease(tx, rfc.releaseKey) : null;
+  return r ? { key: r.key, phase: r.phase, goGiven: r.package.frozenAt !== null } : null;
 }

@@ -7,6 +7,7 @@
  */
 import { ACTIONS, type ActionId, RELEASE_ACTIONS, type ReleaseActionId } from './actions.js';
 import { type RfcPermission, can } from './permissions.js';
+import { heldByRelease } from './release-rules.js';
 import type { Policy } from './policy.js';
 import type { ReleaseSummaryView } from './release-views.js';
 import type { PersonId, Role, VoteChoice } from './types.js';
@@ -159,7 +160,9 @@ export function buttonsFor(kind: RfcCardKind, view: RfcView, viewer: Viewer, pol
   // a change manager's override is typed, with its reason.
   // Close review likewise waits for the problem reference a failed change needs.
   const ready = (b: ButtonSpec) => (b.action !== ACTIONS.start || view.startable) && (b.action !== ACTIONS.close || !view.needsProblem);
-  const shown = (b: ButtonSpec) => allowed.includes(b.action) && ready(b) && can(actor, rule, b.permission, policy);
+  // Nor is a step the RFC's release takes for it (its waves start, finish and back it out).
+  const shown = (b: ButtonSpec) =>
+    allowed.includes(b.action) && ready(b) && !heldByRelease(b.permission, view.release) && can(actor, rule, b.permission, policy);
   return BUTTONS.filter(shown).map((b) => ({
     action: b.action,
     label: b.label,
@@ -191,6 +194,7 @@ export function factsOf(v: RfcView, kind: RfcCardKind = 'details'): Fact[] {
     { label: 'Requester', value: { kind: 'person', id: v.requester } },
     { label: 'Owner', value: { kind: 'person', id: v.owner } },
   ];
+  if (v.release) facts.push({ label: 'Release', value: text(v.release.key) });
   if (v.outage) facts.push({ label: 'Expected outage', value: text(v.outage) });
   if (v.deadline && v.deadlineAt) facts.push({ label: 'Vote deadline', value: { kind: 'time', text: v.deadline, instants: [v.deadlineAt] } });
   if (v.awaitingSignoff) facts.push({ label: 'Sign-off', value: text('a change manager signs off before the CAB votes (high risk)') });

@@ -4,7 +4,7 @@
  * waves in order, and the RFCs following their release. Pure: callers pass the facts.
  */
 import { ChangebotError } from './errors.js';
-import { READINESS_FACTORS, READINESS_LABELS, type ReleaseFacts, type ReleasePlan, type Wave, type WaveState } from './release.js';
+import { READINESS_FACTORS, READINESS_LABELS, type ReleaseFacts, type ReleasePhase, type ReleasePlan, type Wave, type WaveState } from './release.js';
 import type { Recipient } from './notifications.js';
 import type { PersonId, RfcState } from './types.js';
 
@@ -73,6 +73,28 @@ export function waveAudience(w: Pick<Wave, 'services' | 'audience'>): Recipient[
     // References only (`slack:channel:C5`, `teams:...`); words like "all staff" are for people to read.
     .filter((s) => /^[a-z]+:\S+$/.test(s));
   return [...w.services.map((service): Recipient => ({ kind: 'audience', service })), ...(refs.length ? [{ kind: 'audience-refs', refs } as const] : [])];
+}
+
+/** The steps on an RFC that its release may take from it. */
+export const RELEASE_HELD_STEPS = ['schedule', 'reschedule', 'start', 'complete', 'fail', 'backout', 'withdraw', 'cancel'] as const;
+
+/** The release an RFC belongs to, as the rule below reads it. */
+export interface HoldingRelease {
+  key: string;
+  phase: ReleasePhase;
+  /** Go was given (the package is frozen). */
+  goGiven: boolean;
+}
+
+/**
+ * Whether the RFC's release holds `step` (an RFC permission name): the release's waves start,
+ * finish and back out its RFCs; after go an RFC neither leaves it nor moves its own window.
+ * One rule for the use cases' refusal and the RFC cards' buttons.
+ */
+export function heldByRelease(step: string, release: HoldingRelease | null): boolean {
+  if (!release || release.phase === 'cancelled' || release.phase === 'closed') return false;
+  if (!(RELEASE_HELD_STEPS as readonly string[]).includes(step)) return false;
+  return release.goGiven || !['schedule', 'reschedule', 'withdraw', 'cancel'].includes(step);
 }
 
 /** Waves in deployment order: the pilot first, then by number. */

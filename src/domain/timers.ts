@@ -200,8 +200,9 @@ export function releaseTimersFor(
       const r1 = start - H;
       if (r24 > since && t < r1) add('reminder-24h', r24, manager);
       if (r1 > since && t < start) add('reminder-1h', r1, manager);
-      if (settings.outageNoticeHours > 0 && wave.outageMinutes > 0 && (wave.services.length || wave.audience) && t < start) {
-        add('outage-notice', start - settings.outageNoticeHours * H, waveAudience(wave));
+      const audience = waveAudience(wave);
+      if (settings.outageNoticeHours > 0 && wave.outageMinutes > 0 && audience.length && t < start) {
+        add('outage-notice', start - settings.outageNoticeHours * H, audience);
       }
       if (t < end) add('start-prompt', start, manager);
     }

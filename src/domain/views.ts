@@ -3,6 +3,7 @@
  * the CLI into plain text (text.ts). Times are already formatted in the viewer's zone.
  */
 import type { Conflict } from './conflicts.js';
+import type { HoldingRelease } from './release-rules.js';
 import { type Policy, approvalPath, riskOf, usesCab } from './policy.js';
 import { OUTCOME_WORDS, needsProblem } from './review.js';
 import { STATE_LABELS } from './rfc-machine.js';
@@ -66,6 +67,8 @@ export interface RfcView {
   /** The problem record it links to. */
   problem: string | null;
   approval: string;
+  /** The release it belongs to, whose waves deploy it (release-rules.ts `heldByRelease`). */
+  release: HoldingRelease | null;
   conflicts: string[];
   tally: TallyView | null;
   deadline: string | null;
@@ -81,7 +84,10 @@ const APPROVAL_WORDS = {
   'emergency-cab': 'emergency CAB',
 } as const;
 
-export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; implementers: PersonId[]; policy: Policy; zone: string; now?: Date }): RfcView {
+export function rfcView(
+  rfc: Rfc,
+  opts: { votes: Vote[]; conflicts: Conflict[]; implementers: PersonId[]; policy: Policy; zone: string; now?: Date; release?: HoldingRelease | null },
+): RfcView {
   const path = approvalPath(rfc, opts.policy);
   const open = rfc.state === 'awaiting_approval' && usesCab(path);
   const showTally = ['awaiting_approval', 'approved', 'rejected'].includes(rfc.state) && path !== 'pre-approved';
@@ -140,6 +146,7 @@ export function rfcView(rfc: Rfc, opts: { votes: Vote[]; conflicts: Conflict[]; 
     causedIncident: rfc.review ? (rfc.review.causedIncident ? 'Yes' : 'No') : null,
     problem: rfc.problem?.trim() || null,
     approval: APPROVAL_WORDS[path],
+    release: opts.release ?? null,
     conflicts: opts.conflicts.map((c) => c.message),
     tally: tallyView,
     deadline: rfc.state === 'awaiting_approval' && rfc.voteDeadline ? formatInstant(rfc.voteDeadline, opts.zone) : null,

@@ -4,6 +4,7 @@
  * RFCs, and the RFCs following the release.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { actorViewer, cardOf } from '../../src/app/cards.js';
 import { addService } from '../../src/app/catalogue.js';
 import { close, progress, schedule } from '../../src/app/implementation.js';
 import {
@@ -323,6 +324,10 @@ describe('membership', () => {
     t.clock.current = new Date(start.getTime() + 60_000);
     startWave(t.ctx, rita, key, { wave: 1, note: 'on time' });
     expect(listLog(t.ctx.database.db, releaseSubject(key)).at(-1)).toMatchObject({ action: 'wave-start', reason: 'on time' });
+    // The RFC's own card follows the same rule: no Done, Failed or Back out of its own; it names its release.
+    const card = cardOf(t.ctx, 'owner', rfcs[0], actorViewer(ana), 'UTC');
+    expect(card.buttons.map((x) => x.label)).toEqual(['Details']);
+    expect(card.facts.find((f) => f.label === 'Release')?.value).toEqual({ kind: 'text', text: 'REL-1' });
     expect(refusal(() => progress(t.ctx, ana, rfcs[0], 'complete')).message).toBe(
       "RFC-1 is deployed by REL-1's waves, so it can't be marked done on its own. Run the release's waves.",
     );
@@ -335,6 +340,20 @@ describe('membership', () => {
     finishWave(t.ctx, rita, key, 'backed_out', { wave: 1, note: 'restored 4.1' });
     expect(rel(key).phase).toBe('review');
     expect(refusal(() => cancelRelease(t.ctx, rita, key, 'give up')).code).toBe('invalid_transition');
+  });
+
+  it('lets an RFC sent back for approval before go leave the release, and withdraws a partial go when a wave is added', () => {
+    const { key, rfcs } = planned();
+    // Its owner moves it outside its approved window: it goes back for approval.
+    schedule(t.ctx, ana, rfcs[0], { start: new Date(t.clock.now().getTime() + 72 * H), durationMinutes: 60 });
+    expect(rfcState(rfcs[0])).toBe('awaiting_approval');
+    expect(removeReleaseRfc(t.ctx, rita, key, { rfc: rfcs[0] }).message).toBe('Removed RFC-1 from REL-1.');
+    const start = toDeployment(key, 1, false);
+    giveGo(t.ctx, rita, key);
+    expect(addWave(t.ctx, rita, key, { start: new Date(start.getTime() + 4 * H), durationMinutes: 30 }).message).toMatch(
+      / The go given before this wave was planned is withdrawn: go must be given again\.$/,
+    );
+    expect(rel(key).goDecisions).toEqual([]);
   });
 
   it('refuses cancelling a release that has started deploying', () => {

@@ -66,6 +66,7 @@ function makeView(x: ViewInput): RfcView {
     causedIncident: 'Yes',
     problem: x.title,
     approval: 'CAB vote',
+    release: null,
     conflicts: x.conflicts,
     tally: {
       approve: x.voters,
