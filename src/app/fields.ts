@@ -8,6 +8,8 @@ import type { RfcFields } from './inputs.js';
 import { refusal } from './next.js';
 
 const TEXT_LIMIT = 10_000;
+/** The longest window: the year `duration=` allows. */
+const MAX_WINDOW_MS = 366 * 86_400_000;
 
 /** `actor`: who is typing, to tell whether their chat platform vouches for an owner it names (knownOwner). */
 export function applyFields(tx: Db, base: Rfc, f: RfcFields, actor: Pick<Actor, 'id'>, now: Date): { rfc: Rfc; changed: string[] } {
@@ -69,6 +71,13 @@ export function windowFrom(f: { start?: Date; end?: Date; durationMinutes?: numb
   }
   if (end.getTime() <= start.getTime()) {
     throw new ChangebotError('bad_value', 'The window must end after it starts.', { field: 'end' });
+  }
+  // Bounded work: conflict checks expand maintenance windows over the whole window.
+  if (end.getTime() - start.getTime() > MAX_WINDOW_MS) {
+    throw new ChangebotError('bad_value', 'A window is at most a year long. Give an end or a duration within a year of its start, e.g. duration=4h.', {
+      field: 'end',
+      example: 'duration=4h',
+    });
   }
   return { start, end };
 }

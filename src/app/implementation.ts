@@ -7,7 +7,7 @@ import { waveSlotsInWindow } from '../db/repos/releases.js';
 import { listInWindow, updateRfc } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
 import { type Notification, type Recipient, people } from '../domain/notifications.js';
-import { ACTIVE_WINDOW_STATES, type RfcAction } from '../domain/rfc-machine.js';
+import { ACTIVE_WINDOW_STATES, type RfcAction, transition } from '../domain/rfc-machine.js';
 import { type Conflict, type ScheduleContext, findConflicts } from '../domain/schedule.js';
 import { defaultOutcome, needsProblem, reviewSummary, wentWrong } from '../domain/review.js';
 import type { Actor, Review, Rfc, Window } from '../domain/types.js';
@@ -61,6 +61,8 @@ function placeWindow(ctx: AppContext, actor: Actor, key: string, input: Schedule
     const rfc = getRfc(tx, key);
     authorize(actor, rfc, action, ctx.policy);
     checkReleaseRfc(tx, rfc, action);
+    // The state is checked before any conflict work: a refused command costs nothing.
+    transition(rfc.key, rfc.state, action);
     const window = windowFrom(input, rfc.window) ?? rfc.window;
     if (!window) {
       throw refusal('bad_value', `${rfc.key} has no planned window.`, [{ step: 'give-window', key: rfc.key, action }], { field: 'start' });
