@@ -1,59 +1,23 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, changebot } from '../support/cli.js';
+import { ROOT, changebot, readmeSession, replaySession } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'changebot-cli-'));
-const run = promisify(execFile);
 
-/** The `$ ...` commands of the README's terminal session and what each printed. */
-function readmeSession(): { command: string; output: string }[] {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Try it from a terminal'), readme.indexOf('## The `/rfc` command language'));
-  const steps: { command: string; output: string[] }[] = [];
-  for (const block of section.split('```console\n').slice(1)) {
-    const lines = block.slice(0, block.indexOf('```')).trimEnd().split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (line.startsWith('$ ')) {
-        let command = line.slice(2);
-        while (command.endsWith('\\')) command = `${command.slice(0, -1)}${lines[++i]!.trim()}`.replace(/ {2,}/g, ' ');
-        steps.push({ command, output: [] });
-      } else steps.at(-1)!.output.push(line);
-    }
-  }
-  return steps.map((s) => ({ command: s.command, output: s.output.join('\n') }));
-}
-
-/** Runs one line of the session in bash, as a reader's terminal would; output is stdout with stderr folded in. */
-async function sh(script: string, env: NodeJS.ProcessEnv): Promise<string> {
-  try {
-    return (await run('bash', ['-c', script], { cwd: ROOT, env })).stdout;
-  } catch (e) {
-    return (e as { stdout?: string }).stdout ?? '';
-  }
-}
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('npx changebot', () => {
   it('replays the README session word for word (through npx, as it shows)', async () => {
     const env = { ...process.env, DATABASE_PATH: join(dir, 'session.db'), LOG_LEVEL: 'silent' };
-    const steps = readmeSession();
+    const steps = readmeSession('Try it from a terminal');
     expect(steps.length).toBeGreaterThan(15);
-    const exports: string[] = [];
-    for (const step of steps) {
-      if (step.command.startsWith('export ')) {
-        exports.push(step.command);
-        continue;
-      }
-      // --no-install: never download anything; the command is otherwise the README's own.
-      const command = step.command.replace(/\bnpx changebot\b/, 'npx --no-install changebot');
-      const r = await sh([...exports, `${command} 2>&1`].join('\n'), env);
-      expect(r.trimEnd(), step.command).toBe(step.output);
-    }
+    // --no-install: never download anything; the command is otherwise the README's own.
+    const replayed = await replaySession(steps, env, (command) => `${command.replace(/\bnpx changebot\b/, 'npx --no-install changebot')} 2>&1`);
+    for (const step of replayed) expect(step.printed, step.command).toBe(step.output);
   }, 120_000); // about twenty npx runs
 
   it('exits non-zero with the reason when a command is refused', async () => {

@@ -199,24 +199,30 @@ describe('recovery from SQLite', () => {
   });
 });
 
+/** At go time: the release manager, the change manager, and a minor RFC on db raised by ana and approved. */
+function approvedRfc() {
+  const app = b.bot.app;
+  b.clock.current = GO;
+  const rita = b.person(MANAGER, { roles: ['release-manager'] });
+  const carl = b.person('slack:T1/UMGR', { roles: ['change-manager'] });
+  const ana = b.person('slack:T1/UANA');
+  const rfc = raise(app, ana, {
+    title: 'Db pool',
+    category: 'minor',
+    services: ['db'],
+    backout: 'revert',
+    test: 'smoke',
+    start: W1.start,
+    durationMinutes: 120,
+  }).result.key;
+  submit(app, ana, rfc);
+  vote(app, carl, rfc, 'approve');
+  return { app, rita, carl, rfc };
+}
+
 describe('through the release use cases', () => {
   it('go queues the waves’ timers; a wave added after go counts from then; starting a wave swaps its prompts for the overrun alert', async () => {
-    const app = b.bot.app;
-    b.clock.current = GO;
-    const rita = b.person(MANAGER, { roles: ['release-manager'] });
-    const carl = b.person('slack:T1/UMGR', { roles: ['change-manager'] });
-    const ana = b.person('slack:T1/UANA');
-    const rfc = raise(app, ana, {
-      title: 'Db pool',
-      category: 'minor',
-      services: ['db'],
-      backout: 'revert',
-      test: 'smoke',
-      start: W1.start,
-      durationMinutes: 120,
-    }).result.key;
-    submit(app, ana, rfc);
-    vote(app, carl, rfc, 'approve');
+    const { app, rita, carl, rfc } = approvedRfc();
     const key = createRelease(app, rita, { name: 'December platform' }).result.key;
     addReleaseRfc(app, rita, key, { rfc });
     setReleasePlan(app, rita, key, { deploymentOrder: 'all at once', training: 'none', communications: 'email', backout: 'redeploy' });
@@ -251,23 +257,8 @@ describe('through the release use cases', () => {
   });
 
   it('an RFC in a release has no schedule reminder of its own; one that leaves gets it back', async () => {
-    const app = b.bot.app;
-    b.clock.current = GO;
-    const rita = b.person(MANAGER, { roles: ['release-manager'] });
-    const carl = b.person('slack:T1/UMGR', { roles: ['change-manager'] });
-    const ana = b.person('slack:T1/UANA');
-    const rfc = raise(app, ana, {
-      title: 'Db pool',
-      category: 'minor',
-      services: ['db'],
-      backout: 'revert',
-      test: 'smoke',
-      start: W1.start,
-      durationMinutes: 120,
-    }).result.key;
-    submit(app, ana, rfc);
+    const { app, rita, rfc } = approvedRfc();
     const key = createRelease(app, rita, { name: 'December platform' }).result.key;
-    vote(app, carl, rfc, 'approve');
     await b.jobs.scheduler.idle();
     const rfcTimers = async () => Object.keys(await pendingTimers()).filter((id) => id.startsWith(`${rfc}.`));
     expect((await rfcTimers()).map((id) => id.split('.')[1])).toEqual(['schedule-reminder']);

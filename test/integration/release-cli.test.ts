@@ -5,51 +5,20 @@
  * test/integration/cli.test.ts proves; the replay runs that binary directly, since npx costs
  * seconds per line.)
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
-import { ROOT, changebot } from '../support/cli.js';
+import { changebot, readmeSession, replaySession } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'changebot-release-cli-'));
-const run = promisify(execFile);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The `$ ...` commands of the README's release session and what each printed. */
-function releaseSession(): { command: string; output: string }[] {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const from = readme.indexOf('## Releases from a terminal');
-  const section = readme.slice(from, readme.indexOf('\n## ', from + 1));
-  const steps: { command: string; output: string[] }[] = [];
-  for (const block of section.split('```console\n').slice(1)) {
-    const lines = block.slice(0, block.indexOf('```')).trimEnd().split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (line.startsWith('$ ')) {
-        let command = line.slice(2);
-        while (command.endsWith('\\')) command = `${command.slice(0, -1)}${lines[++i]!.trim()}`.replace(/ {2,}/g, ' ');
-        steps.push({ command, output: [] });
-      } else steps.at(-1)!.output.push(line);
-    }
-  }
-  return steps.map((s) => ({ command: s.command, output: s.output.join('\n') }));
-}
-
-async function sh(script: string, env: NodeJS.ProcessEnv): Promise<string> {
-  try {
-    return (await run('bash', ['-c', script], { cwd: ROOT, env })).stdout;
-  } catch (e) {
-    return (e as { stdout?: string }).stdout ?? '';
-  }
-}
 
 describe('changebot release', () => {
   it('replays the README release session word for word: planning to closed', async () => {
     const env = { ...process.env, DATABASE_PATH: join(dir, 'session.db'), LOG_LEVEL: 'silent' };
-    const steps = releaseSession();
+    const steps = readmeSession('Releases from a terminal');
     expect(steps.length).toBeGreaterThan(30);
     // The walk of issue 10, as the session shows it.
     const said = steps.map((s) => s.command).join('\n');
@@ -67,16 +36,8 @@ describe('changebot release', () => {
     ]) {
       expect(said).toContain(verb);
     }
-    const exports: string[] = [];
-    for (const step of steps) {
-      if (step.command.startsWith('export ')) {
-        exports.push(step.command);
-        continue;
-      }
-      const command = step.command.replace(/\bnpx changebot\b/g, `"${process.execPath}" bin/changebot.js`);
-      const out = await sh([...exports, `(${command}) 2>&1`].join('\n'), env);
-      expect(out.trimEnd(), step.command).toBe(step.output);
-    }
+    const replayed = await replaySession(steps, env, (command) => `(${command.replace(/\bnpx changebot\b/g, `"${process.execPath}" bin/changebot.js`)}) 2>&1`);
+    for (const step of replayed) expect(step.printed, step.command).toBe(step.output);
   }, 240_000); // about forty runs of the binary
 
   it('refuses with the reason and exit 1; `release new` alone needs a name in a terminal', async () => {

@@ -60,6 +60,18 @@ export function textInput(f: BasicField, { common, value }: InputBasics): ITextI
   };
 }
 
+/** A yes/no field as an Input.Toggle; `byDefault` when the form holds no value for it yet. */
+export function toggleInput(f: BasicField, { common, value }: InputBasics, byDefault: boolean): IToggleInput {
+  const on = value === undefined ? byDefault : value === 'true';
+  return { type: 'Input.Toggle', ...common, title: f.label, valueOn: 'true', valueOff: 'false', value: on ? 'true' : 'false' };
+}
+
+/** The field's error under it, when it has one. */
+export function fieldError(f: BasicField, errors: Record<string, string> | undefined): Element[] {
+  const error = errors?.[f.name];
+  return error ? [text(`${f.label}: ${error}`, { color: 'Attention', spacing: 'None' })] : [];
+}
+
 function input(f: FormField, opts: FormOptions): Element[] {
   const basics = inputBasics(f, opts.values, opts.errors);
   const { common, value } = basics;
@@ -88,14 +100,7 @@ function input(f: FormField, opts: FormOptions): Element[] {
       break;
     }
     case 'toggle':
-      out.push({
-        type: 'Input.Toggle',
-        ...common,
-        title: f.label,
-        valueOn: 'true',
-        valueOff: 'false',
-        value: value === 'true' ? 'true' : 'false',
-      } satisfies IToggleInput);
+      out.push(toggleInput(f, basics, false));
       break;
     case 'datetime': {
       const [date, time] = splitDateTime(value);
@@ -104,9 +109,7 @@ function input(f: FormField, opts: FormOptions): Element[] {
       break;
     }
   }
-  const error = opts.errors?.[f.name];
-  if (error) out.push(text(`${f.label}: ${error}`, { color: 'Attention', spacing: 'None' }));
-  return out;
+  return [...out, ...fieldError(f, opts.errors)];
 }
 
 function splitDateTime(v: string | undefined): [string | undefined, string | undefined] {

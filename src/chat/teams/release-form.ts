@@ -5,7 +5,7 @@
  * Action.Execute; the values go through the command language's own parsers (people, dates)
  * onto `release new`, and invalid input comes back on the same form, each message by its field.
  */
-import type { IChoiceSetInput, IDateInput, IToggleInput } from '@microsoft/teams.cards';
+import type { IChoiceSetInput, IDateInput } from '@microsoft/teams.cards';
 import type { FormValues } from '../../commands/form.js';
 import { parseDate } from '../../commands/dates.js';
 import { resolvePerson } from '../../commands/people.js';
@@ -17,7 +17,7 @@ import { listPeople } from '../../db/repos/people.js';
 import type { Actor } from '../../domain/types.js';
 import { ChangebotError, isChangebotError } from '../../domain/errors.js';
 import { type AdaptiveCard, type Element, card, text } from './cards.js';
-import { inputBasics, textInput } from './form.js';
+import { fieldError, inputBasics, textInput, toggleInput } from './form.js';
 
 /** Teams-side verb of the release form's submit (not a `release_` verb: no release card button). */
 export const RELEASE_FORM_SUBMIT_VERB = 'new_release_form_submit';
@@ -84,19 +84,10 @@ function input(f: ReleaseFormField, opts: ReleaseFormOptions): Element[] {
       out.push({ type: 'Input.Date', ...common, ...(value ? { value } : {}) } satisfies IDateInput);
       break;
     case 'toggle':
-      out.push({
-        type: 'Input.Toggle',
-        ...common,
-        title: f.label,
-        valueOn: 'true',
-        valueOff: 'false',
-        value: value === 'false' ? 'false' : 'true',
-      } satisfies IToggleInput);
+      out.push(toggleInput(f, basics, true));
       break;
   }
-  const error = opts.errors?.[f.name];
-  if (error) out.push(text(`${f.label}: ${error}`, { color: 'Attention', spacing: 'None' }));
-  return out;
+  return [...out, ...fieldError(f, opts.errors)];
 }
 
 export function releaseFormCard(opts: ReleaseFormOptions): AdaptiveCard {
