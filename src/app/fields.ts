@@ -8,8 +8,11 @@ import type { RfcFields } from './inputs.js';
 import { refusal } from './next.js';
 
 const TEXT_LIMIT = 10_000;
+const DAY_MS = 86_400_000;
 /** The longest window: the year `duration=` allows. */
-const MAX_WINDOW_MS = 366 * 86_400_000;
+const MAX_WINDOW_MS = 366 * DAY_MS;
+/** How far back a window may start: an emergency change recorded after it began, not history. */
+const MAX_PAST_START_MS = DAY_MS;
 
 /** `actor`: who is typing, to tell whether their chat platform vouches for an owner it names (knownOwner). */
 export function applyFields(tx: Db, base: Rfc, f: RfcFields, actor: Pick<Actor, 'id'>, now: Date): { rfc: Rfc; changed: string[] } {
@@ -45,19 +48,30 @@ export function applyFields(tx: Db, base: Rfc, f: RfcFields, actor: Pick<Actor, 
     const audience = f.audience ?? next.outage?.audience;
     set('outage', minutes > 0 || audience ? { minutes, audience } : null, 'outage');
   }
-  const w = windowFrom(f, next.window);
+  const w = windowFrom(f, next.window, now);
   if (w !== undefined) set('window', w, 'window');
   return { rfc: next, changed };
 }
 
-/** The window the fields describe, `undefined` when they don't touch it. */
-export function windowFrom(f: { start?: Date; end?: Date; durationMinutes?: number }, current: Rfc['window']): Rfc['window'] | undefined {
+/**
+ * The window the fields describe, `undefined` when they don't touch it. Bounded, so that no
+ * command makes the conflict check expand maintenance windows over centuries: at most a year
+ * long, and a start given now lies at most a day in the past (an end moved on a running change
+ * keeps the start it had).
+ */
+export function windowFrom(f: { start?: Date; end?: Date; durationMinutes?: number }, current: Rfc['window'], now: Date): Rfc['window'] | undefined {
   if (f.start === undefined && f.end === undefined && f.durationMinutes === undefined) return undefined;
   const start = f.start ?? current?.start;
   if (!start) {
     throw new ChangebotError('bad_value', 'Give a start for the window. Example: start="2026-12-05 22:00" duration=2h', {
       field: 'start',
       example: 'start="2026-12-05 22:00" duration=2h',
+    });
+  }
+  if (f.start !== undefined && f.start.getTime() < now.getTime() - MAX_PAST_START_MS) {
+    throw new ChangebotError('bad_value', 'A window can start at most a day in the past. Give a start from now on, e.g. start="tomorrow 22:00" duration=2h.', {
+      field: 'start',
+      example: 'start="tomorrow 22:00" duration=2h',
     });
   }
   let end = f.end;

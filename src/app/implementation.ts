@@ -4,11 +4,11 @@ import type { Db } from '../db/client.js';
 import { listBlackouts, listMaintenance, listServices } from '../db/repos/catalogue.js';
 import { appendLog } from '../db/repos/log.js';
 import { waveSlotsInWindow } from '../db/repos/releases.js';
-import { listInWindow, updateRfc } from '../db/repos/rfcs.js';
+import { listChangesInWindow, updateRfc } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
 import { type Notification, type Recipient, people } from '../domain/notifications.js';
 import { ACTIVE_WINDOW_STATES, type RfcAction, transition } from '../domain/rfc-machine.js';
-import { type Conflict, type ScheduleContext, findConflicts } from '../domain/schedule.js';
+import { type Conflict, type ScheduleContext, findConflicts, relatedServices } from '../domain/schedule.js';
 import { defaultOutcome, needsProblem, reviewSummary, wentWrong } from '../domain/review.js';
 import type { Actor, Review, Rfc, Window } from '../domain/types.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
@@ -36,13 +36,14 @@ export function deployedByWaves(rfc: Pick<Rfc, 'releaseKey'>): boolean {
   return !!rfc.releaseKey;
 }
 
-export function scheduleContext(tx: Db, except: string | null, displayZone: string, range: Window): ScheduleContext {
+export function scheduleContext(tx: Db, except: string | null, displayZone: string, range: Window, services: string[]): ScheduleContext {
+  const catalogue = listServices(tx);
   return {
-    services: listServices(tx),
+    services: catalogue,
     maintenance: listMaintenance(tx),
     blackouts: listBlackouts(tx),
     // An RFC a release is deploying holds its time through the release's waves (below), not the span of them.
-    others: listInWindow(tx, ACTIVE_WINDOW_STATES, range).filter((r) => r.key !== except && !deployedByWaves(r)),
+    others: listChangesInWindow(tx, ACTIVE_WINDOW_STATES, range, relatedServices(catalogue, services)).filter((r) => r.key !== except && !deployedByWaves(r)),
     waves: waveSlotsInWindow(tx, range),
     displayZone,
   };
@@ -63,17 +64,17 @@ function placeWindow(ctx: AppContext, actor: Actor, key: string, input: Schedule
     checkReleaseRfc(tx, rfc, action);
     // The state is checked before any conflict work: a refused command costs nothing.
     transition(rfc.key, rfc.state, action);
-    const window = windowFrom(input, rfc.window) ?? rfc.window;
+    const now = ctx.clock.now();
+    const window = windowFrom(input, rfc.window, now) ?? rfc.window;
     if (!window) {
       throw refusal('bad_value', `${rfc.key} has no planned window.`, [{ step: 'give-window', key: rfc.key, action }], { field: 'start' });
     }
-    const now = ctx.clock.now();
     if (window.end.getTime() <= now.getTime()) {
       throw new ChangebotError('bad_value', `That window has already ended. Give a window in the future, e.g. start="tomorrow 22:00" duration=2h.`, {
         field: 'start',
       });
     }
-    const conflicts = findConflicts(rfc, window, scheduleContext(tx, rfc.key, actor.timezone, window));
+    const conflicts = findConflicts(rfc, window, scheduleContext(tx, rfc.key, actor.timezone, window, rfc.services));
     checkConflicts(rfc, actor, conflicts, input, action);
     const override = input.override?.trim();
     const windowDetail = {

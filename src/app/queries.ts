@@ -28,7 +28,7 @@ export function conflictsOf(db: Db, rfc: Rfc, zone: string): Conflict[] {
   if (!rfc.window || TERMINAL_STATES.includes(rfc.state) || !['draft', 'submitted', 'awaiting_approval', 'approved', 'scheduled'].includes(rfc.state)) {
     return [];
   }
-  return findConflicts(rfc, rfc.window, scheduleContext(db, rfc.key, zone, rfc.window));
+  return findConflicts(rfc, rfc.window, scheduleContext(db, rfc.key, zone, rfc.window, rfc.services));
 }
 
 /**
@@ -95,7 +95,7 @@ export function conflicts(ctx: AppContext, actor: Actor, key: string): Outcome<C
   if (!rfc.window) {
     throw refusal('bad_value', `${rfc.key} has no planned window yet.`, [{ step: 'edit', key: rfc.key, with: 'window' }]);
   }
-  const found = findConflicts(rfc, rfc.window, scheduleContext(db, rfc.key, actor.timezone, rfc.window));
+  const found = findConflicts(rfc, rfc.window, scheduleContext(db, rfc.key, actor.timezone, rfc.window, rfc.services));
   return read(
     found,
     found.length
@@ -155,7 +155,7 @@ export function slot(ctx: AppContext, actor: Actor, service: string, durationMin
   if (!name) throw new ChangebotError('not_found', `There is no service ${service}.`);
   const now = ctx.clock.now();
   const horizon = { start: now, end: new Date(now.getTime() + SLOT_HORIZON_DAYS * 86_400_000) };
-  const found = nextFreeSlot([name], durationMinutes, now, { ...scheduleContext(db, null, actor.timezone, horizon), horizonDays: SLOT_HORIZON_DAYS });
+  const found = nextFreeSlot([name], durationMinutes, now, { ...scheduleContext(db, null, actor.timezone, horizon, [name]), horizonDays: SLOT_HORIZON_DAYS });
   return read(
     found,
     found ? `Next free slot for ${name}: ${formatRange(found, actor.timezone)}.` : `No free slot for ${name} in the next ${SLOT_HORIZON_DAYS} days.`,

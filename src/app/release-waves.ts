@@ -26,7 +26,7 @@ export function addWave(ctx: AppContext, actor: Actor, key: string, input: WaveI
   return inTransaction(ctx, (tx) => {
     const r = getRelease(tx, key);
     permit(actor, r, 'add-wave');
-    const window = windowFrom(input, null);
+    const window = windowFrom(input, null, ctx.clock.now());
     if (!window) throw new ChangebotError('bad_value', 'Give the wave a window. Example: start="2026-12-12 22:00" duration=2h', { field: 'start' });
     if (window.end.getTime() <= ctx.clock.now().getTime()) {
       throw new ChangebotError('bad_value', 'That window has already ended. Give a window in the future.', { field: 'start' });

@@ -16,5 +16,5 @@ import { scheduleContext } from './implementation.js';
  */
 export function waveConflicts(tx: Db, release: Pick<Release, 'key'>, window: Window, services: string[], zone: string): Conflict[] {
   const candidate = { key: release.key, services, emergency: false, releaseKey: release.key, wave: 0 };
-  return findConflicts(candidate, window, scheduleContext(tx, null, zone, window));
+  return findConflicts(candidate, window, scheduleContext(tx, null, zone, window, candidate.services));
 }

@@ -1,7 +1,8 @@
 /**
- * `npm run bench [fanout|timing] [--rate=500 --users=5000 --channels=50 --latency=20 --reminders=10000 --over=60]`
+ * `npm run bench [fanout|timing|conflicts] [--rate=500 --users=5000 --channels=50 --latency=20 --reminders=10000 --over=60 --changes=100000 --runs=5]`
  * Uses REDIS_URL if set (under a private key prefix), else starts a throwaway redis-server.
  */
+import { conflictsBench } from './conflicts.js';
 import { fanoutBench } from './fanout.js';
 import { timingBench } from './timing.js';
 
@@ -10,4 +11,5 @@ const all = which.length === 0;
 let ok = true;
 if (all || which.includes('fanout')) ok = (await fanoutBench()) && ok;
 if (all || which.includes('timing')) ok = (await timingBench()) && ok;
+if (all || which.includes('conflicts')) ok = (await conflictsBench()) && ok;
 process.exit(ok ? 0 : 1);

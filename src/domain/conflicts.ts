@@ -6,7 +6,7 @@ import { ACTIVE_WINDOW_STATES } from './rfc-machine.js';
 import { ChangebotError } from './errors.js';
 import type { BlackoutWindow, MaintenanceWindow, Rfc, Service, Window } from './types.js';
 import { intersectIntervals, mergeIntervals, overlaps, subtractIntervals } from './intervals.js';
-import { applicableWindows, formatInstant, formatRange, insideMaintenance, maintenanceOccurrences } from './windows.js';
+import { applicableWindows, expandWindow, formatInstant, formatRange, insideMaintenance, maintenanceOccurrences } from './windows.js';
 
 export type ConflictKind = 'overlap' | 'dependency' | 'blackout' | 'outside-maintenance';
 export interface Conflict {
@@ -22,12 +22,15 @@ export interface Conflict {
   service?: string;
   blackoutId?: number;
 }
+/** What a check needs of another RFC: a busy week holds thousands, so no more is read. */
+export type OtherChange = Pick<Rfc, 'key' | 'title' | 'state' | 'services' | 'window' | 'releaseKey'>;
+
 export interface ScheduleContext {
   services: Service[];
   maintenance: MaintenanceWindow[];
   blackouts: BlackoutWindow[];
   /** Other RFCs that are approved, scheduled or implementing (exclude the candidate itself by key). */
-  others: Rfc[];
+  others: OtherChange[];
   /** Deployment waves of releases holding a window (planned or deploying). */
   waves?: WaveSlot[];
   displayZone: string;
@@ -89,25 +92,53 @@ export function dependencyPaths(catalogue: Service[], from: string): Map<string,
   return paths;
 }
 
+/**
+ * Every service a change on `services` can conflict through: those, what they depend on, and
+ * what depends on them (directly or not). Only changes on these need to be read for a check.
+ */
+export function relatedServices(catalogue: Service[], services: string[]): string[] {
+  const out = new Set(services);
+  for (const s of services) for (const dep of dependencyPaths(catalogue, s).keys()) out.add(dep);
+  for (const c of catalogue) {
+    if (out.has(c.name)) continue;
+    const deps = dependencyPaths(catalogue, c.name);
+    if (services.some((s) => deps.has(s))) out.add(c.name);
+  }
+  return [...out];
+}
+
 export type Relation =
   | { kind: 'shared'; services: string[] }
   /** `path` runs from the dependent service to the one it depends on; `theirs` is the other change's service. */
   | { kind: 'dependency'; ours: string; theirs: string; path: string[]; weDepend: boolean };
 
+/**
+ * Each service's dependency paths, worked out once per service: one check relates its change
+ * to every change in its window, and they share a handful of services.
+ */
+export function pathsOf(catalogue: Service[]): (from: string) => Map<string, string[]> {
+  const memo = new Map<string, Map<string, string[]>>();
+  return (from) => {
+    let paths = memo.get(from);
+    if (!paths) memo.set(from, (paths = dependencyPaths(catalogue, from)));
+    return paths;
+  };
+}
+
 /** How a change on `ours` relates to one on `theirs`: shared services, a dependency, or nothing. */
-export function relate(ours: string[], theirs: string[], catalogue: Service[]): Relation | null {
+export function relate(ours: string[], theirs: string[], catalogue: Service[], paths = pathsOf(catalogue)): Relation | null {
   const shared = ours.filter((s) => theirs.includes(s));
   if (shared.length > 0) return { kind: 'shared', services: shared };
   const found: Extract<Relation, { kind: 'dependency' }>[] = [];
   for (const o of ours) {
-    const mine = dependencyPaths(catalogue, o);
+    const mine = paths(o);
     for (const t of theirs) {
       const p = mine.get(t);
       if (p) found.push({ kind: 'dependency', ours: o, theirs: t, path: p, weDepend: true });
     }
   }
   for (const t of theirs) {
-    const deps = dependencyPaths(catalogue, t);
+    const deps = paths(t);
     for (const o of ours) {
       const p = deps.get(o);
       if (p) found.push({ kind: 'dependency', ours: o, theirs: t, path: p, weDepend: false });
@@ -122,23 +153,38 @@ function listing(items: string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-function occupying(others: Rfc[], key: string): (Rfc & { window: Window })[] {
-  return others.filter((o): o is Rfc & { window: Window } => o.key !== key && o.window !== null && ACTIVE_WINDOW_STATES.includes(o.state));
+function occupying(others: OtherChange[], key: string): (OtherChange & { window: Window })[] {
+  return others.filter((o): o is OtherChange & { window: Window } => o.key !== key && o.window !== null && ACTIVE_WINDOW_STATES.includes(o.state));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Conflicts
+
+/**
+ * How many clashing changes a check names one by one; the rest are counted in one more
+ * conflict. A window that overlaps thousands of changes still needs the same acknowledgement,
+ * and a message naming them all would be unreadable and cost seconds to write.
+ */
+export const MAX_NAMED_CLASHES = 25;
 
 /** Every conflict of `rfc` placed in `window`. Empty array = clean. */
 export function findConflicts(rfc: Candidate, window: Window, ctx: ScheduleContext): Conflict[] {
   const zone = ctx.displayZone;
   const out: Conflict[] = [];
   const ownRelease = rfc.releaseKey ?? null;
+  const paths = pathsOf(ctx.services);
+  let named = 0;
+  let unnamed = 0;
 
   const clash = (who: string, other: { services: string[]; window: Window }, ref: Pick<Conflict, 'otherRfcKey' | 'otherReleaseKey' | 'otherWave'>) => {
     if (!overlaps(window, other.window)) return;
-    const rel = relate(rfc.services, other.services, ctx.services);
+    const rel = relate(rfc.services, other.services, ctx.services, paths);
     if (!rel) return;
+    if (named === MAX_NAMED_CLASHES) {
+      unnamed++;
+      return;
+    }
+    named++;
     const when = formatRange(other.window, zone);
     if (rel.kind === 'shared') {
       out.push({ kind: 'overlap', needs: 'ack', message: `${who} also changes ${listing(rel.services)} ${when}`, ...ref, service: rel.services[0]! });
@@ -159,6 +205,10 @@ export function findConflicts(rfc: Candidate, window: Window, ctx: ScheduleConte
   for (const w of ctx.waves ?? []) {
     if (ownRelease && w.releaseKey === ownRelease) continue;
     clash(waveName(w), w, { otherReleaseKey: w.releaseKey, otherWave: w.number });
+  }
+  if (unnamed > 0) {
+    const message = `${unnamed} more change${unnamed === 1 ? '' : 's'} on these services, or on services they depend on or that depend on them, overlap the window`;
+    out.push({ kind: 'overlap', needs: 'ack', message });
   }
 
   for (const b of ctx.blackouts) {
@@ -188,10 +238,15 @@ export function findConflicts(rfc: Candidate, window: Window, ctx: ScheduleConte
 /** Start of the next occurrence at or after `window.start` (preferring one long enough for the window). */
 function nextOccurrenceStart(windows: MaintenanceWindow[], service: string, window: Window): Date | null {
   const from = window.start;
-  const occ = maintenanceOccurrences(windows, service, from, new Date(from.getTime() + 366 * DAY)).filter((o) => o.start.getTime() >= from.getTime());
   const need = window.end.getTime() - window.start.getTime();
-  const fits = mergeIntervals(occ).find((o) => o.end.getTime() - o.start.getTime() >= need);
-  return fits?.start ?? occ[0]?.start ?? null;
+  // Each rule stops at its first occurrence long enough; touching ones are merged below.
+  const fits = (o: Window) => o.start.getTime() >= from.getTime() && o.end.getTime() - o.start.getTime() >= need;
+  const occ = applicableWindows(windows, service)
+    .flatMap((w) => expandWindow(w, from, new Date(from.getTime() + 366 * DAY), fits))
+    .filter((o) => o.start.getTime() >= from.getTime())
+    .sort((a, b) => a.start.getTime() - b.start.getTime());
+  const fit = mergeIntervals(occ).find((o) => o.end.getTime() - o.start.getTime() >= need);
+  return fit?.start ?? occ[0]?.start ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,10 +282,11 @@ export function nextFreeSlot(
   const from = new Date(start0);
   const to = new Date(horizonEnd);
 
+  const paths = pathsOf(ctx.services);
   const busy: Window[] = occupying(ctx.others, '')
-    .filter((o) => relate(services, o.services, ctx.services) !== null)
+    .filter((o) => relate(services, o.services, ctx.services, paths) !== null)
     .map((o) => o.window);
-  for (const w of ctx.waves ?? []) if (relate(services, w.services, ctx.services) !== null) busy.push(w.window);
+  for (const w of ctx.waves ?? []) if (relate(services, w.services, ctx.services, paths) !== null) busy.push(w.window);
   if (!ctx.emergency) busy.push(...ctx.blackouts);
 
   let allowed: Window[] = [{ start: from, end: to }];

@@ -3,8 +3,8 @@
  * free slot. Implemented in intervals.ts (interval helpers), windows.ts (RRULE expansion,
  * formatting) and conflicts.ts (conflict rules, next free slot); this is the public entry point.
  */
-export type { Candidate, Conflict, ConflictKind, Relation, ScheduleContext, WaveSlot } from './conflicts.js';
-export { dependencyPaths, findConflicts, nextFreeSlot, relate, roundUpToSlot, waveName } from './conflicts.js';
+export type { Candidate, Conflict, ConflictKind, OtherChange, Relation, ScheduleContext, WaveSlot } from './conflicts.js';
+export { dependencyPaths, findConflicts, nextFreeSlot, relate, relatedServices, roundUpToSlot, waveName } from './conflicts.js';
 export { contains, intersectIntervals, mergeIntervals, overlaps, subtractIntervals } from './intervals.js';
 export {
   applicableWindows,

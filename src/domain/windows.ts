@@ -92,8 +92,12 @@ export function validateRrule(rule: string): void {
         ok = intList(value, 0, 23);
         break;
       case 'BYMINUTE':
-      case 'BYSECOND':
         ok = intList(value, 0, 59);
+        break;
+      case 'BYSECOND':
+        // A maintenance window opens on a minute; seconds would only multiply the occurrences.
+        if (!/^0+$/.test(value)) throw badRule(rule, 'a maintenance window starts on a whole minute, so BYSECOND can only be 0');
+        ok = true;
         break;
       case 'BYMONTH':
         ok = intList(value, 1, 12);
@@ -176,8 +180,20 @@ function parseRule(rule: string): ReturnType<typeof RRule.parseString> {
   return opts;
 }
 
-/** Occurrences of one maintenance window intersecting [from, to), sorted by start. */
-export function expandWindow(w: MaintenanceWindow, from: Date, to: Date): Window[] {
+/**
+ * The most occurrences one expansion visits, whatever the rule: one conflict check costs at most
+ * this many per maintenance window. Past it the list is cut short, which callers treat as "not
+ * covered" (a conflict needing a reason, or fewer free slots): the safe side. A rule dense
+ * enough to reach it (every minute) would need a window days long.
+ */
+export const MAX_OCCURRENCES = 5_000;
+
+/**
+ * Occurrences of one maintenance window intersecting [from, to), sorted by start, at most
+ * `MAX_OCCURRENCES` visited. `stop` ends the expansion early at the first occurrence it accepts
+ * (which is kept).
+ */
+export function expandWindow(w: MaintenanceWindow, from: Date, to: Date, stop?: (occurrence: Window) => boolean): Window[] {
   validateTimezone(w.timezone);
   const opts = parseRule(w.rrule);
   const dur = w.durationMinutes * MINUTE;
@@ -188,8 +204,45 @@ export function expandWindow(w: MaintenanceWindow, from: Date, to: Date): Window
   const freq = opts.freq ?? RRule.WEEKLY;
   const interval = opts.interval ?? 1;
   const rr: RRuleInstance = new RRule({ ...opts, dtstart: phaseStart(freq, interval, floatFrom), tzid: null });
+  const instantOf = wallClock(w.timezone);
   const out: Window[] = [];
-  for (const f of rr.between(new Date(floatFrom), new Date(floatTo), true)) {
+  let visited = 0;
+  // The iterator form stops rrule itself, rather than filtering a list it built in full.
+  rr.between(new Date(floatFrom), new Date(floatTo), true, (f) => {
+    const start = instantOf(f.getTime());
+    const occ = { start: new Date(start), end: new Date(start + dur) };
+    if (overlaps(occ, { start: from, end: to })) {
+      out.push(occ);
+      if (stop?.(occ)) return false;
+    }
+    return ++visited < MAX_OCCURRENCES;
+  });
+  return out;
+}
+
+/**
+ * Wall-clock time in `zone` (given as the UTC fields of `floating` ms) to an instant, as
+ * `firstInstant` does, but cheap: a zone's offset is read twice per day of wall time and reused
+ * for every occurrence that day unless the clocks change near it (offsets lie within -12 h and
+ * +14 h, and no zone changes its clocks twice within three days). A repeated hour (clocks going
+ * back) starts at its first occurrence, as typed dates do; a skipped one (clocks going forward)
+ * starts when the clocks have moved on.
+ */
+export function wallClock(zone: string): (floating: number) => number {
+  const z = IANAZone.create(zone);
+  const offset = (ms: number) => z.offset(ms) * MINUTE;
+  const days = new Map<number, number | null>();
+  return (floating) => {
+    const day = Math.floor(floating / DAY);
+    let steady = days.get(day);
+    if (steady === undefined) {
+      const before = offset(day * DAY - 18 * HOUR);
+      steady = before === offset((day + 1) * DAY + 18 * HOUR) ? before : null;
+      if (days.size >= 4_096) days.clear();
+      days.set(day, steady);
+    }
+    if (steady !== null) return floating - steady;
+    const f = new Date(floating);
     const wall = {
       year: f.getUTCFullYear(),
       month: f.getUTCMonth() + 1,
@@ -198,13 +251,8 @@ export function expandWindow(w: MaintenanceWindow, from: Date, to: Date): Window
       minute: f.getUTCMinutes(),
       second: f.getUTCSeconds(),
     };
-    // A repeated hour (clocks going back) starts at its first occurrence, as typed dates do;
-    // a skipped one (clocks going forward) starts when the clocks have moved on.
-    const start = firstInstant(wall, w.timezone) ?? DateTime.fromObject(wall, { zone: w.timezone }).toMillis();
-    const occ = { start: new Date(start), end: new Date(start + dur) };
-    if (overlaps(occ, { start: from, end: to })) out.push(occ);
-  }
-  return out;
+    return firstInstant(wall, zone) ?? DateTime.fromObject(wall, { zone }).toMillis();
+  };
 }
 
 /**
@@ -241,9 +289,17 @@ export function maintenanceOccurrences(windows: MaintenanceWindow[], service: st
  */
 export function insideMaintenance(windows: MaintenanceWindow[], services: string[], window: Window): boolean {
   return services.every((s) => {
-    if (applicableWindows(windows, s).length === 0) return true;
-    const occ = mergeIntervals(maintenanceOccurrences(windows, s, window.start, window.end));
-    return occ.some((o) => contains(o, window));
+    const rules = applicableWindows(windows, s);
+    if (rules.length === 0) return true;
+    // The usual answer is one occurrence holding the whole window: stop there.
+    let held = false;
+    const occ: Window[] = [];
+    for (const w of rules) {
+      occ.push(...expandWindow(w, window.start, window.end, (o) => (held = contains(o, window))));
+      if (held) return true;
+    }
+    occ.sort((a, b) => a.start.getTime() - b.start.getTime());
+    return mergeIntervals(occ).some((o) => contains(o, window));
   });
 }
 

@@ -17,4 +17,10 @@ describe('npm run bench, on a tiny load', () => {
     expect(stdout).toMatch(/^ {2}losses +0 /m);
     expect(stdout).toContain('delivered 40 of 40, duplicates 0');
   }, 60_000);
+
+  it('runs the conflicts benchmark, which names 25 clashes of the worst window, counts the rest in one, and adds the maintenance one', async () => {
+    const { stdout } = await run(process.execPath, ['dist/bench/index.js', 'conflicts', '--changes=400', '--runs=1'], { cwd: ROOT, timeout: 60_000 });
+    expect(stdout).toMatch(/^ {2}worst .* 27 conflicts$/m);
+    expect(stdout).toMatch(/^ {2}ratio worst\/baseline \d+\.\d/m);
+  }, 60_000);
 });

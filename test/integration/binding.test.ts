@@ -143,12 +143,15 @@ describe('the RFC-8 story, under the default policy', () => {
   });
 
   it('refuses an RFC whose window is past, and a major one with placeholder plans, listing everything', () => {
-    const old = raised('"Old" category=minor services=db backout="Restore it" start="2020-06-01 22:00" duration=1h');
+    // A draft whose window passed while it waited: time moved on, the draft kept it.
+    const old = raised('"Old" category=minor services=db backout="Restore it" start="2026-12-01 10:00" duration=1h');
+    t.clock.advance(3 * 3_600_000);
     expect(say(bob, `submit ${old}`)).toBe(
       `refused: ${old} can't go to approval yet. Missing:\n` +
-        '• a window that has not started (the planned one started Mon 1 Jun 22:00 UTC), e.g. start="tomorrow 22:00" duration=1h\n' +
+        '• a window that has not started (the planned one started Tue 1 Dec 10:00 UTC), e.g. start="tomorrow 22:00" duration=1h\n' +
         `Add them with \`/rfc edit ${old} ...\` and submit again.`,
     );
+    t.clock.advance(-3 * 3_600_000);
     const big = raised('"Big" category=major services=db backout=x test=y start="2027-01-20 22:00" duration=1h');
     expect(say(bob, `submit ${big}`)).toBe(
       `refused: ${big} can't go to approval yet. Missing:\n` +

@@ -3,6 +3,7 @@ import { parseDate } from '../../src/commands/dates.js';
 import { ChangebotError } from '../../src/domain/errors.js';
 import type { MaintenanceWindow, Window } from '../../src/domain/types.js';
 import { formatRange, insideMaintenance, maintenanceOccurrences, mergeIntervals, overlaps, validateRrule } from '../../src/domain/schedule.js';
+import { expandWindow, wallClock } from '../../src/domain/windows.js';
 
 const d = (iso: string): Date => new Date(iso);
 const win = (start: string, end: string): Window => ({ start: d(start), end: d(end) });
@@ -43,6 +44,7 @@ describe('validateRrule', () => {
       'FREQ=DAILY;INTERVAL=2;BYHOUR=1;UNTIL=20271231T000000Z',
       'RRULE:FREQ=WEEKLY;BYDAY=TU',
       'freq=weekly;byday=sa;byhour=22',
+      'FREQ=DAILY;BYHOUR=3;BYMINUTE=0;BYSECOND=0',
     ]) {
       expect(() => validateRrule(rule), rule).not.toThrow();
     }
@@ -63,6 +65,8 @@ describe('validateRrule', () => {
       'FREQ=WEEKLY;FREQ=DAILY',
       'DTSTART=20260101T000000Z;FREQ=WEEKLY',
       'FREQ=MINUTELY',
+      'FREQ=HOURLY;BYSECOND=30',
+      'FREQ=HOURLY;BYSECOND=0,1,2',
     ]) {
       const e = catchError(() => validateRrule(rule));
       expect(e, rule).toBeInstanceOf(ChangebotError);
@@ -235,5 +239,46 @@ describe('a window in the hour the clocks repeat', () => {
     const typed = parseDate('2026-10-25 01:30', { platform: 'cli', workspace: '', timezone: 'Europe/London', now: night.start }, 'start');
     expect(typed.toISOString()).toBe('2026-10-25T00:30:00.000Z');
     expect(insideMaintenance([daily], ['db'], { start: typed, end: new Date(typed.getTime() + 3_600_000) })).toBe(true);
+  });
+});
+
+describe('bounded expansion (issue 11: one check costs a constant, whatever the rule)', () => {
+  const minutes = Array.from({ length: 60 }, (_, i) => i).join(',');
+  /** Occurrences a minute apart, each a minute long: continuous cover, as dense as a rule gets. */
+  const everyMinute: MaintenanceWindow = { id: 20, service: null, rrule: `FREQ=HOURLY;BYMINUTE=${minutes}`, durationMinutes: 1, timezone: 'UTC' };
+
+  it('stops at the cap: a window needing more occurrences than that counts as not covered', () => {
+    expect(insideMaintenance([everyMinute], ['db'], win('2026-12-01T00:00Z', '2026-12-01T12:00Z'))).toBe(true);
+    // Five days of minutes is 7,200 occurrences, past the cap of 5,000: the safe answer.
+    expect(insideMaintenance([everyMinute], ['db'], win('2026-12-01T00:00Z', '2026-12-06T00:00Z'))).toBe(false);
+    const year = maintenanceOccurrences([everyMinute], null, d('2026-12-01T00:00Z'), d('2027-12-01T00:00Z'));
+    expect(year.length).toBeLessThanOrEqual(5_000);
+    expect(year[0]).toEqual(win('2026-12-01T00:00Z', '2026-12-01T00:01Z'));
+  });
+
+  it('stops at the first occurrence the caller accepts', () => {
+    const daily: MaintenanceWindow = { id: 21, service: null, rrule: 'FREQ=DAILY;BYHOUR=22', durationMinutes: 120, timezone: 'UTC' };
+    const seen: Window[] = [];
+    const got = expandWindow(daily, d('2026-12-01T00:00Z'), d('2027-12-01T00:00Z'), (o) => {
+      seen.push(o);
+      return seen.length === 2;
+    });
+    expect(iso(got)).toEqual(['2026-12-01T22:00:00.000Z/2026-12-02T00:00:00.000Z', '2026-12-02T22:00:00.000Z/2026-12-03T00:00:00.000Z']);
+  });
+
+  it('turns wall-clock time into instants across the clock changes', () => {
+    const london = wallClock('Europe/London');
+    const at = (wall: string) => new Date(london(Date.parse(`${wall}Z`))).toISOString();
+    expect(at('2026-07-01T22:00:00')).toBe('2026-07-01T21:00:00.000Z');
+    expect(at('2026-12-01T22:00:00')).toBe('2026-12-01T22:00:00.000Z');
+    // Clocks go back at 02:00 BST on 25 Oct: 01:30 happens twice, the first time counts.
+    expect(at('2026-10-25T01:30:00')).toBe('2026-10-25T00:30:00.000Z');
+    expect(at('2026-10-25T03:00:00')).toBe('2026-10-25T03:00:00.000Z');
+    // Clocks go forward at 01:00 GMT on 29 Mar: 01:30 never happens, it starts when they have.
+    expect(at('2026-03-29T01:30:00')).toBe('2026-03-29T01:30:00.000Z');
+    expect(at('2026-03-29T00:30:00')).toBe('2026-03-29T00:30:00.000Z');
+    expect(at('2026-03-29T02:30:00')).toBe('2026-03-29T01:30:00.000Z');
+    const auckland = wallClock('Pacific/Auckland');
+    expect(new Date(auckland(Date.parse('2026-12-01T10:00:00Z'))).toISOString()).toBe('2026-11-30T21:00:00.000Z');
   });
 });

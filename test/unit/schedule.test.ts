@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { ChangebotError } from '../../src/domain/errors.js';
 import type { BlackoutWindow, MaintenanceWindow, Rfc, RfcState, Service, Window } from '../../src/domain/types.js';
-import { findConflicts, nextFreeSlot, overlaps, type ScheduleContext } from '../../src/domain/schedule.js';
+import { findConflicts, nextFreeSlot, overlaps, relatedServices, type ScheduleContext } from '../../src/domain/schedule.js';
 
 const d = (iso: string): Date => new Date(iso);
 const win = (start: string, end: string): Window => ({ start: d(start), end: d(end) });
@@ -337,5 +337,28 @@ describe('nextFreeSlot', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('findConflicts: a window that overlaps many changes (issue 11)', () => {
+  it('names the first 25 clashes and counts the rest in one more conflict that needs the same acknowledgement', () => {
+    const others = Array.from({ length: 40 }, (_, i) => rfc(`RFC-${100 + i}`, ['db'], saturdayNight, { title: `Patch ${i}` }));
+    const found = findConflicts(candidate(['db']), saturdayNight, ctx({ others }));
+    expect(found).toHaveLength(26);
+    expect(found.slice(0, 25).map((c) => c.otherRfcKey)).toEqual(others.slice(0, 25).map((o) => o.key));
+    expect(found[25]).toEqual({
+      kind: 'overlap',
+      needs: 'ack',
+      message: '15 more changes on these services, or on services they depend on or that depend on them, overlap the window',
+    });
+  });
+});
+
+describe('relatedServices', () => {
+  it('is the services, what they depend on and what depends on them, through chains', () => {
+    const catalogue = [svc('web', ['api']), svc('api', ['db']), svc('db'), svc('batch', ['db']), svc('mail')];
+    expect(relatedServices(catalogue, ['api']).sort()).toEqual(['api', 'db', 'web']);
+    expect(relatedServices(catalogue, ['db']).sort()).toEqual(['api', 'batch', 'db', 'web']);
+    expect(relatedServices(catalogue, ['mail'])).toEqual(['mail']);
   });
 });

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { ApprovalPath, Category, Level, Rfc, ReviewOutcome, RfcState, Vote, VoteCapacity, VoteChoice, Window } from '../../domain/types.js';
+import type { OtherChange } from '../../domain/schedule.js';
 import type { Db } from '../client.js';
 import { rfcs, sequences, votes } from '../schema.js';
 
@@ -107,15 +108,33 @@ export function listRfcs(db: Db, filter: { states?: readonly RfcState[]; limit?:
   return rows.map(toRfc);
 }
 
-/** RFCs in `states` whose planned window overlaps `range` (half-open), earliest first. */
-export function listInWindow(db: Db, states: readonly RfcState[], range: Window): Rfc[] {
+/**
+ * What a conflict check needs of the RFCs in `states` whose planned window overlaps `range`
+ * (and that change one of `services`, when given): only the rows and columns it reads, since a
+ * year-long window may overlap a hundred thousand changes.
+ */
+export function listChangesInWindow(db: Db, states: readonly RfcState[], range: Window, services?: string[]): OtherChange[] {
+  const onServices = services
+    ? sql`exists (select 1 from json_each(${rfcs.services}) where json_each.value in (${sql.join(
+        services.map((s) => sql`${s}`),
+        sql`, `,
+      )}))`
+    : undefined;
   return db
-    .select()
+    .select({
+      key: rfcs.key,
+      title: rfcs.title,
+      state: rfcs.state,
+      services: rfcs.services,
+      start: rfcs.windowStart,
+      end: rfcs.windowEnd,
+      releaseKey: rfcs.releaseKey,
+    })
     .from(rfcs)
-    .where(and(inArray(rfcs.state, [...states]), lt(rfcs.windowStart, range.end), gt(rfcs.windowEnd, range.start)))
+    .where(and(inArray(rfcs.state, [...states]), lt(rfcs.windowStart, range.end), gt(rfcs.windowEnd, range.start), onServices))
     .orderBy(asc(rfcs.windowStart))
     .all()
-    .map(toRfc);
+    .map(({ start, end, state, ...r }) => ({ ...r, state: state as RfcState, window: start && end ? { start, end } : null }));
 }
 
 export function listVotes(db: Db, rfcId: number): Vote[] {
