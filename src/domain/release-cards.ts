@@ -62,6 +62,30 @@ export interface ReleaseCard {
   shared: boolean;
   /** One line for notifications' plain text and previews. */
   fallback: string;
+  /**
+   * The people the release's records name (manager, team, whoever tested, signed off, ticked,
+   * decided, started or finished): the only person ids in the card's text a renderer may turn
+   * into a mention or a display name. Anything else in the text, whoever typed it, stays text.
+   */
+  people: PersonId[];
+}
+
+/** Everyone the release's own records name. */
+export function releasePeople(v: ReleaseView): PersonId[] {
+  const ids = [
+    v.manager,
+    v.team.testing,
+    v.team.communications,
+    v.team.training,
+    v.backoutProvenBy,
+    v.pilotApprovedBy,
+    ...v.tests.map((t) => t.by),
+    ...v.signoffs.map((s) => s.by),
+    ...v.goDecisions.map((d) => d.by),
+    ...v.readiness.map((i) => i.by),
+    ...v.waves.flatMap((w) => [w.startedBy, w.outcomeBy]),
+  ];
+  return [...new Set(ids.filter((id): id is PersonId => !!id))];
 }
 
 export interface ReleaseCardExtras {
@@ -315,5 +339,6 @@ export function releaseCard(kind: ReleaseCardKind, v: ReleaseView, viewer: Relea
     buttons: releaseButtons(kind, v, viewer),
     shared: viewer.kind !== 'person',
     fallback: message ?? `${v.key} “${v.name}”: ${v.phaseLabel}`,
+    people: releasePeople(v),
   };
 }

@@ -111,6 +111,8 @@ export interface WaveView {
   state: WaveState;
   stateLabel: string;
   startedBy: PersonId | null;
+  /** Who signed it off (done, failed, backed out). */
+  outcomeBy: PersonId | null;
   override: string | null;
   /** "by cli:ann: all hosts patched" once finished (or started with an override). */
   outcome: string | null;
@@ -255,6 +257,7 @@ export function releaseView(r: Release, rfcs: readonly Pick<Rfc, 'key' | 'title'
       state: w.state,
       stateLabel: WAVE_STATE_LABELS[w.state],
       startedBy: w.startedBy,
+      outcomeBy: w.outcomeBy ?? null,
       override: w.override,
       outcome,
       startable: next?.number === w.number,

@@ -6,6 +6,7 @@
  * message is posted once in the release's channel and then only updated; decisions reply to it.
  * Every Adaptive Card the bot sends or answers with is validated (test/support/teams-cards.ts).
  */
+import { unescapeMd } from '../support/card-readers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRelease } from '../../src/db/repos/releases.js';
 import { findRfc } from '../../src/db/repos/rfcs.js';
@@ -46,7 +47,7 @@ async function say(from: TeamsUser, conv: TeamsConversation, text: string, menti
   const reply = await h.connector.waitFor((c) => c.conversationId === conv.id && c.kind === 'reply' && c.activityId === activity.id, { from: since });
   const [card] = cardsOf(reply.body);
   if (card) assertValidCard(card);
-  return { text: String(reply.body.text ?? ''), ...(card ? { card } : {}) };
+  return { text: unescapeMd(String(reply.body.text ?? '')), ...(card ? { card } : {}) };
 }
 
 /** Clicks an Action.Execute button; resolves with the card the bot answers with. */

@@ -15,6 +15,9 @@ export interface SeenCard {
   labels: string[];
 }
 
+/** What the person reads in a Teams markdown field: the renderer's backslash escapes undone. */
+export const unescapeMd = (s: string) => s.replace(/\\([\\`*_~[\]<>|#+.-])/g, '$1');
+
 const unescapeSlack = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 
 /** Slack date tokens become `@<unix seconds>` (each reader sees their own zone). */
@@ -55,11 +58,11 @@ export function readTeams(card: AdaptiveCard): SeenCard {
   const seen: SeenCard = { heading: '', facts: [], sections: [], buttons: [], labels: [] };
   let factSets = 0;
   for (const e of card.body) {
-    if (e.type === 'TextBlock' && e.size === 'Large' && !seen.heading) seen.heading = e.text;
-    if (e.type === 'FactSet' && factSets++ === 0) for (const f of e.facts) seen.facts.push([f.title, f.value]);
+    if (e.type === 'TextBlock' && e.size === 'Large' && !seen.heading) seen.heading = unescapeMd(e.text);
+    if (e.type === 'FactSet' && factSets++ === 0) for (const f of e.facts) seen.facts.push([unescapeMd(f.title), unescapeMd(f.value)]);
     if (e.type === 'TextBlock') {
       const m = /^\*\*([^*]+):\*\* ([\s\S]*)$/.exec(e.text);
-      if (m && m[1] !== 'Votes') seen.sections.push([m[1] as string, m[2] as string]);
+      if (m && m[1] !== 'Votes') seen.sections.push([unescapeMd(m[1] as string), unescapeMd(m[2] as string)]);
     }
   }
   for (const a of card.actions ?? []) {

@@ -7,6 +7,7 @@ import type { KnownBlock } from '@slack/types';
 import type { AdaptiveCard } from '../../src/chat/teams/cards.js';
 import { decodeActionValue } from '../../src/domain/actions.js';
 import { READINESS_HEADING } from '../../src/domain/release-cards.js';
+import { unescapeMd } from './card-readers.js';
 
 export interface SeenRelease {
   heading: string;
@@ -67,16 +68,16 @@ export function readTeamsRelease(card: AdaptiveCard): SeenRelease {
   const seen = empty();
   let factSets = 0;
   for (const e of card.body) {
-    if (e.type === 'TextBlock' && e.size === 'Large' && !seen.heading) seen.heading = e.text;
-    if (e.type === 'FactSet' && factSets++ === 0) for (const f of e.facts) seen.facts.push([f.title, f.value]);
+    if (e.type === 'TextBlock' && e.size === 'Large' && !seen.heading) seen.heading = unescapeMd(e.text);
+    if (e.type === 'FactSet' && factSets++ === 0) for (const f of e.facts) seen.facts.push([unescapeMd(f.title), unescapeMd(f.value)]);
     if (e.type === 'TextBlock') {
       const m = /^\*\*([^*]+):\*\* ([\s\S]*)$/.exec(e.text);
-      if (m) seen.sections.push([m[1] as string, (m[2] as string).split('\n\n').join('\n')]);
+      if (m) seen.sections.push([unescapeMd(m[1] as string), unescapeMd((m[2] as string).split('\n\n').join('\n'))]);
     }
     if (e.type === 'ColumnSet') {
       const [line, tick] = e.columns ?? [];
       const t = line?.items?.[0];
-      const text = t && t.type === 'TextBlock' ? t.text.replace(/^\S+ /, '') : '';
+      const text = t && t.type === 'TextBlock' ? unescapeMd(t.text.replace(/^\S+ /, '')) : '';
       const set = tick?.items?.[0];
       const action = set && set.type === 'ActionSet' ? (set.actions[0] as Executable | undefined) : undefined;
       seen.readiness.push([text, action ? (dataOf(action).arg ?? '') : null]);

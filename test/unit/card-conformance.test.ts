@@ -464,7 +464,7 @@ describe('release card renderers conform to one model', () => {
     const tick = blocks.find((b) => b.type === 'section' && b.accessory?.type === 'button');
     expect(tick).toEqual({
       type: 'section',
-      text: { type: 'mrkdwn', text: ':white_square: business alignment and priorities: open' },
+      text: { type: 'mrkdwn', text: ':white_square: business alignment and priorities: open', verbatim: true },
       accessory: { type: 'button', text: { type: 'plain_text', text: 'Tick', emoji: true }, action_id: 'release_tick', value: 'REL-3:business-alignment' },
     });
     const rows = releaseAdaptiveCard(card).body.filter((e) => e.type === 'ColumnSet');

@@ -45,7 +45,34 @@ export interface TeamsCardOptions {
 /** Teams documents the value as `Full`; the type library spells it `full` (Teams reads either). */
 const FULL_WIDTH = { width: 'Full' } as unknown as ITeamsCardProperties;
 
-export function text(t: string, extra: Partial<Omit<ITextBlock, 'type' | 'text'>> = {}): ITextBlock {
+declare const MARKDOWN: unique symbol;
+/**
+ * Text Teams parses as markdown (a TextBlock, a fact, an activity's text). Only `escapeMd` (any
+ * text: the card models' words, which may be a person's, never carry markup) and the `md`
+ * template (literal markup around parts that are Markdown already) make one, and every builder
+ * that writes markdown takes only this: a renderer cannot put user text into a parsed field
+ * unescaped, because it does not compile.
+ */
+export type Markdown = string & { readonly [MARKDOWN]: true };
+
+/**
+ * Backslash-escapes what would make markdown of text: emphasis, code, links and images, raw
+ * HTML, and a list, heading or quote at the start of a line. `[click me](https://…)` stays
+ * text. (A Teams client that shows the backslashes instead of honouring them still shows no
+ * link: the escape is safe either way.)
+ */
+export function escapeMd(s: string): Markdown {
+  return s
+    .replace(/[\\`*_~[\]<>|]/g, '\\$&')
+    .replace(/^(\s*)([-+#]|\d+\.)(?=\s|$)/gm, (_m, sp: string, mark: string) => `${sp}${mark.replace(/^(\d*)([-+#.])$/, '$1\\$2')}`) as Markdown;
+}
+
+/** Literal markup (the template's own text) around parts that are already Markdown. */
+export function md(strings: TemplateStringsArray, ...parts: Markdown[]): Markdown {
+  return strings.reduce((out, s, i) => out + s + (i < parts.length ? parts[i] : ''), '') as Markdown;
+}
+
+export function text(t: Markdown, extra: Partial<Omit<ITextBlock, 'type' | 'text'>> = {}): ITextBlock {
   return { type: 'TextBlock', text: t, wrap: true, ...extra };
 }
 
@@ -73,14 +100,15 @@ export function executeAction(b: ButtonModel<string>, kind: RfcCardKind): IExecu
   return { type: 'Action.Execute', title: b.label, verb: b.action, data: { ...data }, ...(b.style ? { style: STYLE[b.style] } : {}) };
 }
 
-function factValue(f: Fact, name: (id: string) => string): string {
+function factValue(f: Fact, name: (id: string) => string): Markdown {
   const v = f.value;
-  if (v.kind === 'person') return name(v.id);
-  if (v.kind === 'people') return v.ids.map(name).join(', ');
-  return v.text;
+  if (v.kind === 'person') return escapeMd(name(v.id));
+  if (v.kind === 'people') return escapeMd(v.ids.map(name).join(', '));
+  return escapeMd(v.text);
 }
 
-function factSet(facts: { title: string; value: string }[]): IFactSet {
+/** Facts: Teams parses both title and value as markdown. */
+export function factSet(facts: { title: Markdown; value: Markdown }[]): IFactSet {
   return { type: 'FactSet', facts };
 }
 
@@ -89,23 +117,29 @@ export function teamsCard(model: RfcCard, opts: TeamsCardOptions = {}): Adaptive
   const name = opts.name ?? ((id: string) => id);
   const body: Element[] = [];
   const color = TONE[model.tone];
-  if (model.message && !opts.messageAsText) body.push(text(model.message, { weight: 'Bolder', ...(color ? { color } : {}) }));
+  if (model.message && !opts.messageAsText) body.push(text(escapeMd(model.message), { weight: 'Bolder', ...(color ? { color } : {}) }));
   const title = shorten(model.title, TITLE_MAX);
   const heading = model.heading.replace(model.title, title);
-  body.push(text(heading, { size: 'Large', weight: 'Bolder' }));
-  body.push(factSet(model.facts.map((f) => ({ title: f.label, value: factValue(f, name) }))));
-  for (const c of model.conflicts.slice(0, CONFLICTS_SHOWN)) body.push(text(`⚠️ Conflict: ${c}`, { color: 'Warning' }));
+  body.push(text(escapeMd(heading), { size: 'Large', weight: 'Bolder' }));
+  body.push(factSet(model.facts.map((f) => ({ title: escapeMd(f.label), value: factValue(f, name) }))));
+  for (const c of model.conflicts.slice(0, CONFLICTS_SHOWN)) body.push(text(escapeMd(`⚠️ Conflict: ${c}`), { color: 'Warning' }));
   if (model.conflicts.length > CONFLICTS_SHOWN) {
-    body.push(text(`…and ${model.conflicts.length - CONFLICTS_SHOWN} more conflicts (\`rfc conflicts ${model.key}\`)`, { color: 'Warning' }));
+    body.push(
+      text(md`…and ${escapeMd(String(model.conflicts.length - CONFLICTS_SHOWN))} more conflicts (\`rfc conflicts ${escapeMd(model.key)}\`)`, {
+        color: 'Warning',
+      }),
+    );
   }
-  for (const s of model.sections) body.push(text(`**${s.label}:** ${shorten(s.text, DETAIL_MAX)}`));
+  for (const s of model.sections) body.push(text(md`**${escapeMd(s.label)}:** ${escapeMd(shorten(s.text, DETAIL_MAX))}`));
   const t = model.tally;
   if (t) {
-    body.push(text(`**Votes:** ${t.counts}`, { separator: true, spacing: 'Medium' }), text(t.status, { isSubtle: true }));
-    if (t.voters.length) body.push(factSet(t.voters.map((v) => ({ title: name(v.person), value: `${v.choice}${v.asManager ? ' (change manager)' : ''}` }))));
+    body.push(text(md`**Votes:** ${escapeMd(t.counts)}`, { separator: true, spacing: 'Medium' }), text(escapeMd(t.status), { isSubtle: true }));
+    if (t.voters.length) {
+      body.push(factSet(t.voters.map((v) => ({ title: escapeMd(name(v.person)), value: escapeMd(`${v.choice}${v.asManager ? ' (change manager)' : ''}`) }))));
+    }
   }
-  if (model.status) body.push(text(model.status, { isSubtle: true }));
-  if (model.personal) body.push(text(model.personal, { weight: 'Bolder', spacing: 'Medium' }));
+  if (model.status) body.push(text(escapeMd(model.status), { isSubtle: true }));
+  if (model.personal) body.push(text(escapeMd(model.personal), { weight: 'Bolder', spacing: 'Medium' }));
   const extra: Partial<IAdaptiveCard> = { fallbackText: shorten(model.fallback, 500) };
   if (model.kind === 'vote') {
     const data: ActionData = { key: model.key, card: 'vote' };
@@ -124,7 +158,7 @@ export function teamsCard(model: RfcCard, opts: TeamsCardOptions = {}): Adaptive
 /** A card with only a message (an answer to a card action that has no RFC to show). */
 export function messageCard(message: string, tone: RfcCard['tone'] = 'default'): AdaptiveCard {
   const color = TONE[tone];
-  return card([text(message, color ? { color } : {})]);
+  return card([text(escapeMd(message), color ? { color } : {})]);
 }
 
 /** Lists stop here: a longer one points to the command that filters it. */
@@ -135,8 +169,12 @@ export function teamsList(model: ListCard): AdaptiveCard {
   const body: Element[] = [];
   for (const item of model.items.slice(0, LIST_SHOWN)) {
     const details: IActionSet = { type: 'ActionSet', actions: [executeAction(item.button, 'details')] };
-    body.push(text(`**${item.key}** ${shorten(item.title, TITLE_MAX)}`, { separator: true }), text(item.line, { isSubtle: true, spacing: 'None' }), details);
+    body.push(
+      text(md`**${escapeMd(item.key)}** ${escapeMd(shorten(item.title, TITLE_MAX))}`, { separator: true }),
+      text(escapeMd(item.line), { isSubtle: true, spacing: 'None' }),
+      details,
+    );
   }
-  if (model.items.length > LIST_SHOWN) body.push(text(`${model.items.length - LIST_SHOWN} more not shown.`, { isSubtle: true }));
+  if (model.items.length > LIST_SHOWN) body.push(text(escapeMd(`${model.items.length - LIST_SHOWN} more not shown.`), { isSubtle: true }));
   return card(body, [], { fallbackText: shorten(model.message, 500) });
 }

@@ -6,7 +6,7 @@
 import { type FormField, type FormValues, RFC_FORM } from '../../commands/form.js';
 import type { IChoiceSetInput, IDateInput, ITextInput, ITimeInput, IToggleInput } from '@microsoft/teams.cards';
 import { shorten } from '../../domain/text.js';
-import { type AdaptiveCard, type Element, card, text } from './cards.js';
+import { type AdaptiveCard, type Element, card, escapeMd, text } from './cards.js';
 
 /** Teams-side verb of the form's submit button (Slack's modal uses its own callback id). */
 export const FORM_SUBMIT_VERB = 'rfc_form_submit';
@@ -69,7 +69,7 @@ export function toggleInput(f: BasicField, { common, value }: InputBasics, byDef
 /** The field's error under it, when it has one. */
 export function fieldError(f: BasicField, errors: Record<string, string> | undefined): Element[] {
   const error = errors?.[f.name];
-  return error ? [text(`${f.label}: ${error}`, { color: 'Attention', spacing: 'None' })] : [];
+  return error ? [text(escapeMd(`${f.label}: ${error}`), { color: 'Attention', spacing: 'None' })] : [];
 }
 
 function input(f: FormField, opts: FormOptions): Element[] {
@@ -119,12 +119,12 @@ function splitDateTime(v: string | undefined): [string | undefined, string | und
 }
 
 export function formCard(opts: FormOptions): AdaptiveCard {
-  const body: Element[] = [text('New request for change', { size: 'Large', weight: 'Bolder' })];
+  const body: Element[] = [text(escapeMd('New request for change'), { size: 'Large', weight: 'Bolder' })];
   const errors = Object.entries(opts.errors ?? {});
-  if (opts.notice) body.push(text(opts.notice, { color: 'Attention', weight: 'Bolder' }));
+  if (opts.notice) body.push(text(escapeMd(opts.notice), { color: 'Attention', weight: 'Bolder' }));
   if (errors.length) {
     const labels = errors.map(([name]) => RFC_FORM.find((f) => f.name === name)?.label ?? name);
-    body.push(text(`Please fix: ${labels.join(', ')}.`, { color: 'Attention', weight: 'Bolder' }));
+    body.push(text(escapeMd(`Please fix: ${labels.join(', ')}.`), { color: 'Attention', weight: 'Bolder' }));
   }
   for (const f of RFC_FORM) body.push(...input(f, opts));
   return card(body, [{ type: 'Action.Execute', title: 'Create RFC', verb: FORM_SUBMIT_VERB, style: 'positive', data: { form: 'rfc-new' } }], {
@@ -174,10 +174,10 @@ export interface RescheduleFormOptions {
 /** The reschedule form, like Slack's modal: new start and end, and a reason. */
 export function rescheduleCard(opts: RescheduleFormOptions): AdaptiveCard {
   const body: Element[] = [
-    text(`Reschedule ${opts.key}`, { size: 'Large', weight: 'Bolder' }),
-    text(`${shorten(opts.title, 200)} — now ${opts.window ?? 'not planned'}`, { isSubtle: true }),
+    text(escapeMd(`Reschedule ${opts.key}`), { size: 'Large', weight: 'Bolder' }),
+    text(escapeMd(`${shorten(opts.title, 200)} — now ${opts.window ?? 'not planned'}`), { isSubtle: true }),
   ];
-  if (opts.notice) body.push(text(opts.notice, { color: 'Attention', weight: 'Bolder' }));
+  if (opts.notice) body.push(text(escapeMd(opts.notice), { color: 'Attention', weight: 'Bolder' }));
   const formOpts: FormOptions = { services: [], ...(opts.values ? { values: opts.values } : {}), ...(opts.errors ? { errors: opts.errors } : {}) };
   for (const f of RESCHEDULE_FIELDS) body.push(...input(f, formOpts));
   return card(

@@ -15,7 +15,7 @@ import { actorViewer, cardFromView } from '../../app/cards.js';
 import type { Actor } from '../../domain/types.js';
 import { listCard, releaseListItem } from '../../domain/cards.js';
 import { releaseCard } from '../../domain/release-cards.js';
-import { attachment, teamsCard, teamsList } from './cards.js';
+import { type Markdown, attachment, escapeMd, teamsCard, teamsList } from './cards.js';
 import { errorReply, showError } from './errors.js';
 import { formCard } from './form.js';
 import { releaseAdaptiveCard } from './release-card.js';
@@ -35,9 +35,9 @@ export interface TurnDeps {
   teamsOnly?: boolean;
 }
 
-/** Teams markdown needs a blank line for a line break. */
-export function markdown(s: string): string {
-  return s.replace(/\r?\n/g, '\n\n');
+/** Plain text as Teams markdown: escaped (no person's text becomes a link or markup), and a blank line for each line break. */
+export function markdown(s: string): Markdown {
+  return escapeMd(s).replace(/\r?\n/g, '\n\n') as Markdown;
 }
 
 export function textActivity(s: string): Partial<Activity> {

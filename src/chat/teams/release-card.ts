@@ -6,12 +6,12 @@
  * the button was on, and the button's argument (a readiness item or a wave number) when it has
  * one. Each readiness item is a row with its Tick button beside it.
  */
-import type { IActionSet, IColumnSet, IExecuteAction, IFactSet } from '@microsoft/teams.cards';
+import type { IActionSet, IColumnSet, IExecuteAction } from '@microsoft/teams.cards';
 import type { Fact } from '../../domain/cards.js';
 import { READINESS_HEADING, type ReadinessItemModel, type ReleaseButton, type ReleaseCard, type ReleaseCardKind } from '../../domain/release-cards.js';
 import { readinessLine } from '../../domain/release-text.js';
 import { shorten } from '../../domain/text.js';
-import { type AdaptiveCard, type Element, card, text } from './cards.js';
+import { type AdaptiveCard, type Element, type Markdown, card, escapeMd, factSet, md, text } from './cards.js';
 
 /** Teams refuses messages over about 28 KB: long user text is capped, each part and all the parts together. */
 const DETAIL_MAX = 1500;
@@ -44,25 +44,28 @@ export function releaseExecuteAction(b: ReleaseButton, kind: ReleaseCardKind): I
 /** A Teams person id (`teams:<aad id>`, not a `teams:conversation:...` reference) inside a line of text. */
 const TEAMS_PERSON = /teams:[0-9A-Za-z-]+(?![:0-9A-Za-z-])/g;
 
-/** The view's lines name people by id ("by teams:aad-1"): shown here by their names. */
-function named(t: string, name: (id: string) => string): string {
-  return t.replace(TEAMS_PERSON, (id) => name(id));
+/**
+ * The view's lines name people by id ("by teams:aad-1"): shown here by their names, but only
+ * the release's own people (an id typed into a note stays as typed). Escaped for markdown.
+ */
+function named(t: string, name: (id: string) => string, people: readonly string[]): Markdown {
+  return escapeMd(t.replace(TEAMS_PERSON, (id) => (people.includes(id) ? name(id) : id)));
 }
 
-function factValue(f: Fact, name: (id: string) => string): string {
+function factValue(f: Fact, name: (id: string) => string, people: readonly string[]): Markdown {
   const v = f.value;
-  if (v.kind === 'person') return name(v.id);
-  if (v.kind === 'people') return v.ids.map(name).join(', ');
-  return named(v.text, name);
+  if (v.kind === 'person') return escapeMd(name(v.id));
+  if (v.kind === 'people') return escapeMd(v.ids.map(name).join(', '));
+  return named(v.text, name, people);
 }
 
 /** Markdown in a TextBlock joins single line breaks; a blank line keeps each line its own. */
-function lines(t: string): string {
-  return t.split('\n').join('\n\n');
+function lines(t: Markdown): Markdown {
+  return t.split('\n').join('\n\n') as Markdown;
 }
 
-function readinessRow(i: ReadinessItemModel, kind: ReleaseCardKind, name: (id: string) => string): IColumnSet {
-  const line = text(`${MARK[i.state]} ${named(readinessLine(i), name)}`, i.state === 'open' ? {} : { isSubtle: true });
+function readinessRow(i: ReadinessItemModel, kind: ReleaseCardKind, name: (id: string) => string, people: readonly string[]): IColumnSet {
+  const line = text(md`${escapeMd(MARK[i.state])} ${named(readinessLine(i), name, people)}`, i.state === 'open' ? {} : { isSubtle: true });
   const columns: IColumnSet['columns'] = [{ type: 'Column', width: 'stretch', items: [line], verticalContentAlignment: 'Center' }];
   if (i.button) {
     const tick: IActionSet = { type: 'ActionSet', actions: [releaseExecuteAction(i.button, kind)] };
@@ -76,21 +79,22 @@ export function releaseAdaptiveCard(model: ReleaseCard, opts: ReleaseCardOptions
   const name = opts.name ?? ((id: string) => id);
   const body: Element[] = [];
   const color = TONE[model.tone];
-  if (model.message && !opts.messageAsText) body.push(text(shorten(model.message, DETAIL_MAX), { weight: 'Bolder', ...(color ? { color } : {}) }));
-  body.push(text(model.heading.replace(model.name, shorten(model.name, TITLE_MAX)), { size: 'Large', weight: 'Bolder' }));
-  const facts: IFactSet = { type: 'FactSet', facts: model.facts.map((f) => ({ title: f.label, value: factValue(f, name) })) };
-  body.push(facts);
+  const people = model.people;
+  if (model.message && !opts.messageAsText)
+    body.push(text(named(shorten(model.message, DETAIL_MAX), name, people), { weight: 'Bolder', ...(color ? { color } : {}) }));
+  body.push(text(escapeMd(model.heading.replace(model.name, shorten(model.name, TITLE_MAX))), { size: 'Large', weight: 'Bolder' }));
+  body.push(factSet(model.facts.map((f) => ({ title: escapeMd(f.label), value: factValue(f, name, people) }))));
   let budget = SECTIONS_MAX;
   for (const s of model.sections) {
     const shown = shorten(s.text, Math.max(100, Math.min(DETAIL_MAX, budget)));
     budget -= shown.length;
-    body.push(text(`**${s.label}:** ${lines(named(shown, name))}`));
+    body.push(text(md`**${escapeMd(s.label)}:** ${lines(named(shown, name, people))}`));
   }
   if (model.readiness.length) {
-    body.push(text(`**${READINESS_HEADING}**`, { separator: true, spacing: 'Medium' }));
-    for (const i of model.readiness) body.push(readinessRow(i, model.kind, name));
+    body.push(text(md`**${escapeMd(READINESS_HEADING)}**`, { separator: true, spacing: 'Medium' }));
+    for (const i of model.readiness) body.push(readinessRow(i, model.kind, name, people));
   }
-  if (model.status) body.push(text(model.status, { isSubtle: true }));
+  if (model.status) body.push(text(named(model.status, name, people), { isSubtle: true }));
   return card(
     body,
     model.buttons.map((b) => releaseExecuteAction(b, model.kind)),

@@ -16,7 +16,7 @@ import type { Where } from '../../commands/verb.js';
 import { listPeople } from '../../db/repos/people.js';
 import type { Actor } from '../../domain/types.js';
 import { ChangebotError, isChangebotError } from '../../domain/errors.js';
-import { type AdaptiveCard, type Element, card, text } from './cards.js';
+import { type AdaptiveCard, type Element, card, escapeMd, md, text } from './cards.js';
 import { fieldError, inputBasics, textInput, toggleInput } from './form.js';
 
 /** Teams-side verb of the release form's submit (not a `release_` verb: no release card button). */
@@ -91,15 +91,15 @@ function input(f: ReleaseFormField, opts: ReleaseFormOptions): Element[] {
 }
 
 export function releaseFormCard(opts: ReleaseFormOptions): AdaptiveCard {
-  const body: Element[] = [text('New release', { size: 'Large', weight: 'Bolder' })];
-  if (opts.notice) body.push(text(opts.notice, { color: 'Attention', weight: 'Bolder' }));
+  const body: Element[] = [text(escapeMd('New release'), { size: 'Large', weight: 'Bolder' })];
+  if (opts.notice) body.push(text(escapeMd(opts.notice), { color: 'Attention', weight: 'Bolder' }));
   const errors = Object.keys(opts.errors ?? {});
   if (errors.length) {
     const labels = errors.map((name) => RELEASE_FORM.find((f) => f.name === name)?.label ?? name);
-    body.push(text(`Please fix: ${labels.join(', ')}.`, { color: 'Attention', weight: 'Bolder' }));
+    body.push(text(escapeMd(`Please fix: ${labels.join(', ')}.`), { color: 'Attention', weight: 'Bolder' }));
   }
   for (const f of RELEASE_FORM) if (f.kind !== 'toggle' || opts.inConversation) body.push(...input(f, opts));
-  body.push(text('Only people who have used changebot are listed; name others later with `release team REL-n testing=@Name`.', { isSubtle: true }));
+  body.push(text(md`Only people who have used changebot are listed; name others later with \`release team REL-n testing=@Name\`.`, { isSubtle: true }));
   return card(body, [{ type: 'Action.Execute', title: 'Open release', verb: RELEASE_FORM_SUBMIT_VERB, style: 'positive', data: { form: 'release-new' } }], {
     fallbackText: 'New release: type `release new "Name" goal="..." target=YYYY-MM-DD` instead.',
   });

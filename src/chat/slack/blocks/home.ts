@@ -4,19 +4,19 @@
  */
 import type { HomeView } from '@slack/types';
 import type { HomeCard, ListCard, ListItem } from '../../../domain/cards.js';
-import { type Block, LIMITS, button, context, divider, esc, fit, header, section, truncate } from './limits.js';
+import { type Block, LIMITS, type Mrkdwn, button, context, divider, esc, fit, header, mrkdwn, section, truncate } from './limits.js';
 
 const PER_LIST = 25;
 
 function itemBlock(i: ListItem): Block {
-  const text = `*${esc(i.key)}* ${esc(truncate(i.title, 300))}\n${esc(i.line)}`;
+  const text = mrkdwn`*${esc(i.key)}* ${esc(truncate(i.title, 300))}\n${esc(i.line)}`;
   return section(text, { accessory: button(i.button.label, i.button.action, i.button.key) });
 }
 
 function items(list: ListItem[], empty: string): Block[] {
   if (!list.length) return [context([esc(empty)])];
   const blocks = list.slice(0, PER_LIST).map(itemBlock);
-  if (list.length > PER_LIST) blocks.push(context([`${list.length - PER_LIST} more not shown; try \`/rfc list\`.`]));
+  if (list.length > PER_LIST) blocks.push(context([esc(`${list.length - PER_LIST} more not shown; try \`/rfc list\`.`)]));
   return blocks;
 }
 
@@ -28,18 +28,19 @@ export function homeView(card: HomeCard): HomeView {
 
 /** Long plain text (help, log, calendar) as sections of at most 3000 characters. */
 export function textBlocks(text: string, max: number = LIMITS.messageBlocks): Block[] {
-  const chunks: string[] = [];
-  let cur = '';
+  // Every chunk is cut from the escaped text (truncate never splits an entity).
+  const chunks: Mrkdwn[] = [];
+  let cur = '' as Mrkdwn;
   for (const line of esc(text).split('\n')) {
-    const piece = truncate(line, LIMITS.sectionText - 10);
+    const piece = truncate(line, LIMITS.sectionText - 10) as Mrkdwn;
     if (cur && cur.length + piece.length + 1 > LIMITS.sectionText - 10) {
       chunks.push(cur);
       cur = piece;
     } else {
-      cur = cur ? `${cur}\n${piece}` : piece;
+      cur = cur ? mrkdwn`${cur}\n${piece}` : piece;
     }
   }
-  if (cur || !chunks.length) chunks.push(cur || ' ');
+  if (cur || !chunks.length) chunks.push(cur || esc(' '));
   return fit(
     chunks.map((c) => section(c)),
     max,
@@ -51,6 +52,6 @@ export function textBlocks(text: string, max: number = LIMITS.messageBlocks): Bl
 export function listBlocks(card: ListCard): Block[] {
   if (!card.items.length) return textBlocks(card.message);
   const blocks = card.items.slice(0, LIMITS.messageBlocks - 2).map(itemBlock);
-  if (card.items.length > blocks.length) blocks.push(context([`${card.items.length - blocks.length} more not shown.`]));
+  if (card.items.length > blocks.length) blocks.push(context([esc(`${card.items.length - blocks.length} more not shown.`)]));
   return fit(blocks, LIMITS.messageBlocks);
 }

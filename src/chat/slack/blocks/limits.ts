@@ -56,32 +56,55 @@ export function truncate(s: string, max: number): string {
   return s.slice(0, cut) + ELLIPSIS;
 }
 
-/** Escapes the three characters Slack's mrkdwn treats as control characters. */
-export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+declare const MRKDWN: unique symbol;
+/**
+ * Text Slack parses as mrkdwn. Only `esc` (any text: the card models' words, which may be a
+ * person's, never carry markup) and the `mrkdwn` template (literal markup around parts that are
+ * Mrkdwn already) make one, and every builder that writes mrkdwn takes only this: a renderer
+ * cannot put user text into a parsed field unescaped, because it does not compile.
+ */
+export type Mrkdwn = string & { readonly [MRKDWN]: true };
+
+/**
+ * Escapes the three characters Slack's mrkdwn treats as control characters, so no text can
+ * make a mention, a broadcast (`<!channel>`) or a disguised link, however it arrived (typed,
+ * or typed as `&lt;` and decoded by the parser).
+ */
+export function esc(s: string): Mrkdwn {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') as Mrkdwn;
+}
+
+/** Literal markup (the template's own text) around parts that are already Mrkdwn. */
+export function mrkdwn(strings: TemplateStringsArray, ...parts: Mrkdwn[]): Mrkdwn {
+  return strings.reduce((out, s, i) => out + s + (i < parts.length ? parts[i] : ''), '') as Mrkdwn;
+}
+
+export function joinMrkdwn(parts: readonly Mrkdwn[], separator: '\n' | ', ' | ' ' | ' · ' | ' – '): Mrkdwn {
+  return parts.join(separator) as Mrkdwn;
 }
 
 export function plain(text: string, max: number = LIMITS.sectionText): PlainTextElement {
   return { type: 'plain_text', text: truncate(text || ' ', max), emoji: true };
 }
 
-export function md(text: string, max: number = LIMITS.sectionText): MrkdwnElement {
-  return { type: 'mrkdwn', text: truncate(text || ' ', max) };
+/** `verbatim`: Slack does not turn bare URLs and #names in it into links either. */
+export function md(text: Mrkdwn, max: number = LIMITS.sectionText): MrkdwnElement {
+  return { type: 'mrkdwn', text: truncate(text || ' ', max), verbatim: true };
 }
 
 export function header(text: string): HeaderBlock {
   return { type: 'header', text: plain(text, LIMITS.header) };
 }
 
-export function section(text: string, extra: Partial<SectionBlock> = {}): SectionBlock {
+export function section(text: Mrkdwn, extra: Partial<SectionBlock> = {}): SectionBlock {
   return { type: 'section', text: md(text), ...extra };
 }
 
-export function fields(items: string[]): SectionBlock {
+export function fields(items: Mrkdwn[]): SectionBlock {
   return { type: 'section', fields: items.slice(0, LIMITS.sectionFields).map((t) => md(t, LIMITS.sectionField)) };
 }
 
-export function context(items: string[]): ContextBlock {
+export function context(items: Mrkdwn[]): ContextBlock {
   return { type: 'context', elements: items.slice(0, LIMITS.contextElements).map((t) => md(t)) };
 }
 
@@ -114,10 +137,13 @@ export function actions(blockId: string, elements: Button[]): ActionsBlock {
 export function fit(blocks: Block[], max: number, more = 'More not shown'): Block[] {
   if (blocks.length <= max) return blocks;
   const keep = blocks.slice(0, max - 1);
-  return [...keep, context([`${more} (${blocks.length - keep.length} more).`])];
+  return [...keep, context([esc(`${more} (${blocks.length - keep.length} more).`)])];
 }
 
-/** The fallback `text` of a message: plain, bounded. */
-export function fallback(text: string): string {
-  return truncate(text, LIMITS.fallbackText);
+/**
+ * The top-level `text` of a message, from plain text: Slack parses it as mrkdwn too (and shows
+ * it in notifications and to screen readers), so it is escaped like any block, and bounded.
+ */
+export function fallback(text: string): Mrkdwn {
+  return truncate(esc(text), LIMITS.fallbackText) as Mrkdwn;
 }

@@ -7,7 +7,7 @@ import { RFC_FORM, type FormField, type FormValues } from '../../../commands/for
 import type { InputBlockElement, ModalView } from '@slack/types';
 import type { RfcCard } from '../../../domain/cards.js';
 import type { RfcView } from '../../../domain/views.js';
-import { type Block, LIMITS, context, fit, plain, truncate } from './limits.js';
+import { type Block, LIMITS, context, esc, fit, mrkdwn, plain, truncate } from './limits.js';
 import { cardBlocks } from './rfc.js';
 
 export const NEW_RFC_VIEW = 'rfc_new';
@@ -78,13 +78,13 @@ export function newRfcModal(services: string[], meta: ModalMeta): ModalView {
   for (const f of RFC_FORM) {
     const el = element(f, services);
     if (!el) {
-      blocks.push(context([`*${f.label}:* no services in the catalogue yet; an admin adds them with \`/rfc admin service add NAME\`.`]));
+      blocks.push(context([mrkdwn`*${esc(f.label)}:* no services in the catalogue yet; an admin adds them with \`/rfc admin service add NAME\`.`]));
       continue;
     }
     blocks.push({ type: 'input', block_id: f.name, optional: !f.required, label: plain(f.label, LIMITS.inputLabel), element: el });
   }
   if (services.length > LIMITS.options) {
-    blocks.push(context([`Only the first ${LIMITS.options} services are listed; add others later with \`/rfc edit KEY services=...\`.`]));
+    blocks.push(context([esc(`Only the first ${LIMITS.options} services are listed; add others later with \`/rfc edit KEY services=...\`.`)]));
   }
   return {
     type: 'modal',
@@ -107,7 +107,7 @@ export function rescheduleModal(v: Pick<RfcView, 'key' | 'title' | 'window'>, me
     close: plain('Cancel', LIMITS.viewClose),
     private_metadata: encodeMeta({ ...meta, key: v.key }),
     blocks: [
-      context([`*${truncate(v.title, 500)}* — now ${v.window ?? 'not planned'}`]),
+      context([mrkdwn`*${esc(truncate(v.title, 500))}* — now ${esc(v.window ?? 'not planned')}`]),
       { type: 'input', block_id: 'start', label: plain('New window start'), element: { type: 'datetimepicker', action_id: 'start' } },
       { type: 'input', block_id: 'end', label: plain('New window end'), element: { type: 'datetimepicker', action_id: 'end' } },
       {

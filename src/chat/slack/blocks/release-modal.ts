@@ -5,7 +5,7 @@
  */
 import type { ModalView } from '@slack/types';
 import { type ModalMeta, encodeMeta } from './modal.js';
-import { type Block, LIMITS, context, plain, truncate } from './limits.js';
+import { type Block, LIMITS, context, esc, plain, truncate } from './limits.js';
 
 export const NEW_RELEASE_VIEW = 'release_new';
 export const WAVE_FAILED_VIEW = 'release_wave_fail_form';
@@ -96,7 +96,7 @@ export function waveFailedModal(key: string, wave: number, meta: ModalMeta): Mod
     close: plain('Cancel', LIMITS.viewClose),
     private_metadata: encodeMeta({ ...meta, key, wave }),
     blocks: [
-      context([truncate(`Record that wave ${wave} of ${key} failed. Then back it out, or back the release out as a whole.`, 2000)]),
+      context([esc(truncate(`Record that wave ${wave} of ${key} failed. Then back it out, or back the release out as a whole.`, 2000))]),
       {
         type: 'input',
         block_id: 'note',

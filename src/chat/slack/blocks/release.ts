@@ -10,26 +10,45 @@ import { encodeActionValue } from '../../../domain/actions.js';
 import type { Fact } from '../../../domain/cards.js';
 import { READINESS_HEADING, type ReadinessItemModel, type ReleaseButton, type ReleaseCard } from '../../../domain/release-cards.js';
 import { readinessLine } from '../../../domain/release-text.js';
-import { type Block, type Button, LIMITS, actions, button, context, divider, esc, fields, fit, header, section } from './limits.js';
+import {
+  type Block,
+  type Button,
+  LIMITS,
+  type Mrkdwn,
+  actions,
+  button,
+  context,
+  divider,
+  esc,
+  fields,
+  fit,
+  header,
+  joinMrkdwn,
+  mrkdwn,
+  section,
+} from './limits.js';
 import { who } from './rfc.js';
 
 /** A Slack person id (`slack:T123/U456`) inside a line of text. */
 const SLACK_PERSON = /slack:[A-Z0-9]+\/([A-Z0-9]+)/g;
 
-/** Escaped text whose person ids ("by slack:T1/U2", from the view's lines) become mentions. */
-function mentioned(t: string): string {
-  return esc(t).replace(SLACK_PERSON, '<@$1>');
+/**
+ * Escaped text whose person ids ("by slack:T1/U2", from the view's lines) become mentions, but
+ * only those of the release's own people: an id typed into a note stays text.
+ */
+function mentioned(t: string, people: readonly string[]): Mrkdwn {
+  return esc(t).replace(SLACK_PERSON, (id, user: string) => (people.includes(id) ? `<@${user}>` : id)) as Mrkdwn;
 }
 
-function factText(f: Fact): string {
+function factText(f: Fact, people: readonly string[]): Mrkdwn {
   const v = f.value;
   switch (v.kind) {
     case 'text':
-      return mentioned(v.text);
+      return mentioned(v.text, people);
     case 'person':
       return who(v.id);
     case 'people':
-      return v.ids.map(who).join(', ');
+      return joinMrkdwn(v.ids.map(who), ', ');
     case 'time':
       return esc(v.text);
   }
@@ -41,8 +60,8 @@ export function releaseButton(b: ReleaseButton): Button {
 
 const MARK: Record<ReadinessItemModel['state'], string> = { open: ':white_square:', ticked: ':white_check_mark:', 'not-applicable': ':heavy_minus_sign:' };
 
-function readinessBlock(i: ReadinessItemModel): Block {
-  const line = `${MARK[i.state]} ${mentioned(readinessLine(i))}`;
+function readinessBlock(i: ReadinessItemModel, people: readonly string[]): Block {
+  const line = mrkdwn`${esc(MARK[i.state])} ${mentioned(readinessLine(i), people)}`;
   return i.button ? section(line, { accessory: releaseButton(i.button) }) : section(line);
 }
 
@@ -57,17 +76,17 @@ export function releaseBlocks(card: ReleaseCard, opts: ReleaseBlocksOptions = {}
   const blocks: Block[] = [];
   const tone = card.tone === 'attention' ? ':warning: ' : '';
   const lead = card.kind === 'notice';
-  if (card.message) blocks.push(section(`${tone}${esc(card.message)}`));
+  if (card.message) blocks.push(section(mrkdwn`${esc(tone)}${mentioned(card.message, card.people)}`));
   if (card.message && !lead) blocks.push(divider());
-  blocks.push(lead ? section(`*${esc(card.heading)}*`) : header(card.heading));
-  const facts = card.facts.map((f) => `*${f.label}*\n${factText(f)}`);
+  blocks.push(lead ? section(mrkdwn`*${esc(card.heading)}*`) : header(card.heading));
+  const facts = card.facts.map((f) => mrkdwn`*${esc(f.label)}*\n${factText(f, card.people)}`);
   for (let i = 0; i < facts.length; i += LIMITS.sectionFields) blocks.push(fields(facts.slice(i, i + LIMITS.sectionFields)));
-  for (const s of card.sections) blocks.push(section(`*${s.label}*\n${mentioned(s.text)}`));
+  for (const s of card.sections) blocks.push(section(mrkdwn`*${esc(s.label)}*\n${mentioned(s.text, card.people)}`));
   if (card.readiness.length) {
-    blocks.push(section(`*${READINESS_HEADING}*`));
-    for (const i of card.readiness) blocks.push(withButtons ? readinessBlock(i) : readinessBlock({ ...i, button: null }));
+    blocks.push(section(mrkdwn`*${esc(READINESS_HEADING)}*`));
+    for (const i of card.readiness) blocks.push(readinessBlock(withButtons ? i : { ...i, button: null }, card.people));
   }
-  if (card.status) blocks.push(context([esc(card.status)]));
+  if (card.status) blocks.push(context([mentioned(card.status, card.people)]));
   // The action bar is kept whatever is cut: fit() takes from the end, so it is added after.
   const bar = withButtons && card.buttons.length ? actions(`release:${card.kind}:${card.key}`, card.buttons.map(releaseButton)) : null;
   const body = fit(blocks, LIMITS.messageBlocks - (bar ? 1 : 0));
