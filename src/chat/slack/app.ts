@@ -37,7 +37,7 @@ export const EVENTS_PATH = '/slack/events';
 export const ROUTES: EdgeRoutes = {
   commands: [COMMAND, RELEASE_COMMAND],
   actionPrefixes: ['rfc_', 'release_'],
-  views: [NEW_RFC_VIEW, NEW_RELEASE_VIEW, WAVE_FAILED_VIEW, RESCHEDULE_VIEW],
+  viewCallbacks: [NEW_RFC_VIEW, NEW_RELEASE_VIEW, WAVE_FAILED_VIEW, RESCHEDULE_VIEW],
 };
 
 export interface SlackApp {

@@ -37,7 +37,7 @@ export interface EdgeRoutes {
   /** action_id prefixes of `app.action(/^prefix/)` listeners. */
   actionPrefixes: readonly string[];
   /** callback_ids of `app.view(...)` listeners (view_submission). */
-  views: readonly string[];
+  viewCallbacks: readonly string[];
 }
 
 export interface EdgeOptions {
@@ -219,7 +219,7 @@ export function decide(body: Record<string, unknown>, opts: Pick<EdgeOptions, 'a
     }
     case 'view': {
       const v = body.view as { callback_id: string; team_id?: string };
-      if (body.type !== 'view_submission' || !routes.views.includes(v.callback_id)) return { route: 'ack' };
+      if (body.type !== 'view_submission' || !routes.viewCallbacks.includes(v.callback_id)) return { route: 'ack' };
       const user = body.user as { team_id?: string };
       const team = body.team as { id?: string } | null | undefined;
       if (!user.team_id && !team?.id && !v.team_id) return { route: 'refuse', status: 400, error: 'view_submission names no team' };
