@@ -10,6 +10,7 @@ import { type AppDatabase, openDatabase } from './db/client.js';
 import { type Logger, createLogger } from './log.js';
 import { Dispatcher } from './notify/dispatcher.js';
 import { type HttpServer, createHttpServer } from './server/http.js';
+import { guardProcess, processCheck } from './server/process.js';
 import { slackComponent } from './chat/slack/index.js';
 import { teamsComponent } from './chat/teams/component.js';
 import { jobsComponent } from './jobs/component.js';
@@ -40,12 +41,15 @@ export async function startBot(config: Config, opts: { log?: Logger; clock?: Clo
     database.sqlite.prepare('select 1').get();
     return { ok: true };
   });
+  http.check('process', processCheck);
   const registry = new NotifierRegistry();
   const dispatcher = new Dispatcher(app, registry.all, log);
   const deps = botDeps({ config, app, http, log }, registry, (sender) => dispatcher.setSender(sender));
   const started: { name: string; stop(): Promise<void> }[] = [];
   const handles: ComponentHandle[] = [];
   let bindHost: string | undefined;
+  // Errors nothing caught are logged and the bot keeps serving; /readyz says how it stands.
+  const unguard = guardProcess(log);
   try {
     for (const c of opts.components ?? COMPONENTS) {
       const on = c.enabled(config);
@@ -81,11 +85,13 @@ export async function startBot(config: Config, opts: { log?: Logger; clock?: Clo
         }
         database.close();
         log.info('changebot stopped');
+        unguard();
       })());
     return { ...deps, port, database, dispatcher, stop };
   } catch (err) {
     for (const c of started.reverse()) await c.stop().catch(() => {});
     database.close();
+    unguard();
     throw err;
   }
 }

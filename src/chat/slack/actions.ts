@@ -21,6 +21,7 @@ import { LIMITS, fit, plain } from './blocks/limits.js';
 import { isChangebotError } from '../../domain/errors.js';
 import { detailsModal, rescheduleModal } from './blocks/modal.js';
 import { cardBlocks } from './blocks/rfc.js';
+import { isSlackUrl } from './edge.js';
 import { errorText } from './errors.js';
 import { type SlackRuntime, tell } from './runtime.js';
 import { type WebClient, withRetry } from './web.js';
@@ -99,7 +100,9 @@ async function handleReleaseClick(
     }
     // A failed wave needs a note of what happened: asked in a modal (trigger_id lives 3 seconds).
     if (step.run.kind === 'wave-finish' && step.run.outcome === 'failed') {
-      const responseUrl = (body as { response_url?: string }).response_url;
+      // Kept in the modal to answer later: only if it is Slack's (the edge's rule; Socket Mode has no edge).
+      const url = (body as { response_url?: unknown }).response_url;
+      const responseUrl = isSlackUrl(url, rt.config.apiUrl) ? (url as string) : undefined;
       const view = waveFailedModal(key, step.run.wave, { ...(responseUrl ? { responseUrl } : {}), ...(body.channel?.id ? { channel: body.channel.id } : {}) });
       const open = () => (inView ? client.views.push({ trigger_id: body.trigger_id, view }) : client.views.open({ trigger_id: body.trigger_id, view }));
       await withRetry(open, { attempts: 2, baseMs: 100, maxWaitMs: 300 });

@@ -1,21 +1,44 @@
 /**
- * The Bolt app, built by a factory (nothing at import time). Over HTTP, Bolt's HTTPReceiver
- * handles `POST /slack/events` on the bot's shared server (signature and 5-minute timestamp
- * checks included); with SLACK_APP_TOKEN it uses Socket Mode instead and needs no public URL.
+ * The Bolt app, built by a factory (nothing at import time). Over HTTP, `POST /slack/events`
+ * on the bot's shared server goes through the edge (edge.ts: size limit, signature and a
+ * two-sided 5-minute timestamp window, a schema check, Slack-only response_url) and then to
+ * Bolt's HTTPReceiver, which checks the signature again. With SLACK_APP_TOKEN it uses Socket
+ * Mode instead (no public URL, and no edge: Slack's authenticated socket is the only sender).
+ *
+ * A listener that throws is logged with the request id, the request is acknowledged if it was
+ * not yet, and the person is told (through the response_url, else a DM).
  */
-import { App, HTTPReceiver, type Authorize } from '@slack/bolt';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { App, HTTPReceiver, type Authorize, type RespondFn } from '@slack/bolt';
+import type { ExtendedErrorHandler, ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { BotDeps } from '../../component.js';
 import { registerActions } from './actions.js';
 import { SlackPeople } from './actor.js';
-import { registerCommands } from './commands.js';
+import { NEW_RFC_VIEW, RESCHEDULE_VIEW } from './blocks/modal.js';
+import { NEW_RELEASE_VIEW, WAVE_FAILED_VIEW } from './blocks/release-modal.js';
+import { COMMAND, RELEASE_COMMAND, registerCommands } from './commands.js';
 import { dedupe } from './dedupe.js';
+import { type EdgeRoutes, edgeTag, isSlackUrl, slackEdge } from './edge.js';
+import { errorText } from './errors.js';
 import { registerHome } from './home.js';
 import { SlackNotifier } from './notifier.js';
-import type { SlackRuntime } from './runtime.js';
+import { type SlackRuntime, tell } from './runtime.js';
 import { registerViews } from './views.js';
 import { boltClientOptions, createWebClient, slackLogger, withRetry } from './web.js';
 
 export const EVENTS_PATH = '/slack/events';
+
+/**
+ * What the listeners registered below answer (keep in step with register*): the edge passes
+ * these to Bolt and acknowledges any other well-formed request itself, so none waits 3 seconds
+ * for an ack no listener will send.
+ */
+export const ROUTES: EdgeRoutes = {
+  commands: [COMMAND, RELEASE_COMMAND],
+  actionPrefixes: ['rfc_', 'release_'],
+  viewCallbacks: [NEW_RFC_VIEW, NEW_RELEASE_VIEW, WAVE_FAILED_VIEW, RESCHEDULE_VIEW],
+};
 
 export interface SlackApp {
   app: App;
@@ -46,10 +69,21 @@ export function createSlackApp(deps: BotDeps, opts: { retry?: SlackRuntime['retr
   // for Slack, so every request is acknowledged in time even when the Web API is slow.
   const identity: { botId?: string; botUserId?: string; teamId?: string } = {};
   const authorize: Authorize<boolean> = async () => ({ botToken, ...identity });
-  const common = { authorize, clientOptions: boltClientOptions(config, log), logger: slackLogger(log, 'bolt') };
+  const common = { authorize, clientOptions: boltClientOptions(config, log), logger: slackLogger(log, 'bolt'), extendedErrorHandler: true };
 
   const socket = Boolean(config.appToken);
-  const receiver = socket ? undefined : new HTTPReceiver({ signingSecret: config.signingSecret ?? '', endpoints: EVENTS_PATH, logger: common.logger });
+  const receiver = socket
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: config.signingSecret ?? '',
+        endpoints: EVENTS_PATH,
+        logger: common.logger,
+        // The edge's request id and its "answer if nobody has" reach listeners and app.error.
+        customPropertiesExtractor: (req) => {
+          const tag = edgeTag(req as IncomingMessage);
+          return tag ? { requestId: tag.requestId, answerIfPending: tag.answerIfPending } : {};
+        },
+      });
   const app = socket ? new App({ ...common, appToken: config.appToken, socketMode: true }) : new App({ ...common, receiver });
 
   app.use(dedupe(deps.app, log));
@@ -57,7 +91,19 @@ export function createSlackApp(deps: BotDeps, opts: { retry?: SlackRuntime['retr
   registerActions(app, runtime);
   registerViews(app, runtime);
   registerHome(app, runtime);
-  app.error(async (err) => log.error({ err }, 'slack: unhandled listener error'));
+  app.error((async ({ error, body, context }: ExtendedErrorHandlerArgs) => {
+    const err = (error as { original?: unknown }).original ?? error;
+    const requestId = typeof context?.requestId === 'string' ? context.requestId : randomUUID();
+    const b = (body ?? {}) as Record<string, unknown>;
+    const userId = personOf(b);
+    log.error({ err, requestId, type: b.type ?? b.command, user: userId }, 'slack: listener failed');
+    const answer = context?.answerIfPending;
+    if (typeof answer === 'function') (answer as () => void)();
+    if (!userId) return;
+    const url = responseUrlOf(b);
+    const respond = url && isSlackUrl(url, config.apiUrl) ? responder(url) : undefined;
+    await tell(runtime, { userId, respond, client: web }, errorText(err));
+  }) as ExtendedErrorHandler);
 
   let learning: Promise<void> | undefined;
   const learnIdentity = () =>
@@ -80,7 +126,10 @@ export function createSlackApp(deps: BotDeps, opts: { retry?: SlackRuntime['retr
     async start() {
       deps.registerNotifier(notifier);
       if (receiver) {
-        deps.http.route('POST', EVENTS_PATH, (req, res) => receiver.requestListener(req, res));
+        const edge = slackEdge({ signingSecret: config.signingSecret ?? '', apiUrl: config.apiUrl, routes: ROUTES, log }, (req, res) =>
+          receiver.requestListener(req, res),
+        );
+        deps.http.route('POST', EVENTS_PATH, edge);
       } else {
         await app.start();
       }
@@ -90,6 +139,28 @@ export function createSlackApp(deps: BotDeps, opts: { retry?: SlackRuntime['retr
       if (socket) await app.stop();
     },
   };
+}
+
+/** Who acted: an interaction's user, a command's user_id, an event's user. */
+function personOf(body: Record<string, unknown>): string | undefined {
+  const user = body.user as { id?: unknown } | undefined;
+  const event = body.event as { user?: unknown } | undefined;
+  const id = user?.id ?? body.user_id ?? event?.user;
+  return typeof id === 'string' && id ? id : undefined;
+}
+
+function responseUrlOf(body: Record<string, unknown>): string | undefined {
+  if (typeof body.response_url === 'string') return body.response_url;
+  const first = Array.isArray(body.response_urls) ? (body.response_urls[0] as { response_url?: unknown } | undefined) : undefined;
+  return typeof first?.response_url === 'string' ? first.response_url : undefined;
+}
+
+/** An ephemeral answer through a response_url (already checked to be Slack's). */
+function responder(url: string): RespondFn {
+  return (async (message: unknown) => {
+    const body = typeof message === 'string' ? { text: message } : message;
+    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }) as unknown as RespondFn;
 }
 
 /** A wait that does not keep the process alive (background work only). */

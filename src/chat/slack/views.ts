@@ -22,6 +22,7 @@ import { releaseCard } from '../../domain/release-cards.js';
 import { personId } from './actor.js';
 import { releaseBlocks } from './blocks/release.js';
 import { NEW_RELEASE_VIEW, RELEASE_FORM_BLOCKS, WAVE_FAILED_VIEW } from './blocks/release-modal.js';
+import { isSlackUrl } from './edge.js';
 import { type SlackRuntime, tell } from './runtime.js';
 import type { WebClient } from './web.js';
 
@@ -152,15 +153,9 @@ async function confirm(rt: SlackRuntime, s: Submission, reply: Reply): Promise<v
   await tell(rt, { userId: s.body.user.id, respond, client: s.client }, reply.text, blocks);
 }
 
-/** Only Slack's own response URLs (or the configured SLACK_API_URL host, e.g. a test double). */
+/** Only Slack's own response URLs (or the configured SLACK_API_URL origin, e.g. a test double): the edge's rule. */
 function trusted(url: string, rt: SlackRuntime): boolean {
-  try {
-    const u = new URL(url);
-    if (u.protocol === 'https:' && u.hostname === 'hooks.slack.com') return true;
-    return Boolean(rt.config.apiUrl) && u.origin === new URL(rt.config.apiUrl as string).origin;
-  } catch {
-    return false;
-  }
+  return isSlackUrl(url, rt.config.apiUrl);
 }
 
 /** A respond function for a stored response_url (valid 30 minutes after the command). */

@@ -43,7 +43,11 @@ export function createTeamsComponent(opts: TeamsComponentOptions = {}): Componen
       };
       deps.registerNotifier(new TeamsNotifier(app, adapter, auth.appId, log));
       const tenantId = auth.mode === 'authenticated' && config.teams.appType === 'SingleTenant' ? config.teams.tenantId : undefined;
-      http.route('POST', '/api/messages', messagesHandler(adapter, createTurnLogic({ app, log, tenantId, teamsOnly: auth.mode === 'authenticated' }), auth));
+      http.route(
+        'POST',
+        '/api/messages',
+        messagesHandler(adapter, createTurnLogic({ app, log, tenantId, teamsOnly: auth.mode === 'authenticated' }), auth, log),
+      );
       const stop = async () => {};
       if (auth.mode === 'authenticated') {
         log.info({ appId: auth.appId, appType: config.teams.appType }, 'teams: Bot Framework authentication on');
