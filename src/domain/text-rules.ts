@@ -20,7 +20,7 @@
  * ZWJ and ZWNJ (U+200D, U+200C) stay, in both kinds, only where they join something: ZWJ between
  * two emoji (👩‍💻, 🏳️‍🌈), ZWJ/ZWNJ between two letters of a script that shapes with them (Arabic,
  * Syriac, the Indic scripts, Sinhala, Khmer, Myanmar). Anywhere else (between Latin letters, next
- * to a space, at the ends, doubled) they are invisible padding and go. Tag characters
+ * to a space, at the ends) they are invisible padding and go; a run of them joins once. Tag characters
  * (U+E0000–U+E007F, "ASCII smuggling") go too, except inside an emoji tag sequence (🏴 flags).
  *
  * Every text input has a cap (TEXT_CAPS, counted in code points after cleaning); one over it is
@@ -86,7 +86,7 @@ const isSurrogate = (c: number) => c >= 0xd800 && c <= 0xdfff;
 const isControl = (c: number) => c < 0x20 || (c >= 0x7f && c <= 0x9f);
 const isBreak = (c: number) => c === 0x0a || c === 0x0b || c === 0x0c || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029;
 const BLACK_FLAG = 0x1f3f4;
-const EMOJI = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\u{fe0f}]$/u;
+const EMOJI = /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u{fe0f})$/u;
 const EMOJI_NEXT = /^\p{Extended_Pictographic}$/u;
 const JOINING_SCRIPT =
   /^[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Nko}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Gurmukhi}\p{Script=Gujarati}\p{Script=Oriya}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Malayalam}\p{Script=Sinhala}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Mongolian}]$/u;
