@@ -173,3 +173,23 @@ export function tokenize(input: string, opts: TokenizeOptions = {}): Token[] {
   }
   return tokens;
 }
+
+/**
+ * `arg` (one argument of the CLI, after the shell split the line) as one word that tokenize
+ * reads back as that argument: unchanged when it has no whitespace or already is one quoted
+ * word (`“Patch db03”`, `plan=«a b»`: its quotes are the quotes); otherwise put in straight
+ * double quotes, escaping backslashes and every quote that would close them.
+ */
+export function asWord(arg: string): string {
+  if (!/\s/.test(arg)) return arg;
+  try {
+    const tokens = tokenize(arg);
+    if (tokens.length === 1 && tokens[0]!.quoted && tokens[0]!.end === arg.length) return arg;
+  } catch {
+    // an unterminated quote: quote the whole argument
+  }
+  const esc = (s: string) => s.replace(/[\\"\u201c\u201d\u201e\u201f]/g, '\\$&');
+  const eq = arg.indexOf('=');
+  if (eq > 0 && /^[A-Za-z][A-Za-z0-9_-]*$/.test(arg.slice(0, eq))) return `${arg.slice(0, eq)}="${esc(arg.slice(eq + 1))}"`;
+  return `"${esc(arg)}"`;
+}
