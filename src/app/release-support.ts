@@ -140,8 +140,8 @@ export function person(tx: Db, ctx: AppContext, actor: Actor, id: string | null 
 
 export function channelsOf(f: ReleaseFields, current: Release['channels']): Release['channels'] {
   return {
-    slack: f.slackChannel !== undefined ? f.slackChannel?.trim() || null : current.slack,
-    teams: f.teamsChannel !== undefined ? f.teamsChannel?.trim() || null : current.teams,
+    slack: f.slackChannel !== undefined ? text(f.slackChannel, 'channel') : current.slack,
+    teams: f.teamsChannel !== undefined ? text(f.teamsChannel, 'channel') : current.teams,
   };
 }
 

@@ -11,6 +11,7 @@ import { runCli } from '../../src/cli/main.js';
 import { openDatabase } from '../../src/db/client.js';
 import { listServices } from '../../src/db/repos/catalogue.js';
 import { listLog } from '../../src/db/repos/log.js';
+import { findRelease } from '../../src/db/repos/releases.js';
 import { findRfc, listVotes } from '../../src/db/repos/rfcs.js';
 import { rfcSubject } from '../../src/domain/subject.js';
 import { LENIENT_ENV } from '../support/policy.js';
@@ -123,5 +124,18 @@ describe('service names', () => {
 
   it('a name typed with invisible characters finds the service', () => {
     expect(cli('alice', 'admin', 'service', 'add', '\u200bDB\u202e', 'owner=alice').out).toBe('Updated service db.');
+  });
+});
+
+describe('release text', () => {
+  it('a release name loses its override; an over-long goal is refused and nothing is opened', () => {
+    expect(cli('alice', 'admin', 'grant', 'rita', 'release-manager').code).toBe(0);
+    expect(cli('rita', 'release', 'new', `goal=${'g'.repeat(2001)}`, 'name=Payroll')).toEqual({
+      code: 1,
+      out: 'goal is 2001 characters long; keep it to 2000 or fewer.',
+    });
+    const r = cli('rita', 'release', 'new', 'name=«Payroll \u202e2027.1»', 'goal=pay\u200b people');
+    expect(r.out).toContain('Opened REL-1 “Payroll 2027.1”');
+    expect(stored((db) => findRelease(db, 'REL-1'))).toMatchObject({ name: 'Payroll 2027.1', goal: 'pay people' });
   });
 });
