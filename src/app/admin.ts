@@ -8,6 +8,7 @@ import { authorizeDeployment } from '../domain/permissions.js';
 import type { Actor, Role } from '../domain/types.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import type { CabChannelInput, CabChannelQuery, GrantInput, RolesInput } from './inputs.js';
+import { checkText } from '../domain/text-rules.js';
 
 /** One change-log row for an administrative action (no RFC). */
 export function adminLog(tx: Db, at: Date, actor: Actor, action: string, detail: Record<string, unknown>): void {
@@ -58,6 +59,13 @@ export function listRoles(ctx: AppContext, _actor: Actor, input: RolesInput = {}
 /** Where the CAB voting cards of `input.platform` are posted from now on. */
 export function setCabChannel(ctx: AppContext, actor: Actor, input: CabChannelInput): Outcome<string> {
   authorizeDeployment(actor, 'set-cab-channel');
+  const channel = checkText('channel', input.channel);
+  if (!channel)
+    throw new ChangebotError('bad_value', 'Name the CAB channel. Example: /rfc admin cab-channel #cab', {
+      field: 'channel',
+      example: '/rfc admin cab-channel #cab',
+    });
+  input = { ...input, channel };
   return inTransaction(ctx, (tx) => {
     const now = ctx.clock.now();
     catalogue.setSetting(tx, cabChannelKey(input.platform), input.channel, actor.id, now);

@@ -10,16 +10,24 @@ import { adminLog, done } from './admin.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import type { BlackoutInput, IdInput, MaintenanceWindowInput, ServiceInput, ServiceRemoveInput } from './inputs.js';
 import { refusal } from './next.js';
+import { checkName, cleanText } from '../domain/text-rules.js';
+import { said } from './text-input.js';
+
+/** A service name as typed, to look up: names stored before the name rule still resolve. */
+const typed = (name: string): string => cleanText(name, 'line');
 
 const OPEN_STATES = RFC_STATES.filter((s) => !TERMINAL_STATES.includes(s));
 
-/** Adds the service, or updates the one of that name (`DB` updates `db`); unset parts are kept. */
+/**
+ * Adds the service, or updates the one of that name (`DB` updates `db`); unset parts are kept.
+ * A new service's name follows the name rule (text-rules.ts); one stored before it keeps its name.
+ */
 export function addService(ctx: AppContext, actor: Actor, input: ServiceInput): Outcome<Service> {
   authorizeDeployment(actor, 'administer');
   return inTransaction(ctx, (tx) => {
-    const existing = catalogue.findService(tx, input.name);
-    const name = existing?.name ?? input.name;
-    const dependsOn = input.dependsOn?.map((d) => catalogue.findService(tx, d)?.name ?? d);
+    const existing = catalogue.findService(tx, typed(input.name));
+    const name = existing?.name ?? checkName('service', input.name, 'admin service add db-primary');
+    const dependsOn = input.dependsOn?.map(typed).map((d) => catalogue.findService(tx, d)?.name ?? d);
     if (dependsOn?.some((d) => d.toLowerCase() === name.toLowerCase())) {
       throw new ChangebotError('bad_value', `A service cannot depend on itself (${name}).`, { field: 'depends' });
     }
@@ -45,7 +53,7 @@ export function addService(ctx: AppContext, actor: Actor, input: ServiceInput): 
 export function removeService(ctx: AppContext, actor: Actor, input: ServiceRemoveInput): Outcome<boolean> {
   authorizeDeployment(actor, 'administer');
   return inTransaction(ctx, (tx) => {
-    const name = catalogue.findService(tx, input.name)?.name ?? input.name;
+    const name = catalogue.findService(tx, typed(input.name))?.name ?? typed(input.name);
     const dependents = catalogue.listServices(tx).filter((x) => x.dependsOn.includes(name));
     if (dependents.length) {
       throw new ChangebotError(
@@ -80,7 +88,7 @@ export function addMaintenanceWindow(ctx: AppContext, actor: Actor, input: Maint
   authorizeDeployment(actor, 'administer');
   return inTransaction(ctx, (tx) => {
     validateRrule(input.rrule);
-    const service = input.service ? catalogue.findService(tx, input.service) : null;
+    const service = input.service ? catalogue.findService(tx, typed(input.service)) : null;
     if (input.service && !service) throw notFound('service', input.service);
     if (input.durationMinutes <= 0) throw new ChangebotError('bad_value', 'The window needs a positive duration, e.g. duration=4h.', { field: 'duration' });
     validateTimezone(actor.timezone);
@@ -119,7 +127,7 @@ export function addBlackout(ctx: AppContext, actor: Actor, input: BlackoutInput)
   authorizeDeployment(actor, 'administer');
   return inTransaction(ctx, (tx) => {
     if (input.end <= input.start) throw new ChangebotError('bad_value', 'A blackout must end after it starts.', { field: 'end' });
-    const b = catalogue.addBlackout(tx, { start: input.start, end: input.end, reason: input.reason ?? null });
+    const b = catalogue.addBlackout(tx, { start: input.start, end: input.end, reason: said('reason', input.reason) ?? null });
     adminLog(tx, ctx.clock.now(), actor, 'blackout-add', { id: b.id, start: b.start.toISOString(), end: b.end.toISOString(), reason: b.reason });
     return done(b, `Added blackout #${b.id}: ${formatRange(b, actor.timezone)}${b.reason ? ` (${b.reason})` : ''}.`);
   });

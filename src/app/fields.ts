@@ -3,11 +3,11 @@ import type { Db } from '../db/client.js';
 import { listServices } from '../db/repos/catalogue.js';
 import { ensurePerson, findPerson } from '../db/repos/people.js';
 import { ChangebotError } from '../domain/errors.js';
+import { checkText, cleanText } from '../domain/text-rules.js';
 import type { Actor, PersonId, Rfc } from '../domain/types.js';
 import type { RfcFields } from './inputs.js';
 import { refusal } from './next.js';
 
-const TEXT_LIMIT = 10_000;
 const DAY_MS = 86_400_000;
 /** The longest window: the year `duration=` allows. */
 const MAX_WINDOW_MS = 366 * DAY_MS;
@@ -25,10 +25,8 @@ export function applyFields(tx: Db, base: Rfc, f: RfcFields, actor: Pick<Actor, 
   for (const k of ['title', 'description', 'justification', 'plan', 'backout', 'test', 'cost', 'resources', 'problem'] as const) {
     const v = f[k];
     if (v === undefined) continue;
-    if (v.length > TEXT_LIMIT) {
-      throw new ChangebotError('bad_value', `${k} is ${v.length} characters long; keep it under ${TEXT_LIMIT}.`, { field: k });
-    }
-    set(k, k === 'title' ? v.trim() : v.trim() || null);
+    const clean = checkText(k, v);
+    set(k, k === 'title' ? clean : clean || null);
   }
   if (f.title !== undefined && !next.title) {
     throw new ChangebotError('bad_value', 'The title cannot be empty. Example: title="Patch db01 to 15.4"', {
@@ -45,7 +43,7 @@ export function applyFields(tx: Db, base: Rfc, f: RfcFields, actor: Pick<Actor, 
   if (f.services !== undefined) set('services', checkServices(tx, f.services));
   if (f.outageMinutes !== undefined || f.audience !== undefined) {
     const minutes = f.outageMinutes ?? next.outage?.minutes ?? 0;
-    const audience = f.audience ?? next.outage?.audience;
+    const audience = f.audience === undefined ? next.outage?.audience : checkText('audience', f.audience);
     set('outage', minutes > 0 || audience ? { minutes, audience } : null, 'outage');
   }
   const w = windowFrom(f, next.window, now);
@@ -136,7 +134,7 @@ export function checkServices(tx: Db, names: string[]): string[] {
   const out: string[] = [];
   const unknown: string[] = [];
   for (const raw of names) {
-    const n = raw.trim();
+    const n = cleanText(raw, 'line');
     if (!n) continue;
     const name = known.get(n.toLowerCase());
     if (name) {

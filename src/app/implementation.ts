@@ -20,6 +20,7 @@ import { type Policy, approvalPath } from '../domain/policy.js';
 import { formatInstant, formatRange, insideWindow } from '../domain/windows.js';
 import { authorize, authorizeDeployment } from '../domain/permissions.js';
 import { checkReleaseRfc, getRfc, implementersOfRfc, move } from './support.js';
+import { cleanInput, said } from './text-input.js';
 
 export type { ReviewInput, ScheduleInput } from './inputs.js';
 
@@ -57,7 +58,8 @@ export function reschedule(ctx: AppContext, actor: Actor, key: string, input: Sc
   return placeWindow(ctx, actor, key, input, 'reschedule');
 }
 
-function placeWindow(ctx: AppContext, actor: Actor, key: string, input: ScheduleInput, action: 'schedule' | 'reschedule'): Outcome<Rfc> {
+function placeWindow(ctx: AppContext, actor: Actor, key: string, given: ScheduleInput, action: 'schedule' | 'reschedule'): Outcome<Rfc> {
+  const input = cleanInput(given, { reason: 'reason', override: 'override' });
   return inTransaction(ctx, (tx) => {
     const rfc = getRfc(tx, key);
     authorize(actor, rfc, action, ctx.policy);
@@ -200,14 +202,15 @@ export function progress(
   actor: Actor,
   key: string,
   action: Extract<RfcAction, 'start' | 'complete' | 'fail' | 'backout'>,
-  reason?: string,
+  given?: string,
   opts: { override?: string } = {},
 ): Outcome<Rfc> {
+  const reason = said('reason', given);
+  const override = said('override', opts.override);
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
     authorize(actor, before, action, ctx.policy);
     checkReleaseRfc(tx, before, action);
-    const override = opts.override?.trim();
     if (action === 'start') checkStart(ctx, actor, before, override);
     const rfc = move(tx, ctx, actor, before, action, {
       reason: override || reason,
@@ -280,7 +283,8 @@ function checkStart(ctx: AppContext, actor: Actor, rfc: Rfc, override: string | 
  * reference and notes. While in review, running it again amends the review (e.g. to add the
  * problem reference a failed or backed-out change needs before it can be closed).
  */
-export function review(ctx: AppContext, actor: Actor, key: string, input: ReviewInput = {}): Outcome<Rfc> {
+export function review(ctx: AppContext, actor: Actor, key: string, given: ReviewInput = {}): Outcome<Rfc> {
+  const input = cleanInput(given, { problem: 'problem', notes: 'notes' });
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
     authorize(actor, before, 'review', ctx.policy);
@@ -335,7 +339,8 @@ export function review(ctx: AppContext, actor: Actor, key: string, input: Review
   });
 }
 
-export function close(ctx: AppContext, actor: Actor, key: string, reason?: string): Outcome<Rfc> {
+export function close(ctx: AppContext, actor: Actor, key: string, given?: string): Outcome<Rfc> {
+  const reason = said('reason', given);
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
     authorize(actor, { ...before, implementers: implementersOfRfc(tx, before.key) }, 'close', ctx.policy);

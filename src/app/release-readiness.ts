@@ -7,6 +7,7 @@ import { deployBlockers, goBlockers, goStillNeeds, refuseGo } from '../domain/re
 import { releaseSubject } from '../domain/subject.js';
 import type { Actor } from '../domain/types.js';
 import { type AppContext, inTransaction } from './context.js';
+import { checkText } from '../domain/text-rules.js';
 import type { NoGoInput, PackageInput, PilotInput, SignoffInput, TestResultInput, TickInput } from './inputs.js';
 import {
   type Change,
@@ -34,14 +35,19 @@ export function changePackage(ctx: AppContext, actor: Actor, key: string, input:
     permit(actor, r, frozen ? 'amend-package' : 'package');
     const reason = frozen
       ? needReason(input.reason, `the package of ${r.key} changes after go`, 'reason="hotfix 4.2.1 replaces 4.2.0"')
-      : input.reason?.trim() || null;
+      : text(input.reason, 'reason');
     const pkg = { ...r.package, artifacts: [...r.package.artifacts] };
     const changes: Change[] = [];
     if (input.artifact) {
-      const a = input.artifact;
-      const name = a.name.trim();
-      const sha = a.sha256.trim().toLowerCase();
-      if (!name || !a.version.trim()) throw new ChangebotError('bad_value', 'An artifact needs a name and a version.', { field: 'artifact' });
+      const a = {
+        name: checkText('artifact', input.artifact.name),
+        version: checkText('version', input.artifact.version),
+        link: input.artifact.link === undefined ? undefined : checkText('link', input.artifact.link),
+        sha256: checkText('sha256', input.artifact.sha256),
+      };
+      const name = a.name;
+      const sha = a.sha256.toLowerCase();
+      if (!name || !a.version) throw new ChangebotError('bad_value', 'An artifact needs a name and a version.', { field: 'artifact' });
       if (!SHA256.test(sha))
         throw new ChangebotError('bad_value', `sha256 must be 64 hexadecimal digits; got "${a.sha256.slice(0, 80)}".`, { field: 'sha256' });
       if (a.link && !/^https?:\/\/\S+$/.test(a.link))
@@ -53,10 +59,11 @@ export function changePackage(ctx: AppContext, actor: Actor, key: string, input:
       else pkg.artifacts.push(artifact);
     }
     if (input.removeArtifact !== undefined) {
-      const i = pkg.artifacts.findIndex((x) => x.name.toLowerCase() === input.removeArtifact!.trim().toLowerCase());
+      const gone = checkText('artifact', input.removeArtifact, 'remove');
+      const i = pkg.artifacts.findIndex((x) => x.name.toLowerCase() === gone.toLowerCase());
       if (i < 0) {
         const names = pkg.artifacts.map((x) => x.name).join(', ') || 'none';
-        throw new ChangebotError('not_found', `${r.key}'s package has no artifact "${input.removeArtifact}". Its artifacts: ${names}.`, { field: 'remove' });
+        throw new ChangebotError('not_found', `${r.key}'s package has no artifact "${gone}". Its artifacts: ${names}.`, { field: 'remove' });
       }
       changes.push({ field: `artifact ${pkg.artifacts[i]!.name}`, from: pkg.artifacts[i], to: null });
       pkg.artifacts.splice(i, 1);

@@ -15,9 +15,10 @@ import type { Actor, Rfc, RfcState } from '../domain/types.js';
 import type { AppContext, Outcome } from './context.js';
 import { knownOwner } from './fields.js';
 import type { ReleaseFields } from './inputs.js';
+import { type TextField, checkText } from '../domain/text-rules.js';
+import { said } from './text-input.js';
 
 export type R = Outcome<Release>;
-export const TEXT_LIMIT = 10_000;
 
 export function getRelease(tx: Db, key: string): Release {
   const r = findRelease(tx, key);
@@ -31,15 +32,16 @@ export function permit(actor: Actor, r: Release, action: ReleasePermission): voi
   checkReleasePhase(r, action);
 }
 
-export function text(v: string | null | undefined, field: string): string | null {
+/** A text value cleaned and capped by its rule (text-rules.ts); null when absent or blank. */
+export function text(v: string | null | undefined, field: TextField): string | null {
   if (v === undefined || v === null) return null;
-  if (v.length > TEXT_LIMIT) throw new ChangebotError('bad_value', `${field} is ${v.length} characters long; keep it under ${TEXT_LIMIT}.`, { field });
-  return v.trim() || null;
+  return checkText(field, v) || null;
 }
 
-export function needReason(reason: string | undefined, what: string, example: string): string {
-  const r = reason?.trim();
-  if (!r) throw new ChangebotError('bad_value', `Say why ${what}. Example: ${example}`, { field: 'reason', example });
+/** A reason (or note) that must be given: cleaned and capped, refused when blank. */
+export function needReason(reason: string | undefined, what: string, example: string, field: 'reason' | 'note' = 'reason'): string {
+  const r = said(field, reason);
+  if (!r) throw new ChangebotError('bad_value', `Say why ${what}. Example: ${example}`, { field, example });
   return r;
 }
 
@@ -138,8 +140,8 @@ export function person(tx: Db, ctx: AppContext, actor: Actor, id: string | null 
 
 export function channelsOf(f: ReleaseFields, current: Release['channels']): Release['channels'] {
   return {
-    slack: f.slackChannel !== undefined ? f.slackChannel?.trim() || null : current.slack,
-    teams: f.teamsChannel !== undefined ? f.teamsChannel?.trim() || null : current.teams,
+    slack: f.slackChannel !== undefined ? text(f.slackChannel, 'channel') : current.slack,
+    teams: f.teamsChannel !== undefined ? text(f.teamsChannel, 'channel') : current.teams,
   };
 }
 

@@ -21,8 +21,10 @@ import { waveConflicts } from './wave-schedule.js';
 import type { WaveInput, WaveStepInput } from './inputs.js';
 import { move } from './support.js';
 import { JOINING, type R, cardUpdate, decision, getRelease, movePhase, needReason, outcome, permit, save, text, withdrawGo } from './release-support.js';
+import { cleanInput } from './text-input.js';
 
-export function addWave(ctx: AppContext, actor: Actor, key: string, input: WaveInput): R {
+export function addWave(ctx: AppContext, actor: Actor, key: string, given: WaveInput): R {
+  const input = cleanInput(given, { reason: 'reason', audience: 'audience' });
   return inTransaction(ctx, (tx) => {
     const r = getRelease(tx, key);
     permit(actor, r, 'add-wave');
@@ -56,7 +58,7 @@ export function addWave(ctx: AppContext, actor: Actor, key: string, input: WaveI
       { ...r, ...again.patch, waves: [...r.waves, wave] },
       {
         action: 'wave-add',
-        reason: input.reason?.trim() || null,
+        reason: text(input.reason, 'reason'),
         detail: {
           wave: number,
           pilot: wave.pilot,
@@ -140,7 +142,7 @@ export function startWave(ctx: AppContext, actor: Actor, key: string, input: Wav
       );
     }
     const now = ctx.clock.now();
-    const override = input.override?.trim() || null;
+    const override = text(input.override, 'override');
     const inside = now.getTime() >= wave.window.start.getTime() && now.getTime() < wave.window.end.getTime();
     if (!inside && !override) {
       const when = formatRange(wave.window, actor.timezone);
@@ -204,7 +206,7 @@ export function finishWave(ctx: AppContext, actor: Actor, key: string, result: '
     const note =
       result !== 'backed_out'
         ? text(input.note, 'note')
-        : needReason(input.note, `wave ${wave.number} was backed out (what was done)`, 'note="restored 4.1 on db02"');
+        : needReason(input.note, `wave ${wave.number} was backed out (what was done)`, 'note="restored 4.1 on db02"', 'note');
     const now = ctx.clock.now();
     const done: Wave = { ...wave, state: result, outcomeBy: actor.id, outcomeNote: note, finishedAt: now };
     const waves = r.waves.map((w) => (w.number === wave.number ? done : w));
@@ -267,7 +269,7 @@ export function backOutRelease(ctx: AppContext, actor: Actor, key: string, reaso
   return inTransaction(ctx, (tx) => {
     const r = getRelease(tx, key);
     permit(actor, r, 'run-wave');
-    const why = needReason(reason, `${r.key} is backed out (what was done)`, 'note="restored every group to 4.1"');
+    const why = needReason(reason, `${r.key} is backed out (what was done)`, 'note="restored every group to 4.1"', 'note');
     const started = r.waves.filter((w) => w.state !== 'planned');
     if (!started.length)
       throw new ChangebotError('invalid_transition', `No wave of ${r.key} has started, so there is nothing to back out. Suspend or cancel it instead.`);

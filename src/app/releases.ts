@@ -21,6 +21,7 @@ import type { Actor, Rfc, RfcState } from '../domain/types.js';
 import { type AppContext, inTransaction } from './context.js';
 import type { ReleaseFields, ReleasePlanInput, ReleaseReviewInput, ReleaseRfcInput } from './inputs.js';
 import { getRfc } from './support.js';
+import { said } from './text-input.js';
 import {
   JOINING,
   type Change,
@@ -187,7 +188,7 @@ export function removeReleaseRfc(ctx: AppContext, actor: Actor, key: string, inp
         `${rfc.key} is ${rfc.state.replace('_', ' ')} with ${r.key}'s waves, so it can't leave the release now. Back the release out as a whole instead.`,
       );
     }
-    const reason = afterGo ? needReason(input.reason, `${rfc.key} leaves ${r.key} after go`, `reason="customer asked to wait"`) : input.reason?.trim();
+    const reason = afterGo ? needReason(input.reason, `${rfc.key} leaves ${r.key} after go`, `reason="customer asked to wait"`) : said('reason', input.reason);
     const notes = leaveRelease(tx, ctx, actor, rfc, afterGo ? 'removed after go' : 'removed', reason);
     const saved = getRelease(tx, r.key);
     return {
@@ -207,7 +208,7 @@ export function setReleasePlan(ctx: AppContext, actor: Actor, key: string, input
     const changes: Change[] = [];
     for (const k of Object.keys(PLAN_WORDS) as (keyof typeof PLAN_WORDS)[]) {
       if (input[k] === undefined) continue;
-      const v = text(input[k], k);
+      const v = text(input[k], k === 'deploymentOrder' ? 'order' : k);
       if (v !== plan[k]) changes.push({ field: PLAN_WORDS[k], from: plan[k], to: v });
       plan[k] = v;
     }
@@ -303,7 +304,7 @@ export function closeRelease(ctx: AppContext, actor: Actor, key: string, reason?
         { open: open.map((x) => x.key) },
       );
     }
-    const saved = movePhase(tx, ctx, actor, r, { move: 'close' }, { reason: reason?.trim() || null });
+    const saved = movePhase(tx, ctx, actor, r, { move: 'close' }, { reason: said('reason', reason) ?? null });
     return outcome(saved, `Closed ${r.key}.`);
   });
 }
@@ -329,7 +330,7 @@ export function resumeRelease(ctx: AppContext, actor: Actor, key: string, reason
     const r = getRelease(tx, key);
     authorizeRelease(actor, r, 'resume');
     releaseTransition(r, { move: 'resume' });
-    const saved = movePhase(tx, ctx, actor, r, { move: 'resume' }, { reason: reason?.trim() || null });
+    const saved = movePhase(tx, ctx, actor, r, { move: 'resume' }, { reason: said('reason', reason) ?? null });
     return outcome(saved, `Resumed ${r.key}: it is back in ${RELEASE_PHASE_LABELS[saved.phase]}.`);
   });
 }

@@ -14,6 +14,8 @@ import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { applyFields } from './fields.js';
 import type { EditInput, RaiseInput, RfcFields } from './inputs.js';
 import { refusal } from './next.js';
+import { cleanText } from '../domain/text-rules.js';
+import { said } from './text-input.js';
 import { authorize, authorizeDeployment } from '../domain/permissions.js';
 import { checkReleaseRfc, getRfc, move } from './support.js';
 import { leaveRelease } from './releases.js';
@@ -21,7 +23,7 @@ import { leaveRelease } from './releases.js';
 export function raise(ctx: AppContext, actor: Actor, fields: RaiseInput): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
     const now = ctx.clock.now();
-    if (!fields.title?.trim()) {
+    if (!cleanText(fields.title ?? '', 'line')) {
       throw refusal('bad_value', 'An RFC needs a title.', [{ step: 'give-title' }], { field: 'title' });
     }
     checkStandard(actor, fields);
@@ -100,7 +102,8 @@ export function submit(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc>
   });
 }
 
-export function withdraw(ctx: AppContext, actor: Actor, key: string, reason?: string): Outcome<Rfc> {
+export function withdraw(ctx: AppContext, actor: Actor, key: string, given?: string): Outcome<Rfc> {
+  const reason = said('reason', given);
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
     authorize(actor, before, 'withdraw', ctx.policy);
@@ -115,7 +118,8 @@ export function withdraw(ctx: AppContext, actor: Actor, key: string, reason?: st
   });
 }
 
-export function cancel(ctx: AppContext, actor: Actor, key: string, reason?: string): Outcome<Rfc> {
+export function cancel(ctx: AppContext, actor: Actor, key: string, given?: string): Outcome<Rfc> {
+  const reason = said('reason', given);
   return inTransaction(ctx, (tx) => {
     const before = getRfc(tx, key);
     authorize(actor, before, 'cancel', ctx.policy);

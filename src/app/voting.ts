@@ -9,6 +9,7 @@ import type { Actor, Rfc, Vote, VoteChoice } from '../domain/types.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
 import { getRfc, move } from './support.js';
 import { formatRange } from '../domain/windows.js';
+import { said } from './text-input.js';
 
 export interface VoteResult {
   rfc: Rfc;
@@ -18,13 +19,15 @@ export interface VoteResult {
   changed: boolean;
 }
 
-export function vote(ctx: AppContext, actor: Actor, key: string, choice: VoteChoice, comment?: string): Outcome<VoteResult> {
+export function vote(ctx: AppContext, actor: Actor, key: string, choice: VoteChoice, given?: string): Outcome<VoteResult> {
+  // Cleaned and capped before anything is read: an over-long comment records nothing.
+  const comment = said('comment', given);
   return inTransaction<VoteResult>(ctx, (tx) => {
     let rfc = getRfc(tx, key);
     const existing = listVotes(tx, rfc.id);
     const capacity = voteCapacity(actor, rfc, ctx.policy, existing);
     const now = ctx.clock.now();
-    const cast: Vote = { voter: actor.id, choice, capacity, comment: comment?.trim() || null, castAt: now };
+    const cast: Vote = { voter: actor.id, choice, capacity, comment: comment ?? null, castAt: now };
     const applied = applyVote(existing, cast);
     // A change manager repeating their sign-off to break a tie or decide a late vote: that is a
     // new decision (cast now), not a double click.

@@ -8,6 +8,7 @@ import { clockFrom, createContext, loadActor } from '../app/context.js';
 import { bootstrapAdmins } from '../app/admin.js';
 import { execute } from '../commands/execute.js';
 import { parseCommand } from '../commands/parser.js';
+import { asWord } from '../commands/tokenize.js';
 import { COMMAND_HELP, helpOnCommand } from '../commands/registry.js';
 import { type Config, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
@@ -26,14 +27,12 @@ export interface CliResult {
   out: string;
 }
 
-/** Quote an argv element again when the shell removed quotes around spaces. */
-export function requote(arg: string): string {
-  if (!/\s/.test(arg) || /^[^=\s]+=["“'].*["”']$/s.test(arg)) return arg;
-  const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-  const eq = arg.indexOf('=');
-  if (eq > 0 && !/\s/.test(arg.slice(0, eq))) return `${arg.slice(0, eq)}="${esc(arg.slice(eq + 1))}"`;
-  return `"${esc(arg)}"`;
-}
+/**
+ * Quote an argv element again when the shell removed quotes around spaces; one the shell left
+ * quoted (typographic quotes, which shells don't know) is kept, so `"“Patch db03”"` is read as
+ * `Patch db03` rather than an empty quote followed by `Patch db03”"`.
+ */
+export const requote = asWord;
 
 export function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliResult {
   const args = [...argv];

@@ -98,7 +98,7 @@ export const ADMIN_VERBS: readonly AdminVerb[] = [
     usage: 'admin service add NAME [owner=...] [audience=a,b] [depends=a,b]',
     summary: 'add a service, or update the one of that name',
     args: [
-      ['NAME', 'the service (no commas)'],
+      ['NAME', 'the service: 1–64 letters, digits, -, _ or ., e.g. db-primary'],
       ['owner=...', 'the person who owns it'],
       ['audience=a,b', 'channels, user groups or people told about its outages'],
       ['depends=a,b', 'services it depends on (added first)'],

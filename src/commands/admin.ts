@@ -52,9 +52,8 @@ function parseName(token: Token | undefined, example: string): string {
   if (!token || token.key !== undefined || name.length === 0) {
     return badValue('name', `Missing service name. Example: ${example}`, example);
   }
-  if (name.includes(',') || name.length > 100) {
-    badValue('name', `"${clip(name, 30)}" can't be a service name (no commas). Example: ${example}`, example);
-  }
+  // What a service may be called is the app's rule (text-rules.ts NAME_RULE), so that names
+  // stored before it still resolve here.
   return name;
 }
 

@@ -2,10 +2,15 @@
  * Splits `/rfc` command text into words and `key=value` pairs in one linear pass.
  *
  * - Words are separated by any whitespace (including the non-breaking spaces chat clients send).
- * - A quote may open a word or a value (`"a b"`, `key="a b"`): straight or smart double quotes
- *   (" “ ” „) close on any double quote; single quotes (' ‘ ’) close only on a single quote that
- *   is followed by whitespace or the end, so apostrophes (`'it’s'`) survive. A backslash escapes
- *   a quote or a backslash inside quotes. Quotes inside an unquoted word are literal (`don't`).
+ * - A quote may open a word or a value (`"a b"`, `key="a b"`). Chat clients and keyboards turn
+ *   straight quotes into typographic ones, and people write their own language's, so:
+ *   - double quotes (" “ ” „ ‟) close on any double quote (`“a b”`, `„a b“`, `"a b”`);
+ *   - guillemets close on their partner: « on », ‹ on ›; » and › (Danish, Swedish) on either;
+ *   - single quotes (' ‘ ’ ‚ ‛) close only on a single quote followed by whitespace or the end,
+ *     so apostrophes survive (`‘it’s fine’`); one that nothing could close is a literal
+ *     apostrophe (`’cause`).
+ *   A backslash escapes a quote or a backslash inside quotes. Quotes inside an unquoted word are
+ *   literal (`don't`, `a«b`).
  * - Slack control sequences `<@U1|Jo Smith>`, `<#C1|ops>`, `<!subteam^S1|@dbas>` are kept whole,
  *   spaces included.
  */
@@ -28,8 +33,31 @@ export interface TokenizeOptions {
   decodeEntities?: boolean;
 }
 
-const DOUBLE = new Set(['"', '\u201c', '\u201d', '\u201e']);
-const SINGLE = new Set(["'", '\u2018', '\u2019']);
+const DOUBLES = '"\u201c\u201d\u201e\u201f'; // " “ ” „ ‟
+const SINGLES = "'\u2018\u2019\u201a\u201b"; // ' ‘ ’ ‚ ‛
+/** Opening quote -> the quotes that close it. */
+const CLOSERS: ReadonlyMap<string, string> = new Map([
+  ...[...DOUBLES].map((q) => [q, DOUBLES] as const),
+  ...[...SINGLES].map((q) => [q, SINGLES] as const),
+  ['\u00ab', '\u00bb'], // « »
+  ['\u00bb', '\u00ab\u00bb'], // » « and » »
+  ['\u2039', '\u203a'], // ‹ ›
+  ['\u203a', '\u2039\u203a'], // › ‹ and › ›
+]);
+/** The closing quote an unterminated-quote message asks for. */
+const USUAL_CLOSE: Readonly<Record<string, string>> = {
+  '\u201c': '\u201d', // “ ”
+  '\u201e': '\u201c', // „ “
+  '\u201f': '\u201d', // ‟ ”
+  '\u2018': '\u2019', // ‘ ’
+  '\u201a': '\u2018', // ‚ ‘
+  '\u201b': '\u2019', // ‛ ’
+  '\u00ab': '\u00bb', // « »
+  '\u00bb': '\u00ab', // » «
+  '\u2039': '\u203a', // ‹ ›
+  '\u203a': '\u2039', // › ‹
+};
+const SINGLE = new Set(SINGLES);
 const SPACE = /\s/;
 const KEY_START = /[A-Za-z]/;
 const KEY_CHAR = /[A-Za-z0-9_-]/;
@@ -39,7 +67,7 @@ function isSpace(c: string | undefined): boolean {
 }
 
 function isQuote(c: string | undefined): boolean {
-  return c !== undefined && (DOUBLE.has(c) || SINGLE.has(c));
+  return c !== undefined && CLOSERS.has(c);
 }
 
 export function decodeEntities(s: string): string {
@@ -58,6 +86,16 @@ export function tokenize(input: string, opts: TokenizeOptions = {}): Token[] {
     return gt;
   };
 
+  // The last single quote that could close one (followed by whitespace or the end): a single
+  // quote after it opens nothing.
+  let lastSingleClose = -1;
+  for (let j = n - 1; j >= 0; j--) {
+    if (SINGLE.has(input[j]!) && (j + 1 >= n || isSpace(input[j + 1]))) {
+      lastSingleClose = j;
+      break;
+    }
+  }
+
   let i = 0;
   while (i < n) {
     while (i < n && isSpace(input[i])) i++;
@@ -71,8 +109,9 @@ export function tokenize(input: string, opts: TokenizeOptions = {}): Token[] {
 
     while (i < n && !isSpace(input[i])) {
       const c = input[i]!;
-      if (atValueStart && isQuote(c)) {
+      if (atValueStart && isQuote(c) && !(SINGLE.has(c) && lastSingleClose <= i)) {
         const single = SINGLE.has(c);
+        const closers = CLOSERS.get(c)!;
         const openAt = i;
         i++;
         let closed = false;
@@ -84,7 +123,7 @@ export function tokenize(input: string, opts: TokenizeOptions = {}): Token[] {
             i += 2;
             continue;
           }
-          if (single ? SINGLE.has(d) && (i + 1 >= n || isSpace(e)) : DOUBLE.has(d)) {
+          if (closers.includes(d) && (!single || i + 1 >= n || isSpace(e))) {
             closed = true;
             i++;
             break;
@@ -95,7 +134,7 @@ export function tokenize(input: string, opts: TokenizeOptions = {}): Token[] {
         if (!closed) {
           const what = key ? `${key}=${input.slice(openAt, openAt + 30)}` : input.slice(openAt, openAt + 30);
           badCommand(
-            `Unterminated quote in ${clip(what, 40)} — add the closing ${single ? "'" : '"'}.`,
+            `Unterminated quote in ${clip(what, 40)} — add the closing ${USUAL_CLOSE[c] ?? c}.`,
             key ? { field: key.toLowerCase(), example: `${key.toLowerCase()}="two words"` } : { example: '"two words"' },
           );
         }
@@ -133,4 +172,24 @@ export function tokenize(input: string, opts: TokenizeOptions = {}): Token[] {
     tokens.push(token);
   }
   return tokens;
+}
+
+/**
+ * `arg` (one argument of the CLI, after the shell split the line) as one word that tokenize
+ * reads back as that argument: unchanged when it has no whitespace or already is one quoted
+ * word (`“Patch db03”`, `plan=«a b»`: its quotes are the quotes); otherwise put in straight
+ * double quotes, escaping backslashes and every quote that would close them.
+ */
+export function asWord(arg: string): string {
+  if (!/\s/.test(arg)) return arg;
+  try {
+    const tokens = tokenize(arg);
+    if (tokens.length === 1 && tokens[0]!.quoted && tokens[0]!.end === arg.length) return arg;
+  } catch {
+    // an unterminated quote: quote the whole argument
+  }
+  const esc = (s: string) => s.replace(/[\\"\u201c\u201d\u201e\u201f]/g, '\\$&');
+  const eq = arg.indexOf('=');
+  if (eq > 0 && /^[A-Za-z][A-Za-z0-9_-]*$/.test(arg.slice(0, eq))) return `${arg.slice(0, eq)}="${esc(arg.slice(eq + 1))}"`;
+  return `"${esc(arg)}"`;
 }
