@@ -18,17 +18,10 @@ const ADMIN = { team: T, user: 'UADMIN', name: 'admin' };
 const NOBODY = { team: T, user: 'UNOBODY', name: 'nobody' };
 let h: SlackHarness;
 
-async function run(who: typeof ADMIN, text: string): Promise<string> {
-  const { ack, responseUrl } = await h.command(who, text);
-  expect(ack.status).toBe(200);
-  const name = decodeURIComponent(responseUrl.slice(responseUrl.lastIndexOf('/') + 1));
-  return String((await h.fake.waitForResponse((x) => x.name === name)).body.text);
-}
-
 beforeAll(async () => {
   h = await slackHarness({ fake: { teamId: T }, env: { CHANGEBOT_ADMINS: `slack:${T}/UADMIN` } });
-  expect(await run(ADMIN, 'admin service add db')).toContain('Added service db');
-  expect(await run(ADMIN, 'admin window add service=db rrule="FREQ=DAILY;BYHOUR=22" duration=2h')).toContain('Added');
+  expect(await h.answer(ADMIN, 'admin service add db')).toContain('Added service db');
+  expect(await h.answer(ADMIN, 'admin window add service=db rrule="FREQ=DAILY;BYHOUR=22" duration=2h')).toContain('Added');
 });
 afterAll(() => h.stop());
 
@@ -46,17 +39,17 @@ it('refuses the 9999 and 1970 windows at once, bounds the longest one, and /heal
     }
   })();
 
-  expect(await run(NOBODY, 'new "x" category=minor services=db backout=b start="+1h" end="9999-12-31 23:59"')).toContain(
+  expect(await h.answer(NOBODY, 'new "x" category=minor services=db backout=b start="+1h" end="9999-12-31 23:59"')).toContain(
     'A window is at most a year long. Give an end or a duration within a year of its start, e.g. duration=4h.',
   );
-  expect(await run(NOBODY, 'new "x" category=minor services=db backout=b start="1970-01-01 00:00" end="+1h"')).toContain(
+  expect(await h.answer(NOBODY, 'new "x" category=minor services=db backout=b start="1970-01-01 00:00" end="+1h"')).toContain(
     'A window can start at most a day in the past. Give a start from now on, e.g. start="tomorrow 22:00" duration=2h.',
   );
   expect(h.bot.database.db.select({ n: count() }).from(rfcs).get()?.n).toBe(0);
 
   // The longest window allowed: raised, then shown (each view runs the conflict check).
-  expect(await run(NOBODY, 'new "Long one" category=minor services=db backout=b start="+1h" duration=365d')).toMatch(/^Raised RFC-1/);
-  for (let i = 0; i < 3; i++) expect(await run(NOBODY, 'show RFC-1')).toContain('outside the maintenance windows for db');
+  expect(await h.answer(NOBODY, 'new "Long one" category=minor services=db backout=b start="+1h" duration=365d')).toMatch(/^Raised RFC-1/);
+  for (let i = 0; i < 3; i++) expect(await h.answer(NOBODY, 'show RFC-1')).toContain('outside the maintenance windows for db');
 
   polling = false;
   await poller;

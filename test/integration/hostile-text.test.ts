@@ -43,33 +43,26 @@ describe('Slack', () => {
   const C1 = { team: T, user: 'UC1', name: 'cab1' };
   let h: SlackHarness;
 
-  async function run(who: typeof ADMIN, text: string): Promise<string> {
-    const { ack, responseUrl } = await h.command(who, text);
-    expect(ack.status).toBe(200);
-    const name = decodeURIComponent(responseUrl.slice(responseUrl.lastIndexOf('/') + 1));
-    return String((await h.fake.waitForResponse((x) => x.name === name)).body.text);
-  }
-
   beforeAll(async () => {
     h = await slackHarness({ fake: { teamId: T }, env: { SLACK_CAB_CHANNEL: 'CCAB', CHANGEBOT_ADMINS: `slack:${T}/UADMIN`, ...QUORUM_ONE } });
-    expect(await run(ADMIN, 'admin grant <@UC1|x> cab')).toContain('Granted cab');
-    expect(await run(ADMIN, 'admin service add db audience=<#CDB|db-users>')).toContain('Added service db');
+    expect(await h.answer(ADMIN, 'admin grant <@UC1|x> cab')).toContain('Granted cab');
+    expect(await h.answer(ADMIN, 'admin service add db audience=<#CDB|db-users>')).toContain('Added service db');
   });
   afterAll(() => h.stop());
 
   it('sends no live mention, broadcast or link made of a person’s text, anywhere Slack parses mrkdwn', async () => {
-    expect(await run(REQ, hostileNew(''))).toMatch(/^Raised RFC-1/);
+    expect(await h.answer(REQ, hostileNew(''))).toMatch(/^Raised RFC-1/);
     expect(findRfc(h.bot.database.db, 'RFC-1')?.title).toContain('<!here>'); // decoded for parsing, as typed
-    await run(REQ, 'submit RFC-1');
+    await h.answer(REQ, 'submit RFC-1');
     const card = await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === 'CCAB');
     await h.click(C1, { actionId: 'rfc_vote_approve', value: 'RFC-1', message: { channel: 'CCAB', ts: String(card.response.ts) } });
     await h.fake.waitFor('chat.postMessage', (c) => c.args.thread_ts === card.response.ts);
     expect(findRfc(h.bot.database.db, 'RFC-1')?.state).toBe('approved');
-    expect(await run(REQ, 'schedule RFC-1')).toContain('RFC-1');
+    expect(await h.answer(REQ, 'schedule RFC-1')).toContain('RFC-1');
     h.clock.advance(3 * 3_600_000 + 60_000);
-    expect(await run(REQ, 'start RFC-1')).toContain('implementing');
+    expect(await h.answer(REQ, 'start RFC-1')).toContain('implementing');
     const notice = await h.fake.waitFor('chat.postMessage', (c) => c.args.channel === 'CDB');
-    await run(REQ, 'show RFC-1');
+    await h.answer(REQ, 'show RFC-1');
 
     // Top-level text, every mrkdwn object and attachment text, of every call and response_url post.
     const sent = [...h.fake.calls.map((c) => c.args), ...h.fake.responses.map((r) => r.body)];

@@ -30,6 +30,8 @@ export interface SlackHarness {
     text: string,
     opts?: { channel?: string; triggerId?: string; command?: string },
   ): Promise<{ ack: SlackResponse; responseUrl: string; body: string }>;
+  /** Types `/rfc <text>`, checks it was acknowledged, and resolves with the text of its (ephemeral) answer. */
+  answer(who: Who, text: string): Promise<string>;
   click(who: Who, o: ClickOptions): Promise<{ ack: SlackResponse; responseUrl: string; body: string }>;
   submit(who: Who, view: Record<string, unknown>, values: Record<string, string | string[] | Date | boolean>): Promise<SlackResponse>;
   stop(): Promise<void>;
@@ -71,6 +73,13 @@ export async function slackHarness(opts: { fake?: FakeSlackOptions; env?: Record
       const responseUrl = fake.responseUrl(`cmd-${++n}`);
       const body = slashCommand(who, text, { responseUrl, ...o });
       return { ack: await sender.send(body), responseUrl, body };
+    },
+    async answer(who, text) {
+      const responseUrl = fake.responseUrl(`cmd-${++n}`);
+      const ack = await sender.send(slashCommand(who, text, { responseUrl }));
+      if (ack.status !== 200) throw new Error(`/rfc ${text}: acknowledged with ${ack.status}`);
+      const name = decodeURIComponent(responseUrl.slice(responseUrl.lastIndexOf('/') + 1));
+      return String((await fake.waitForResponse((x) => x.name === name)).body.text);
     },
     async click(who, o) {
       const responseUrl = o.responseUrl ?? fake.responseUrl(`click-${++n}`);
