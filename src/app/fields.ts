@@ -43,7 +43,7 @@ export function applyFields(tx: Db, base: Rfc, f: RfcFields, actor: Pick<Actor, 
   if (f.services !== undefined) set('services', checkServices(tx, f.services));
   if (f.outageMinutes !== undefined || f.audience !== undefined) {
     const minutes = f.outageMinutes ?? next.outage?.minutes ?? 0;
-    const audience = f.audience === undefined ? next.outage?.audience : checkText('audience', f.audience);
+    const audience = f.audience === undefined ? next.outage?.audience : checkText('audience', f.audience) || undefined;
     set('outage', minutes > 0 || audience ? { minutes, audience } : null, 'outage');
   }
   const w = windowFrom(f, next.window, now);

@@ -183,10 +183,11 @@ function parseRule(rule: string): ReturnType<typeof RRule.parseString> {
 /**
  * The most occurrences one expansion visits, whatever the rule: one conflict check costs at most
  * this many per maintenance window. Past it the list is cut short, which callers treat as "not
- * covered" (a conflict needing a reason, or fewer free slots): the safe side. A rule dense
- * enough to reach it (every minute) would need a window days long.
+ * covered" (a conflict needing a reason, or fewer free slots): the safe side. An hourly rule
+ * over the longest window (a year, plus the margins) stays under it; only a rule denser than
+ * hourly (several times an hour) reaches it, over a window of days.
  */
-export const MAX_OCCURRENCES = 5_000;
+export const MAX_OCCURRENCES = 10_000;
 
 /**
  * Occurrences of one maintenance window intersecting [from, to), sorted by start, at most

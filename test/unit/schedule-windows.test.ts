@@ -249,11 +249,16 @@ describe('bounded expansion (issue 11: one check costs a constant, whatever the 
 
   it('stops at the cap: a window needing more occurrences than that counts as not covered', () => {
     expect(insideMaintenance([everyMinute], ['db'], win('2026-12-01T00:00Z', '2026-12-01T12:00Z'))).toBe(true);
-    // Five days of minutes is 7,200 occurrences, past the cap of 5,000: the safe answer.
-    expect(insideMaintenance([everyMinute], ['db'], win('2026-12-01T00:00Z', '2026-12-06T00:00Z'))).toBe(false);
+    // Eight days of minutes is 11,520 occurrences, past the cap of 10,000: the safe answer.
+    expect(insideMaintenance([everyMinute], ['db'], win('2026-12-01T00:00Z', '2026-12-09T00:00Z'))).toBe(false);
     const year = maintenanceOccurrences([everyMinute], null, d('2026-12-01T00:00Z'), d('2027-12-01T00:00Z'));
-    expect(year.length).toBeLessThanOrEqual(5_000);
+    expect(year.length).toBeLessThanOrEqual(10_000);
     expect(year[0]).toEqual(win('2026-12-01T00:00Z', '2026-12-01T00:01Z'));
+  });
+
+  it('covers a year-long window with an hourly rule in full (the cap is above a year of hours)', () => {
+    const hourly: MaintenanceWindow = { id: 22, service: null, rrule: 'FREQ=HOURLY', durationMinutes: 60, timezone: 'UTC' };
+    expect(insideMaintenance([hourly], ['db'], win('2026-12-01T00:00Z', '2027-12-01T00:00Z'))).toBe(true);
   });
 
   it('stops at the first occurrence the caller accepts', () => {

@@ -77,7 +77,8 @@ export function isSlackUrl(url: unknown, apiUrl?: string): boolean {
     return false;
   }
   if (u.username || u.password) return false;
-  if (u.protocol === 'https:' && u.hostname === 'hooks.slack.com' && (u.port === '' || u.port === '443')) return true;
+  // GovSlack workspaces answer through hooks.slack-gov.com.
+  if (u.protocol === 'https:' && (u.hostname === 'hooks.slack.com' || u.hostname === 'hooks.slack-gov.com') && (u.port === '' || u.port === '443')) return true;
   if (!apiUrl) return false;
   try {
     return u.origin === new URL(apiUrl).origin;
