@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { App, HTTPReceiver, type Authorize, type RespondFn } from '@slack/bolt';
+import { App, HTTPReceiver, type Authorize } from '@slack/bolt';
 import type { ExtendedErrorHandler, ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { BotDeps } from '../../component.js';
 import { registerActions } from './actions.js';
@@ -23,7 +23,7 @@ import { type EdgeRoutes, edgeTag, isSlackUrl, slackEdge } from './edge.js';
 import { errorText } from './errors.js';
 import { registerHome } from './home.js';
 import { SlackNotifier } from './notifier.js';
-import { type SlackRuntime, tell } from './runtime.js';
+import { type SlackRuntime, responder, tell } from './runtime.js';
 import { registerViews } from './views.js';
 import { boltClientOptions, createWebClient, slackLogger, withRetry } from './web.js';
 
@@ -153,14 +153,6 @@ function responseUrlOf(body: Record<string, unknown>): string | undefined {
   if (typeof body.response_url === 'string') return body.response_url;
   const first = Array.isArray(body.response_urls) ? (body.response_urls[0] as { response_url?: unknown } | undefined) : undefined;
   return typeof first?.response_url === 'string' ? first.response_url : undefined;
-}
-
-/** An ephemeral answer through a response_url (already checked to be Slack's). */
-function responder(url: string): RespondFn {
-  return (async (message: unknown) => {
-    const body = typeof message === 'string' ? { text: message } : message;
-    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  }) as unknown as RespondFn;
 }
 
 /** A wait that does not keep the process alive (background work only). */

@@ -54,3 +54,11 @@ export async function tell(rt: SlackRuntime, to: Audience, text: string, blocks?
     return false;
   }
 }
+
+/** A respond function for a response_url already checked to be Slack's (a stored one lives 30 minutes after the command). */
+export function responder(url: string): RespondFn {
+  return (async (message: unknown) => {
+    const body = typeof message === 'string' ? { text: message } : message;
+    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  }) as unknown as RespondFn;
+}

@@ -23,7 +23,7 @@ import { personId } from './actor.js';
 import { releaseBlocks } from './blocks/release.js';
 import { NEW_RELEASE_VIEW, RELEASE_FORM_BLOCKS, WAVE_FAILED_VIEW } from './blocks/release-modal.js';
 import { isSlackUrl } from './edge.js';
-import { type SlackRuntime, tell } from './runtime.js';
+import { type SlackRuntime, responder, tell } from './runtime.js';
 import type { WebClient } from './web.js';
 
 const FORM_BLOCKS = RFC_FORM.map((f) => f.name);
@@ -156,12 +156,4 @@ async function confirm(rt: SlackRuntime, s: Submission, reply: Reply): Promise<v
 /** Only Slack's own response URLs (or the configured SLACK_API_URL origin, e.g. a test double): the edge's rule. */
 function trusted(url: string, rt: SlackRuntime): boolean {
   return isSlackUrl(url, rt.config.apiUrl);
-}
-
-/** A respond function for a stored response_url (valid 30 minutes after the command). */
-function responder(url: string): RespondFn {
-  return (async (message: unknown) => {
-    const body = typeof message === 'string' ? { text: message } : message;
-    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  }) as unknown as RespondFn;
 }
