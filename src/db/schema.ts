@@ -139,6 +139,13 @@ export const changeLog = sqliteTable(
     toState: text('to_state'),
     reason: text('reason'),
     detail: json<Record<string, unknown>>('detail'),
+    /**
+     * Tamper evidence: `hash` is the SHA-256 of this row's canonical content and `prevHash`,
+     * and `prevHash` is the previous row's `hash`, so changing or removing a row breaks the
+     * chain from there on (`changebot audit verify`). Null only until the chain is extended.
+     */
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [index('change_log_subject_idx').on(t.subjectType, t.subjectKey)],
 );
@@ -215,10 +222,21 @@ export const conversations = sqliteTable(
 );
 
 /** Inbound requests already handled (platform retries), keyed by a platform-specific id. */
-export const inboundRequests = sqliteTable('inbound_requests', {
-  id: text('id').primaryKey(),
-  receivedAt: ts('received_at').notNull(),
-});
+export const inboundRequests = sqliteTable(
+  'inbound_requests',
+  {
+    id: text('id').primaryKey(),
+    receivedAt: ts('received_at').notNull(),
+    /** 'slack' | 'teams' (null for claims made before requests were kept). */
+    platform: text('platform'),
+    /** What is needed to apply the request again after a crash, or to tell its author. */
+    request: json<Record<string, unknown>>('request'),
+    /** 'pending' until handled; 'done' in the use case's transaction; 'replayed' or 'told' after a restart. */
+    state: text('state').notNull().default('done'),
+    doneAt: ts('done_at'),
+  },
+  (t) => [index('inbound_requests_state_idx').on(t.state)],
+);
 
 /** Runtime settings changed from chat, e.g. `cab-channel:slack`. */
 export const settings = sqliteTable('settings', {
