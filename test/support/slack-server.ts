@@ -104,6 +104,11 @@ export class FakeSlack {
   private server!: Server;
   url = '';
   baseUrl = '';
+  /**
+   * Socket Mode (test/support/socket-slack.ts): the `ws://` URL apps.connections.open answers
+   * with. Unset, it answers as for an app without Socket Mode.
+   */
+  socketModeUrl?: () => string;
 
   private constructor(private readonly opts: FakeSlackOptions) {
     this.teamId = opts.teamId ?? 'T0001';
@@ -424,6 +429,10 @@ export class FakeSlack {
             profile: { real_name: u.real_name ?? id },
           },
         };
+      }
+      case 'apps.connections.open': {
+        const url = this.socketModeUrl?.();
+        return url ? { ok: true, url } : { ok: false, error: 'not_allowed_token_type' };
       }
       case 'usergroups.users.list': {
         const members = this.opts.usergroups?.[String(a.usergroup ?? '')];

@@ -10,9 +10,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { App, HTTPReceiver, type Authorize } from '@slack/bolt';
+import { type AnyMiddlewareArgs, App, type Authorize, HTTPReceiver, type Middleware, type webApi } from '@slack/bolt';
 import type { ExtendedErrorHandler, ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App.js';
 import type { BotDeps } from '../../component.js';
+import type { Logger } from '../../log.js';
 import { registerActions } from './actions.js';
 import { SlackPeople } from './actor.js';
 import { NEW_RFC_VIEW, RESCHEDULE_VIEW } from './blocks/modal.js';
@@ -25,7 +26,7 @@ import { registerHome } from './home.js';
 import { SlackNotifier } from './notifier.js';
 import { type SlackRuntime, responder, tell } from './runtime.js';
 import { registerViews } from './views.js';
-import { boltClientOptions, createWebClient, slackLogger, withRetry } from './web.js';
+import { type SlackConfig, boltClientOptions, createWebClient, slackLogger, withRetry } from './web.js';
 
 export const EVENTS_PATH = '/slack/events';
 
@@ -84,8 +85,11 @@ export function createSlackApp(deps: BotDeps, opts: { retry?: SlackRuntime['retr
           return tag ? { requestId: tag.requestId, answerIfPending: tag.answerIfPending } : {};
         },
       });
-  const app = socket ? new App({ ...common, appToken: config.appToken, socketMode: true }) : new App({ ...common, receiver });
+  const app = socket
+    ? new App({ ...common, appToken: config.appToken, socketMode: true, installerOptions: socketClientOptions(config, log) })
+    : new App({ ...common, receiver });
 
+  if (socket) app.use(ackUnrouted(ROUTES));
   app.use(dedupe(deps.app, log));
   registerCommands(app, runtime);
   registerActions(app, runtime);
@@ -139,6 +143,44 @@ export function createSlackApp(deps: BotDeps, opts: { retry?: SlackRuntime['retr
       if (socket) await app.stop();
     },
   };
+}
+
+/**
+ * The Socket Mode client's own Web API client (apps.connections.open, with the app token). Bolt
+ * would hand it the bot's fail-fast options (no retries), so one 503 or refused connection while
+ * reconnecting was "unrecoverable": the socket stayed down for good. Same SLACK_API_URL, but the
+ * SDK's own retry policy for opening the connection.
+ */
+function socketClientOptions(config: SlackConfig, log: Logger): { clientOptions: webApi.WebClientOptions } {
+  const { slackApiUrl, timeout, logger } = boltClientOptions(config, log);
+  return { clientOptions: { ...(slackApiUrl ? { slackApiUrl } : {}), timeout, logger } };
+}
+
+/**
+ * Over Socket Mode there is no edge, so nothing acknowledged an envelope no listener answers (a
+ * link button's block_actions, another app's command, a view_closed, a shortcut): Slack
+ * redelivered it and showed the person an error. This acknowledges those as the edge does over
+ * HTTP (same route table), and lets everything else through.
+ */
+function ackUnrouted(routes: EdgeRoutes): Middleware<AnyMiddlewareArgs> {
+  return async (args) => {
+    const body = args.body as unknown as Record<string, unknown>;
+    if ('ack' in args && typeof args.ack === 'function' && !routed(body, routes)) {
+      await (args.ack as (r?: unknown) => Promise<void>)(body.type === 'block_suggestion' ? { options: [] } : undefined);
+      return;
+    }
+    await args.next();
+  };
+}
+
+function routed(body: Record<string, unknown>, routes: EdgeRoutes): boolean {
+  if (typeof body.command === 'string') return routes.commands.includes(body.command);
+  if (body.type === 'block_actions') {
+    const first = Array.isArray(body.actions) ? (body.actions[0] as { action_id?: unknown } | undefined) : undefined;
+    return typeof first?.action_id === 'string' && routes.actionPrefixes.some((p) => (first.action_id as string).startsWith(p));
+  }
+  if (body.type === 'view_submission') return routes.viewCallbacks.includes(String((body.view as { callback_id?: unknown } | undefined)?.callback_id));
+  return false;
 }
 
 /** Who acted: an interaction's user, a command's user_id, an event's user. */
