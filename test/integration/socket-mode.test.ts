@@ -24,7 +24,24 @@ const duplicateLogged = (payload: Record<string, unknown>) =>
   h.logs.some((l) => l.includes('duplicate request ignored') && l.includes(String(payload.trigger_id)));
 const rfcCount = () => h.bot.database.db.select({ n: count() }).from(rfcs).get()?.n ?? 0;
 
+/**
+ * The process's live handles: sockets, servers, pipes. Timers are left out (the test runner's own
+ * come and go); the Socket Mode client's reconnect timer is checked through its log instead.
+ */
+const resources = () =>
+  process
+    .getActiveResourcesInfo()
+    .filter((r) => r !== 'Timeout')
+    .sort();
+let baseline: string[] = [];
+/** The handles once closing ones are gone (a closed server's handle goes a tick after its callback). */
+async function settled(): Promise<string[]> {
+  for (let i = 0; i < 100 && resources().join() !== baseline.join(); i++) await new Promise((r) => setTimeout(r, 20));
+  return resources();
+}
+
 beforeAll(async () => {
+  baseline = resources();
   h = await socketHarness({ fake: { teamId: T }, env: { SLACK_CAB_CHANNEL: 'CCAB', CHANGEBOT_ADMINS: `slack:${T}/UADMIN` } });
   expect(await h.answer(ADMIN, 'admin grant <@UC1|cab1> cab')).toContain('Granted cab');
   expect(await h.answer(ADMIN, 'admin service add db')).toContain('Added service db');
@@ -127,10 +144,17 @@ describe('Slack Socket Mode', () => {
     expect(h.socket.acksOf(link.envelope.envelope_id)).toHaveLength(1);
   });
 
-  it('stop() closes the socket and does not reconnect', async () => {
+  it('stop() closes the socket and leaves nothing running (no socket, no reconnect timer)', async () => {
     const opens = h.web.callsTo('apps.connections.open').length;
+    const from = h.logs.length;
     await h.bot.stop();
     await h.socket.waitForNoneOpen();
+    await h.stop();
+    expect(await settled()).toEqual(baseline);
+    // The client was told it is shutting down, and no reconnect was scheduled when its socket closed.
+    const after = h.logs.slice(from).join('\n');
+    expect(after).toContain('Manually disconnecting this Socket Mode client');
+    expect(after).not.toContain('reconnect');
     expect(h.web.callsTo('apps.connections.open')).toHaveLength(opens);
     expect(h.socket.strays).toEqual([]);
   });

@@ -253,6 +253,7 @@ export interface SocketHarness {
   bot: Bot;
   web: FakeSlack;
   socket: FakeSocketSlack;
+  /** Log lines (JSON) the bot wrote, from debug up (the Socket Mode client logs at debug). */
   logs: string[];
   /** `/rfc <text>` as a slash_commands envelope; the answer goes to `responseUrl`. */
   command(who: Who, text: string, opts?: { triggerId?: string }): { envelope: Envelope; responseUrl: string };
@@ -260,6 +261,7 @@ export interface SocketHarness {
   answer(who: Who, text: string): Promise<string>;
   /** A button click as an interactive envelope. */
   click(who: Who, o: ClickOptions): { envelope: Envelope; responseUrl: string };
+  /** Stops the bot, then the fakes (once; later calls wait for the same stop). */
   stop(): Promise<void>;
 }
 
@@ -271,10 +273,12 @@ export async function socketHarness(opts: { fake?: FakeSlackOptions; env?: Recor
   const socket = await FakeSocketSlack.start(web);
   const dir = mkdtempSync(join(tmpdir(), 'changebot-socket-'));
   const logs: string[] = [];
-  const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
+  // Debug: the Socket Mode client's own lines (connecting, disconnecting, reconnect waits) are read by the tests.
+  const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
   const config = loadConfig(slackTestEnv(dir, web.url, { SLACK_APP_TOKEN: APP_TOKEN, ...opts.env }));
   const bot = await startBot(config, { components: [slackComponent], log });
   await socket.waitForConnection(1);
+  let stopping: Promise<void> | undefined;
   const responseName = (url: string) => decodeURIComponent(url.slice(url.lastIndexOf('/') + 1));
   const h: SocketHarness = {
     bot,
@@ -296,12 +300,13 @@ export async function socketHarness(opts: { fake?: FakeSlackOptions; env?: Recor
       const responseUrl = o.responseUrl ?? web.responseUrl(`socket-click-${++n}`);
       return { envelope: socket.send('interactive', buttonClick(who, { ...o, responseUrl })), responseUrl };
     },
-    async stop() {
-      await bot.stop();
-      await socket.close();
-      await web.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop: () =>
+      (stopping ??= (async () => {
+        await bot.stop();
+        await socket.close();
+        await web.close();
+        rmSync(dir, { recursive: true, force: true });
+      })()),
   };
   return h;
 }
