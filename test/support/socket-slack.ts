@@ -13,7 +13,7 @@
  * against it, with helpers that type commands and click buttons as envelopes.
  */
 import { randomUUID } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -219,28 +219,21 @@ export class FakeSocketSlack {
     return this.waitUntil(() => (this.openCount === 0 ? true : undefined), 'every socket closed', timeoutMs);
   }
 
-  private waitUntil<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
-    const now = probe();
-    if (now !== undefined) return Promise.resolve(now);
-    return new Promise((resolve, reject) => {
-      const check = () => {
+  /** Resolves with the first non-undefined `probe()`, checked now and at each change. */
+  private async waitUntil<T>(probe: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      for (;;) {
         const v = probe();
-        if (v === undefined) return;
-        cleanup();
-        resolve(v);
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(
-          new Error(`fake Socket Mode: timed out after ${timeoutMs} ms waiting for ${what}; connections ${this.connections.length}, acks ${this.acks.length}`),
-        );
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.events.off('change', check);
-      };
-      this.events.on('change', check);
-    });
+        if (v !== undefined) return v;
+        await once(this.events, 'change', { signal });
+      }
+    } catch (err) {
+      if (!signal.aborted) throw err;
+      throw new Error(
+        `fake Socket Mode: timed out after ${timeoutMs} ms waiting for ${what}; connections ${this.connections.length}, acks ${this.acks.length}`,
+      );
+    }
   }
 
   async close(): Promise<void> {
