@@ -144,6 +144,20 @@ describe('Slack Socket Mode', () => {
     expect(h.socket.acksOf(link.envelope.envelope_id)).toHaveLength(1);
   });
 
+  it('acknowledges a command whose claim cannot be written, and tells the person', async () => {
+    h.bot.database.sqlite.pragma('query_only = ON');
+    try {
+      const { envelope, responseUrl } = h.command(REQ, 'show RFC-1');
+      await h.socket.waitForAck(envelope.envelope_id);
+      const told = await h.web.waitForResponse((r) => responseUrl.endsWith(r.name));
+      // The generic failure answer for now (item 2 of the issue words a "can't save" of its own).
+      expect(told.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('nothing was changed') });
+      expect(h.socket.acksOf(envelope.envelope_id)).toHaveLength(1);
+    } finally {
+      h.bot.database.sqlite.pragma('query_only = OFF');
+    }
+  });
+
   it('stop() closes the socket and leaves nothing running (no socket, no reconnect timer)', async () => {
     const opens = h.web.callsTo('apps.connections.open').length;
     const from = h.logs.length;

@@ -89,7 +89,7 @@ export function createSlackApp(deps: BotDeps, opts: { retry?: SlackRuntime['retr
     ? new App({ ...common, appToken: config.appToken, socketMode: true, installerOptions: socketClientOptions(config, log) })
     : new App({ ...common, receiver });
 
-  if (socket) app.use(ackUnrouted(ROUTES));
+  if (socket) app.use(socketEdge(ROUTES));
   app.use(dedupe(deps.app, log));
   registerCommands(app, runtime);
   registerActions(app, runtime);
@@ -102,7 +102,7 @@ export function createSlackApp(deps: BotDeps, opts: { retry?: SlackRuntime['retr
     const userId = personOf(b);
     log.error({ err, requestId, type: b.type ?? b.command, user: userId }, 'slack: listener failed');
     const answer = context?.answerIfPending;
-    if (typeof answer === 'function') (answer as () => void)();
+    if (typeof answer === 'function') await (answer as () => unknown)();
     if (!userId) return;
     const url = responseUrlOf(b);
     const respond = url && isSlackUrl(url, config.apiUrl) ? responder(url) : undefined;
@@ -160,15 +160,20 @@ function socketClientOptions(config: SlackConfig, log: Logger): { clientOptions:
  * Over Socket Mode there is no edge, so nothing acknowledged an envelope no listener answers (a
  * link button's block_actions, another app's command, a view_closed, a shortcut): Slack
  * redelivered it and showed the person an error. This acknowledges those as the edge does over
- * HTTP (same route table), and lets everything else through.
+ * HTTP (same route table), and lets everything else through with the edge's other duty: an
+ * `answerIfPending` for app.error, so an envelope whose listener failed before `ack()` (the
+ * inbound claim could not be written) is still acknowledged. Bolt's socket ack sends once; after
+ * a listener that had acknowledged, the second call is only logged by Bolt as a warning.
  */
-function ackUnrouted(routes: EdgeRoutes): Middleware<AnyMiddlewareArgs> {
+function socketEdge(routes: EdgeRoutes): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const body = args.body as unknown as Record<string, unknown>;
-    if ('ack' in args && typeof args.ack === 'function' && !routed(body, routes)) {
-      await (args.ack as (r?: unknown) => Promise<void>)(body.type === 'block_suggestion' ? { options: [] } : undefined);
+    const ack = 'ack' in args && typeof args.ack === 'function' ? (args.ack as (r?: unknown) => Promise<void>) : undefined;
+    if (ack && !routed(body, routes)) {
+      await ack(body.type === 'block_suggestion' ? { options: [] } : undefined);
       return;
     }
+    if (ack) args.context.answerIfPending = () => ack().catch(() => {});
     await args.next();
   };
 }
