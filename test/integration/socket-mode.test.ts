@@ -5,10 +5,10 @@
  * socket is cut or Slack asks for a refresh, and a redelivered envelope: nothing lost or doubled.
  */
 import { count } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findRfc, listVotes } from '../../src/db/repos/rfcs.js';
 import { rfcs } from '../../src/db/schema.js';
-import { slashCommand } from '../support/slack-requests.js';
+import { eventCallback, slashCommand } from '../support/slack-requests.js';
 import { APP_TOKEN, type SocketHarness, socketHarness, socketResponses } from '../support/socket-slack.js';
 
 const T = 'T1';
@@ -19,9 +19,8 @@ const CAB = { team: T, user: 'UC1', name: 'cab1' };
 const NEW_RFC = (title: string) => `new "${title}" category=significant services=db backout=restore test=smoke start="+3h" duration=1h`;
 
 let h: SocketHarness;
-/** The bot logged that it dropped a second copy of this request (its dedupe claim is by trigger_id). */
-const duplicateLogged = (payload: Record<string, unknown>) =>
-  h.logs.some((l) => l.includes('duplicate request ignored') && l.includes(String(payload.trigger_id)));
+/** The bot logged that it dropped a second copy of this request (its dedupe claims by trigger_id or event_id). */
+const duplicateLogged = (id: string) => h.logs.some((l) => l.includes('duplicate request ignored') && l.includes(id));
 const rfcCount = () => h.bot.database.db.select({ n: count() }).from(rfcs).get()?.n ?? 0;
 
 /**
@@ -96,7 +95,7 @@ describe('Slack Socket Mode', () => {
     await h.web.waitForResponse((r) => responseUrl.endsWith(r.name));
     expect(rfcCount()).toBe(2);
     expect(findRfc(h.bot.database.db, 'RFC-2')?.title).toBe('Patch db02 across a cut');
-    expect(duplicateLogged(envelope.payload)).toBe(true);
+    expect(duplicateLogged(String(envelope.payload.trigger_id))).toBe(true);
     // A command after the reconnect is applied, and the first command was answered once.
     expect(await h.answer(REQ, 'show RFC-2')).toContain('Patch db02 across a cut');
     expect(socketResponses(h.web, responseUrl)).toHaveLength(1);
@@ -131,8 +130,24 @@ describe('Slack Socket Mode', () => {
     await h.socket.waitForAck(envelope.envelope_id);
     h.socket.send('interactive', envelope.payload, { envelopeId: envelope.envelope_id, retryAttempt: 1 });
     await h.socket.waitUntilAcked(envelope.envelope_id, 2);
-    expect(duplicateLogged(envelope.payload)).toBe(true);
+    expect(duplicateLogged(String(envelope.payload.trigger_id))).toBe(true);
     expect(listVotes(h.bot.database.db, rfc!.id).map((v) => [v.voter, v.choice])).toEqual([[`slack:${T}/UC1`, 'reject']]);
+  });
+
+  it('acknowledges an events_api envelope (the Home tab opened) and publishes the Home tab once for a redelivery', async () => {
+    const payload = JSON.parse(eventCallback(T, { type: 'app_home_opened', user: 'UC1', channel: 'DC1', tab: 'home', event_ts: '1.1' })) as Record<
+      string,
+      unknown
+    >;
+    const first = h.socket.send('events_api', payload);
+    await h.socket.waitForAck(first.envelope_id);
+    const publish = await h.web.waitFor('views.publish', (c) => c.args.user_id === 'UC1');
+    expect(JSON.stringify(publish.args.view)).toContain('Awaiting my vote');
+    h.socket.send('events_api', payload, { envelopeId: first.envelope_id, retryAttempt: 1 });
+    await h.socket.waitUntilAcked(first.envelope_id, 2);
+    // Bolt acknowledges an event before any middleware runs, so the dedupe's word may come just after the ack.
+    await vi.waitFor(() => expect(duplicateLogged(String(payload.event_id))).toBe(true));
+    expect(h.web.callsTo('views.publish').filter((c) => c.args.user_id === 'UC1')).toHaveLength(1);
   });
 
   it('acknowledges envelopes no listener answers (a link button, another command), as the HTTP edge does', async () => {
