@@ -3,7 +3,8 @@
  * on the bot's shared server goes through the edge (edge.ts: size limit, signature and a
  * two-sided 5-minute timestamp window, a schema check, Slack-only response_url) and then to
  * Bolt's HTTPReceiver, which checks the signature again. With SLACK_APP_TOKEN it uses Socket
- * Mode instead (no public URL, and no edge: Slack's authenticated socket is the only sender).
+ * Mode instead (no public URL, and no HTTP edge: Slack's authenticated socket is the only sender;
+ * `socketEdge` below keeps the edge's acknowledgements).
  *
  * A listener that throws is logged with the request id, the request is acknowledged if it was
  * not yet, and the person is told (through the response_url, else a DM).
@@ -32,8 +33,8 @@ export const EVENTS_PATH = '/slack/events';
 
 /**
  * What the listeners registered below answer (keep in step with register*): the edge passes
- * these to Bolt and acknowledges any other well-formed request itself, so none waits 3 seconds
- * for an ack no listener will send.
+ * these to Bolt and acknowledges any other well-formed request itself (socketEdge does the same
+ * in Socket Mode), so none waits for an ack no listener will send.
  */
 export const ROUTES: EdgeRoutes = {
   commands: [COMMAND, RELEASE_COMMAND],
