@@ -3,6 +3,7 @@
  * command language from a terminal, as the local user `cli:NAME`, against DATABASE_PATH. Plain
  * text out; exit 1 when refused.
  */
+import { existsSync } from 'node:fs';
 import { IANAZone } from 'luxon';
 import { clockFrom, createContext, loadActor } from '../app/context.js';
 import { bootstrapAdmins } from '../app/admin.js';
@@ -110,6 +111,9 @@ function runAudit(args: string[], env: NodeJS.ProcessEnv): CliResult {
     config = loadConfig(env);
   } catch (err) {
     return { code: 2, out: `configuration error: ${(err as Error).message}` };
+  }
+  if (config.databasePath !== ':memory:' && !existsSync(config.databasePath)) {
+    return { code: 2, out: `There is no database at ${config.databasePath} (DATABASE_PATH): nothing to verify. Set DATABASE_PATH to the bot's database file.` };
   }
   const database = openDatabase(config.databasePath);
   try {

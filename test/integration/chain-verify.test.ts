@@ -12,14 +12,17 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { changeLogExport } from '../../src/app/audit.js';
 import { addService } from '../../src/app/catalogue.js';
 import { raise, submit } from '../../src/app/rfcs.js';
 import { vote } from '../../src/app/voting.js';
 import { rowHash, type StoredLogRow } from '../../src/db/chain.js';
 import { MIGRATIONS_FOLDER, openDatabase } from '../../src/db/client.js';
 import { appendLog } from '../../src/db/repos/log.js';
+import { runCli } from '../../src/cli/main.js';
 import { testApp } from '../support/app.js';
 import { changebot } from '../support/cli.js';
+import { refusal } from '../support/commands.js';
 
 let dir: string;
 let path: string;
@@ -132,6 +135,16 @@ describe('changebot audit verify', () => {
     ]);
   });
 
+  it('refuses a missing database file and unknown audit commands, saying what to do', async () => {
+    expect(await verify()).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `There is no database at ${path} (DATABASE_PATH): nothing to verify. Set DATABASE_PATH to the bot's database file.\n`,
+    });
+    expect(runCli(['audit', 'purge'], { DATABASE_PATH: path }).out.split('\n')[0]).toBe('Unknown audit command "purge".');
+    expect(runCli(['audit', 'verify', '--fast'], { DATABASE_PATH: path }).out.split('\n')[0]).toBe('Unknown option --fast.');
+  });
+
   it('says how to give a head when --head is malformed', async () => {
     raiseAndApprove();
     expect(await verify('--head', '12')).toEqual({
@@ -139,6 +152,23 @@ describe('changebot audit verify', () => {
       stdout: '',
       stderr: '--head expects ID:HASH as audit verify printed it (a row id, a colon, 64 hex digits), got "12".\n',
     });
+  });
+});
+
+describe('the export', () => {
+  it('carries the chain head first and the rows up to it, even when more are appended meanwhile', async () => {
+    const n = raiseAndApprove();
+    const t = testApp({ path });
+    const root = t.person('root', 'admin');
+    const out = changeLogExport(t.ctx, root);
+    appendLog(t.ctx.database.db, { subject: null, at: t.clock.now(), actor: 'cli:root', action: 'note' });
+    const rows = [...out.rows];
+    const stored = query<{ id: number; hash: string; detail: string | null }>(`select id, hash, detail from change_log where id <= ${n} order by id`);
+    expect(out.format).toBe('changebot-change-log/1');
+    expect(out.head).toEqual({ id: n, hash: stored.at(-1)!.hash });
+    expect(rows.map((r) => [r.id, r.hash, r.detail])).toEqual(stored.map((r) => [r.id, r.hash, r.detail === null ? null : JSON.parse(r.detail)]));
+    expect(refusal(() => changeLogExport(t.ctx, t.person('bob'))).code).toBe('forbidden');
+    t.close();
   });
 });
 
