@@ -60,6 +60,9 @@ function prepared(client: Database.Database): LogStatements {
  * The previous hash is read and the row inserted in one transaction: the caller's (every use
  * case's is IMMEDIATE), or an IMMEDIATE one of its own when called outside any. SQLite
  * serialises writers, so two processes appending at once cannot both link to the same row.
+ * The id is given explicitly (the next AUTOINCREMENT value, never a deleted one's) because it is
+ * part of the hashed content; as the primary key it also refuses a second row claiming the same
+ * place, so even a caller in a stale deferred transaction fails rather than forking the chain.
  */
 export function appendLog(db: Db, e: LogInput): void {
   const client = clientOf(db);
