@@ -3,6 +3,7 @@
  * command language from a terminal, as the local user `cli:NAME`, against DATABASE_PATH. Plain
  * text out; exit 1 when refused.
  */
+import { existsSync } from 'node:fs';
 import { IANAZone } from 'luxon';
 import { clockFrom, createContext, loadActor } from '../app/context.js';
 import { bootstrapAdmins } from '../app/admin.js';
@@ -12,6 +13,7 @@ import { asWord } from '../commands/tokenize.js';
 import { COMMAND_HELP, helpOnCommand } from '../commands/registry.js';
 import { type Config, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
+import { parseHead, verifyChangeLog } from '../app/audit.js';
 import { isChangebotError } from '../domain/errors.js';
 
 const USAGE = `Usage: changebot --as NAME [--tz ZONE] rfc|release <command> [args...]
@@ -20,7 +22,13 @@ Example: changebot --as alice rfc new "Patch db01" category=minor services=db
          changebot --as alice release new "Payroll 2027.1" target=2026-12-20
          changebot --as alice rfc help
          changebot --as alice release help
-Help on one command: changebot rfc schedule --help, changebot release wave start --help`;
+Help on one command: changebot rfc schedule --help, changebot release wave start --help
+Check the change log's hash chain: changebot audit verify [--head ID:HASH]`;
+
+const AUDIT_USAGE = `Usage: changebot audit verify [--head ID:HASH]
+Walks the change log's hash chain in DATABASE_PATH: exit 0 with the row count and the head, exit 1
+naming the first broken row. --head is a head printed earlier (by audit verify or admin log): it
+must still be in the chain, which shows the newest rows were not cut off or rewritten since.`;
 
 export interface CliResult {
   code: number;
@@ -47,6 +55,7 @@ export function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cl
     else if (k === '--help') return { code: 0, out: `${USAGE}\n\n${COMMAND_HELP}` };
     else return { code: 2, out: `Unknown option ${k}.\n${USAGE}` };
   }
+  if (args[0] === 'audit') return runAudit(args.slice(1), env);
   if (args[0] === 'rfc') args.shift();
   // `rfc --help`, `rfc schedule --help`: help, without a database or a name.
   if (args.includes('--help')) {
@@ -78,6 +87,38 @@ export function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cl
   } catch (err) {
     if (isChangebotError(err)) return { code: 1, out: `${err.message}` };
     throw err;
+  } finally {
+    database.close();
+  }
+}
+
+/** `changebot audit verify [--head ID:HASH]`: no name needed, it only reads (whoever can read the file can check it). */
+function runAudit(args: string[], env: NodeJS.ProcessEnv): CliResult {
+  if (args.includes('--help')) return { code: 0, out: AUDIT_USAGE };
+  const [sub, ...rest] = args;
+  if (sub !== 'verify') return { code: 2, out: `${sub ? `Unknown audit command "${sub}".` : 'Say what to do: audit verify.'}\n${AUDIT_USAGE}` };
+  let head: { id: number; hash: string } | undefined;
+  while (rest.length) {
+    const [k, inline] = (rest.shift() as string).split('=', 2);
+    const value = inline ?? rest.shift();
+    if (k !== '--head') return { code: 2, out: `Unknown option ${k}.\n${AUDIT_USAGE}` };
+    const parsed = parseHead(value ?? '');
+    if (!parsed) return { code: 2, out: `--head expects ID:HASH as audit verify printed it (a row id, a colon, 64 hex digits), got "${value ?? ''}".` };
+    head = parsed;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    return { code: 2, out: `configuration error: ${(err as Error).message}` };
+  }
+  if (config.databasePath !== ':memory:' && !existsSync(config.databasePath)) {
+    return { code: 2, out: `There is no database at ${config.databasePath} (DATABASE_PATH): nothing to verify. Set DATABASE_PATH to the bot's database file.` };
+  }
+  const database = openDatabase(config.databasePath);
+  try {
+    const { report, text } = verifyChangeLog(database, head);
+    return { code: report.ok ? 0 : 1, out: text };
   } finally {
     database.close();
   }

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { chainExisting } from './chain.js';
 import * as schema from './schema.js';
 
 /** A database or a transaction on it: repositories accept either. */
@@ -52,6 +53,7 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number } =
   sqlite.pragma('synchronous = NORMAL');
   const db = drizzle(sqlite, { schema });
   migrateOnce(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }));
+  chainExisting(sqlite); // rows from before the hash chain (src/db/chain.ts)
   return {
     db: db as unknown as AppDatabase['db'],
     sqlite,

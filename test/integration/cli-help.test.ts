@@ -13,7 +13,7 @@ describe('changebot --help', () => {
   it('prints the usage and the command list', () => {
     const r = runCli(['--help'], {});
     expect(r.code).toBe(0);
-    expect(r.out.split('\n').slice(0, 9)).toEqual([
+    expect(r.out.split('\n').slice(0, 10)).toEqual([
       'Usage: changebot --as NAME [--tz ZONE] rfc|release <command> [args...]',
       'Runs an /rfc or /release command as cli:NAME against DATABASE_PATH (default ./data/changebot.db).',
       'Example: changebot --as alice rfc new "Patch db01" category=minor services=db',
@@ -21,6 +21,7 @@ describe('changebot --help', () => {
       '         changebot --as alice rfc help',
       '         changebot --as alice release help',
       'Help on one command: changebot rfc schedule --help, changebot release wave start --help',
+      "Check the change log's hash chain: changebot audit verify [--head ID:HASH]",
       '',
       '/rfc commands (RFC-12, rfc-12, #12 and 12 all mean RFC-12):',
     ]);

@@ -2,6 +2,8 @@ import { and, asc, desc, eq, gt, isNotNull, isNull, max, ne, or, sql } from 'dri
 import type { Subject, SubjectType } from '../../domain/subject.js';
 import type { ReleasePhase } from '../../domain/release.js';
 import type { ChangeLogEntry, RfcState } from '../../domain/types.js';
+import type Database from 'better-sqlite3';
+import { GENESIS, rowHash, SELECT_ROWS, type StoredLogRow } from '../chain.js';
 import type { Db } from '../client.js';
 import { changeLog } from '../schema.js';
 
@@ -18,20 +20,89 @@ export interface LogInput {
   detail?: Record<string, unknown> | null;
 }
 
+/** The better-sqlite3 connection under a drizzle database or transaction (one per AppDatabase). */
+function clientOf(db: Db): Database.Database {
+  // drizzle keeps it on the session, shared by the database and its transactions.
+  const client = (db as unknown as { session?: { client?: Database.Database } }).session?.client;
+  if (!client || typeof client.prepare !== 'function') throw new Error('appendLog: no better-sqlite3 connection under this drizzle database');
+  return client;
+}
+
+interface LogStatements {
+  head: Database.Statement<[], { hash: string | null; last: number }>;
+  insert: Database.Statement<unknown[]>;
+  sequence: Database.Statement<[], number>;
+}
+const statements = new WeakMap<Database.Database, LogStatements>();
+
+function prepared(client: Database.Database): LogStatements {
+  let s = statements.get(client);
+  if (!s) {
+    const sequence = "coalesce((select seq from sqlite_sequence where name = 'change_log'), 0)";
+    s = {
+      // Both by the id primary key, from the end: one index step each.
+      head: client.prepare(
+        `select (select hash from change_log where hash is not null order by id desc limit 1) as hash,
+                max(${sequence}, coalesce((select max(id) from change_log), 0)) as last`,
+      ),
+      insert: client.prepare(
+        'insert into change_log (id, subject_type, subject_key, at, actor, action, from_state, to_state, reason, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      sequence: client.prepare(`select ${sequence}`).pluck() as Database.Statement<[], number>,
+    };
+    statements.set(client, s);
+  }
+  return s;
+}
+
+/**
+ * Appends one row, chained to the previous one (see src/db/chain.ts for the canonical form).
+ * The previous hash is read and the row inserted in one transaction: the caller's (every use
+ * case's is IMMEDIATE), or an IMMEDIATE one of its own when called outside any. SQLite
+ * serialises writers, so two processes appending at once cannot both link to the same row.
+ * The id is given explicitly (the next AUTOINCREMENT value, never a deleted one's) because it is
+ * part of the hashed content; as the primary key it also refuses a second row claiming the same
+ * place, so even a caller in a stale deferred transaction fails rather than forking the chain.
+ */
 export function appendLog(db: Db, e: LogInput): void {
-  db.insert(changeLog)
-    .values({
-      subjectType: e.subject?.type ?? null,
-      subjectKey: e.subject?.key ?? null,
-      at: e.at,
+  const client = clientOf(db);
+  const s = prepared(client);
+  const write = () => {
+    const head = s.head.get() as { hash: string | null; last: number };
+    const detail = e.detail == null ? null : JSON.stringify(e.detail);
+    const row = {
+      id: head.last + 1,
+      subject_type: e.subject?.type ?? null,
+      subject_key: e.subject?.key ?? null,
+      at: e.at.getTime(),
       actor: e.actor,
       action: e.action,
-      fromState: e.fromState ?? null,
-      toState: e.toState ?? null,
+      from_state: e.fromState ?? null,
+      to_state: e.toState ?? null,
       reason: e.reason ?? null,
-      detail: e.detail ?? null,
-    })
-    .run();
+      detail,
+    };
+    const prev = head.hash ?? GENESIS;
+    s.insert.run(...Object.values(row), prev, rowHash(prev, row));
+  };
+  if (client.inTransaction) write();
+  else client.transaction(write).immediate();
+}
+
+/** Every row as stored (up to id `upTo`), in id order, streamed (never all in memory): `audit verify`, exports. */
+export function iterateStoredLog(db: Db, upTo = Number.MAX_SAFE_INTEGER): IterableIterator<StoredLogRow> {
+  return clientOf(db).prepare(`${SELECT_ROWS} where id <= ? order by id`).iterate(upTo) as IterableIterator<StoredLogRow>;
+}
+
+/** The highest id the log ever gave out (sqlite_sequence), deleted rows included. */
+export function logSequence(db: Db): number {
+  return prepared(clientOf(db)).sequence.get() ?? 0;
+}
+
+/** The chain head: the newest row's id and hash (null when the log is empty or it is unhashed). */
+export function chainHead(db: Db): { id: number; hash: string } | null {
+  const row = db.select({ id: changeLog.id, hash: changeLog.hash }).from(changeLog).orderBy(desc(changeLog.id)).limit(1).get();
+  return row?.hash ? { id: row.id, hash: row.hash } : null;
 }
 
 function subjectOfRow(r: { subjectType: string | null; subjectKey: string | null }): Subject | null {
