@@ -17,6 +17,7 @@ import type { Actor, RfcState } from '../../src/domain/types.js';
 import { type TestApp, testApp } from './app.js';
 import { cliCommand } from './commands.js';
 import { LENIENT_ENV } from './policy.js';
+import type { World } from './roles-matrix.js';
 
 /** The columns of the matrices, in order. A pipeline token is not a role yet (see the test). */
 export const RFC_ROLES = ['none', 'requester', 'owner', 'cab', 'changeManager', 'releaseManager', 'admin'] as const;
@@ -54,17 +55,17 @@ export const T0 = new Date('2026-12-01T09:00:00Z');
 const WINDOW_START = new Date('2026-12-02T10:00:00Z');
 export const T1 = new Date('2026-12-02T10:10:00Z');
 
-export interface RfcWorld {
+export interface RfcWorld extends World<FixtureState, RfcRoleName> {
   t: TestApp;
   as: Record<RfcRoleName, Actor>;
-  /** A fresh RFC in `state` (CAB path: a significant change; `minor`: the change-manager path). */
-  rfcIn(state: FixtureState, category?: 'significant' | 'minor'): string;
+  /** A fresh RFC in `state`: a significant change (the CAB path), or a minor one (the change-manager path). */
+  fresh(state: FixtureState): string;
   /** Runs `line` (RFC-n in it stands for `key`) as `role`: the state after, or the refusal's code. */
-  run(role: RfcRoleName, line: string, key: string): string;
+  run(role: RfcRoleName, line: string, key: string): { answer: string; allowed: boolean };
   close(): void;
 }
 
-export function rfcWorld(): RfcWorld {
+export function rfcWorld(category: 'significant' | 'minor' = 'significant'): RfcWorld {
   // One CAB vote decides (quorum 1), so a CAB member's approve or reject is the decision.
   const t = testApp({ policy: loadConfig({ ...LENIENT_ENV, CAB_QUORUM: '1' }).policy });
   t.clock.current = T0;
@@ -142,7 +143,7 @@ export function rfcWorld(): RfcWorld {
   return {
     t,
     as,
-    rfcIn(state, category = 'significant') {
+    fresh(state) {
       t.clock.current = T0;
       const key = draft(category);
       bring(key, state);
@@ -156,25 +157,11 @@ export function rfcWorld(): RfcWorld {
       try {
         cliCommand(t, as[role], line.replaceAll('RFC-n', key));
       } catch (e) {
-        if (e instanceof ChangebotError) return e.code;
+        if (e instanceof ChangebotError) return { answer: e.code, allowed: false };
         throw e;
       }
-      return findRfc(t.ctx.database.db, key)!.state;
+      return { answer: findRfc(t.ctx.database.db, key)!.state, allowed: true };
     },
     close: () => t.close(),
   };
-}
-
-/** One cell that differs: where, what the table says, what happened. */
-export interface Difference {
-  state: string;
-  command: string;
-  role: string;
-  expected: string;
-  got: string;
-}
-
-/** The differing cells, one per line, for the assertion's message. */
-export function describeDifferences(ds: readonly Difference[]): string {
-  return ds.map((d) => `${d.state} | ${d.command} | ${d.role}: expected ${d.expected}, got ${d.got}`).join('\n');
 }
