@@ -64,6 +64,18 @@ const EXPECTED: Record<string, Rows> = {
   reschedule: { line: 'reschedule RFC-n duration=1h',
     in: [[['scheduled'],                                    [F,   F,           'scheduled',    F,          'scheduled',    F,             F]]],
     elsewhere:                                              [F,   F,           X,              F,          X,              F,             F] },
+  // Acknowledging conflicts (ack=yes) is a change manager's, even with none to acknowledge.
+  'schedule ack': { line: 'schedule RFC-n ack=yes',
+    in: [[['approved'],                                     [F,   F,           F,              F,          'scheduled',    F,             F]]],
+    elsewhere:                                              [F,   F,           X,              F,          X,              F,             F] },
+  // A window outside the approved one sends the change back for approval; a change manager may
+  // accept it instead (override), not on their own change, and never its owner.
+  'reschedule outside': { line: 'reschedule RFC-n start="2026-12-03 10:00" duration=1h',
+    in: [[['scheduled'],                                    [F,   F,           AI,             F,          AI,             F,             F]]],
+    elsewhere:                                              [F,   F,           X,              F,          X,              F,             F] },
+  'reschedule override': { line: 'reschedule RFC-n start="2026-12-03 10:00" duration=1h override="vendor slipped"',
+    in: [[['scheduled'],                                    [F,   F,           F,              F,          'scheduled',    F,             F]]],
+    elsewhere:                                              [F,   F,           X,              F,          X,              F,             F] },
   start: { line: 'start RFC-n',
     in: [[['scheduled'],                                    [F,   F,           'implementing', F,          'implementing', F,             F]]],
     elsewhere:                                              [F,   F,           X,              F,          X,              F,             F] },
