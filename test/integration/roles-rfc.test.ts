@@ -131,7 +131,7 @@ describe('RFC commands by role and state', () => {
     const { cells, differing } = walkIn('significant', FIXTURE_STATES, EXPECTED);
     expect(cells.length).toBe(FIXTURE_STATES.length * Object.keys(EXPECTED).length * RFC_ROLES.length);
     expect(differing, describeDifferences(differing)).toEqual([]);
-  });
+  }, 60_000); // about 1,600 commands: seconds on an idle machine, far more on a loaded one
 
   it('send a minor change to the change manager alone', () => {
     const { cells, differing } = walkIn('minor', [AI], MINOR_VOTES);
