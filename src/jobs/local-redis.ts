@@ -6,9 +6,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { ownerAlive, processStart } from '../server/lock.js';
 
 export const INSTALL_HINT =
   'Set REDIS_URL to a Redis 6.2+ server, or install redis-server so changebot can run its own ' +
@@ -53,9 +54,14 @@ export interface LocalRedisOptions {
   binary?: string;
 }
 
-/** Where `npm start` keeps Redis' data: a `redis` folder beside the database file. */
-export function redisDirFor(databasePath: string): string {
-  return databasePath === ':memory:' ? join(tmpdir(), `changebot-redis-${process.pid}`) : join(dirname(resolve(databasePath)), 'redis');
+/**
+ * Where `npm start` keeps Redis' data: `redis-<deployment id>` beside the database file, so two
+ * databases in one folder never share one. (Before issue 12 it was `redis/`: see the README.)
+ */
+export function redisDirFor(databasePath: string, deploymentId: string): string {
+  return databasePath === ':memory:'
+    ? join(tmpdir(), `changebot-redis-${process.pid}-${deploymentId}`)
+    : join(dirname(resolve(databasePath)), `redis-${deploymentId}`);
 }
 
 export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRedis> {
@@ -97,13 +103,18 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
   child.stderr?.removeAllListeners('data');
   child.stdout?.resume();
   child.stderr?.resume();
-  if (opts.persist) writeFileSync(marker, JSON.stringify({ url, pid: child.pid }));
+  // Whoever started it owns it: a later start stops it only once this process is gone.
+  if (opts.persist) writeFileSync(marker, JSON.stringify({ url, pid: child.pid, owner: process.pid, host: hostname(), procStart: processStart(process.pid) }));
+  // If this process exits without stopping it (process.exit, a forced second signal), the
+  // server goes with it (SIGTERM: redis-server flushes the append-only file and exits).
+  const onExit = () => child.kill('SIGTERM');
+  process.once('exit', onExit);
   let stopping: Promise<void> | undefined;
   return {
     url,
     port,
     dir: opts.dir,
-    stop: () => (stopping ??= shutdown(url, child)),
+    stop: () => (stopping ??= shutdown(url, child).finally(() => process.off('exit', onExit))),
   };
 }
 
@@ -153,10 +164,28 @@ async function shutdown(url: string, child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+interface Marker {
+  url: string;
+  pid?: number;
+  owner?: number;
+  host?: string;
+  procStart?: string;
+}
+
 async function stopLeftover(marker: string): Promise<void> {
   if (!existsSync(marker)) return;
+  let m: Marker;
   try {
-    const { url } = JSON.parse(readFileSync(marker, 'utf8')) as { url: string };
+    m = JSON.parse(readFileSync(marker, 'utf8')) as Marker;
+  } catch {
+    return; // unreadable marker: nothing to stop
+  }
+  // A server whose bot is alive is not a leftover: never stop it (the bot lock refuses a second
+  // bot before this; this guards anything else that starts a server in the same folder).
+  if (m.owner && m.owner !== process.pid && m.host && ownerAlive({ pid: m.owner, host: m.host, procStart: m.procStart }))
+    throw new Error(`the local redis-server in ${dirname(marker)} belongs to changebot pid ${m.owner}, which is still running`);
+  const { url } = m;
+  try {
     if (!(await ping(url, 300))) return;
     const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     c.on('error', () => {});
