@@ -4,7 +4,7 @@
  * Tests use the same helper with persistence off.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -41,6 +41,8 @@ export interface LocalRedis {
   url: string;
   port: number;
   dir: string;
+  /** The redis-server's own pid (INFO server), not its watcher's. */
+  pid: number | undefined;
   /** Stops the server (SHUTDOWN, so the append-only file is flushed) and waits for it. */
   stop(): Promise<void>;
 }
@@ -85,7 +87,12 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
     '',
     ...(opts.persist ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']),
   ];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    accessSync(binary, constants.X_OK);
+  } catch (err) {
+    throw new Error(`redis-server could not be started: ${binary} cannot be run (${(err as NodeJS.ErrnoException).code})`);
+  }
+  const child = spawnTied(binary, args);
   let output = '';
   // A binary that cannot be run (EACCES) reports through 'error': keep it as output, so
   // waitUntilUp fails with it instead of the process crashing on an unhandled event.
@@ -96,6 +103,7 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
   try {
     await waitUntilUp(url, child, () => output);
   } catch (err) {
+    child.stdin?.destroy(); // the watcher stops a server that came up late
     child.kill('SIGKILL');
     throw err;
   }
@@ -104,18 +112,66 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
   child.stdout?.resume();
   child.stderr?.resume();
   // Whoever started it owns it: a later start stops it only once this process is gone.
-  if (opts.persist) writeFileSync(marker, JSON.stringify({ url, pid: child.pid, owner: process.pid, host: hostname(), procStart: processStart(process.pid) }));
-  // If this process exits without stopping it (process.exit, a forced second signal), the
-  // server goes with it (SIGTERM: redis-server flushes the append-only file and exits).
-  const onExit = () => child.kill('SIGTERM');
-  process.once('exit', onExit);
+  const pid = await serverPid(url);
+  if (opts.persist) writeFileSync(marker, JSON.stringify({ url, pid, owner: process.pid, host: hostname(), procStart: processStart(process.pid) }));
   let stopping: Promise<void> | undefined;
   return {
     url,
     port,
     dir: opts.dir,
-    stop: () => (stopping ??= shutdown(url, child).finally(() => process.off('exit', onExit))),
+    pid,
+    stop: () => (stopping ??= shutdown(url, child, pid)),
   };
+}
+
+/**
+ * Runs redis-server under a small sh watcher tied to this process by a pipe: when this process
+ * ends in any way (stop, process.exit, a crash, even SIGKILL) the pipe closes and the watcher
+ * sends redis-server SIGTERM (it flushes the append-only file and exits). sh exits with the
+ * server, so the child's exit is the server's.
+ */
+const WATCHER = [
+  'exec 3<&0',
+  '"$@" </dev/null &',
+  'r=$!',
+  '(read line <&3; kill -TERM $r 2>/dev/null) &',
+  'w=$!',
+  'exec 3<&-',
+  'wait $r; s=$?',
+  'kill $w 2>/dev/null',
+  'exit $s',
+].join('\n');
+
+function spawnTied(binary: string, args: string[]): ChildProcess {
+  if (process.platform === 'win32') return spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', WATCHER, 'changebot-redis', binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin?.on('error', () => {}); // the watcher gone first: nothing to tell it
+  return child;
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+}
+
+async function serverPid(url: string): Promise<number | undefined> {
+  const info = String(await redisCall(url, 'INFO', 'server').catch(() => ''));
+  const m = /process_id:(\d+)/.exec(info);
+  return m ? Number(m[1]) : undefined;
+}
+
+async function redisCall(url: string, ...args: string[]): Promise<unknown> {
+  const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    return await c.call(args[0] as string, ...args.slice(1));
+  } finally {
+    c.disconnect();
+  }
 }
 
 async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -146,7 +202,7 @@ export async function ping(url: string, timeoutMs = 500): Promise<boolean> {
   }
 }
 
-async function shutdown(url: string, child: ChildProcess): Promise<void> {
+async function shutdown(url: string, child: ChildProcess, pid: number | undefined): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -155,11 +211,16 @@ async function shutdown(url: string, child: ChildProcess): Promise<void> {
     await c.connect();
     await c.call('SHUTDOWN').catch(() => {}); // the connection closes as the server exits
   } catch {
-    child.kill('SIGTERM');
+    // Closing the pipe makes the watcher send the server SIGTERM.
+    if (child.stdin) child.stdin.destroy();
+    else child.kill('SIGTERM');
   } finally {
     c.disconnect();
   }
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const timer = setTimeout(() => {
+    if (pid) killQuietly(pid);
+    child.kill('SIGKILL');
+  }, 5_000);
   await exited;
   clearTimeout(timer);
 }

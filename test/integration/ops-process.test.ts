@@ -2,7 +2,8 @@
  * Operations (issue 12 items 1 and 6), with real processes: `npm start` is one process tree that
  * a signal stops whole; a second signal forces; dist/ is not rebuilt when current; `.env` is
  * read, real variables winning; a second bot on a database refuses in one line and leaves the
- * first (and its local redis-server) untouched; a killed bot's leftovers are taken over.
+ * first (and its local redis-server) untouched; a killed bot takes its redis-server with it
+ * and leaves a lock the next start takes over.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -164,7 +165,7 @@ describe('one bot per database, as processes', () => {
   );
 
   it(
-    'after a bot is killed (SIGKILL), the next start takes over its lock and stops its leftover redis-server',
+    'a bot killed with SIGKILL takes its redis-server with it, and the next start takes over its lock',
     async () => {
       const dir = tempDir();
       const db = join(dir, 'killed.db');
@@ -174,10 +175,9 @@ describe('one bot per database, as processes', () => {
       const old = pidsOf(db);
       killed.child.kill('SIGKILL');
       await killed.exited;
-      expect(alive(old.redis)).toBe(true); // orphaned: nothing could stop it
+      await gone(old.redis); // its watcher saw the bot's end of the pipe close
       const next = spawnBot(process.execPath, ['dist/main.js'], env);
       const port = await next.listening;
-      await gone(old.redis);
       const now = pidsOf(db);
       expect(now.bot).toBe(next.child.pid);
       expect(now.redis).not.toBe(old.redis);
