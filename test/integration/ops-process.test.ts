@@ -11,11 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.js';
-import { alive, pidsOf, spawnBot } from '../support/ops-process.js';
+import { alive, killLeftovers, pidsOf, spawnBot } from '../support/ops-process.js';
 import { eventually, testRedisUrl } from '../support/redis.js';
 
 const dirs: string[] = [];
 afterAll(() => {
+  killLeftovers(); // a test that failed half-way (their redis-servers go with them)
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 function tempDir(): string {

@@ -14,9 +14,17 @@ export interface BotProcess {
   errors(): string;
 }
 
+const spawned: ChildProcess[] = [];
+
+/** Stops (SIGKILL) every process spawnBot started that is still running: for afterAll, when a test failed half-way. */
+export function killLeftovers(): void {
+  for (const c of spawned.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+}
+
 /** Spawns `command args` (default cwd: the repository) with the environment `env` added to this one's. */
 export function spawnBot(command: string, args: string[], env: Record<string, string | undefined>, cwd = ROOT): BotProcess {
   const child = spawn(command, args, { cwd, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  spawned.push(child);
   let out = '';
   let err = '';
   child.stdout?.on('data', (d) => (out += d));
