@@ -10,6 +10,7 @@ import { type AppDatabase, openDatabase } from './db/client.js';
 import { type Logger, createLogger } from './log.js';
 import { Dispatcher } from './notify/dispatcher.js';
 import { type HttpServer, createHttpServer } from './server/http.js';
+import { acquireBotLock } from './server/lock.js';
 import { guardProcess, processCheck } from './server/process.js';
 import { slackComponent } from './chat/slack/index.js';
 import { teamsComponent } from './chat/teams/component.js';
@@ -31,11 +32,13 @@ export const COMPONENTS: Component[] = [slackComponent, teamsComponent, jobsComp
 
 export async function startBot(config: Config, opts: { log?: Logger; clock?: Clock; components?: Component[] } = {}): Promise<Bot> {
   const log = opts.log ?? createLogger(config.logLevel);
-  const database = openDatabase(config.databasePath);
+  // First of all: a second bot on this database must refuse before it can disturb the first.
+  const lock = acquireBotLock(config.databasePath);
+  const database = lock.guard(() => openDatabase(config.databasePath));
   const app = createContext(database, { clock: opts.clock ?? clockFrom(config.clockStart), policy: config.policy, timezone: config.timezone });
   if (config.clockStart && !opts.clock)
     log.warn({ clock: config.clockStart.toISOString() }, 'CHANGEBOT_CLOCK is set: the bot runs on a rehearsal clock, not the real time');
-  bootstrapAdmins(app, config.admins);
+  lock.guard(() => bootstrapAdmins(app, config.admins));
   const http = createHttpServer((err) => log.error({ err }, 'request failed'));
   http.check('database', () => {
     database.sqlite.prepare('select 1').get();
@@ -84,6 +87,7 @@ export async function startBot(config: Config, opts: { log?: Logger; clock?: Clo
           }
         }
         database.close();
+        lock.release();
         log.info('changebot stopped');
         unguard();
       })());
@@ -91,6 +95,7 @@ export async function startBot(config: Config, opts: { log?: Logger; clock?: Clo
   } catch (err) {
     for (const c of started.reverse()) await c.stop().catch(() => {});
     database.close();
+    lock.release();
     unguard();
     throw err;
   }

@@ -2,6 +2,9 @@
  * Configuration is read and validated here, once. Every variable is listed and explained in
  * .env.example. A wrong value stops start-up with one line naming the variable.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import * as util from 'node:util';
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ChangebotError } from './domain/errors.js';
@@ -37,6 +40,9 @@ const schema = z.object({
     .transform((v) => v?.trim() || './data/changebot.db'),
   REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
     message: 'expects a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
+  }),
+  REDIS_PREFIX: optionalString.refine((v) => v === undefined || /^[\w.{}-]{1,64}$/.test(v), {
+    message: 'expects up to 64 letters, digits, _ . - { } (no spaces or colons), e.g. changebot-prod',
   }),
   CHANGEBOT_ADMINS: z
     .string()
@@ -90,6 +96,8 @@ export interface Config {
   host: string | undefined;
   databasePath: string;
   redisUrl: string | undefined;
+  /** REDIS_PREFIX: BullMQ's key prefix; unset: `changebot-<deployment id>` (see db/repos/deployment.ts). */
+  redisPrefix: string | undefined;
   admins: string[];
   timezone: string;
   /**
@@ -103,6 +111,30 @@ export interface Config {
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string; cabChannel?: string; announceChannel?: string };
   teams: { appId?: string; appPassword?: string; appType: Env['MicrosoftAppType']; tenantId?: string };
   jobs: { outageNoticeHours: number; reconcileMinutes: number };
+}
+
+/**
+ * Reads `.env` (in the working folder) into `env`, the real environment winning: a variable
+ * already set is never replaced. Returns how many it set, or undefined when there is no file.
+ */
+export function readEnvFile(path = '.env', env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const file = resolve(path);
+  if (!existsSync(file)) return undefined;
+  const parse = (util as { parseEnv?: (text: string) => Record<string, string> }).parseEnv;
+  if (!parse) throw new ChangebotError('config', `${file} needs Node.js 20.12 or later to be read (util.parseEnv); upgrade Node or export the variables`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ChangebotError('config', `${file} cannot be read: ${(err as Error).message}`);
+  }
+  let set = 0;
+  for (const [k, v] of Object.entries(parse(text))) {
+    if (env[k] !== undefined) continue;
+    env[k] = v;
+    set++;
+  }
+  return set;
 }
 
 /** Reads the environment once. Throws ChangebotError('config') naming the first bad variable. */
@@ -119,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     admins: e.CHANGEBOT_ADMINS,
     timezone: e.CHANGEBOT_TIMEZONE,
     clockStart: clockStart(e.CHANGEBOT_CLOCK, e.CHANGEBOT_TIMEZONE),

@@ -8,6 +8,7 @@
 import type { AfterCommit } from '../app/context.js';
 import type { BotDeps, Component } from '../component.js';
 import { lastLogId, subjectsChangedSince } from '../db/repos/log.js';
+import { deploymentId } from '../db/repos/deployment.js';
 import { rfcsOfRelease } from '../db/repos/releases.js';
 import { type Jobs, type JobsOptions, startJobs } from './jobs.js';
 import { INSTALL_HINT, type LocalRedis, findRedisServer, redisDirFor, startLocalRedis } from './local-redis.js';
@@ -31,16 +32,19 @@ export function jobsComponent(overrides: JobsOverrides = {}): Component {
     },
     async start(deps: BotDeps) {
       const { config, log } = deps;
+      // Keys and the local Redis folder belong to this deployment only (REDIS_PREFIX overrides).
+      const id = deploymentId(deps.app.database.db, deps.app.clock.now());
       let local: LocalRedis | undefined;
       let url = config.redisUrl;
       if (!url) {
-        local = await startLocalRedis({ dir: redisDirFor(config.databasePath), persist: true });
+        local = await startLocalRedis({ dir: redisDirFor(config.databasePath, id), persist: true });
         url = local.url;
         log.info({ redis: url, data: local.dir }, 'jobs: REDIS_URL is not set; started a local redis-server (append-only file in the data folder)');
       }
-      const { watchMs = 2000, expose, readyWaitMs = 3000, ...rest } = overrides;
+      const { watchMs = 2000, expose, readyWaitMs = 3000, prefix, ...rest } = overrides;
       const jobs = startJobs({
         redisUrl: url,
+        prefix: prefix ?? config.redisPrefix ?? deploymentPrefix(id),
         ctx: deps.app,
         notifiers: deps.notifiers,
         log,
@@ -49,6 +53,7 @@ export function jobsComponent(overrides: JobsOverrides = {}): Component {
         ...rest,
       });
       deps.useDeliverySender(jobs.sender);
+      log.info({ prefix: jobs.queues.prefix }, "jobs: Redis keys under this deployment's prefix");
       const listener: AfterCommit = (outcome) => {
         const keys = new Set<string>();
         if (outcome.rfc) keys.add(outcome.rfc.key);
@@ -100,6 +105,13 @@ function watchOtherProcesses(deps: BotDeps, ms: number, sync: (key: string) => v
   t.unref();
   return t;
 }
+
+/**
+ * BullMQ's key prefix for a deployment. Deployments before issue 12 used the fixed `changebot`:
+ * their keys stay there untouched (another deployment may still own them); the reconciler
+ * re-derives every timer under the new prefix from the database at start.
+ */
+export const deploymentPrefix = (id: string) => `changebot-${id}`;
 
 /** The URL without its password, for logs. */
 function redacted(url: string): string {

@@ -4,11 +4,12 @@
  * Tests use the same helper with persistence off.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
+import { ownerAlive, processStart } from '../server/lock.js';
 
 export const INSTALL_HINT =
   'Set REDIS_URL to a Redis 6.2+ server, or install redis-server so changebot can run its own ' +
@@ -40,6 +41,8 @@ export interface LocalRedis {
   url: string;
   port: number;
   dir: string;
+  /** The redis-server's own pid (INFO server), not its watcher's. */
+  pid: number | undefined;
   /** Stops the server (SHUTDOWN, so the append-only file is flushed) and waits for it. */
   stop(): Promise<void>;
 }
@@ -53,9 +56,14 @@ export interface LocalRedisOptions {
   binary?: string;
 }
 
-/** Where `npm start` keeps Redis' data: a `redis` folder beside the database file. */
-export function redisDirFor(databasePath: string): string {
-  return databasePath === ':memory:' ? join(tmpdir(), `changebot-redis-${process.pid}`) : join(dirname(resolve(databasePath)), 'redis');
+/**
+ * Where `npm start` keeps Redis' data: `redis-<deployment id>` beside the database file, so two
+ * databases in one folder never share one. (Before issue 12 it was `redis/`: see the README.)
+ */
+export function redisDirFor(databasePath: string, deploymentId: string): string {
+  return databasePath === ':memory:'
+    ? join(tmpdir(), `changebot-redis-${process.pid}-${deploymentId}`)
+    : join(dirname(resolve(databasePath)), `redis-${deploymentId}`);
 }
 
 export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRedis> {
@@ -79,7 +87,12 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
     '',
     ...(opts.persist ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']),
   ];
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    accessSync(binary, constants.X_OK);
+  } catch (err) {
+    throw new Error(`redis-server could not be started: ${binary} cannot be run (${(err as NodeJS.ErrnoException).code})`);
+  }
+  const child = spawnTied(binary, args);
   let output = '';
   // A binary that cannot be run (EACCES) reports through 'error': keep it as output, so
   // waitUntilUp fails with it instead of the process crashing on an unhandled event.
@@ -90,6 +103,7 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
   try {
     await waitUntilUp(url, child, () => output);
   } catch (err) {
+    child.stdin?.destroy(); // the watcher stops a server that came up late
     child.kill('SIGKILL');
     throw err;
   }
@@ -97,14 +111,67 @@ export async function startLocalRedis(opts: LocalRedisOptions): Promise<LocalRed
   child.stderr?.removeAllListeners('data');
   child.stdout?.resume();
   child.stderr?.resume();
-  if (opts.persist) writeFileSync(marker, JSON.stringify({ url, pid: child.pid }));
+  // Whoever started it owns it: a later start stops it only once this process is gone.
+  const pid = await serverPid(url);
+  if (opts.persist) writeFileSync(marker, JSON.stringify({ url, pid, owner: process.pid, host: hostname(), procStart: processStart(process.pid) }));
   let stopping: Promise<void> | undefined;
   return {
     url,
     port,
     dir: opts.dir,
-    stop: () => (stopping ??= shutdown(url, child)),
+    pid,
+    stop: () => (stopping ??= shutdown(url, child, pid)),
   };
+}
+
+/**
+ * Runs redis-server under a small sh watcher tied to this process by a pipe: when this process
+ * ends in any way (stop, process.exit, a crash, even SIGKILL) the pipe closes and the watcher
+ * sends redis-server SIGTERM (it flushes the append-only file and exits). sh exits with the
+ * server, so the child's exit is the server's.
+ */
+const WATCHER = [
+  'exec 3<&0',
+  '"$@" </dev/null &',
+  'r=$!',
+  '(read line <&3; kill -TERM $r 2>/dev/null) &',
+  'w=$!',
+  'exec 3<&-',
+  'wait $r; s=$?',
+  'kill $w 2>/dev/null',
+  'exit $s',
+].join('\n');
+
+function spawnTied(binary: string, args: string[]): ChildProcess {
+  if (process.platform === 'win32') return spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', WATCHER, 'changebot-redis', binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin?.on('error', () => {}); // the watcher gone first: nothing to tell it
+  return child;
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+}
+
+async function serverPid(url: string): Promise<number | undefined> {
+  const info = String(await redisCall(url, 'INFO', 'server').catch(() => ''));
+  const m = /process_id:(\d+)/.exec(info);
+  return m ? Number(m[1]) : undefined;
+}
+
+async function redisCall(url: string, ...args: string[]): Promise<unknown> {
+  const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    return await c.call(args[0] as string, ...args.slice(1));
+  } finally {
+    c.disconnect();
+  }
 }
 
 async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -135,7 +202,7 @@ export async function ping(url: string, timeoutMs = 500): Promise<boolean> {
   }
 }
 
-async function shutdown(url: string, child: ChildProcess): Promise<void> {
+async function shutdown(url: string, child: ChildProcess, pid: number | undefined): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
@@ -144,19 +211,42 @@ async function shutdown(url: string, child: ChildProcess): Promise<void> {
     await c.connect();
     await c.call('SHUTDOWN').catch(() => {}); // the connection closes as the server exits
   } catch {
-    child.kill('SIGTERM');
+    // Closing the pipe makes the watcher send the server SIGTERM.
+    if (child.stdin) child.stdin.destroy();
+    else child.kill('SIGTERM');
   } finally {
     c.disconnect();
   }
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const timer = setTimeout(() => {
+    if (pid) killQuietly(pid);
+    child.kill('SIGKILL');
+  }, 5_000);
   await exited;
   clearTimeout(timer);
 }
 
+interface Marker {
+  url: string;
+  pid?: number;
+  owner?: number;
+  host?: string;
+  procStart?: string;
+}
+
 async function stopLeftover(marker: string): Promise<void> {
   if (!existsSync(marker)) return;
+  let m: Marker;
   try {
-    const { url } = JSON.parse(readFileSync(marker, 'utf8')) as { url: string };
+    m = JSON.parse(readFileSync(marker, 'utf8')) as Marker;
+  } catch {
+    return; // unreadable marker: nothing to stop
+  }
+  // A server whose bot is alive is not a leftover: never stop it (the bot lock refuses a second
+  // bot before this; this guards anything else that starts a server in the same folder).
+  if (m.owner && m.owner !== process.pid && m.host && ownerAlive({ pid: m.owner, host: m.host, procStart: m.procStart }))
+    throw new Error(`the local redis-server in ${dirname(marker)} belongs to changebot pid ${m.owner}, which is still running`);
+  const { url } = m;
+  try {
     if (!(await ping(url, 300))) return;
     const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     c.on('error', () => {});

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
+import { getSetting } from '../../src/db/repos/catalogue.js';
 import { jobsComponent } from '../../src/jobs/component.js';
 import type { Jobs } from '../../src/jobs/jobs.js';
 import { findRedisServer, ping, startLocalRedis } from '../../src/jobs/local-redis.js';
@@ -35,19 +36,24 @@ describe('jobs without REDIS_URL', () => {
     const url = `redis://127.0.0.1:${jobs?.queues.connection.options.port as number}`;
     expect(await ping(url)).toBe(true);
     expect(await redisCommand(url, 'CONFIG', 'GET', 'appendonly')).toEqual(['appendonly', 'yes']);
-    expect(await redisCommand(url, 'CONFIG', 'GET', 'dir')).toEqual(['dir', join(dir, 'data', 'redis')]);
+    // The folder is named after this database's deployment id, so a second database beside it gets its own.
+    const id = getSetting(bot.database.db, 'deployment-id');
+    expect(id).toMatch(/^[0-9a-f]{12}$/);
+    expect(await redisCommand(url, 'CONFIG', 'GET', 'dir')).toEqual(['dir', join(dir, 'data', `redis-${id}`)]);
     const ready = (await (await fetch(`http://127.0.0.1:${bot.port}/readyz`)).json()) as { checks: Record<string, unknown> };
     expect(ready.checks.redis).toEqual({ ok: true });
     await bot.stop();
     expect(await ping(url)).toBe(false);
-    expect(existsSync(join(dir, 'data', 'redis', 'appendonlydir'))).toBe(true);
+    expect(existsSync(join(dir, 'data', `redis-${id}`, 'appendonlydir'))).toBe(true);
   });
 
   it('refuses, saying why, a redis-server that cannot be run (instead of crashing)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'changebot-noexec-'));
     const binary = join(dir, 'redis-server');
     writeFileSync(binary, '#!/bin/sh\n', { mode: 0o644 }); // not executable
-    await expect(startLocalRedis({ dir: join(dir, 'data'), binary, persist: false })).rejects.toThrow(/could not be started: spawn .* EACCES/);
+    await expect(startLocalRedis({ dir: join(dir, 'data'), binary, persist: false })).rejects.toThrow(
+      /could not be started: .*redis-server cannot be run \(EACCES\)/,
+    );
     rmSync(dir, { recursive: true, force: true });
   });
 
