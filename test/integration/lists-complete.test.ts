@@ -6,6 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addService } from '../../src/app/catalogue.js';
+import { listBlocks } from '../../src/chat/slack/blocks/home.js';
+import { teamsList } from '../../src/chat/teams/cards.js';
+import { listCard } from '../../src/domain/cards.js';
 import { raise } from '../../src/app/rfcs.js';
 import { findRfc, insertRfc } from '../../src/db/repos/rfcs.js';
 import type { Rfc } from '../../src/domain/types.js';
@@ -63,6 +66,14 @@ describe('lists with 10,000 RFCs', () => {
     expect(lines[40]).toBe(
       'Showing 40 of 1,952, soonest first: 1,912 more. See them day by day with `/rfc calendar days=7` (any number of days), or for one service with `service=NAME`.',
     );
+  });
+
+  it('Slack and Teams show that line under the items they list', () => {
+    const reply = cliCommand(t, t.person('req'), 'list scheduled');
+    const card = listCard(reply.text, reply.list ?? []);
+    const note = 'Showing 40 of 1,952, soonest first: 1,912 more.';
+    expect(JSON.stringify(listBlocks(card))).toContain(note);
+    expect(JSON.stringify(teamsList(card))).toContain(note);
   });
 
   it('"mine" counts every open RFC of the person, not the newest 500', () => {
