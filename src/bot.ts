@@ -6,7 +6,7 @@ import { bootstrapAdmins } from './app/admin.js';
 import { type AppContext, type Clock, clockFrom, createContext } from './app/context.js';
 import { type BotDeps, type Component, type ComponentHandle, NotifierRegistry, botDeps } from './component.js';
 import type { Config } from './config.js';
-import { type AppDatabase, openDatabase } from './db/client.js';
+import { type AppDatabase, openDatabase, probeWritable } from './db/client.js';
 import { type Logger, createLogger } from './log.js';
 import { Dispatcher } from './notify/dispatcher.js';
 import { type HttpServer, createHttpServer } from './server/http.js';
@@ -40,10 +40,7 @@ export async function startBot(config: Config, opts: { log?: Logger; clock?: Clo
     log.warn({ clock: config.clockStart.toISOString() }, 'CHANGEBOT_CLOCK is set: the bot runs on a rehearsal clock, not the real time');
   lock.guard(() => bootstrapAdmins(app, config.admins));
   const http = createHttpServer((err) => log.error({ err }, 'request failed'));
-  http.check('database', () => {
-    database.sqlite.prepare('select 1').get();
-    return { ok: true };
-  });
+  http.check('database', () => probeWritable(database, app.clock.now()));
   http.check('process', processCheck);
   const registry = new NotifierRegistry();
   const dispatcher = new Dispatcher(app, registry.all, log);

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`changebot: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  // A ChangebotError (a database that can't be opened) is one line; anything else its stack.
+  process.stderr.write(`changebot: ${isChangebotError(err) ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

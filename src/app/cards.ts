@@ -4,7 +4,7 @@
  * the models out (src/domain/cards.ts designs them).
  */
 import { rolesOf } from '../db/repos/people.js';
-import { findRfc, listRfcs, listVotes } from '../db/repos/rfcs.js';
+import { findRfc, queryRfcs, listVotes } from '../db/repos/rfcs.js';
 import { type CardExtras, type HomeData, type PersonViewer, type RfcCard, type RfcCardKind, type Viewer, rfcCard } from '../domain/cards.js';
 import { type ReleaseCard, type ReleaseCardExtras, type ReleaseCardKind, type ReleaseViewer, releaseCard } from '../domain/release-cards.js';
 import { can } from '../domain/permissions.js';
@@ -87,7 +87,7 @@ export function personalLine(ctx: AppContext, viewer: PersonViewer, key: string)
 
 /** What the Home tab lists for `actor`: their open RFCs, RFCs awaiting their vote, the next 7 days, their open releases. */
 export function homeData(ctx: AppContext, actor: Actor): HomeData {
-  const awaiting = listRfcs(ctx.database.db, { states: ['awaiting_approval'] }).filter((r) => awaitsVoteOf(ctx, actor, r.key));
+  const awaiting = queryRfcs(ctx.database.db, { states: ['awaiting_approval'] }).rows.filter((r) => awaitsVoteOf(ctx, actor, r.key));
   return {
     mine: list(ctx, actor, 'mine').result,
     awaitingMyVote: awaiting.map((r) => summaryView(r, actor.timezone)),

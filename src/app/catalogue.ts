@@ -1,6 +1,6 @@
 /** Administration of what changes are planned against: services, maintenance windows, blackouts. */
 import * as catalogue from '../db/repos/catalogue.js';
-import { listRfcs } from '../db/repos/rfcs.js';
+import { countRfcsUsingService } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
 import { authorizeDeployment } from '../domain/permissions.js';
 import { TERMINAL_STATES } from '../domain/rfc-machine.js';
@@ -61,9 +61,14 @@ export function removeService(ctx: AppContext, actor: Actor, input: ServiceRemov
         `${dependents.map((x) => x.name).join(', ')} depend${dependents.length === 1 ? 's' : ''} on ${name}; change their depends= first.`,
       );
     }
-    const inUse = listRfcs(tx, { states: OPEN_STATES }).filter((r) => r.services.includes(name));
-    if (inUse.length) {
-      throw new ChangebotError('forbidden', `${name} is used by open RFCs (${inUse.map((r) => r.key).join(', ')}); close or cancel them first.`);
+    // Every open RFC counts, however old (a SQL count, not a capped list).
+    const inUse = countRfcsUsingService(tx, OPEN_STATES, name);
+    if (inUse.total) {
+      const more = inUse.total > inUse.keys.length ? `, and ${inUse.total - inUse.keys.length} more` : '';
+      throw new ChangebotError(
+        'forbidden',
+        `${name} is used by ${inUse.total} open RFC${inUse.total === 1 ? '' : 's'} (${inUse.keys.join(', ')}${more}); close or cancel them first.`,
+      );
     }
     if (!catalogue.removeService(tx, name)) throw notFound('service', input.name);
     adminLog(tx, ctx.clock.now(), actor, 'service-remove', { name });

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { findService, listBlackouts } from '../db/repos/catalogue.js';
 import { listLog } from '../db/repos/log.js';
 import { waveSlotsInWindow } from '../db/repos/releases.js';
-import { listRfcs, listVotes } from '../db/repos/rfcs.js';
+import { listChangesInWindow, listVotes, queryRfcs } from '../db/repos/rfcs.js';
 import { ChangebotError } from '../domain/errors.js';
 import { ACTIVE_WINDOW_STATES, TERMINAL_STATES } from '../domain/rfc-machine.js';
 import { type Conflict, findConflicts, formatRange, nextFreeSlot, overlaps } from '../domain/schedule.js';
@@ -12,7 +12,7 @@ import { listCard, rfcCard } from '../domain/cards.js';
 import { logLine } from '../domain/changelog.js';
 import { cardText, listText } from '../domain/text.js';
 import { type RfcSummaryView, type RfcView, rfcView, summaryView } from '../domain/views.js';
-import type { Actor, ChangeLogEntry, Rfc, Window } from '../domain/types.js';
+import { type Actor, type ChangeLogEntry, RFC_STATES, type Rfc, type Window } from '../domain/types.js';
 import type { AppContext, Outcome } from './context.js';
 import { deployedByWaves, scheduleContext } from './implementation.js';
 import type { ListFilter } from './inputs.js';
@@ -56,29 +56,40 @@ export function show(ctx: AppContext, actor: Actor, key: string): Outcome<RfcVie
   return read(view, cardText(rfcCard('details', view, { kind: 'person', id: actor.id, roles: actor.roles }, ctx.policy)));
 }
 
+/** How many lines a list shows before it says how many more there are and how to see them. */
+export const LIST_SHOWN = 40;
+
 export function list(ctx: AppContext, actor: Actor, filter: ListFilter): Outcome<RfcSummaryView[]> {
   const db = ctx.database.db;
-  let rfcs: Rfc[];
-  switch (filter) {
-    case 'mine':
-      rfcs = listRfcs(db).filter((r) => (r.requester === actor.id || r.owner === actor.id) && !TERMINAL_STATES.includes(r.state));
-      break;
-    case 'pending':
-      rfcs = listRfcs(db, { states: ['awaiting_approval'] });
-      break;
-    case 'scheduled':
-      rfcs = listRfcs(db, { states: ['scheduled', 'implementing'] }).sort((a, b) => (a.window?.start.getTime() ?? 0) - (b.window?.start.getTime() ?? 0));
-      break;
-    case 'all':
-      rfcs = listRfcs(db, { limit: 50 });
-      break;
+  const open = RFC_STATES.filter((s) => !TERMINAL_STATES.includes(s));
+  const query = {
+    mine: { states: open, person: actor.id },
+    pending: { states: ['awaiting_approval'] as const },
+    scheduled: { states: ['scheduled', 'implementing'] as const, order: 'window' as const },
+    all: {},
+  }[filter];
+  const { rows, total } = queryRfcs(db, { ...query, limit: LIST_SHOWN });
+  const views = rows.map((r) => summaryView(r, actor.timezone));
+  if (views.length) {
+    const cut = total > views.length ? `\n${cutNote(views.length, total, filter)}` : '';
+    return read(views, `${listText(listCard('', views))}${cut}`);
   }
-  const views = rfcs.map((r) => summaryView(r, actor.timezone));
-  if (views.length) return read(views, listText(listCard('', views)));
   const empty = { mine: 'You have no open RFCs.', pending: 'No RFCs are waiting for approval.', scheduled: 'Nothing is scheduled.', all: 'No RFCs yet.' }[
     filter
   ];
   return { ...read(views, empty), ...(filter === 'mine' ? { next: [{ step: 'raise' }] } : {}) };
+}
+
+/** "Showing 40 of 1,952, soonest first: 1,912 more. ..." — the true total, and how to see the rest. */
+function cutNote(shown: number, total: number, filter: ListFilter): string {
+  const how =
+    filter === 'scheduled'
+      ? 'See them day by day with `/rfc calendar days=7` (any number of days), or for one service with `service=NAME`.'
+      : filter === 'all'
+        ? 'Narrow it with `/rfc list mine`, `pending` or `scheduled`, or see upcoming changes with `/rfc calendar days=7`.'
+        : 'Open one with `/rfc show RFC-n`; `/rfc calendar days=7` shows what is planned.';
+  const order = filter === 'scheduled' ? 'soonest first' : 'newest first';
+  return `Showing ${shown} of ${total.toLocaleString('en')}, ${order}: ${(total - shown).toLocaleString('en')} more. ${how}`;
 }
 
 export function changeLog(ctx: AppContext, actor: Actor, key: string): Outcome<ChangeLogEntry[]> {
@@ -128,8 +139,9 @@ export function calendar(ctx: AppContext, actor: Actor, days: number, service?: 
   if (service && !only) throw new ChangebotError('not_found', `There is no service ${service}.`);
   const from = ctx.clock.now();
   const range: Window = { start: from, end: new Date(from.getTime() + days * 86_400_000) };
-  const entries = listRfcs(db, { states: ACTIVE_WINDOW_STATES })
-    .filter((r) => r.window && overlaps(r.window, range) && !deployedByWaves(r) && (!only || r.services.includes(only)))
+  // The window query (soonest first), so every change in the range is there, however many.
+  const entries = listChangesInWindow(db, ACTIVE_WINDOW_STATES, range, only ? [only] : undefined)
+    .filter((r) => r.window && !deployedByWaves(r))
     .map((r): CalendarEntry => ({ key: r.key, title: r.title, state: r.state, window: r.window as Window, services: r.services }))
     .concat(
       waveSlotsInWindow(db, range)

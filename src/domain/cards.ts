@@ -321,6 +321,12 @@ export function listItem(s: RfcSummaryView): ListItem {
   return { ...s, line, button: { action: ACTIONS.details, label: 'Details', key: s.key } };
 }
 
+/** The line a cut list ends with ("Showing 40 of 1,952, soonest first: 1,912 more. See ..."), for adapters that show items, not the text. */
+export function cutNoteOf(message: string): string | undefined {
+  const last = message.slice(message.lastIndexOf('\n') + 1);
+  return /^Showing [\d,]+ of [\d,]+/.test(last) ? last : undefined;
+}
+
 export function listCard(message: string, items: RfcSummaryView[]): ListCard {
   return { kind: 'list', message, items: items.map(listItem) };
 }

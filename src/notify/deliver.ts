@@ -17,6 +17,7 @@ import type { ReleaseView } from '../domain/release-views.js';
 import type { Notification } from '../domain/notifications.js';
 import { FAILURE_EVENT, type Subject, parseNotificationKey } from '../domain/subject.js';
 import { waveOfStamp } from '../domain/timers.js';
+import { NOBODY } from './nobody.js';
 import { DeliveryError, type Notifier, type OutboundMessage, parseTargetKey } from './types.js';
 
 export type SendResult =
@@ -53,6 +54,8 @@ export function notificationFor(ctx: AppContext, notificationKey: string): Notif
 function failureDetail(ctx: AppContext, notificationKey: string): string {
   const rows = deliveriesOf(ctx.database.db, notificationKey);
   const failed = rows.filter((r) => r.status === 'failed');
+  const nobody = failed.find((r) => r.recipient === NOBODY);
+  if (nobody) return `they reached no one: ${nobody.lastError ?? 'no recipient'}`;
   const shown = failed.slice(0, 5).map((r) => `${r.recipient} (${r.lastError ?? 'unknown error'})`);
   const more = failed.length > shown.length ? `, and ${failed.length - shown.length} more` : '';
   return `to ${failed.length} of ${rows.length} recipients: ${shown.join(', ')}${more}`;

@@ -10,6 +10,7 @@ import { type DeliveryRow, type OutboxRow, deliveriesOf, markDispatched, pending
 import type { Logger } from '../log.js';
 import { outboxKey, type Subject } from '../domain/subject.js';
 import { sendDelivery, subjectExists } from './deliver.js';
+import { nobodyReason, recordNobody, reportFailure } from './nobody.js';
 import { resolveTargets } from './resolve.js';
 import type { Notifier } from './types.js';
 
@@ -109,12 +110,27 @@ export class Dispatcher {
     const keys = await resolveTargets(db, this.notifiers, n.recipients, row.subject);
     const at = this.ctx.clock.now();
     const notificationKey = outboxKey(row.id);
+    // Recipients that resolve to no one make a failed delivery saying why, not a silent "to: []".
+    const nobody = !keys.length && n.recipients.length ? nobodyReason(n.recipients, this.notifiers) : null;
     db.transaction((tx) => {
       for (const key of keys) recordDelivery(tx, { notificationKey, recipient: key, subject: row.subject, at });
+      if (nobody) recordNobody(tx, { notificationKey, subject: row.subject, at, reason: nobody });
       markDispatched(tx, row.id, at);
-      // The change log records every notification: what, and to whom.
-      appendLog(tx, { subject: row.subject, at, actor: 'changebot', action: 'notify', detail: { event: n.event, to: keys } });
+      // The change log records every notification: what, and to whom (or why to no one).
+      appendLog(tx, {
+        subject: row.subject,
+        at,
+        actor: 'changebot',
+        action: 'notify',
+        detail: { event: n.event, to: keys, ...(nobody ? { failed: nobody } : {}) },
+      });
     });
+    if (nobody) {
+      this.log.warn({ subject: row.subject.key, event: n.event, reason: nobody }, 'notification reached no one; telling the owner');
+      const report = await reportFailure(this.ctx, this.notifiers, this.log, row.subject, notificationKey);
+      if (report.length) await this.sender.deliver(report);
+      return;
+    }
     const fresh = deliveriesOf(db, notificationKey).filter((d) => d.status === 'pending');
     if (fresh.length) await this.sender.deliver(fresh);
   }

@@ -47,6 +47,8 @@ export interface SlackApp {
   notifier: SlackNotifier;
   runtime: SlackRuntime;
   mode: 'http' | 'socket';
+  /** For /readyz: configured, and whether auth.test accepted the token (ok while it is still asking). */
+  health(): { ok: boolean; detail: string };
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -110,10 +112,16 @@ export function createSlackApp(deps: BotDeps, opts: { retry?: SlackRuntime['retr
     await tell(runtime, { userId, respond, client: web }, errorText(err));
   }) as ExtendedErrorHandler);
 
+  // What /readyz says of Slack: the token is checked (auth.test) once, in the background.
+  let state: { ok: boolean; detail: string } = { ok: true, detail: 'configured; checking the token (auth.test)' };
   let learning: Promise<void> | undefined;
   const learnIdentity = () =>
     (learning ??= withRetry(() => web.auth.test(), { attempts: 5, baseMs: 1_000, maxWaitMs: 30_000, sleep: unrefSleep })
       .then((res) => {
+        state = {
+          ok: true,
+          detail: `connected to workspace ${res.team_id ?? '?'} as ${res.user_id ?? res.bot_id ?? '?'} (${socket ? 'Socket Mode' : 'HTTP'})`,
+        };
         if (res.bot_id) identity.botId = res.bot_id;
         if (res.user_id) identity.botUserId = res.user_id;
         if (res.team_id) {
@@ -121,13 +129,17 @@ export function createSlackApp(deps: BotDeps, opts: { retry?: SlackRuntime['retr
           notifier.setTeam(res.team_id);
         }
       })
-      .catch((err: unknown) => log.warn({ err }, 'slack: auth.test failed; check SLACK_BOT_TOKEN')));
+      .catch((err: unknown) => {
+        state = { ok: false, detail: `auth.test failed: ${err instanceof Error ? err.message : String(err)}; check SLACK_BOT_TOKEN` };
+        log.warn({ err }, 'slack: auth.test failed; check SLACK_BOT_TOKEN');
+      }));
 
   return {
     app,
     notifier,
     runtime,
     mode: socket ? 'socket' : 'http',
+    health: () => state,
     async start() {
       deps.registerNotifier(notifier);
       if (receiver) {

@@ -17,6 +17,7 @@ export const slackComponent: Component = {
   async start(deps) {
     const slack = createSlackApp(deps);
     await slack.start();
+    deps.http.check('slack', () => slack.health());
     deps.log.info({ mode: slack.mode }, slack.mode === 'socket' ? 'slack: Socket Mode' : 'slack: listening at POST /slack/events');
     return { stop: () => slack.stop() };
   },

@@ -6,7 +6,7 @@
  * card has a `refresh` section so each member's client asks for their own copy.
  */
 import type { IActionSet, IAdaptiveCard, IExecuteAction, IFactSet, ITeamsCardProperties, ITextBlock, TextColor } from '@microsoft/teams.cards';
-import type { ButtonModel, Fact, ListCard, RfcCard, RfcCardKind } from '../../domain/cards.js';
+import { type ButtonModel, type Fact, type ListCard, type RfcCard, type RfcCardKind, cutNoteOf } from '../../domain/cards.js';
 import { shorten } from '../../domain/text.js';
 
 /**
@@ -176,5 +176,8 @@ export function teamsList(model: ListCard): AdaptiveCard {
     );
   }
   if (model.items.length > LIST_SHOWN) body.push(text(escapeMd(`${model.items.length - LIST_SHOWN} more not shown.`), { isSubtle: true }));
+  // A list the bot cut says its true total and how to see the rest.
+  const cut = cutNoteOf(model.message);
+  if (cut) body.push(text(escapeMd(cut), { isSubtle: true }));
   return card(body, [], { fallbackText: shorten(model.message, 500) });
 }

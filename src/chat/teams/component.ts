@@ -49,6 +49,9 @@ export function createTeamsComponent(opts: TeamsComponentOptions = {}): Componen
         messagesHandler(adapter, createTurnLogic({ app, log, tenantId, teamsOnly: auth.mode === 'authenticated' }), auth, log),
       );
       const stop = async () => {};
+      // Teams has no start-up call to check the credentials with: /readyz says how it is configured.
+      const mode = auth.mode === 'authenticated' ? `configured: app ${auth.appId} (${config.teams.appType})` : `unauthenticated Emulator mode on ${LOOPBACK}`;
+      http.check('teams', () => ({ ok: true, detail: mode }));
       if (auth.mode === 'authenticated') {
         log.info({ appId: auth.appId, appType: config.teams.appType }, 'teams: Bot Framework authentication on');
         return { stop };

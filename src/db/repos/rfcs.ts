@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm';
 import type { ApprovalPath, Category, Level, Rfc, ReviewOutcome, RfcState, Vote, VoteCapacity, VoteChoice, Window } from '../../domain/types.js';
 import type { OtherChange } from '../../domain/schedule.js';
 import type { Db } from '../client.js';
@@ -106,6 +106,48 @@ export function listRfcs(db: Db, filter: { states?: readonly RfcState[]; limit?:
     .limit(filter.limit ?? 500)
     .all();
   return rows.map(toRfc);
+}
+
+export interface RfcQuery {
+  states?: readonly RfcState[];
+  /** Only RFCs this person requested or owns. */
+  person?: string;
+  /** 'newest' (default): by number, newest first; 'window': by planned start, soonest first. */
+  order?: 'newest' | 'window';
+  /** At most this many rows (all when omitted); `total` counts them all. */
+  limit?: number;
+}
+
+/** The RFCs matching `q`, and how many match in all (so a cut list can say the truth). */
+export function queryRfcs(db: Db, q: RfcQuery): { rows: Rfc[]; total: number } {
+  const where = and(
+    q.states ? inArray(rfcs.state, [...q.states]) : undefined,
+    q.person ? or(eq(rfcs.requester, q.person), eq(rfcs.owner, q.person)) : undefined,
+  );
+  const order = q.order === 'window' ? [sql`${rfcs.windowStart} is null`, asc(rfcs.windowStart), asc(rfcs.number)] : [desc(rfcs.number)];
+  const base = db
+    .select()
+    .from(rfcs)
+    .where(where)
+    .orderBy(...order);
+  const rows = (q.limit !== undefined ? base.limit(q.limit) : base).all().map(toRfc);
+  const total = q.limit !== undefined && rows.length >= q.limit ? (db.select({ n: count() }).from(rfcs).where(where).get()?.n ?? 0) : rows.length;
+  return { rows, total };
+}
+
+/** How many RFCs in `states` name `service` among their affected services (all of them, uncapped). */
+export function countRfcsUsingService(db: Db, states: readonly RfcState[], service: string): { total: number; keys: string[] } {
+  const where = and(inArray(rfcs.state, [...states]), sql`exists (select 1 from json_each(${rfcs.services}) where json_each.value = ${service})`);
+  const total = db.select({ n: count() }).from(rfcs).where(where).get()?.n ?? 0;
+  const keys = db
+    .select({ key: rfcs.key })
+    .from(rfcs)
+    .where(where)
+    .orderBy(asc(rfcs.number))
+    .limit(10)
+    .all()
+    .map((r) => r.key);
+  return { total, keys };
 }
 
 /**

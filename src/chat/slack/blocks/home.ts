@@ -3,7 +3,7 @@
  * view never passes 100 blocks and a message never passes 50.
  */
 import type { HomeView } from '@slack/types';
-import type { HomeCard, ListCard, ListItem } from '../../../domain/cards.js';
+import { type HomeCard, type ListCard, type ListItem, cutNoteOf } from '../../../domain/cards.js';
 import { type Block, LIMITS, type Mrkdwn, button, context, divider, esc, fit, header, mrkdwn, section, truncate } from './limits.js';
 
 const PER_LIST = 25;
@@ -53,5 +53,7 @@ export function listBlocks(card: ListCard): Block[] {
   if (!card.items.length) return textBlocks(card.message);
   const blocks = card.items.slice(0, LIMITS.messageBlocks - 2).map(itemBlock);
   if (card.items.length > blocks.length) blocks.push(context([esc(`${card.items.length - blocks.length} more not shown.`)]));
+  const cut = cutNoteOf(card.message);
+  if (cut) blocks.push(context([esc(cut)]));
   return fit(blocks, LIMITS.messageBlocks);
 }

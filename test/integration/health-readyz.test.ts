@@ -1,0 +1,151 @@
+/**
+ * Issue 12 item 3: /readyz is honest. The database check writes (a full database fails it,
+ * where `select 1` passed), each chat platform says its state, and a database that cannot be
+ * opened stops `dist/main.js` with one line naming the file and DATABASE_PATH.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Bot, type Component, startBot } from '../../src/bot.js';
+import { slackComponent } from '../../src/chat/slack/index.js';
+import { teamsComponent } from '../../src/chat/teams/component.js';
+import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/client.js';
+import { ROOT } from '../support/cli.js';
+import { slackTestEnv } from '../support/slack-harness.js';
+import { FakeSlack } from '../support/slack-server.js';
+
+type Check = { ok: boolean; detail?: string };
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'changebot-health-'));
+  chmodSync(dir, 0o755);
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function bot(env: Record<string, string>, components: Component[]): Promise<Bot> {
+  const b = await startBot(loadConfig(env), { components, log: pino({ level: 'silent' }) });
+  cleanups.push(() => b.stop());
+  return b;
+}
+
+async function readyz(b: Bot): Promise<{ status: number; checks: Record<string, Check> }> {
+  const res = await fetch(`http://127.0.0.1:${b.port}/readyz`);
+  return { status: res.status, checks: ((await res.json()) as { checks: Record<string, Check> }).checks };
+}
+
+async function until<T>(f: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const v = await f();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('/readyz', () => {
+  it('fails with the reason when the database is full, and recovers when there is room again', async () => {
+    const dir = tempDir();
+    const b = await bot({ PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'cb.db') }, []);
+    expect(await readyz(b)).toEqual({ status: 200, checks: { database: { ok: true }, process: { ok: true } } });
+
+    // A faithful SQLITE_FULL: the file may not grow past the pages it has, and the free ones
+    // are used up, so every write that needs a page fails (reads still work).
+    const { sqlite } = b.database;
+    const limit = Number(sqlite.pragma('page_count', { simple: true }));
+    sqlite.pragma(`max_page_count = ${limit}`);
+    const fill = sqlite.prepare("insert into settings (key, value, updated_by, updated_at) values (?, zeroblob(1000), 'test', 0)");
+    expect(() => {
+      for (let i = 0; i < 100_000; i++) fill.run(`filler:${i}`);
+    }).toThrow(/database or disk is full/);
+    expect(sqlite.prepare('select 1 as one').get()).toEqual({ one: 1 });
+
+    const full = await readyz(b);
+    expect(full.status).toBe(503);
+    expect(full.checks.database).toEqual({ ok: false, detail: 'the database does not take writes: database or disk is full' });
+
+    sqlite.pragma('max_page_count = 1073741823');
+    expect(await readyz(b)).toEqual({ status: 200, checks: { database: { ok: true }, process: { ok: true } } });
+    // The heartbeat really committed.
+    expect(sqlite.prepare("select count(*) as n from settings where key = 'health:heartbeat'").get()).toEqual({ n: 1 });
+  });
+
+  it("says Slack's state: connected once auth.test answered", async () => {
+    const fake = await FakeSlack.start({ teamId: 'T9', botUserId: 'UBOT' });
+    cleanups.push(() => fake.close());
+    const b = await bot(slackTestEnv(tempDir(), fake.url), [slackComponent]);
+    const slack = await until(async () => {
+      const r = await readyz(b);
+      return r.checks.slack?.detail?.startsWith('connected') ? r : undefined;
+    }, 'auth.test');
+    expect(slack.status).toBe(200);
+    expect(slack.checks.slack).toEqual({ ok: true, detail: 'connected to workspace T9 as UBOT (HTTP)' });
+  });
+
+  it('fails when Slack refuses the token, saying which variable to check', async () => {
+    const fake = await FakeSlack.start({ teamId: 'T9' });
+    cleanups.push(() => fake.close());
+    fake.failNext('auth.test', { times: 10, error: 'invalid_auth' });
+    const b = await bot(slackTestEnv(tempDir(), fake.url), [slackComponent]);
+    const refused = await until(async () => {
+      const r = await readyz(b);
+      return r.checks.slack?.ok === false ? r : undefined;
+    }, 'auth.test to fail');
+    expect(refused.status).toBe(503);
+    expect(refused.checks.slack?.detail).toMatch(/^auth\.test failed: .*invalid_auth.*; check SLACK_BOT_TOKEN$/);
+  });
+
+  it("says Teams' mode", async () => {
+    const b = await bot({ PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(tempDir(), 'cb.db') }, [teamsComponent]);
+    const r = await readyz(b);
+    expect(r.status).toBe(200);
+    expect(r.checks.teams).toEqual({ ok: true, detail: 'unauthenticated Emulator mode on 127.0.0.1' });
+  });
+});
+
+/**
+ * `node dist/main.js` on `file`, as a user who may not write it: root writes any file whatever its
+ * mode, so as root the bot runs as `nobody`.
+ */
+function startAs(file: string): Promise<{ code: number | null; stderr: string }> {
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', DATABASE_PATH: file, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    ...asNobody,
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+}
+
+describe('start-up with a database it cannot write', () => {
+  it('a read-only file: one line naming the file and DATABASE_PATH, exit code 1', async () => {
+    const file = join(tempDir(), 'cb.db');
+    openDatabase(file).close();
+    chmodSync(file, 0o444);
+    expect(await startAs(file)).toEqual({
+      code: 1,
+      stderr: `changebot: can't open the database ${file} (DATABASE_PATH): attempt to write a readonly database — check the file's permissions and its folder's (the bot writes the file, its -wal and -shm beside it)\n`,
+    });
+  });
+
+  it('a read-only folder: one line naming the file and DATABASE_PATH, exit code 1', async () => {
+    const dir = tempDir();
+    chmodSync(dir, 0o555);
+    const file = join(dir, 'cb.db');
+    const { code, stderr } = await startAs(file);
+    expect(code).toBe(1);
+    expect(stderr.split('\n')).toHaveLength(2); // one line and its newline
+    expect(stderr).toMatch(new RegExp(`^changebot: can't open the database ${file} \\(DATABASE_PATH\\): .+ — check the file's permissions`));
+  });
+});
