@@ -1,10 +1,11 @@
-// Child process for the crash tests: the real bot (built dist/) with only Slack on, configured
-// by the environment the test passes. argv[2] = N > 0 freezes the process inside the Nth
+// Child process for the crash tests: the real bot (built dist/) with only Slack on (argv[3]
+// `teams`: only Teams, unauthenticated), configured by the environment the test passes. argv[2] = N > 0 freezes the process inside the Nth
 // transaction a command's use case opens (after the acknowledgement, before anything is
 // written), printing `held`, so the test can SIGKILL it with an acknowledged command unfinished.
 import { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { startBot } from '../../dist/bot.js';
 import { slackComponent } from '../../dist/chat/slack/index.js';
+import { createTeamsComponent } from '../../dist/chat/teams/component.js';
 import { loadConfig } from '../../dist/config.js';
 
 const hold = Number(process.argv[2] ?? 0);
@@ -24,5 +25,6 @@ if (hold > 0) {
   };
 }
 
-const bot = await startBot(loadConfig(process.env), { components: [slackComponent] });
+const components = process.argv[3] === 'teams' ? [createTeamsComponent({ unauthenticated: 'always' })] : [slackComponent];
+const bot = await startBot(loadConfig(process.env), { components });
 process.stdout.write(`port ${bot.port}\n`);

@@ -15,7 +15,7 @@ import type { AnyMiddlewareArgs, Middleware, RespondFn } from '@slack/bolt';
 import { type AppContext, applying } from '../../app/context.js';
 import type { Logger } from '../../log.js';
 import type { WebClient } from './web.js';
-import { claimInbound, pruneInbound } from '../../db/repos/chat.js';
+import { claimInbound, isWriteRefused, pruneInbound } from '../../db/repos/chat.js';
 
 /** How long a claim is kept: far longer than Slack retries (three within about 5 minutes). */
 export const CLAIM_TTL_MS = 24 * 3_600_000;
@@ -71,12 +71,6 @@ export function replayable(body: Record<string, unknown>): Record<string, unknow
   return undefined;
 }
 
-/** SQLite refusing to write (disk full, read-only file, I/O error): nothing can be saved now. */
-export function cannotWrite(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN)/.test(code);
-}
-
 export function dedupe(ctx: AppContext, log: Logger): Middleware<AnyMiddlewareArgs> {
   let claims = 0;
   return async (args) => {
@@ -90,7 +84,7 @@ export function dedupe(ctx: AppContext, log: Logger): Middleware<AnyMiddlewareAr
       if (++claims % 500 === 0) pruneInbound(ctx.database.db, new Date(now.getTime() - CLAIM_TTL_MS));
       first = claimInbound(ctx.database.db, id, now, request ? { platform: PLATFORM, request } : undefined);
     } catch (err) {
-      if (!cannotWrite(err)) throw err;
+      if (!isWriteRefused(err)) throw err;
       log.error({ err, id, code: (err as { code?: string }).code }, 'slack: can\'t save the request (database not writable); answered "can\'t save"');
       await cannotSave(args, body, ack);
       return;

@@ -103,6 +103,12 @@ export function unfinishedInbound(db: Db, platform: string): UnfinishedInbound[]
     .map((r) => ({ id: r.id, receivedAt: r.receivedAt, state: r.state as 'pending' | 'replayed', platform, request: r.request ?? {} }));
 }
 
+/** SQLite refusing to write (disk full, read-only file, I/O error): nothing can be saved now. */
+export function isWriteRefused(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN)/.test(code);
+}
+
 /** Forgets finished claims older than `before` (they only need to outlive the platform's retries); unfinished ones stay. */
 export function pruneInbound(db: Db, before: Date): void {
   db.delete(inboundRequests)
