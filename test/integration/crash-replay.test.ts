@@ -6,19 +6,19 @@
  * it was not: none is lost silently, a retry of a handled one is still dropped, and a replay that
  * crashed too is not run a third time.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quiet, startCrashBot } from '../support/crash-bot.js';
 import { eventually } from '../support/redis.js';
 import { SECRET, slackTestEnv } from '../support/slack-harness.js';
 import { SlackSender, type SlackResponse, slashCommand } from '../support/slack-requests.js';
 import { FakeSlack } from '../support/slack-server.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const CHILD = join(ROOT, 'test/support/crash-bot-child.mjs');
 const T = 'T1';
 
 let fake: FakeSlack;
@@ -39,56 +39,16 @@ function ensureBuilt(): void {
   }
 }
 
-/** A promise only some steps await: its rejection (the bot killed first) is not unhandled elsewhere. */
-function quiet<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => undefined);
-  return p;
-}
-
 interface Child {
-  child: ChildProcess;
   sender: Promise<SlackSender>;
   held: Promise<void>;
   kill(): Promise<void>;
 }
 
 function startBot(hold: number, env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, [CHILD, String(hold)], {
-    cwd: ROOT,
-    env: { ...process.env, ...slackTestEnv(dir, fake.url, { LOG_LEVEL: 'warn', ...env }) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  const waiting: (() => void)[] = [];
-  child.stdout?.on('data', (d) => {
-    out += d;
-    for (const w of [...waiting]) w();
-  });
-  child.stderr?.on('data', (d) => (err += d));
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
-  const line = (re: RegExp) => {
-    const p = new Promise<RegExpExecArray>((resolve, reject) => {
-      const check = () => {
-        const m = re.exec(out);
-        if (m) resolve(m);
-      };
-      waiting.push(check);
-      check();
-      void exited.then(() => reject(new Error(`bot exited: ${err}${out}`)));
-    });
-    return p;
-  };
-  return {
-    child,
-    sender: quiet(line(/^port (\d+)$/m).then((m) => new SlackSender(`http://127.0.0.1:${m[1]}/slack/events`, SECRET))),
-    held: quiet(line(/^held$/m).then(() => undefined)),
-    async kill() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  const bot = startCrashBot(hold, slackTestEnv(dir, fake.url, { LOG_LEVEL: 'warn', ...env }));
+  children.push(bot.child);
+  return { ...bot, sender: quiet(bot.port.then((port) => new SlackSender(`http://127.0.0.1:${port}/slack/events`, SECRET))) };
 }
 
 let n = 0;

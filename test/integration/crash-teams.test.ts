@@ -5,56 +5,28 @@
  * in their conversation that the command was not applied; nothing was applied, and the claim is
  * not left pending. A command that finished is not reported.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LENIENT_ENV } from '../support/policy.js';
+import { startCrashBot } from '../support/crash-bot.js';
 import { eventually } from '../support/redis.js';
 import { TeamsClient, personal, user } from '../support/teams-activities.js';
 import { type FakeConnector, startFakeConnector } from '../support/teams-connector.js';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-const CHILD = join(ROOT, 'test/support/crash-bot-child.mjs');
 
 let connector: FakeConnector;
 let dir: string;
 let db: Database.Database;
 const children: ChildProcess[] = [];
 
-function startBot(hold: number): { port: Promise<number>; held: Promise<void>; kill(): Promise<void> } {
+function startBot(hold: number) {
   const env = { PORT: '0', DATABASE_PATH: join(dir, 'bot.db'), LOG_LEVEL: 'warn', CHANGEBOT_TIMEZONE: 'UTC', ...LENIENT_ENV };
-  const child = spawn(process.execPath, [CHILD, String(hold), 'teams'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
-  const seen = (re: RegExp) => {
-    const p = new Promise<RegExpExecArray>((resolve, reject) => {
-      const check = () => {
-        const m = re.exec(out);
-        if (m) resolve(m);
-      };
-      child.stdout?.on('data', check);
-      void exited.then(() => reject(new Error(`bot exited: ${out}`)));
-    });
-    p.catch(() => undefined);
-    return p;
-  };
-  child.stdout?.on('data', (d) => (out += d));
-  const port = seen(/^port (\d+)$/m).then((m) => Number(m[1]));
-  const held = seen(/^held$/m).then(() => undefined);
-  port.catch(() => undefined);
-  held.catch(() => undefined);
-  return {
-    port,
-    held,
-    async kill() {
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  const bot = startCrashBot(hold, env, 'teams');
+  children.push(bot.child);
+  return bot;
 }
 
 const applied = (title: string): number => (db.prepare('select count(*) as n from rfcs where title = ?').get(title) as { n: number }).n;
