@@ -7,6 +7,7 @@ import type { Release } from '../domain/release.js';
 import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';
 import { policyEntries, policyFrom } from '../domain/policy-keys.js';
 import { appendLog } from '../db/repos/log.js';
+import { markInboundDone } from '../db/repos/chat.js';
 import { readPolicyEntries, seedPolicyEntries } from '../db/repos/policy.js';
 import type { Actor, PersonId, Rfc } from '../domain/types.js';
 import type { NextStep } from './next.js';
@@ -50,6 +51,8 @@ export interface AppContext {
   /** Default display zone (CHANGEBOT_TIMEZONE). */
   timezone: string;
   afterCommit: AfterCommit[];
+  /** The inbound request being applied right now (see `applying`): marked done in the use case's transaction. */
+  inbound?: { id: string; done: boolean } | undefined;
 }
 
 /** Runs `listener` after every commit in this context; returns what removes it. */
@@ -109,10 +112,12 @@ export function inTransaction<T>(ctx: AppContext, fn: (tx: Db) => Outcome<T>): O
         notes.push({ event: 'card-update', subject: releaseSubject(out.release.key), recipients: [] });
       }
       for (const n of notes) addToOutbox(tx, n, at);
+      if (ctx.inbound && !ctx.inbound.done) markInboundDone(tx, ctx.inbound.id, at);
       return out;
     },
     { behavior: 'immediate' },
   );
+  if (ctx.inbound) ctx.inbound.done = true;
   for (const listener of [...ctx.afterCommit]) {
     try {
       listener(outcome as Outcome<unknown>);
@@ -122,6 +127,30 @@ export function inTransaction<T>(ctx: AppContext, fn: (tx: Db) => Outcome<T>): O
     }
   }
   return outcome;
+}
+
+/**
+ * Runs the synchronous `fn` (a command's `execute`) as the handling of the inbound request
+ * claimed as `claim`: the first use case that commits marks the claim done in its own
+ * transaction, so a crash leaves it pending exactly when nothing was applied. A command that
+ * changed nothing (read-only, or refused) is marked done afterwards. No other work can run
+ * meanwhile: `fn` is synchronous.
+ */
+export function applying<T>(ctx: AppContext, claim: string | undefined, fn: () => T): T {
+  if (!claim) return fn();
+  const outer = ctx.inbound;
+  const current = { id: claim, done: false };
+  ctx.inbound = current;
+  try {
+    return fn();
+  } finally {
+    ctx.inbound = outer;
+    try {
+      if (!current.done) markInboundDone(ctx.database.db, claim, ctx.clock.now());
+    } catch {
+      // Left pending: replayed at the next start, where a read-only or refused command is harmless.
+    }
+  }
 }
 
 /** Loads (and records) the person acting, with their roles from the database. */

@@ -8,6 +8,7 @@ import { changeLog, rfcs } from '../../src/db/schema.js';
 import { formatInstant } from '../../src/domain/schedule.js';
 import { type SlackHarness, slackHarness } from '../support/slack-harness.js';
 import { eventCallback } from '../support/slack-requests.js';
+import { eventually } from '../support/redis.js';
 import { ackProblems, slackProblems } from '../support/slack-schema.js';
 import type { RecordedCall } from '../support/slack-server.js';
 
@@ -189,22 +190,24 @@ describe('Slack: the whole change workflow', () => {
     expect((await h.sender.send(body, { signature: 'v0=deadbeef' })).status).toBe(401);
     expect((await h.sender.send(body, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })).status).toBe(401);
     expect(rfcCount()).toBe(before);
-    expect(h.fake.calls.length).toBe(calls);
+    // Deliveries of earlier steps may still be landing: only a call about the forged request counts.
+    expect(h.fake.calls.slice(calls).filter((c) => c.method === 'users.info' || JSON.stringify(c.args).includes('Forged'))).toEqual([]);
     expect(h.fake.responses.filter((r) => r.name === 'forged')).toHaveLength(0);
   });
 
-  it('acknowledges before a slow Web API answers, then stores the user time zone', async () => {
+  it('acknowledges and answers before a slow Web API answers, then stores the user time zone', async () => {
     const NEW = { team: T, user: 'UNEW', name: 'nora' };
     h.fake.setLatency('users.info', 800);
     try {
       const { ack, responseUrl } = await h.command(NEW, 'list mine');
       expect(ack.status).toBe(200);
-      expect(h.fake.callsTo('users.info').filter((c) => c.args.user === 'UNEW')).toHaveLength(0); // still waiting on Slack
       await h.fake.waitForResponse((r) => responseUrl.endsWith(r.name));
+      expect(h.fake.callsTo('users.info').filter((c) => c.args.user === 'UNEW')).toHaveLength(0); // answered, still waiting on Slack
+      await h.fake.waitFor('users.info', (c) => c.args.user === 'UNEW');
     } finally {
       h.fake.setLatency('users.info', 0);
     }
-    expect(findPerson(h.bot.database.db, `slack:${T}/UNEW`)?.timezone).toBe('Asia/Tokyo');
+    await eventually(() => findPerson(h.bot.database.db, `slack:${T}/UNEW`)?.timezone === 'Asia/Tokyo', 'the zone stored');
     await run(NEW, 'list mine');
     expect(h.fake.callsTo('users.info').filter((c) => c.args.user === 'UNEW')).toHaveLength(1);
   });

@@ -24,6 +24,8 @@ import { cardBlocks } from './blocks/rfc.js';
 import { isSlackUrl } from './edge.js';
 import { errorText } from './errors.js';
 import { type SlackRuntime, tell } from './runtime.js';
+import { type Handling, NotReplayable, claimOf, needsTrigger, settle } from './dedupe.js';
+import { applying } from '../../app/context.js';
 import { type WebClient, withRetry } from './web.js';
 
 /** Clicks of the same button by the same person closer than this are one click. */
@@ -39,24 +41,34 @@ export function registerActions(app: App, rt: SlackRuntime): void {
     return last !== undefined && now - last < DOUBLE_CLICK_MS;
   };
 
-  app.action<BlockAction<ButtonAction>>(/^rfc_/, async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>(/^rfc_/, async ({ ack, body, action, respond, context }) => {
     await ack();
-    if (action.type !== 'button' || !isActionId(action.action_id)) return;
-    const key = action.value ?? '';
-    const where = body.container as { type?: string; message_ts?: string; view_id?: string; is_ephemeral?: boolean } | undefined;
-    if (isRepeat(`${body.user.id}|${action.action_id}|${key}|${where?.message_ts ?? where?.view_id ?? ''}`)) return;
-    await handleClick(rt, body, action.action_id, key, respond, rt.web);
+    const claim = claimOf(context);
+    try {
+      if (action.type !== 'button' || !isActionId(action.action_id)) return;
+      const key = action.value ?? '';
+      const where = body.container as { type?: string; message_ts?: string; view_id?: string; is_ephemeral?: boolean } | undefined;
+      if (isRepeat(`${body.user.id}|${action.action_id}|${key}|${where?.message_ts ?? where?.view_id ?? ''}`)) return;
+      await handleClick(rt, body, action.action_id, key, respond, rt.web, { claim });
+    } finally {
+      settle(rt.ctx, claim);
+    }
   });
 
   // The release card's buttons (the status message, replies, Details): value `REL-n` or `REL-n:arg`.
   // The same button means something new once the card has moved on (Next phase, Start wave on
   // the one status message), so a repeat is the same button on the card as it was then: the
   // message's blocks (or the modal's hash) are part of the key.
-  app.action<BlockAction<ButtonAction>>(/^release_/, async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>(/^release_/, async ({ ack, body, action, respond, context }) => {
     await ack();
-    if (action.type !== 'button' || !isReleaseActionId(action.action_id)) return;
-    if (isRepeat(`${body.user.id}|${action.action_id}|${action.value ?? ''}|${seenAs(body)}`)) return;
-    await handleReleaseClick(rt, body, action.action_id, action.value ?? '', respond, rt.web);
+    const claim = claimOf(context);
+    try {
+      if (action.type !== 'button' || !isReleaseActionId(action.action_id)) return;
+      if (isRepeat(`${body.user.id}|${action.action_id}|${action.value ?? ''}|${seenAs(body)}`)) return;
+      await handleReleaseClick(rt, body, action.action_id, action.value ?? '', respond, rt.web, { claim });
+    } finally {
+      settle(rt.ctx, claim);
+    }
   });
 }
 
@@ -77,13 +89,14 @@ function seenAs(body: BlockAction): string {
  * A release button: the same release command a person could type, answered ephemerally; the
  * status message follows through the outbox (chat.update). Details opens the whole release.
  */
-async function handleReleaseClick(
+export async function handleReleaseClick(
   rt: SlackRuntime,
   body: BlockAction,
   id: ReleaseActionId,
   value: string,
-  respond: RespondFn,
+  respond: RespondFn | undefined,
   client: WebClient,
+  how: Handling = {},
 ): Promise<void> {
   const team = body.user.team_id ?? body.team?.id ?? '';
   const to = { userId: body.user.id, respond, client };
@@ -92,6 +105,7 @@ async function handleReleaseClick(
   try {
     const step = releaseAction(id, key, arg);
     if ('show' in step) {
+      needsTrigger(how, 'the release details');
       const actor = rt.people.local(team, body.user.id, body.user.name);
       const view = releaseModal(rt, key, actor);
       const open = () => (inView ? client.views.push({ trigger_id: body.trigger_id, view }) : client.views.open({ trigger_id: body.trigger_id, view }));
@@ -100,6 +114,7 @@ async function handleReleaseClick(
     }
     // A failed wave needs a note of what happened: asked in a modal (trigger_id lives 3 seconds).
     if (step.run.kind === 'wave-finish' && step.run.outcome === 'failed') {
+      needsTrigger(how, 'the failed-wave form');
       // Kept in the modal to answer later: only if it is Slack's (the edge's rule; Socket Mode has no edge).
       const url = (body as { response_url?: unknown }).response_url;
       const responseUrl = isSlackUrl(url, rt.config.apiUrl) ? (url as string) : undefined;
@@ -108,12 +123,14 @@ async function handleReleaseClick(
       await withRetry(open, { attempts: 2, baseMs: 100, maxWaitMs: 300 });
       return;
     }
-    const actor = await rt.people.actor(team, body.user.id, body.user.name);
-    const reply = execute(
-      rt.ctx,
-      actor,
-      { kind: 'release', command: step.run },
-      { platform: 'slack', ...(body.channel?.id ? { channel: `slack:channel:${body.channel.id}` } : {}) },
+    const actor = rt.people.actor(team, body.user.id, body.user.name);
+    const reply = applying(rt.ctx, how.claim, () =>
+      execute(
+        rt.ctx,
+        actor,
+        { kind: 'release', command: step.run },
+        { platform: 'slack', ...(body.channel?.id ? { channel: `slack:channel:${body.channel.id}` } : {}) },
+      ),
     );
     if (inView) {
       await withRetry(() => client.views.update({ view_id: inView.id, hash: inView.hash, view: releaseModal(rt, key, actor) }), rt.retry).catch(
@@ -131,6 +148,8 @@ async function handleReleaseClick(
       await tell(rt, to, reply.text, blocks, ephemeral ? { replaceOriginal: true } : {});
     }
   } catch (err) {
+    if (err instanceof NotReplayable) throw err;
+    settle(rt.ctx, how.claim);
     if (!isChangebotError(err)) rt.log.error({ err, action: id, value }, 'slack: release button failed');
     await tell(rt, inView ? { userId: body.user.id, client } : to, errorText(err));
   }
@@ -151,13 +170,22 @@ function releaseModal(rt: SlackRuntime, key: string, actor: { id: string; roles:
   };
 }
 
-async function handleClick(rt: SlackRuntime, body: BlockAction, id: ActionId, key: string, respond: RespondFn, client: WebClient): Promise<void> {
+export async function handleClick(
+  rt: SlackRuntime,
+  body: BlockAction,
+  id: ActionId,
+  key: string,
+  respond: RespondFn | undefined,
+  client: WebClient,
+  how: Handling = {},
+): Promise<void> {
   const team = body.user.team_id ?? body.team?.id ?? '';
   const to = { userId: body.user.id, respond, client };
   // A modal (Details) can be updated in place; the Home tab is refreshed when it is next opened.
   const inView = body.container?.type === 'view' && body.view?.type === 'modal' ? body.view : undefined;
   try {
     if (id === ACTIONS.details || id === ACTIONS.reschedule) {
+      needsTrigger(how, id === ACTIONS.details ? 'the details' : 'the reschedule form');
       // trigger_id lives 3 seconds: no Web API look-up before opening.
       const actor = rt.people.local(team, body.user.id, body.user.name);
       const view =
@@ -170,8 +198,9 @@ async function handleClick(rt: SlackRuntime, body: BlockAction, id: ActionId, ke
     }
     const cmd = actionCommand(id, key);
     if (!cmd) return;
-    const actor = await rt.people.actor(team, body.user.id, body.user.name);
-    const reply = execute(rt.ctx, actor, cmd, { platform: 'slack', ...(body.channel?.id ? { channel: `slack:channel:${body.channel.id}` } : {}) });
+    const actor = rt.people.actor(team, body.user.id, body.user.name);
+    const where = { platform: 'slack' as const, ...(body.channel?.id ? { channel: `slack:channel:${body.channel.id}` } : {}) };
+    const reply = applying(rt.ctx, how.claim, () => execute(rt.ctx, actor, cmd, where));
     const fresh = (kind: 'details' | 'reply', message?: string) => cardOf(rt.ctx, kind, key, actorViewer(actor), actor.timezone, message ? { message } : {});
     if (inView) {
       const view = detailsModal(fresh('details'), actor.timezone);
@@ -185,6 +214,8 @@ async function handleClick(rt: SlackRuntime, body: BlockAction, id: ActionId, ke
       await tell(rt, to, reply.text);
     }
   } catch (err) {
+    if (err instanceof NotReplayable) throw err;
+    settle(rt.ctx, how.claim);
     if (!isChangebotError(err)) rt.log.error({ err, action: id, key }, 'slack: button failed');
     await tell(rt, inView ? { userId: body.user.id, client } : to, errorText(err));
   }

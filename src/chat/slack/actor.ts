@@ -1,6 +1,7 @@
 /**
- * The person behind a Slack request. Their time zone comes from users.info once, then from the
- * database: a person with a stored zone costs no Web API call.
+ * The person behind a Slack request. Nothing waits on Slack to answer them: the actor carries
+ * their stored time zone, or the default one until users.info has told us theirs, which is
+ * learned in the background (once) and stored, so later commands use it.
  */
 import { IANAZone } from 'luxon';
 import { type AppContext, loadActor } from '../../app/context.js';
@@ -27,19 +28,36 @@ export class SlackPeople {
 
   /** The actor from what the database knows, without calling Slack (for 3-second paths). */
   local(teamId: string, userId: string, displayName?: string): Actor {
-    const id = personId(teamId, userId);
-    const stored = findPerson(this.ctx.database.db, id)?.timezone ?? undefined;
-    return loadActor(this.ctx, id, { ...(displayName ? { displayName } : {}), ...(stored ? { timezone: stored } : {}) });
+    return this.known(personId(teamId, userId), displayName).actor;
   }
 
-  /** The actor with their Slack time zone, fetched with users.info the first time only. */
-  async actor(teamId: string, userId: string, displayName?: string): Promise<Actor> {
+  /**
+   * The actor now, from what the database knows (never waiting on Slack); a person with no
+   * stored zone has theirs looked up in the background, for the commands that follow.
+   */
+  actor(teamId: string, userId: string, displayName?: string): Actor {
     const id = personId(teamId, userId);
-    if (!findPerson(this.ctx.database.db, id)?.timezone) {
-      const tz = await this.lookUp(id, userId);
-      if (tz) loadActor(this.ctx, id, { timezone: tz });
-    }
-    return this.local(teamId, userId, displayName);
+    const { actor, zoned } = this.known(id, displayName);
+    if (!zoned) void this.learn(id, userId);
+    return actor;
+  }
+
+  /** Looks up and stores the person's Slack time zone (resolves when done; never rejects). */
+  learn(id: string, userId: string): Promise<string | undefined> {
+    return this.lookUp(id, userId).then((tz) => {
+      try {
+        if (tz) loadActor(this.ctx, id, { timezone: tz });
+      } catch (err) {
+        this.log.warn({ err, user: id }, 'slack: could not store the time zone');
+      }
+      return tz;
+    });
+  }
+
+  private known(id: string, displayName?: string): { actor: Actor; zoned: boolean } {
+    const stored = findPerson(this.ctx.database.db, id)?.timezone ?? undefined;
+    const actor = loadActor(this.ctx, id, { ...(displayName ? { displayName } : {}), ...(stored ? { timezone: stored } : {}) });
+    return { actor, zoned: Boolean(stored) };
   }
 
   private lookUp(id: string, userId: string): Promise<string | undefined> {

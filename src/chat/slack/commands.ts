@@ -3,7 +3,7 @@
  * and answer ephemerally. `/rfc new` with no arguments opens the modal instead. `/release` takes
  * the same path, its text read with the `release` word put first.
  */
-import type { App, RespondFn, SlashCommand } from '@slack/bolt';
+import type { App, Middleware, RespondFn, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import { parseCommand } from '../../commands/parser.js';
 import { execute, type Reply } from '../../commands/execute.js';
 import type { Command } from '../../commands/types.js';
@@ -21,6 +21,8 @@ import { newReleaseModal } from './blocks/release-modal.js';
 import type { Actor } from '../../domain/types.js';
 import { errorText } from './errors.js';
 import { type SlackRuntime, tell } from './runtime.js';
+import { type Handling, claimOf, needsTrigger, settle } from './dedupe.js';
+import { applying } from '../../app/context.js';
 import { type WebClient, withRetry } from './web.js';
 
 export const COMMAND = '/rfc';
@@ -29,47 +31,59 @@ const OPEN_FORM = /^\s*(?:\/?rfc\s+)?(?:new|create)\s*$/i;
 const OPEN_RELEASE_FORM = /^\s*release\s+(?:new|create)\s*$/i;
 
 export function registerCommands(app: App, rt: SlackRuntime): void {
-  app.command(COMMAND, async ({ command, ack, respond }) => {
+  const listener: Middleware<SlackCommandMiddlewareArgs> = async ({ command, ack, respond, context }) => {
     await ack();
-    await handleCommand(rt, command, respond, rt.web);
-  });
-  app.command(RELEASE_COMMAND, async ({ command, ack, respond }) => {
-    await ack();
-    await handleCommand(rt, { ...command, text: `release ${command.text ?? ''}` }, respond, rt.web);
-  });
+    const claim = claimOf(context);
+    try {
+      await handleCommand(rt, { ...command, text: typedText(command) }, respond, rt.web, { claim });
+    } finally {
+      settle(rt.ctx, claim);
+    }
+  };
+  app.command(COMMAND, listener);
+  app.command(RELEASE_COMMAND, listener);
 }
 
-export async function handleCommand(rt: SlackRuntime, command: SlashCommand, respond: RespondFn, client: WebClient): Promise<void> {
+/** The command as typed, `/release` ones with their `release` word put first (as the listener gives it). */
+export function typedText(command: Pick<SlashCommand, 'command' | 'text'>): string {
+  return command.command === RELEASE_COMMAND ? `release ${command.text ?? ''}` : (command.text ?? '');
+}
+
+export async function handleCommand(
+  rt: SlackRuntime,
+  command: SlashCommand,
+  respond: RespondFn | undefined,
+  client: WebClient,
+  how: Handling = {},
+): Promise<void> {
   const to = { userId: command.user_id, respond, client };
   // The modal needs the trigger_id within 3 seconds: open it before anything else.
-  if (OPEN_FORM.test(command.text ?? '')) {
-    await openNewForm(rt, command, client, respond);
+  const form = OPEN_FORM.test(command.text ?? '') ? openNewForm : OPEN_RELEASE_FORM.test(command.text ?? '') ? openReleaseForm : undefined;
+  if (form) {
+    needsTrigger(how, 'a form');
+    await form(rt, command, client, respond);
+    settle(rt.ctx, how.claim);
     // Learn their time zone meanwhile, for the dates in what they do next.
-    void rt.people.actor(command.team_id, command.user_id, command.user_name).catch(() => undefined);
+    rt.people.actor(command.team_id, command.user_id, command.user_name);
     return;
   }
-  if (OPEN_RELEASE_FORM.test(command.text ?? '')) {
-    await openReleaseForm(rt, command, client, respond);
-    void rt.people.actor(command.team_id, command.user_id, command.user_name).catch(() => undefined);
-    return;
-  }
-  const actor = await rt.people.actor(command.team_id, command.user_id, command.user_name);
+  // Never waits on Slack: the stored (or default) zone now, theirs learned for later commands.
+  const actor = rt.people.actor(command.team_id, command.user_id, command.user_name);
   let cmd: Command;
   let reply: Reply;
   try {
     cmd = parseCommand(command.text ?? '', { platform: 'slack', workspace: command.team_id, timezone: actor.timezone, now: rt.ctx.clock.now() });
-    reply = execute(rt.ctx, actor, cmd, { platform: 'slack', channel: `slack:channel:${command.channel_id}` });
+    const parsed = cmd;
+    reply = applying(rt.ctx, how.claim, () => execute(rt.ctx, actor, parsed, { platform: 'slack', channel: `slack:channel:${command.channel_id}` }));
   } catch (err) {
+    settle(rt.ctx, how.claim);
     if (!isChangebotError(err)) rt.log.error({ err, text: command.text }, 'slack: /rfc failed');
     await tell(rt, to, errorText(err));
     return;
   }
-  if (reply.openForm) {
-    await openNewForm(rt, command, client, respond);
-    return;
-  }
-  if (reply.openReleaseForm) {
-    await openReleaseForm(rt, command, client, respond);
+  if (reply.openForm || reply.openReleaseForm) {
+    needsTrigger(how, 'a form');
+    await (reply.openForm ? openNewForm : openReleaseForm)(rt, command, client, respond);
     return;
   }
   await tell(rt, to, reply.text, replyContent(rt, actor, cmd, reply));
@@ -89,7 +103,7 @@ function replyContent(rt: SlackRuntime, actor: Actor, cmd: Command, reply: Reply
   return textBlocks(reply.text);
 }
 
-async function openNewForm(rt: SlackRuntime, command: SlashCommand, client: WebClient, respond: RespondFn): Promise<void> {
+async function openNewForm(rt: SlackRuntime, command: SlashCommand, client: WebClient, respond: RespondFn | undefined): Promise<void> {
   const services = listServices(rt.ctx.database.db).map((s) => s.name);
   const view = newRfcModal(services, { responseUrl: command.response_url, channel: command.channel_id });
   try {
@@ -106,7 +120,7 @@ async function openNewForm(rt: SlackRuntime, command: SlashCommand, client: WebC
 }
 
 /** `/release new` alone: the release form, its status channel the one it was typed in. */
-async function openReleaseForm(rt: SlackRuntime, command: SlashCommand, client: WebClient, respond: RespondFn): Promise<void> {
+async function openReleaseForm(rt: SlackRuntime, command: SlashCommand, client: WebClient, respond: RespondFn | undefined): Promise<void> {
   const view = newReleaseModal({ responseUrl: command.response_url, channel: command.channel_id, user: command.user_id });
   try {
     await withRetry(() => client.views.open({ trigger_id: command.trigger_id, view }), { attempts: 2, baseMs: 100, maxWaitMs: 300 });

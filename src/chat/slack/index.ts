@@ -1,9 +1,12 @@
 /**
  * The Slack component: on when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set (Socket Mode
- * when SLACK_APP_TOKEN is set too). Registers the Slack notifier with the delivery layer.
+ * when SLACK_APP_TOKEN is set too). Registers the Slack notifier with the delivery layer, and
+ * once every part is ready, finishes the requests the last run acknowledged but did not
+ * (replay.ts).
  */
 import type { Component } from '../../component.js';
 import { createSlackApp } from './app.js';
+import { replayUnfinished } from './replay.js';
 
 export { SlackNotifier } from './notifier.js';
 export { createSlackApp } from './app.js';
@@ -19,6 +22,11 @@ export const slackComponent: Component = {
     await slack.start();
     deps.http.check('slack', () => slack.health());
     deps.log.info({ mode: slack.mode }, slack.mode === 'socket' ? 'slack: Socket Mode' : 'slack: listening at POST /slack/events');
-    return { stop: () => slack.stop() };
+    return {
+      stop: () => slack.stop(),
+      ready() {
+        replayUnfinished(slack.runtime).catch((err: unknown) => deps.log.error({ err }, 'slack: replaying unfinished requests failed'));
+      },
+    };
   },
 };

@@ -24,6 +24,8 @@ import { releaseBlocks } from './blocks/release.js';
 import { NEW_RELEASE_VIEW, RELEASE_FORM_BLOCKS, WAVE_FAILED_VIEW } from './blocks/release-modal.js';
 import { isSlackUrl } from './edge.js';
 import { type SlackRuntime, responder, tell } from './runtime.js';
+import { claimOf, settle } from './dedupe.js';
+import { applying } from '../../app/context.js';
 import type { WebClient } from './web.js';
 
 const FORM_BLOCKS = RFC_FORM.map((f) => f.name);
@@ -33,14 +35,15 @@ const RESCHEDULE_BLOCKS = ['start', 'end', 'reason'];
 type Submission = { body: ViewSubmitAction; client: WebClient };
 
 export function registerViews(app: App, rt: SlackRuntime): void {
-  app.view<ViewSubmitAction>(NEW_RFC_VIEW, async ({ ack, body, view }) => {
+  app.view<ViewSubmitAction>(NEW_RFC_VIEW, async ({ ack, body, view, context }) => {
     const actor = actorOf(rt, body);
     const values = readValues(view.state.values);
     let reply: Reply;
     try {
       const fields = formToFields(values, { platform: 'slack', workspace: teamOf(body), timezone: actor.timezone, now: rt.ctx.clock.now() });
-      reply = hinted(() => withView(rt.ctx, actor, raise(rt.ctx, actor, fields)));
+      reply = applying(rt.ctx, claimOf(context), () => hinted(() => withView(rt.ctx, actor, raise(rt.ctx, actor, fields))));
     } catch (err) {
+      settle(rt.ctx, claimOf(context));
       await refuse(rt, ack, err, FORM_BLOCKS, 'title');
       return;
     }
@@ -48,7 +51,7 @@ export function registerViews(app: App, rt: SlackRuntime): void {
     await confirm(rt, { body, client: rt.web }, reply);
   });
 
-  app.view<ViewSubmitAction>(NEW_RELEASE_VIEW, async ({ ack, body, view }) => {
+  app.view<ViewSubmitAction>(NEW_RELEASE_VIEW, async ({ ack, body, view, context }) => {
     const actor = actorOf(rt, body);
     const values = readValues(view.state.values);
     const team = teamOf(body);
@@ -70,8 +73,9 @@ export function registerViews(app: App, rt: SlackRuntime): void {
         fields.targetDate = parseDate(target, { platform: 'slack', workspace: team, timezone: actor.timezone, now: rt.ctx.clock.now() }, 'targetDate');
       const channel = str('channel');
       if (channel) fields.slackChannel = channel;
-      reply = hinted(() => releaseReply(rt.ctx, actor, createRelease(rt.ctx, actor, fields)));
+      reply = applying(rt.ctx, claimOf(context), () => hinted(() => releaseReply(rt.ctx, actor, createRelease(rt.ctx, actor, fields))));
     } catch (err) {
+      settle(rt.ctx, claimOf(context));
       await refuse(rt, ack, err, RELEASE_FORM_BLOCKS, 'name');
       return;
     }
@@ -79,20 +83,23 @@ export function registerViews(app: App, rt: SlackRuntime): void {
     await confirm(rt, { body, client: rt.web }, reply);
   });
 
-  app.view<ViewSubmitAction>(WAVE_FAILED_VIEW, async ({ ack, body, view }) => {
+  app.view<ViewSubmitAction>(WAVE_FAILED_VIEW, async ({ ack, body, view, context }) => {
     const actor = actorOf(rt, body);
     const meta = decodeMeta(view.private_metadata);
     const values = readValues(view.state.values);
     const note = typeof values.note === 'string' ? values.note.trim() : '';
     let reply: Reply;
     try {
-      reply = execute(
-        rt.ctx,
-        actor,
-        { kind: 'release', command: { kind: 'wave-finish', key: meta.key ?? '', outcome: 'failed', wave: meta.wave ?? 0, ...(note ? { note } : {}) } },
-        { platform: 'slack' },
+      reply = applying(rt.ctx, claimOf(context), () =>
+        execute(
+          rt.ctx,
+          actor,
+          { kind: 'release', command: { kind: 'wave-finish', key: meta.key ?? '', outcome: 'failed', wave: meta.wave ?? 0, ...(note ? { note } : {}) } },
+          { platform: 'slack' },
+        ),
       );
     } catch (err) {
+      settle(rt.ctx, claimOf(context));
       await refuse(rt, ack, err, WAVE_FAILED_BLOCKS, 'note');
       return;
     }
@@ -100,7 +107,7 @@ export function registerViews(app: App, rt: SlackRuntime): void {
     await confirm(rt, { body, client: rt.web }, reply);
   });
 
-  app.view<ViewSubmitAction>(RESCHEDULE_VIEW, async ({ ack, body, view }) => {
+  app.view<ViewSubmitAction>(RESCHEDULE_VIEW, async ({ ack, body, view, context }) => {
     const actor = actorOf(rt, body);
     const meta = decodeMeta(view.private_metadata);
     const values: FormValues = readValues(view.state.values);
@@ -111,13 +118,16 @@ export function registerViews(app: App, rt: SlackRuntime): void {
         { platform: 'slack', workspace: teamOf(body), timezone: actor.timezone, now: rt.ctx.clock.now() },
       );
       const reason = typeof values.reason === 'string' && values.reason.trim() ? values.reason.trim() : undefined;
-      reply = execute(
-        rt.ctx,
-        actor,
-        { kind: 'reschedule', key: meta.key ?? '', start: when.start, end: when.end, ...(reason ? { reason } : {}) },
-        { platform: 'slack' },
+      reply = applying(rt.ctx, claimOf(context), () =>
+        execute(
+          rt.ctx,
+          actor,
+          { kind: 'reschedule', key: meta.key ?? '', start: when.start, end: when.end, ...(reason ? { reason } : {}) },
+          { platform: 'slack' },
+        ),
       );
     } catch (err) {
+      settle(rt.ctx, claimOf(context));
       await refuse(rt, ack, err, RESCHEDULE_BLOCKS, 'reason');
       return;
     }

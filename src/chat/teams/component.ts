@@ -11,6 +11,7 @@ import { createAdapter, messagesHandler, teamsAuth } from './adapter.js';
 import { textActivity } from './messages.js';
 import { TeamsNotifier } from './notifier.js';
 import { createTurnLogic } from './turn.js';
+import { tellUnfinished } from './unfinished.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -52,15 +53,19 @@ export function createTeamsComponent(opts: TeamsComponentOptions = {}): Componen
       // Teams has no start-up call to check the credentials with: /readyz says how it is configured.
       const mode = auth.mode === 'authenticated' ? `configured: app ${auth.appId} (${config.teams.appType})` : `unauthenticated Emulator mode on ${LOOPBACK}`;
       http.check('teams', () => ({ ok: true, detail: mode }));
+      // Once every part is ready: the authors of commands the last run did not finish are told.
+      const ready = () => {
+        tellUnfinished(app, adapter, auth.appId, log).catch((err: unknown) => log.error({ err }, 'teams: telling unfinished commands failed'));
+      };
       if (auth.mode === 'authenticated') {
         log.info({ appId: auth.appId, appType: config.teams.appType }, 'teams: Bot Framework authentication on');
-        return { stop };
+        return { stop, ready };
       }
       log.warn(
         '!!! teams: MicrosoftAppId is not set: /api/messages accepts UNAUTHENTICATED requests (Bot Framework Emulator mode). ' +
           `The server listens on ${LOOPBACK} only. Set MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId for Teams. !!!`,
       );
-      return { stop, bindHost: LOOPBACK };
+      return { stop, ready, bindHost: LOOPBACK };
     },
   };
 }

@@ -5,7 +5,8 @@
  * executed like on Slack and the CLI; the reply is the same text, with the RFC as a card.
  */
 import type { Activity, TurnContext } from 'botbuilder';
-import type { AppContext } from '../../app/context.js';
+import { type AppContext, applying } from '../../app/context.js';
+import { CLAIM } from './store.js';
 import { parseCommand } from '../../commands/parser.js';
 import { type Reply, execute } from '../../commands/execute.js';
 import type { Command } from '../../commands/types.js';
@@ -52,7 +53,9 @@ export async function handleMessage(context: TurnContext, deps: TurnDeps): Promi
   let cmd: Command;
   try {
     cmd = parseCommand(typed, parseContextOf(deps.app, activity, actor));
-    reply = execute(deps.app, actor, cmd, whereOf(activity));
+    const parsed = cmd;
+    // Marked done in the use case's transaction: a crash before leaves the claim for unfinished.ts.
+    reply = applying(deps.app, context.turnState.get(CLAIM) as string | undefined, () => execute(deps.app, actor, parsed, whereOf(activity)));
   } catch (e) {
     if (showError(e).internal) deps.log.error({ err: e, text: typed }, 'teams: command failed');
     await context.sendActivity(textActivity(errorReply(e)));

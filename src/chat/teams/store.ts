@@ -31,7 +31,20 @@ export const cardMessages = (db: Db, subject: Subject): CardMessage[] => chat.ca
 
 /**
  * Records an inbound activity; false when it was already handled (a Teams retry). Activity ids
- * are only unique within a conversation, so the claim names both.
+ * are only unique within a conversation, so the claim names both. With `keep` (a command), the
+ * claim stays pending until the use case's transaction marks it done (unfinished.ts).
  */
-export const firstDelivery = (db: Db, conversationId: string, activityId: string, at: Date): boolean =>
-  chat.claimInbound(db, `${PLATFORM}:${conversationId}:${activityId}`, at);
+export const firstDelivery = (db: Db, conversationId: string, activityId: string, at: Date, keep?: Record<string, unknown>): boolean =>
+  chat.claimInbound(db, claimIdOf(conversationId, activityId), at, keep ? { platform: PLATFORM, request: keep } : undefined);
+
+export const claimIdOf = (conversationId: string, activityId: string): string => `${PLATFORM}:${conversationId}:${activityId}`;
+
+/** Commands a stopped process left unfinished, oldest first. */
+export const unfinished = (db: Db): chat.UnfinishedInbound[] => chat.unfinishedInbound(db, PLATFORM);
+export const markTold = (db: Db, id: string, at: Date): boolean => chat.moveInbound(db, id, ['pending', 'replayed'], 'told', at);
+export { isWriteRefused } from '../../db/repos/chat.js';
+
+/** The turnState key under which a message's claim travels to the use case. */
+export const CLAIM = Symbol('changebot.inboundClaim');
+
+export const CANNOT_SAVE = "changebot can't save right now; nothing was changed. Please try again in a few minutes.";

@@ -3,11 +3,12 @@
  * after a restart), then route by activity type: messages are commands, `adaptiveCard/action`
  * invokes are card buttons, install and membership updates keep the stored references current.
  */
-import type { Activity, TurnContext } from 'botbuilder';
+import { type Activity, TurnContext } from 'botbuilder';
+import { applying } from '../../app/context.js';
 import { handleCardAction } from './actions.js';
 import { channelDataOf, conversationOf, tenantOf } from './identity.js';
 import { type TurnDeps, handleMessage, textActivity } from './messages.js';
-import { firstDelivery, forgetConversation, forgetTeam, saveConversation } from './store.js';
+import { CANNOT_SAVE, CLAIM, claimIdOf, firstDelivery, forgetConversation, forgetTeam, isWriteRefused, saveConversation } from './store.js';
 
 export const WELCOME =
   'Hi, I am changebot: I track requests for change (RFCs), run the CAB vote and announce planned maintenance. Type `rfc help` to see the commands, or `rfc new` for the form.';
@@ -25,9 +26,7 @@ export function createTurnLogic(deps: TurnDeps): (context: TurnContext) => Promi
     remember(deps, activity);
     switch (activity.type) {
       case 'message':
-        if (activity.id && !firstDelivery(deps.app.database.db, activity.conversation?.id ?? '', activity.id, deps.app.clock.now())) return;
-        if (!activity.text?.trim()) return; // a reaction, an attachment, a legacy card submit
-        await handleMessage(context, deps);
+        await message(context, deps);
         return;
       case 'invoke': {
         if (activity.name !== 'adaptiveCard/action') {
@@ -45,6 +44,34 @@ export function createTurnLogic(deps: TurnDeps): (context: TurnContext) => Promi
         return;
     }
   };
+}
+
+/**
+ * A command: claimed with what is needed to tell its author if the process stops before it is
+ * done (the claim is marked done in the use case's transaction, see `applying`); a claim that
+ * cannot be written (disk full) is answered with "can't save".
+ */
+async function message(context: TurnContext, deps: TurnDeps): Promise<void> {
+  const activity = context.activity;
+  const text = activity.text?.trim();
+  const conversation = activity.conversation?.id ?? '';
+  const id = activity.id ? claimIdOf(conversation, activity.id) : undefined;
+  try {
+    const keep = text ? { text, from: activity.from?.id, reference: TurnContext.getConversationReference(activity) } : undefined;
+    if (activity.id && !firstDelivery(deps.app.database.db, conversation, activity.id, deps.app.clock.now(), keep)) return;
+  } catch (err) {
+    if (!isWriteRefused(err)) throw err;
+    deps.log.error({ err, id, code: (err as { code?: string }).code }, 'teams: can\'t save the message (database not writable); answered "can\'t save"');
+    await context.sendActivity(textActivity(CANNOT_SAVE));
+    return;
+  }
+  if (!text) return; // a reaction, an attachment, a legacy card submit
+  context.turnState.set(CLAIM, id);
+  try {
+    await handleMessage(context, deps);
+  } finally {
+    applying(deps.app, id, () => undefined);
+  }
 }
 
 function botWasAdded(activity: Partial<Activity>): boolean {

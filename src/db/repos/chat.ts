@@ -3,7 +3,7 @@
  * they can be updated in place), inbound requests already handled (`inbound_requests`, against
  * platform retries), and conversations the bot can write to proactively (`conversations`).
  */
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import type { Subject, SubjectType } from '../../domain/subject.js';
 import type { Db } from '../client.js';
 import { chatMessages, conversations, inboundRequests } from '../schema.js';
@@ -50,15 +50,70 @@ export function cardsOf(db: Db, platform: string, subject: Subject, kind?: strin
     }));
 }
 
-/** Claims an inbound request id (a retry or a double click): false when already claimed. */
-export function claimInbound(db: Db, id: string, at: Date): boolean {
-  const res = db.insert(inboundRequests).values({ id, receivedAt: at }).onConflictDoNothing().run() as { changes: number };
+/** What a claim keeps to apply its request again after a crash, or to tell its author it was not. */
+export interface InboundRequest {
+  platform: string;
+  request: Record<string, unknown>;
+}
+
+/**
+ * Claims an inbound request id (a retry or a double click): false when already claimed. With
+ * the request, the claim is `pending` until the use case's transaction marks it done
+ * (`markInboundDone`); without, it is done at once (nothing to apply again).
+ */
+export function claimInbound(db: Db, id: string, at: Date, keep?: InboundRequest): boolean {
+  const values = keep ? { id, receivedAt: at, platform: keep.platform, request: keep.request, state: 'pending' } : { id, receivedAt: at };
+  const res = db.insert(inboundRequests).values(values).onConflictDoNothing().run() as { changes: number };
   return res.changes > 0;
 }
 
-/** Forgets claims older than `before` (they only need to outlive the platform's retries). */
+/** The request was handled (in the use case's transaction when it changed something). */
+export function markInboundDone(db: Db, id: string, at: Date): void {
+  db.update(inboundRequests)
+    .set({ state: 'done', doneAt: at })
+    .where(and(eq(inboundRequests.id, id), inArray(inboundRequests.state, ['pending', 'replayed'])))
+    .run();
+}
+
+/** Moves a claim on from one of the states `from` (e.g. pending -> replayed): false when it was in none of them. */
+export function moveInbound(db: Db, id: string, from: readonly string[], to: 'replayed' | 'told', at: Date): boolean {
+  const res = db
+    .update(inboundRequests)
+    .set({ state: to, ...(to === 'told' ? { doneAt: at } : {}) })
+    .where(and(eq(inboundRequests.id, id), inArray(inboundRequests.state, [...from])))
+    .run() as { changes: number };
+  return res.changes > 0;
+}
+
+export interface UnfinishedInbound extends InboundRequest {
+  id: string;
+  receivedAt: Date;
+  /** `pending`: never finished; `replayed`: a replay that did not finish either. */
+  state: 'pending' | 'replayed';
+}
+
+/** Claims of `platform` left unfinished by a process that stopped (oldest first). */
+export function unfinishedInbound(db: Db, platform: string): UnfinishedInbound[] {
+  return db
+    .select()
+    .from(inboundRequests)
+    .where(and(eq(inboundRequests.platform, platform), inArray(inboundRequests.state, ['pending', 'replayed'])))
+    .orderBy(inboundRequests.receivedAt)
+    .all()
+    .map((r) => ({ id: r.id, receivedAt: r.receivedAt, state: r.state as 'pending' | 'replayed', platform, request: r.request ?? {} }));
+}
+
+/** SQLite refusing to write (disk full, read-only file, I/O error): nothing can be saved now. */
+export function isWriteRefused(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN)/.test(code);
+}
+
+/** Forgets finished claims older than `before` (they only need to outlive the platform's retries); unfinished ones stay. */
 export function pruneInbound(db: Db, before: Date): void {
-  db.delete(inboundRequests).where(lt(inboundRequests.receivedAt, before)).run();
+  db.delete(inboundRequests)
+    .where(and(lt(inboundRequests.receivedAt, before), notInArray(inboundRequests.state, ['pending', 'replayed'])))
+    .run();
 }
 
 export type ConversationKind = 'personal' | 'channel' | 'group';
