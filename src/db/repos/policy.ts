@@ -1,6 +1,6 @@
 /** The approval policy, stored as `policy:<KEY>` settings (see domain/policy-keys.ts). */
 import { like } from 'drizzle-orm';
-import type { Db } from '../client.js';
+import type { AppDatabase, Db } from '../client.js';
 import { settings } from '../schema.js';
 
 const PREFIX = 'policy:';
@@ -34,4 +34,23 @@ export function seedPolicyEntries(db: Db, entries: Readonly<Record<string, strin
     if (r.changes > 0) written.push(key);
   }
   return written;
+}
+
+const versions = new WeakMap<AppDatabase['sqlite'], { dataVersion: { get(): unknown }; changes: { get(): unknown } }>();
+
+/**
+ * A token that changes whenever the settings may have: `PRAGMA data_version` moves when another
+ * connection (the CLI, another process) commits, `total_changes()` when this one writes. Null
+ * inside a transaction, whose writes may still be rolled back: then nothing may be cached.
+ * Two prepared statements, far cheaper than reading and parsing the settings.
+ */
+export function settingsVersion(database: AppDatabase): string | null {
+  const sqlite = database.sqlite;
+  if (sqlite.inTransaction) return null;
+  let v = versions.get(sqlite);
+  if (!v) {
+    v = { dataVersion: sqlite.prepare('PRAGMA data_version').pluck(), changes: sqlite.prepare('SELECT total_changes()').pluck() };
+    versions.set(sqlite, v);
+  }
+  return `${String(v.dataVersion.get())}:${String(v.changes.get())}`;
 }
