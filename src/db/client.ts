@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as schema from './schema.js';
+import { cacheStatements } from './statements.js';
 
 /** A database or a transaction on it: repositories accept either. */
 export type Db = BaseSQLiteDatabase<'sync', unknown, typeof schema>;
@@ -50,6 +51,7 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number } =
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   sqlite.pragma('synchronous = NORMAL');
+  cacheStatements(sqlite);
   const db = drizzle(sqlite, { schema });
   migrateOnce(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }));
   return {

@@ -36,7 +36,8 @@ export function seedPolicyEntries(db: Db, entries: Readonly<Record<string, strin
   return written;
 }
 
-const versions = new WeakMap<AppDatabase['sqlite'], { dataVersion: { get(): unknown }; changes: { get(): unknown } }>();
+type Row = { get(): unknown };
+const versions = new WeakMap<AppDatabase['sqlite'], { dataVersion: Row; changes: Row }>();
 
 /**
  * A token that changes whenever the settings may have: `PRAGMA data_version` moves when another
@@ -49,8 +50,10 @@ export function settingsVersion(database: AppDatabase): string | null {
   if (sqlite.inTransaction) return null;
   let v = versions.get(sqlite);
   if (!v) {
-    v = { dataVersion: sqlite.prepare('PRAGMA data_version').pluck(), changes: sqlite.prepare('SELECT total_changes()').pluck() };
+    v = { dataVersion: sqlite.prepare('PRAGMA data_version'), changes: sqlite.prepare('SELECT total_changes() AS n') };
     versions.set(sqlite, v);
   }
-  return `${String(v.dataVersion.get())}:${String(v.changes.get())}`;
+  const dv = v.dataVersion.get() as { data_version: number };
+  const n = v.changes.get() as { n: number };
+  return `${dv.data_version}:${n.n}`;
 }
