@@ -45,7 +45,7 @@ export interface AppContext {
   /**
    * The policy in force, as the database holds it, so the bot, the CLI and any other process
    * always apply the same one (an admin changes it with `admin policy set`). Read again after
-   * any commit (by any process) or write (by this one); reused while nothing was written.
+   * a commit by another connection or a policy write by this process; reused otherwise.
    */
   readonly policy: Policy;
   /** Default display zone (CHANGEBOT_TIMEZONE). */
@@ -80,8 +80,8 @@ export function createContext(database: AppDatabase, opts: { clock?: Clock; poli
     },
     { behavior: 'immediate' },
   );
-  // The policy read last and the settings version it was read at (see settingsVersion): any
-  // commit by any process, or any write by this one, reads it again.
+  // The policy read last and the settings version it was read at (see settingsVersion): a
+  // commit by another connection, or a policy write by this process, reads it again.
   let cached: { version: string; policy: Policy } | undefined;
   return {
     database,

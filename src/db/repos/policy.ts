@@ -15,7 +15,11 @@ export function readPolicyEntries(db: Db): Record<string, string> {
   return Object.fromEntries(rows.map((r) => [r.key.slice(PREFIX.length), r.value]));
 }
 
+/** Policy writes made by this process (any connection): part of settingsVersion. */
+let written = 0;
+
 export function writePolicyEntry(db: Db, key: string, value: string, by: string, at: Date): void {
+  written++;
   db.insert(settings)
     .values({ key: PREFIX + key, value, updatedBy: by, updatedAt: at })
     .onConflictDoUpdate({ target: settings.key, set: { value, updatedBy: by, updatedAt: at } })
@@ -24,36 +28,35 @@ export function writePolicyEntry(db: Db, key: string, value: string, by: string,
 
 /** Stores the entries not stored yet (a value already there is never replaced). Returns those written. */
 export function seedPolicyEntries(db: Db, entries: Readonly<Record<string, string>>, by: string, at: Date): string[] {
-  const written: string[] = [];
+  written++;
+  const stored: string[] = [];
   for (const [key, value] of Object.entries(entries)) {
     const r = db
       .insert(settings)
       .values({ key: PREFIX + key, value, updatedBy: by, updatedAt: at })
       .onConflictDoNothing()
       .run() as { changes: number };
-    if (r.changes > 0) written.push(key);
+    if (r.changes > 0) stored.push(key);
   }
-  return written;
+  return stored;
 }
 
-type Row = { get(): unknown };
-const versions = new WeakMap<AppDatabase['sqlite'], { dataVersion: Row; changes: Row }>();
+const versions = new WeakMap<AppDatabase['sqlite'], { get(): unknown }>();
 
 /**
- * A token that changes whenever the settings may have: `PRAGMA data_version` moves when another
- * connection (the CLI, another process) commits, `total_changes()` when this one writes. Null
- * inside a transaction, whose writes may still be rolled back: then nothing may be cached.
- * Two prepared statements, far cheaper than reading and parsing the settings.
+ * A token that changes whenever the policy may have: `PRAGMA data_version` moves when another
+ * connection (the CLI, another process) commits, and this process counts its own policy writes
+ * (the functions above are the only ones that write `policy:` settings). Null inside a
+ * transaction, whose writes may still be rolled back: then nothing may be cached. One prepared
+ * pragma, far cheaper than reading and parsing the settings.
  */
 export function settingsVersion(database: AppDatabase): string | null {
   const sqlite = database.sqlite;
   if (sqlite.inTransaction) return null;
   let v = versions.get(sqlite);
   if (!v) {
-    v = { dataVersion: sqlite.prepare('PRAGMA data_version'), changes: sqlite.prepare('SELECT total_changes() AS n') };
+    v = sqlite.prepare('PRAGMA data_version');
     versions.set(sqlite, v);
   }
-  const dv = v.dataVersion.get() as { data_version: number };
-  const n = v.changes.get() as { n: number };
-  return `${dv.data_version}:${n.n}`;
+  return `${(v.get() as { data_version: number }).data_version}:${written}`;
 }
