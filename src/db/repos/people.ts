@@ -1,6 +1,7 @@
-import { and, eq, like } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import type { PersonId, Role } from '../../domain/types.js';
 import type { Db } from '../client.js';
+import { preparedPer } from '../prepared.js';
 import { people, roleGrants } from '../schema.js';
 
 export function ensurePerson(db: Db, id: PersonId, at: Date, info: { displayName?: string; timezone?: string } = {}): void {
@@ -11,17 +12,29 @@ export function ensurePerson(db: Db, id: PersonId, at: Date, info: { displayName
   (Object.keys(set).length ? insert.onConflictDoUpdate({ target: people.id, set }) : insert.onConflictDoNothing()).run();
 }
 
+const personById = preparedPer((db) =>
+  db
+    .select()
+    .from(people)
+    .where(eq(people.id, sql.placeholder('id')))
+    .prepare(),
+);
+const rolesById = preparedPer((db) =>
+  db
+    .select({ role: roleGrants.role })
+    .from(roleGrants)
+    .where(eq(roleGrants.personId, sql.placeholder('id')))
+    .prepare(),
+);
+
 export function findPerson(db: Db, id: PersonId) {
-  return db.select().from(people).where(eq(people.id, id)).get() ?? null;
+  return personById(db).get({ id }) ?? null;
 }
 
 export function rolesOf(db: Db, id: PersonId): Set<Role> {
   return new Set(
-    db
-      .select({ role: roleGrants.role })
-      .from(roleGrants)
-      .where(eq(roleGrants.personId, id))
-      .all()
+    rolesById(db)
+      .all({ id })
       .map((r) => r.role as Role),
   );
 }

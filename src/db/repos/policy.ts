@@ -1,17 +1,22 @@
 /** The approval policy, stored as `policy:<KEY>` settings (see domain/policy-keys.ts). */
 import { like } from 'drizzle-orm';
 import type { AppDatabase, Db } from '../client.js';
+import { preparedPer } from '../prepared.js';
 import { settings } from '../schema.js';
 
 const PREFIX = 'policy:';
 
 /** Every stored policy setting, by key. */
-export function readPolicyEntries(db: Db): Record<string, string> {
-  const rows = db
+const policyRows = preparedPer((db) =>
+  db
     .select({ key: settings.key, value: settings.value })
     .from(settings)
     .where(like(settings.key, `${PREFIX}%`))
-    .all();
+    .prepare(),
+);
+
+export function readPolicyEntries(db: Db): Record<string, string> {
+  const rows = policyRows(db).all();
   return Object.fromEntries(rows.map((r) => [r.key.slice(PREFIX.length), r.value]));
 }
 
