@@ -8,6 +8,9 @@ export function ensurePerson(db: Db, id: PersonId, at: Date, info: { displayName
   const set: Partial<typeof people.$inferInsert> = {};
   if (info.displayName) set.displayName = info.displayName;
   if (info.timezone) set.timezone = info.timezone;
+  // Every command loads its actor: a person already stored as given costs a read, not a write.
+  const known = findPerson(db, id);
+  if (known && (set.displayName ?? known.displayName) === known.displayName && (set.timezone ?? known.timezone) === known.timezone) return;
   const insert = db.insert(people).values({ id, createdAt: at, ...set });
   (Object.keys(set).length ? insert.onConflictDoUpdate({ target: people.id, set }) : insert.onConflictDoNothing()).run();
 }
