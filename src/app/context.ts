@@ -8,7 +8,7 @@ import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';
 import { policyEntries, policyFrom } from '../domain/policy-keys.js';
 import { appendLog } from '../db/repos/log.js';
 import { markInboundDone } from '../db/repos/chat.js';
-import { readPolicyEntries, seedPolicyEntries } from '../db/repos/policy.js';
+import { readPolicyEntries, seedPolicyEntries, settingsVersion } from '../db/repos/policy.js';
 import type { Actor, PersonId, Rfc } from '../domain/types.js';
 import type { NextStep } from './next.js';
 
@@ -44,8 +44,9 @@ export interface AppContext {
   database: AppDatabase;
   clock: Clock;
   /**
-   * The policy in force: read from the database on every use, so the bot, the CLI and any other
-   * process always apply the same one (an admin changes it with `admin policy set`).
+   * The policy in force, as the database holds it, so the bot, the CLI and any other process
+   * always apply the same one (an admin changes it with `admin policy set`). Read again after
+   * a commit by another connection or a policy write by this process; reused otherwise.
    */
   readonly policy: Policy;
   /** Default display zone (CHANGEBOT_TIMEZONE). */
@@ -82,11 +83,18 @@ export function createContext(database: AppDatabase, opts: { clock?: Clock; poli
     },
     { behavior: 'immediate' },
   );
+  // The policy read last and the settings version it was read at (see settingsVersion): a
+  // commit by another connection, or a policy write by this process, reads it again.
+  let cached: { version: string; policy: Policy } | undefined;
   return {
     database,
     clock,
     get policy() {
-      return policyFrom(DEFAULT_POLICY, readPolicyEntries(database.db));
+      const version = settingsVersion(database);
+      if (version !== null && cached?.version === version) return cached.policy;
+      const policy = policyFrom(DEFAULT_POLICY, readPolicyEntries(database.db));
+      if (version !== null) cached = { version, policy };
+      return policy;
     },
     timezone: opts.timezone,
     afterCommit: [],

@@ -3,7 +3,8 @@
  * the real SlackNotifier calls: auth.test, usergroups.users.list, chat.postMessage (keeping the
  * delivery key it attaches as message metadata), chat.update, and conversations.open /
  * conversations.history for its check after a crash (newest first, `oldest`, `limit`, cursor,
- * metadata only with include_all_metadata). A token-bucket rate limit on chat.postMessage
+ * metadata only with include_all_metadata), users.info (every person in Europe/London), and
+ * response_url posts at `/response/<name>` (counted in `responses`). A token-bucket rate limit on chat.postMessage
  * answers 429 with Retry-After like Slack. Binds to 127.0.0.1 only. Tests use the fuller
  * test/support/slack-server.ts.
  */
@@ -30,6 +31,8 @@ export interface BenchSlackOptions {
 
 export class BenchSlack {
   readonly posted: Posted[] = [];
+  /** POSTs to a response_url (`/response/<name>`), the answers to commands and clicks. */
+  responses = 0;
   /** chat.postMessage answered 429. */
   limited = 0;
   url = '';
@@ -78,6 +81,11 @@ export class BenchSlack {
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     const [path = '', query = ''] = (req.url ?? '').split('?');
+    if (path.startsWith('/response/')) {
+      this.responses++;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return void res.end('ok');
+    }
     const args = parseArgs(body, String(req.headers['content-type'] ?? ''), query);
     const method = path.replace(/^\/api\//, '');
     if (this.opts.latencyMs) await new Promise((r) => setTimeout(r, this.opts.latencyMs));
@@ -88,6 +96,8 @@ export class BenchSlack {
     switch (method) {
       case 'auth.test':
         return reply(200, { ok: true, team_id: this.teamId, user_id: BOT_USER, bot_id: BOT_ID });
+      case 'users.info':
+        return reply(200, { ok: true, user: { id: args.user, tz: 'Europe/London' } });
       case 'usergroups.users.list': {
         const users = this.opts.usergroups?.[String(args.usergroup)];
         return reply(200, users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' });

@@ -8,6 +8,7 @@ import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { ChangebotError } from '../domain/errors.js';
 import { chainExisting } from './chain.js';
 import * as schema from './schema.js';
+import { cacheStatements } from './statements.js';
 
 /** A database or a transaction on it: repositories accept either. */
 export type Db = BaseSQLiteDatabase<'sync', unknown, typeof schema>;
@@ -56,6 +57,7 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number; va
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     sqlite.pragma('synchronous = NORMAL');
+    cacheStatements(sqlite);
     const db = drizzle(sqlite, { schema });
     migrateOnce(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }));
     chainExisting(sqlite); // rows from before the hash chain (src/db/chain.ts)

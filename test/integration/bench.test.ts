@@ -23,4 +23,18 @@ describe('npm run bench, on a tiny load', () => {
     expect(stdout).toMatch(/^ {2}worst .* 27 conflicts$/m);
     expect(stdout).toMatch(/^ {2}ratio worst\/baseline \d+\.\d/m);
   }, 60_000);
+
+  it('runs the ack benchmark, the bot and a bare Bolt app in one run, and prints both figures and their ratios', async () => {
+    const { stdout } = await run(process.execPath, ['dist/bench/index.js', 'ack', '--ack-seconds=1', '--ack-rate=20', '--ack-connections=2'], {
+      cwd: ROOT,
+      timeout: 90_000,
+    });
+    expect(stdout).toMatch(/^ {2}bolt +ack p50 +\d+ ms +p99 +\d+ ms +\d+\/s +failed 0$/m);
+    expect(stdout).toMatch(/^ {2}bot +ack p50 +\d+ ms +p99 +\d+ ms +\d+\/s +failed 0$/m);
+    expect(stdout).toMatch(/^ {2}ratio p99 bot\/bolt \d+\.\d\d {2}p50 bot\/bolt \d+\.\d\d$/m);
+    expect(stdout).toMatch(/^ {2}ratio acked\/s bot\/bolt \d+\.\d\d {2}completed\/s bot\/bolt \d+\.\d\d$/m);
+    // Every acknowledged command of the unthrottled phase was answered once the bot drained.
+    const m = /bot completed \d+\/s during the run \((\d+) of (\d+) acked/.exec(stdout);
+    expect(m?.[1]).toBe(m?.[2]);
+  }, 90_000);
 });

@@ -1,10 +1,14 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import type { BlackoutWindow, MaintenanceWindow, Service } from '../../domain/types.js';
 import type { Db } from '../client.js';
+import { preparedPer } from '../prepared.js';
 import { blackoutWindows, maintenanceWindows, services, settings } from '../schema.js';
 
+const allServices = preparedPer((db) => db.select().from(services).orderBy(asc(services.name)).prepare());
+const allMaintenance = preparedPer((db) => db.select().from(maintenanceWindows).orderBy(asc(maintenanceWindows.id)).prepare());
+
 export function listServices(db: Db): Service[] {
-  return db.select().from(services).orderBy(asc(services.name)).all();
+  return allServices(db).all();
 }
 
 /** Service names are matched without regard to case (`DB` finds `db`). */
@@ -21,7 +25,7 @@ export function removeService(db: Db, name: string): boolean {
 }
 
 export function listMaintenance(db: Db): MaintenanceWindow[] {
-  return db.select().from(maintenanceWindows).orderBy(asc(maintenanceWindows.id)).all();
+  return allMaintenance(db).all();
 }
 
 export function addMaintenance(db: Db, w: Omit<MaintenanceWindow, 'id'>): MaintenanceWindow {

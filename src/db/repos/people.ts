@@ -1,27 +1,43 @@
-import { and, eq, like } from 'drizzle-orm';
+import { and, eq, like, sql } from 'drizzle-orm';
 import type { PersonId, Role } from '../../domain/types.js';
 import type { Db } from '../client.js';
+import { preparedPer } from '../prepared.js';
 import { people, roleGrants } from '../schema.js';
 
 export function ensurePerson(db: Db, id: PersonId, at: Date, info: { displayName?: string; timezone?: string } = {}): void {
   const set: Partial<typeof people.$inferInsert> = {};
   if (info.displayName) set.displayName = info.displayName;
   if (info.timezone) set.timezone = info.timezone;
+  // Every command loads its actor: a person already stored as given costs a read, not a write.
+  const known = findPerson(db, id);
+  if (known && (set.displayName ?? known.displayName) === known.displayName && (set.timezone ?? known.timezone) === known.timezone) return;
   const insert = db.insert(people).values({ id, createdAt: at, ...set });
   (Object.keys(set).length ? insert.onConflictDoUpdate({ target: people.id, set }) : insert.onConflictDoNothing()).run();
 }
 
+const personById = preparedPer((db) =>
+  db
+    .select()
+    .from(people)
+    .where(eq(people.id, sql.placeholder('id')))
+    .prepare(),
+);
+const rolesById = preparedPer((db) =>
+  db
+    .select({ role: roleGrants.role })
+    .from(roleGrants)
+    .where(eq(roleGrants.personId, sql.placeholder('id')))
+    .prepare(),
+);
+
 export function findPerson(db: Db, id: PersonId) {
-  return db.select().from(people).where(eq(people.id, id)).get() ?? null;
+  return personById(db).get({ id }) ?? null;
 }
 
 export function rolesOf(db: Db, id: PersonId): Set<Role> {
   return new Set(
-    db
-      .select({ role: roleGrants.role })
-      .from(roleGrants)
-      .where(eq(roleGrants.personId, id))
-      .all()
+    rolesById(db)
+      .all({ id })
       .map((r) => r.role as Role),
   );
 }

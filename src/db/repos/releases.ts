@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, notInArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import type {
   GoDecision,
   ReadinessFactor,
@@ -18,6 +18,7 @@ import type { WaveSlot } from '../../domain/conflicts.js';
 import { TIMED_PHASES } from '../../domain/timers.js';
 import type { Rfc, Window } from '../../domain/types.js';
 import type { Db } from '../client.js';
+import { preparedPer } from '../prepared.js';
 import { releaseWaves, releases, rfcs } from '../schema.js';
 import { nextSequence, toRfc } from './rfcs.js';
 
@@ -198,8 +199,10 @@ export const HOLDING_WAVE_STATES: readonly WaveState[] = ['planned', 'deploying'
 const ENDED_PHASES: readonly ReleasePhase[] = ['review', 'closed', 'cancelled'];
 
 /** Waves holding a window that overlaps `range` (half-open), earliest first, with what scheduling and the calendar need. */
-export function waveSlotsInWindow(db: Db, range: Window): (WaveSlot & { state: WaveState })[] {
-  return db
+// Every conflict check runs this: built once per connection (see prepared.ts). A placeholder is
+// bound as given, so the window's ends go in as the column stores them (milliseconds).
+const slotsIn = preparedPer((db) =>
+  db
     .select({ wave: releaseWaves, key: releases.key, name: releases.name })
     .from(releaseWaves)
     .innerJoin(releases, eq(releases.id, releaseWaves.releaseId))
@@ -207,12 +210,17 @@ export function waveSlotsInWindow(db: Db, range: Window): (WaveSlot & { state: W
       and(
         inArray(releaseWaves.state, [...HOLDING_WAVE_STATES]),
         notInArray(releases.phase, [...ENDED_PHASES]),
-        lt(releaseWaves.windowStart, range.end),
-        gt(releaseWaves.windowEnd, range.start),
+        lt(releaseWaves.windowStart, sql.placeholder('end')),
+        gt(releaseWaves.windowEnd, sql.placeholder('start')),
       ),
     )
     .orderBy(asc(releaseWaves.windowStart), asc(releases.number), asc(releaseWaves.number))
-    .all()
+    .prepare(),
+);
+
+export function waveSlotsInWindow(db: Db, range: Window): (WaveSlot & { state: WaveState })[] {
+  return slotsIn(db)
+    .all({ start: range.start.getTime(), end: range.end.getTime() })
     .map((r) => ({
       releaseKey: r.key,
       releaseName: r.name,

@@ -2,6 +2,7 @@ import { and, asc, count, desc, eq, gt, inArray, lt, or, sql } from 'drizzle-orm
 import type { ApprovalPath, Category, Level, Rfc, ReviewOutcome, RfcState, Vote, VoteCapacity, VoteChoice, Window } from '../../domain/types.js';
 import type { OtherChange } from '../../domain/schedule.js';
 import type { Db } from '../client.js';
+import { preparedPer } from '../prepared.js';
 import { rfcs, sequences, votes } from '../schema.js';
 
 type Row = typeof rfcs.$inferSelect;
@@ -89,13 +90,28 @@ export function updateRfc(db: Db, rfc: Rfc): Rfc {
   return toRfc(row);
 }
 
+const rfcByKey = preparedPer((db) =>
+  db
+    .select()
+    .from(rfcs)
+    .where(eq(rfcs.key, sql.placeholder('key')))
+    .prepare(),
+);
+const rfcById = preparedPer((db) =>
+  db
+    .select()
+    .from(rfcs)
+    .where(eq(rfcs.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 export function findRfc(db: Db, key: string): Rfc | null {
-  const row = db.select().from(rfcs).where(eq(rfcs.key, key.toUpperCase())).get();
+  const row = rfcByKey(db).get({ key: key.toUpperCase() });
   return row ? toRfc(row) : null;
 }
 
 export function findRfcById(db: Db, id: number): Rfc | null {
-  const row = db.select().from(rfcs).where(eq(rfcs.id, id)).get();
+  const row = rfcById(db).get({ id });
   return row ? toRfc(row) : null;
 }
 
@@ -179,13 +195,18 @@ export function listChangesInWindow(db: Db, states: readonly RfcState[], range: 
     .map(({ start, end, state, ...r }) => ({ ...r, state: state as RfcState, window: start && end ? { start, end } : null }));
 }
 
-export function listVotes(db: Db, rfcId: number): Vote[] {
-  return db
+const votesOf = preparedPer((db) =>
+  db
     .select()
     .from(votes)
-    .where(eq(votes.rfcId, rfcId))
+    .where(eq(votes.rfcId, sql.placeholder('rfcId')))
     .orderBy(asc(votes.castAt))
-    .all()
+    .prepare(),
+);
+
+export function listVotes(db: Db, rfcId: number): Vote[] {
+  return votesOf(db)
+    .all({ rfcId })
     .map((v) => ({
       voter: v.voter,
       capacity: v.capacity as VoteCapacity,
