@@ -1,7 +1,15 @@
 #!/usr/bin/env node
 // The CLI entry (`npx changebot`). `npm ci` builds dist/ through the `prepare` script.
 import { runCli } from '../dist/cli/main.js';
+import { readEnvFile } from '../dist/config.js';
 
-const { code, out } = runCli(process.argv.slice(2));
+// The same .env as `npm start` reads (real environment variables win), so both open one database.
+let envError;
+try {
+  readEnvFile();
+} catch (err) {
+  envError = { code: 2, out: `configuration error: ${err instanceof Error ? err.message : String(err)}` };
+}
+const { code, out } = envError ?? runCli(process.argv.slice(2));
 (code === 0 ? process.stdout : process.stderr).write(`${out}\n`);
 process.exitCode = code;

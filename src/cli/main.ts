@@ -75,7 +75,13 @@ export function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cl
   } catch (err) {
     return { code: 2, out: `configuration error: ${(err as Error).message}` };
   }
-  const database = openDatabase(config.databasePath);
+  let database: ReturnType<typeof openDatabase>;
+  try {
+    database = openDatabase(config.databasePath);
+  } catch (err) {
+    if (isChangebotError(err)) return { code: 1, out: err.message };
+    throw err;
+  }
   try {
     const ctx = createContext(database, { clock: clockFrom(config.clockStart), policy: config.policy, timezone: config.timezone });
     bootstrapAdmins(ctx, config.admins);
@@ -115,7 +121,14 @@ function runAudit(args: string[], env: NodeJS.ProcessEnv): CliResult {
   if (config.databasePath !== ':memory:' && !existsSync(config.databasePath)) {
     return { code: 2, out: `There is no database at ${config.databasePath} (DATABASE_PATH): nothing to verify. Set DATABASE_PATH to the bot's database file.` };
   }
-  const database = openDatabase(config.databasePath);
+  let database: ReturnType<typeof openDatabase>;
+  try {
+    // Verifying only reads: a read-only copy of the database (an auditor's) is fine.
+    database = openDatabase(config.databasePath, { proveWritable: false });
+  } catch (err) {
+    if (isChangebotError(err)) return { code: 1, out: err.message };
+    throw err;
+  }
   try {
     const { report, text } = verifyChangeLog(database, head);
     return { code: report.ok ? 0 : 1, out: text };

@@ -48,7 +48,7 @@ function migrateOnce(run: () => void, attempts = 10): void {
  * ChangebotError naming the file, the variable it came from (`variable`, DATABASE_PATH by
  * default) and what to check, so start-up fails with one line instead of a stack trace.
  */
-export function openDatabase(path: string, options: { busyTimeoutMs?: number; variable?: string } = {}): AppDatabase {
+export function openDatabase(path: string, options: { busyTimeoutMs?: number; variable?: string; proveWritable?: boolean } = {}): AppDatabase {
   let sqlite: Database.Database | undefined;
   try {
     if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -61,6 +61,10 @@ export function openDatabase(path: string, options: { busyTimeoutMs?: number; va
     const db = drizzle(sqlite, { schema });
     migrateOnce(() => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }));
     chainExisting(sqlite); // rows from before the hash chain (src/db/chain.ts)
+    // A current database on a read-only file opens and migrates without writing anything: one
+    // real write now makes start-up (and the CLI) fail here, naming the file, instead of at the
+    // first use case with a stack trace.
+    if (options.proveWritable !== false) sqlite.prepare(HEARTBEAT).run(new Date().toISOString(), Date.now());
     const opened = sqlite;
     return {
       db: db as unknown as AppDatabase['db'],
@@ -90,6 +94,10 @@ function cannotOpen(path: string, variable: string, err: unknown): ChangebotErro
   return new ChangebotError('config', `can't open the database ${file} (${variable}): ${message} — ${hint}`, { path: file, variable, sqlite: code });
 }
 
+/** The heartbeat row: a small real commit, at open and on every /readyz. */
+const HEARTBEAT =
+  "insert into settings (key, value, updated_by, updated_at) values ('health:heartbeat', ?, 'changebot', ?) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at";
+
 /**
  * Whether the database takes writes, for /readyz. A read (`select 1`) passes on a full disk, and
  * a write that is rolled back never reaches the disk, so this does both things a real write
@@ -116,11 +124,7 @@ export function probeWritable(database: AppDatabase, at: Date): { ok: boolean; d
     } catch (err) {
       if (err !== undo) throw err;
     }
-    sqlite
-      .prepare(
-        "insert into settings (key, value, updated_by, updated_at) values ('health:heartbeat', ?, 'changebot', ?) on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at",
-      )
-      .run(at.toISOString(), at.getTime());
+    sqlite.prepare(HEARTBEAT).run(at.toISOString(), at.getTime());
     return { ok: true };
   } catch (err) {
     return { ok: false, detail: `the database does not take writes: ${err instanceof Error ? err.message : String(err)}` };

@@ -11,7 +11,7 @@ const run = promisify(execFile);
 
 describe('npm run bench, on a tiny load', () => {
   it('runs the fan-out and the timing benchmark to the end with no duplicates or losses', async () => {
-    const args = ['dist/bench/index.js', '--users=20', '--channels=2', '--rate=1000', '--reminders=40', '--over=2', '--lead=2'];
+    const args = ['dist/bench/index.js', 'fanout', 'timing', '--users=20', '--channels=2', '--rate=1000', '--reminders=40', '--over=2', '--lead=2'];
     const { stdout } = await run(process.execPath, args, { cwd: ROOT, timeout: 60_000 });
     expect(stdout).toMatch(/^ {2}duplicates +0$/m);
     expect(stdout).toMatch(/^ {2}losses +0 /m);

@@ -112,12 +112,12 @@ describe('/readyz', () => {
 });
 
 /**
- * `node dist/main.js` on `file`, as a user who may not write it: root writes any file whatever its
- * mode, so as root the bot runs as `nobody`.
+ * `node <script>` on `file`, as a user who may not write it: root writes any file whatever its
+ * mode, so as root the child runs as `nobody`.
  */
-function startAs(file: string): Promise<{ code: number | null; stderr: string }> {
+function runAs(file: string, script: string[]): Promise<{ code: number | null; stderr: string }> {
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, script, {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', DATABASE_PATH: file, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -128,24 +128,46 @@ function startAs(file: string): Promise<{ code: number | null; stderr: string }>
   return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
 }
 
+const startAs = (file: string) => runAs(file, ['dist/main.js']);
+
+/** A database file nobody but its owner may write, in a folder anyone may write (so the lock beside it can be taken). */
+function readOnlyFile(): string {
+  const dir = tempDir();
+  chmodSync(dir, 0o777);
+  const file = join(dir, 'cb.db');
+  openDatabase(file).close();
+  chmodSync(file, 0o444);
+  return file;
+}
+
+const READ_ONLY = (file: string) =>
+  `can't open the database ${file} (DATABASE_PATH): attempt to write a readonly database — check the file's permissions and its folder's (the bot writes the file, its -wal and -shm beside it)`;
+
 describe('start-up with a database it cannot write', () => {
   it('a read-only file: one line naming the file and DATABASE_PATH, exit code 1', async () => {
-    const file = join(tempDir(), 'cb.db');
-    openDatabase(file).close();
-    chmodSync(file, 0o444);
-    expect(await startAs(file)).toEqual({
-      code: 1,
-      stderr: `changebot: can't open the database ${file} (DATABASE_PATH): attempt to write a readonly database — check the file's permissions and its folder's (the bot writes the file, its -wal and -shm beside it)\n`,
-    });
+    const file = readOnlyFile();
+    expect(await startAs(file)).toEqual({ code: 1, stderr: `changebot: ${READ_ONLY(file)}\n` });
   });
 
-  it('a read-only folder: one line naming the file and DATABASE_PATH, exit code 1', async () => {
+  it('the CLI on a read-only file: the same one line, exit code 1', async () => {
+    const file = readOnlyFile();
+    expect(await runAs(file, ['bin/changebot.js', '--as', 'ann', 'list'])).toEqual({ code: 1, stderr: `${READ_ONLY(file)}\n` });
+  });
+
+  it('audit verify only reads, so it checks a read-only copy (exit code 0)', async () => {
+    expect(await runAs(readOnlyFile(), ['bin/changebot.js', 'audit', 'verify'])).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('a read-only folder: one line naming the lock file beside the database and DATABASE_PATH, exit code 1', async () => {
     const dir = tempDir();
     chmodSync(dir, 0o555);
     const file = join(dir, 'cb.db');
     const { code, stderr } = await startAs(file);
     expect(code).toBe(1);
     expect(stderr.split('\n')).toHaveLength(2); // one line and its newline
-    expect(stderr).toMatch(new RegExp(`^changebot: can't open the database ${file} \\(DATABASE_PATH\\): .+ — check the file's permissions`));
+    // The lock is taken before the database is opened, so the folder's refusal is met there first.
+    expect(stderr).toMatch(
+      new RegExp(`^changebot: cannot write the lock file ${file}\\.lock \\(EACCES.*\\): DATABASE_PATH must be in a folder changebot can write to$`, 'm'),
+    );
   });
 });

@@ -5,10 +5,12 @@
  * first (and its local redis-server) untouched; a killed bot takes its redis-server with it
  * and leaves a lock the next start takes over.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/cli.js';
 import { alive, killLeftovers, pidsOf, spawnBot } from '../support/ops-process.js';
@@ -26,6 +28,8 @@ function tempDir(): string {
 }
 
 /** Variables a developer's shell may have set that would change what these bots do. */
+const run = promisify(execFile);
+
 const CLEAN = { REDIS_URL: undefined, REDIS_PREFIX: undefined, HOST: '127.0.0.1', CHANGEBOT_TIMEZONE: undefined };
 
 /** Each test starts real processes (a few seconds each on a busy machine). */
@@ -121,6 +125,26 @@ describe('.env', () => {
       expect(bot.output()).toContain('read .env');
       bot.child.kill('SIGTERM');
       expect(await bot.exited).toBe(0);
+    },
+    SLOW,
+  );
+
+  it(
+    'is read by the CLI too, so it opens the same database; the real environment wins',
+    async () => {
+      const dir = tempDir();
+      writeFileSync(join(dir, '.env'), `DATABASE_PATH=${join(dir, 'from-env-file.db')}\n`);
+      const cli = (env: Record<string, string | undefined>) =>
+        run(process.execPath, [join(ROOT, 'bin', 'changebot.js'), '--as', 'ann', 'new', 'From the CLI', 'category=minor'], {
+          cwd: dir,
+          env: { ...process.env, DATABASE_PATH: undefined, LOG_LEVEL: 'silent', ...env },
+        });
+      expect((await cli({})).stdout).toMatch(/Raised RFC-1 /);
+      expect(existsSync(join(dir, 'from-env-file.db'))).toBe(true);
+      await cli({ DATABASE_PATH: join(dir, 'real-env.db') });
+      expect(existsSync(join(dir, 'real-env.db'))).toBe(true);
+      const second = await cli({});
+      expect(second.stdout).toMatch(/Raised RFC-2 /); // the .env database again, where RFC-1 already is
     },
     SLOW,
   );

@@ -23,7 +23,7 @@ import { detailsModal, rescheduleModal } from './blocks/modal.js';
 import { cardBlocks } from './blocks/rfc.js';
 import { isSlackUrl } from './edge.js';
 import { errorText } from './errors.js';
-import { type SlackRuntime, tell } from './runtime.js';
+import { type SlackRuntime, afterAcks, tell } from './runtime.js';
 import { type Handling, NotReplayable, claimOf, needsTrigger, settle } from './dedupe.js';
 import { applying } from '../../app/context.js';
 import { type WebClient, withRetry } from './web.js';
@@ -43,6 +43,7 @@ export function registerActions(app: App, rt: SlackRuntime): void {
 
   app.action<BlockAction<ButtonAction>>(/^rfc_/, async ({ ack, body, action, respond, context }) => {
     await ack();
+    await afterAcks();
     const claim = claimOf(context);
     try {
       if (action.type !== 'button' || !isActionId(action.action_id)) return;
@@ -61,6 +62,7 @@ export function registerActions(app: App, rt: SlackRuntime): void {
   // message's blocks (or the modal's hash) are part of the key.
   app.action<BlockAction<ButtonAction>>(/^release_/, async ({ ack, body, action, respond, context }) => {
     await ack();
+    await afterAcks();
     const claim = claimOf(context);
     try {
       if (action.type !== 'button' || !isReleaseActionId(action.action_id)) return;

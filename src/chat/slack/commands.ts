@@ -20,7 +20,7 @@ import { releaseBlocks } from './blocks/release.js';
 import { newReleaseModal } from './blocks/release-modal.js';
 import type { Actor } from '../../domain/types.js';
 import { errorText } from './errors.js';
-import { type SlackRuntime, tell } from './runtime.js';
+import { type SlackRuntime, afterAcks, tell } from './runtime.js';
 import { type Handling, claimOf, needsTrigger, settle } from './dedupe.js';
 import { applying } from '../../app/context.js';
 import { type WebClient, withRetry } from './web.js';
@@ -33,6 +33,7 @@ const OPEN_RELEASE_FORM = /^\s*release\s+(?:new|create)\s*$/i;
 export function registerCommands(app: App, rt: SlackRuntime): void {
   const listener: Middleware<SlackCommandMiddlewareArgs> = async ({ command, ack, respond, context }) => {
     await ack();
+    await afterAcks();
     const claim = claimOf(context);
     try {
       await handleCommand(rt, { ...command, text: typedText(command) }, respond, rt.web, { claim });

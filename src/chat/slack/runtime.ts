@@ -23,6 +23,16 @@ export interface SlackRuntime {
   retry: { attempts: number; baseMs: number; maxWaitMs: number };
 }
 
+/**
+ * Called right after ack(): lets requests that already arrived be read and acknowledged before
+ * this one's work runs (that work is synchronous: SQLite, rendering), so an ack never waits
+ * behind other people's commands. Order is kept (setImmediate callbacks run first in, first out);
+ * what it trades is that under a burst the work finishes a little later, the acks sooner.
+ */
+export function afterAcks(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 export interface Audience {
   userId: string;
   respond?: RespondFn | undefined;
