@@ -144,7 +144,9 @@ const WATCHER = [
 
 function spawnTied(binary: string, args: string[]): ChildProcess {
   if (process.platform === 'win32') return spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const child = spawn('/bin/sh', ['-c', WATCHER, 'changebot-redis', binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own process group (detached), so a Ctrl-C in the terminal reaches the bot alone and the
+  // server stays up while the bot finishes its deliveries; the pipe still ends it with the bot.
+  const child = spawn('/bin/sh', ['-c', WATCHER, 'changebot-redis', binary, ...args], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   child.stdin?.on('error', () => {}); // the watcher gone first: nothing to tell it
   return child;
 }

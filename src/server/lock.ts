@@ -8,10 +8,12 @@
  * host and the process's start time, so a lock whose owner died (SIGKILL, power cut) is taken
  * over: on the same host, a pid that no longer exists, or one that now belongs to another
  * process (the start time differs: pid reuse), is dead. A lock from another host (a database on
- * a shared disk) is never taken over automatically: the message says how to remove it.
+ * a shared disk, or this container before it was recreated under a new hostname) can't be
+ * checked that way: its owner touches the file every HEARTBEAT_MS, and one not touched for
+ * STALE_MS is dead, so a recreated container starts again on its own.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { ChangebotError } from '../domain/errors.js';
@@ -46,9 +48,16 @@ export function processStart(pid: number): string | undefined {
   }
 }
 
-/** Whether `owner` is a live process on this host (false when it is certainly gone). */
-export function ownerAlive(owner: Pick<LockOwner, 'pid' | 'host' | 'procStart'>): boolean {
-  if (owner.host !== hostname()) return true; // can't tell: assume it is alive
+/** How often the owner touches its lock file, and how long untouched makes another host's lock dead. */
+export const HEARTBEAT_MS = 10_000;
+export const STALE_MS = 60_000;
+
+/**
+ * Whether `owner` is alive (false when it is certainly gone). On this host: its pid and start
+ * time. On another: whether the lock file (`touchedMs`, its mtime) was touched within STALE_MS.
+ */
+export function ownerAlive(owner: Pick<LockOwner, 'pid' | 'host' | 'procStart'>, touchedMs = Date.now()): boolean {
+  if (owner.host !== hostname()) return Date.now() - touchedMs < STALE_MS;
   try {
     process.kill(owner.pid, 0);
   } catch (err) {
@@ -103,20 +112,38 @@ export function acquireBotLock(databasePath: string): BotLock {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 3) throw err;
       }
       const held = readOwner(path);
-      if (held && ownerAlive(held)) throw inUse(databasePath, path, held);
+      if (held && ownerAlive(held, touchedAt(path))) throw inUse(databasePath, path, held);
       // Dead owner (or an unreadable file): remove it if it is still the one just read, retry.
       if (JSON.stringify(readOwner(path)) === JSON.stringify(held)) unlinkSync(path);
     }
   } finally {
     unlinkSync(tmp);
   }
+  const beat = setInterval(() => {
+    try {
+      const now = new Date();
+      utimesSync(path, now, now);
+    } catch {
+      // removed or unwritable: the next start decides from what is there
+    }
+  }, HEARTBEAT_MS);
+  beat.unref();
   return withGuard({
     path,
     owner,
     release() {
+      clearInterval(beat);
       if (readOwner(path)?.token === owner.token) unlinkSync(path);
     },
   });
+}
+
+function touchedAt(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 function withGuard(lock: Omit<BotLock, 'guard'>): BotLock {
@@ -135,7 +162,10 @@ function withGuard(lock: Omit<BotLock, 'guard'>): BotLock {
 
 function inUse(databasePath: string, path: string, held: LockOwner): ChangebotError {
   const where = held.host === hostname() ? `pid ${held.pid}` : `pid ${held.pid} on host ${held.host}`;
-  const remedy = held.host === hostname() ? 'stop it first, or give this one another DATABASE_PATH' : `stop it first; if it is gone, delete ${path}`;
+  const remedy =
+    held.host === hostname()
+      ? 'stop it first, or give this one another DATABASE_PATH'
+      : `stop it first (a lock its owner stops touching is taken over ${STALE_MS / 1000} s later)`;
   return new ChangebotError('unavailable', `${resolve(databasePath)} is in use by another changebot (${where}, since ${held.since}): ${remedy}.`, {
     field: 'DATABASE_PATH',
     lock: path,

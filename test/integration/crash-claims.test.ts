@@ -50,6 +50,13 @@ describe('inbound claims', () => {
     claimInbound(t.ctx.database.db, 'old-done', old);
     pruneInbound(t.ctx.database.db, t.clock.now());
     expect(stateOf('old-done')).toBeUndefined();
-    expect(unfinishedInbound(t.ctx.database.db, 'slack').map((c) => c.id)).toEqual(['old-pending']);
+    expect(unfinishedInbound(t.ctx.database.db, 'slack', t.clock.now()).map((c) => c.id)).toEqual(['old-pending']);
+  });
+
+  it("a claim this process made after it started is its own, not the last run's (Socket Mode takes requests before start-up ends)", () => {
+    const started = t.clock.now();
+    claimInbound(t.ctx.database.db, 'before-start', new Date(started.getTime() - 1), keep);
+    claimInbound(t.ctx.database.db, 'live', started, keep);
+    expect(unfinishedInbound(t.ctx.database.db, 'slack', started).map((c) => c.id)).toEqual(['before-start']);
   });
 });

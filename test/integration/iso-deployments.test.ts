@@ -5,7 +5,7 @@
  * on it refuses, a dead owner's lock is taken over, and the CLI works beside a running bot.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,12 +164,23 @@ describe('one bot per database', () => {
     }
   });
 
-  it('never takes over a lock held on another host, and says how to remove it', async () => {
+  it('refuses a lock another host touched lately, and says when it is taken over', async () => {
     const c = config('remote.db');
     writeFileSync(lockPathFor(c.databasePath), JSON.stringify({ pid: 1, host: 'elsewhere', since: '2026-01-01T00:00:00.000Z', token: 'x' }));
     await expect(startBot(c, { log: createLogger('silent'), components: [] })).rejects.toThrow(
-      `${join(dir, 'remote.db')} is in use by another changebot (pid 1 on host elsewhere, since 2026-01-01T00:00:00.000Z): stop it first; if it is gone, delete ${lockPathFor(c.databasePath)}.`,
+      `${join(dir, 'remote.db')} is in use by another changebot (pid 1 on host elsewhere, since 2026-01-01T00:00:00.000Z): stop it first (a lock its owner stops touching is taken over 60 s later).`,
     );
     rmSync(lockPathFor(c.databasePath));
+  });
+
+  it("takes over another host's lock untouched for over a minute (a container recreated under a new hostname)", async () => {
+    const c = config('recreated.db');
+    const path = lockPathFor(c.databasePath);
+    writeFileSync(path, JSON.stringify({ pid: 1, host: 'old-container', since: '2026-01-01T00:00:00.000Z', token: 'gone' }));
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    utimesSync(path, twoMinutesAgo, twoMinutesAgo);
+    const bot = await startBot(c, { log: createLogger('silent'), components: [] });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid, host: hostname() });
+    await bot.stop();
   });
 });

@@ -29,6 +29,18 @@ describe('cached statements', () => {
     expect(database.db.select({ key: settings.key }).from(settings).where(eq(settings.key, 'k')).all()).toEqual([{ key: 'k' }]);
   });
 
+  it('hands a statement still iterating to nobody else: a second reader of the same SQL gets its own', () => {
+    const sql = 'select value from (select 1 as value union all select 2 union all select 3)';
+    const outer = database.sqlite.prepare(sql).pluck();
+    const seen: number[][] = [];
+    for (const v of outer.iterate() as Iterable<number>) seen.push([v, ...(database.sqlite.prepare(sql).pluck().all() as number[])]);
+    expect(seen).toEqual([
+      [1, 1, 2, 3],
+      [2, 1, 2, 3],
+      [3, 1, 2, 3],
+    ]);
+  });
+
   it('keeps at most the number it was given, dropping the least recently used', () => {
     const sqlite = new Database(':memory:');
     cacheStatements(sqlite, 2);

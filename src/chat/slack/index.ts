@@ -19,13 +19,15 @@ export const slackComponent: Component = {
   },
   async start(deps) {
     const slack = createSlackApp(deps);
+    // Claims made from here on are this process's own (Socket Mode takes requests at once).
+    const startedAt = deps.app.clock.now();
     await slack.start();
     deps.http.check('slack', () => slack.health());
     deps.log.info({ mode: slack.mode }, slack.mode === 'socket' ? 'slack: Socket Mode' : 'slack: listening at POST /slack/events');
     return {
       stop: () => slack.stop(),
       ready() {
-        replayUnfinished(slack.runtime).catch((err: unknown) => deps.log.error({ err }, 'slack: replaying unfinished requests failed'));
+        replayUnfinished(slack.runtime, startedAt).catch((err: unknown) => deps.log.error({ err }, 'slack: replaying unfinished requests failed'));
       },
     };
   },

@@ -9,7 +9,7 @@
  * the response_url's 30 minutes; a shape not known) is not run, its author is told.
  */
 import type { BlockAction, RespondFn, SlashCommand } from '@slack/bolt';
-import { moveInbound, type UnfinishedInbound, unfinishedInbound } from '../../db/repos/chat.js';
+import { GIVE_UP_TELLING_MS, moveInbound, type UnfinishedInbound, unfinishedInbound } from '../../db/repos/chat.js';
 import { isActionId, isReleaseActionId } from '../../domain/actions.js';
 import { handleClick, handleReleaseClick } from './actions.js';
 import { handleCommand, typedText } from './commands.js';
@@ -23,15 +23,21 @@ export const RESPONSE_URL_MS = 30 * 60_000;
 const UNFINISHED = ['pending', 'replayed'] as const;
 
 /** Replays (or reports) every unfinished Slack claim, oldest first; resolves when all are handled. */
-export async function replayUnfinished(rt: SlackRuntime): Promise<{ replayed: number; told: number }> {
+export async function replayUnfinished(rt: SlackRuntime, startedAt: Date): Promise<{ replayed: number; told: number }> {
   const counts = { replayed: 0, told: 0 };
-  const left = unfinishedInbound(rt.ctx.database.db, PLATFORM);
+  const left = unfinishedInbound(rt.ctx.database.db, PLATFORM, startedAt);
   if (left.length) rt.log.warn({ unfinished: left.length }, 'slack: requests left unfinished by the last run: applying them again or telling their authors');
   for (const claim of left) {
     try {
       counts[await replayOne(rt, claim)]++;
     } catch (err) {
-      rt.log.error({ err, id: claim.id }, 'slack: could not replay an unfinished request');
+      const now = rt.ctx.clock.now();
+      const giveUp = now.getTime() - claim.receivedAt.getTime() > GIVE_UP_TELLING_MS;
+      if (giveUp) moveInbound(rt.ctx.database.db, claim.id, UNFINISHED, 'told', now);
+      rt.log.error(
+        { err, id: claim.id },
+        giveUp ? 'slack: gave up telling the author of a request left unfinished a day ago' : 'slack: could not replay an unfinished request',
+      );
     }
   }
   return counts;

@@ -35,6 +35,7 @@ export function createTeamsComponent(opts: TeamsComponentOptions = {}): Componen
       return true;
     },
     async start(deps) {
+      const startedAt = deps.app.clock.now(); // claims from here on are this process's own
       const { config, log, app, http } = deps;
       const auth = teamsAuth(config.teams);
       const adapter = createAdapter(config.teams);
@@ -55,7 +56,7 @@ export function createTeamsComponent(opts: TeamsComponentOptions = {}): Componen
       http.check('teams', () => ({ ok: true, detail: mode }));
       // Once every part is ready: the authors of commands the last run did not finish are told.
       const ready = () => {
-        tellUnfinished(app, adapter, auth.appId, log).catch((err: unknown) => log.error({ err }, 'teams: telling unfinished commands failed'));
+        tellUnfinished(app, adapter, auth.appId, log, startedAt).catch((err: unknown) => log.error({ err }, 'teams: telling unfinished commands failed'));
       };
       if (auth.mode === 'authenticated') {
         log.info({ appId: auth.appId, appType: config.teams.appType }, 'teams: Bot Framework authentication on');

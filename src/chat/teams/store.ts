@@ -39,8 +39,8 @@ export const firstDelivery = (db: Db, conversationId: string, activityId: string
 
 export const claimIdOf = (conversationId: string, activityId: string): string => `${PLATFORM}:${conversationId}:${activityId}`;
 
-/** Commands a stopped process left unfinished, oldest first. */
-export const unfinished = (db: Db): chat.UnfinishedInbound[] => chat.unfinishedInbound(db, PLATFORM);
+/** Commands a stopped process left unfinished (received before `before`, this process's start), oldest first. */
+export const unfinished = (db: Db, before: Date): chat.UnfinishedInbound[] => chat.unfinishedInbound(db, PLATFORM, before);
 export const markTold = (db: Db, id: string, at: Date): boolean => chat.moveInbound(db, id, ['pending', 'replayed'], 'told', at);
 export { isWriteRefused } from '../../db/repos/chat.js';
 

@@ -9,11 +9,12 @@ import type { AppContext } from '../../app/context.js';
 import type { Logger } from '../../log.js';
 import type { EdgeCloudAdapter } from './adapter.js';
 import { textActivity } from './messages.js';
+import { GIVE_UP_TELLING_MS } from '../../db/repos/chat.js';
 import { markTold, unfinished } from './store.js';
 
-export async function tellUnfinished(app: AppContext, adapter: EdgeCloudAdapter, appId: string, log: Logger): Promise<number> {
+export async function tellUnfinished(app: AppContext, adapter: EdgeCloudAdapter, appId: string, log: Logger, startedAt: Date): Promise<number> {
   let told = 0;
-  for (const claim of unfinished(app.database.db)) {
+  for (const claim of unfinished(app.database.db, startedAt)) {
     const r = claim.request as { text?: unknown; reference?: Partial<ConversationReference> };
     if (!r.reference?.conversation || !r.reference.serviceUrl) {
       markTold(app.database.db, claim.id, app.clock.now());
@@ -29,7 +30,12 @@ export async function tellUnfinished(app: AppContext, adapter: EdgeCloudAdapter,
       told++;
       log.warn({ id: claim.id }, 'teams: told the author an unfinished command was not applied');
     } catch (err) {
-      log.error({ err, id: claim.id }, 'teams: could not tell the author of an unfinished command');
+      const giveUp = app.clock.now().getTime() - claim.receivedAt.getTime() > GIVE_UP_TELLING_MS;
+      if (giveUp) markTold(app.database.db, claim.id, app.clock.now());
+      log.error(
+        { err, id: claim.id },
+        giveUp ? 'teams: gave up telling the author of a command left unfinished a day ago' : 'teams: could not tell the author of an unfinished command',
+      );
     }
   }
   return told;

@@ -93,11 +93,22 @@ export interface UnfinishedInbound extends InboundRequest {
 }
 
 /** Claims of `platform` left unfinished by a process that stopped (oldest first). */
-export function unfinishedInbound(db: Db, platform: string): UnfinishedInbound[] {
+/**
+ * An unfinished claim whose author could not be told (deactivated, bot removed) is tried at
+ * each start for this long, then given up (`told`, with an error logged), so none is kept forever.
+ */
+export const GIVE_UP_TELLING_MS = 24 * 3_600_000;
+
+/**
+ * The claims a stopped process left unfinished: only those received before `before` (this
+ * process's start), so a request this process is handling right now (Socket Mode takes them
+ * before every part is ready) is never mistaken for one.
+ */
+export function unfinishedInbound(db: Db, platform: string, before: Date): UnfinishedInbound[] {
   return db
     .select()
     .from(inboundRequests)
-    .where(and(eq(inboundRequests.platform, platform), inArray(inboundRequests.state, ['pending', 'replayed'])))
+    .where(and(eq(inboundRequests.platform, platform), inArray(inboundRequests.state, ['pending', 'replayed']), lt(inboundRequests.receivedAt, before)))
     .orderBy(inboundRequests.receivedAt)
     .all()
     .map((r) => ({ id: r.id, receivedAt: r.receivedAt, state: r.state as 'pending' | 'replayed', platform, request: r.request ?? {} }));
