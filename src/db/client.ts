@@ -110,6 +110,10 @@ const HEARTBEAT =
 export function probeWritable(database: AppDatabase, at: Date): { ok: boolean; detail?: string } {
   const { sqlite } = database;
   const undo = new Error('probe: roll back');
+  // A writer holding the lock (the CLI, a long use case) makes the probe wait, and it waits on
+  // the event loop: a short wait, then "not writable" for now, rather than 5 s of stalled acks.
+  const busy = sqlite.pragma('busy_timeout', { simple: true });
+  sqlite.pragma('busy_timeout = 250');
   try {
     try {
       sqlite
@@ -128,5 +132,7 @@ export function probeWritable(database: AppDatabase, at: Date): { ok: boolean; d
     return { ok: true };
   } catch (err) {
     return { ok: false, detail: `the database does not take writes: ${err instanceof Error ? err.message : String(err)}` };
+  } finally {
+    sqlite.pragma(`busy_timeout = ${Number(busy)}`);
   }
 }

@@ -13,7 +13,7 @@ import { type Bot, type Component, startBot } from '../../src/bot.js';
 import { slackComponent } from '../../src/chat/slack/index.js';
 import { teamsComponent } from '../../src/chat/teams/component.js';
 import { loadConfig } from '../../src/config.js';
-import { openDatabase } from '../../src/db/client.js';
+import { openDatabase, probeWritable } from '../../src/db/client.js';
 import { ROOT } from '../support/cli.js';
 import { slackTestEnv } from '../support/slack-harness.js';
 import { FakeSlack } from '../support/slack-server.js';
@@ -108,6 +108,26 @@ describe('/readyz', () => {
     const r = await readyz(b);
     expect(r.status).toBe(200);
     expect(r.checks.teams).toEqual({ ok: true, detail: 'unauthenticated Emulator mode on 127.0.0.1' });
+  });
+});
+
+describe('the write probe beside another writer', () => {
+  it('reports a database another process holds for writing as not writable now, and keeps the normal busy wait for everything else', () => {
+    const file = join(tempDir(), 'cb.db');
+    const bot = openDatabase(file);
+    const cli = openDatabase(file);
+    try {
+      cli.sqlite.prepare('begin immediate').run();
+      const probe = probeWritable(bot, new Date());
+      expect(probe.ok).toBe(false);
+      expect(probe.detail).toMatch(/database is locked/);
+      cli.sqlite.prepare('rollback').run();
+      expect(bot.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(probeWritable(bot, new Date())).toEqual({ ok: true });
+    } finally {
+      cli.close();
+      bot.close();
+    }
   });
 });
 

@@ -81,7 +81,8 @@ export function dedupe(ctx: AppContext, log: Logger): Middleware<AnyMiddlewareAr
     const request = replayable(body);
     let first: boolean;
     try {
-      if (++claims % 500 === 0) pruneInbound(ctx.database.db, new Date(now.getTime() - CLAIM_TTL_MS));
+      // Old claims go now and then, after this request's ack rather than before it.
+      if (++claims % 500 === 0) setImmediate(() => prune(ctx, log, new Date(now.getTime() - CLAIM_TTL_MS)));
       first = claimInbound(ctx.database.db, id, now, request ? { platform: PLATFORM, request } : undefined);
     } catch (err) {
       if (!isWriteRefused(err)) throw err;
@@ -141,4 +142,12 @@ export function needsTrigger(how: Handling, what: string): void {
 /** The request was handled without a use case committing (a form opened, a repeat ignored): its claim is done. */
 export function settle(ctx: AppContext, claim: string | undefined): void {
   applying(ctx, claim, () => undefined);
+}
+
+function prune(ctx: AppContext, log: Logger, before: Date): void {
+  try {
+    pruneInbound(ctx.database.db, before);
+  } catch (err) {
+    log.warn({ err }, 'slack: pruning old request claims failed; tried again later');
+  }
 }
