@@ -36,11 +36,10 @@ export function removeMaintenance(db: Db, id: number): boolean {
   return (db.delete(maintenanceWindows).where(eq(maintenanceWindows.id, id)).run() as { changes: number }).changes > 0;
 }
 
+const allBlackouts = preparedPer((db) => db.select().from(blackoutWindows).orderBy(asc(blackoutWindows.startAt)).prepare());
+
 export function listBlackouts(db: Db): BlackoutWindow[] {
-  return db
-    .select()
-    .from(blackoutWindows)
-    .orderBy(asc(blackoutWindows.startAt))
+  return allBlackouts(db)
     .all()
     .map((b) => ({ id: b.id, start: b.startAt, end: b.endAt, reason: b.reason }));
 }
