@@ -3,6 +3,7 @@ import type { ApprovalPath, Category, Level, Rfc, ReviewOutcome, RfcState, Vote,
 import type { OtherChange } from '../../domain/schedule.js';
 import type { Db } from '../client.js';
 import { preparedPer } from '../prepared.js';
+import { noteScheduleWrite } from '../schedule-version.js';
 import { rfcs, sequences, votes } from '../schema.js';
 
 type Row = typeof rfcs.$inferSelect;
@@ -75,6 +76,7 @@ export function nextSequence(db: Db, name: string): number {
 }
 
 export function insertRfc(db: Db, data: RfcInsert): Rfc {
+  noteScheduleWrite();
   const number = nextSequence(db, 'rfc');
   const row = db
     .insert(rfcs)
@@ -85,6 +87,7 @@ export function insertRfc(db: Db, data: RfcInsert): Rfc {
 }
 
 export function updateRfc(db: Db, rfc: Rfc): Rfc {
+  noteScheduleWrite();
   const { id, key: _key, ...data } = rfc;
   const row = db.update(rfcs).set(toRow(data)).where(eq(rfcs.id, id)).returning().get();
   return toRfc(row);
