@@ -8,6 +8,7 @@ import { DEFAULT_POLICY, type Policy } from '../domain/policy.js';
 import { policyEntries, policyFrom } from '../domain/policy-keys.js';
 import { appendLog } from '../db/repos/log.js';
 import { markInboundDone } from '../db/repos/chat.js';
+import { noteScheduleWrite } from '../db/schedule-version.js';
 import { readPolicyEntries, seedPolicyEntries, settingsVersion } from '../db/repos/policy.js';
 import type { Actor, PersonId, Rfc } from '../domain/types.js';
 import type { NextStep } from './next.js';
@@ -125,6 +126,8 @@ export function inTransaction<T>(ctx: AppContext, fn: (tx: Db) => Outcome<T>): O
     },
     { behavior: 'immediate' },
   );
+  // Whatever the use case wrote may change a conflict shown (see src/db/schedule-version.ts).
+  noteScheduleWrite();
   if (ctx.inbound) ctx.inbound.done = true;
   for (const listener of [...ctx.afterCommit]) {
     try {

@@ -14,6 +14,7 @@ import { cardText, listText } from '../domain/text.js';
 import { type RfcSummaryView, type RfcView, rfcView, summaryView } from '../domain/views.js';
 import { type Actor, type ChangeLogEntry, RFC_STATES, type Rfc, type Window } from '../domain/types.js';
 import type { AppContext, Outcome } from './context.js';
+import { shownConflicts } from './conflicts-cache.js';
 import { deployedByWaves, scheduleContext } from './implementation.js';
 import type { ListFilter } from './inputs.js';
 import { refusal } from './next.js';
@@ -39,7 +40,7 @@ export function conflictsOf(db: Db, rfc: Rfc, zone: string): Conflict[] {
 export function viewRfc(ctx: AppContext, key: string, zone: string = ctx.timezone, opts: { withConflicts?: boolean } = {}): RfcView {
   const db = ctx.database.db;
   const rfc = getRfc(db, key);
-  const conflicts = opts.withConflicts === false ? [] : conflictsOf(db, rfc, zone);
+  const conflicts = opts.withConflicts === false ? [] : shownConflicts(ctx.database, rfc, zone, () => conflictsOf(db, rfc, zone));
   return rfcView(rfc, {
     votes: listVotes(db, rfc.id),
     conflicts,

@@ -5,6 +5,7 @@ import type { ChangeLogEntry, RfcState } from '../../domain/types.js';
 import type Database from 'better-sqlite3';
 import { GENESIS, rowHash, SELECT_ROWS, type StoredLogRow } from '../chain.js';
 import type { Db } from '../client.js';
+import { preparedPer } from '../prepared.js';
 import { changeLog } from '../schema.js';
 
 export interface LogInput {
@@ -109,13 +110,18 @@ function subjectOfRow(r: { subjectType: string | null; subjectKey: string | null
   return r.subjectType && r.subjectKey ? { type: r.subjectType as SubjectType, key: r.subjectKey } : null;
 }
 
-export function listLog(db: Db, subject: Subject): ChangeLogEntry[] {
-  return db
+const logOf = preparedPer((db) =>
+  db
     .select()
     .from(changeLog)
-    .where(and(eq(changeLog.subjectType, subject.type), eq(changeLog.subjectKey, subject.key)))
+    .where(and(eq(changeLog.subjectType, sql.placeholder('type')), eq(changeLog.subjectKey, sql.placeholder('key'))))
     .orderBy(asc(changeLog.id))
-    .all()
+    .prepare(),
+);
+
+export function listLog(db: Db, subject: Subject): ChangeLogEntry[] {
+  return logOf(db)
+    .all({ type: subject.type, key: subject.key })
     .map((log) => ({ ...entryOf(log), subject: subjectOfRow(log) ?? subject }));
 }
 

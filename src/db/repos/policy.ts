@@ -2,6 +2,7 @@
 import { like } from 'drizzle-orm';
 import type { AppDatabase, Db } from '../client.js';
 import { preparedPer } from '../prepared.js';
+import { dataVersion } from '../schedule-version.js';
 import { settings } from '../schema.js';
 
 const PREFIX = 'policy:';
@@ -46,8 +47,6 @@ export function seedPolicyEntries(db: Db, entries: Readonly<Record<string, strin
   return stored;
 }
 
-const versions = new WeakMap<AppDatabase['sqlite'], { get(): unknown }>();
-
 /**
  * A token that changes whenever the policy may have: `PRAGMA data_version` moves when another
  * connection (the CLI, another process) commits, and this process counts its own policy writes
@@ -56,12 +55,6 @@ const versions = new WeakMap<AppDatabase['sqlite'], { get(): unknown }>();
  * pragma, far cheaper than reading and parsing the settings.
  */
 export function settingsVersion(database: AppDatabase): string | null {
-  const sqlite = database.sqlite;
-  if (sqlite.inTransaction) return null;
-  let v = versions.get(sqlite);
-  if (!v) {
-    v = sqlite.prepare('PRAGMA data_version');
-    versions.set(sqlite, v);
-  }
-  return `${(v.get() as { data_version: number }).data_version}:${written}`;
+  if (database.sqlite.inTransaction) return null;
+  return `${dataVersion(database.sqlite)}:${written}`;
 }

@@ -19,6 +19,7 @@ import { TIMED_PHASES } from '../../domain/timers.js';
 import type { Rfc, Window } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { preparedPer } from '../prepared.js';
+import { noteScheduleWrite } from '../schedule-version.js';
 import { releaseWaves, releases, rfcs } from '../schema.js';
 import { nextSequence, toRfc } from './rfcs.js';
 
@@ -117,6 +118,7 @@ function wavesOf(db: Db, releaseId: number): Wave[] {
 }
 
 export function insertRelease(db: Db, data: ReleaseInsert): Release {
+  noteScheduleWrite();
   const number = nextSequence(db, 'release');
   const row = db
     .insert(releases)
@@ -128,6 +130,7 @@ export function insertRelease(db: Db, data: ReleaseInsert): Release {
 
 /** Saves the release and its waves (the waves as given replace the stored ones, by number). */
 export function updateRelease(db: Db, r: Release): Release {
+  noteScheduleWrite();
   const { id, key: _key, waves, ...data } = r;
   const row = db.update(releases).set(toRow(data)).where(eq(releases.id, id)).returning().get();
   const stored = new Set(wavesOf(db, id).map((w) => w.number));

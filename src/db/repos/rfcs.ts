@@ -3,6 +3,7 @@ import type { ApprovalPath, Category, Level, Rfc, ReviewOutcome, RfcState, Vote,
 import type { OtherChange } from '../../domain/schedule.js';
 import type { Db } from '../client.js';
 import { preparedPer } from '../prepared.js';
+import { noteScheduleWrite } from '../schedule-version.js';
 import { rfcs, sequences, votes } from '../schema.js';
 
 type Row = typeof rfcs.$inferSelect;
@@ -75,6 +76,7 @@ export function nextSequence(db: Db, name: string): number {
 }
 
 export function insertRfc(db: Db, data: RfcInsert): Rfc {
+  noteScheduleWrite();
   const number = nextSequence(db, 'rfc');
   const row = db
     .insert(rfcs)
@@ -85,6 +87,7 @@ export function insertRfc(db: Db, data: RfcInsert): Rfc {
 }
 
 export function updateRfc(db: Db, rfc: Rfc): Rfc {
+  noteScheduleWrite();
   const { id, key: _key, ...data } = rfc;
   const row = db.update(rfcs).set(toRow(data)).where(eq(rfcs.id, id)).returning().get();
   return toRfc(row);
@@ -171,13 +174,10 @@ export function countRfcsUsingService(db: Db, states: readonly RfcState[], servi
  * (and that change one of `services`, when given): only the rows and columns it reads, since a
  * year-long window may overlap a hundred thousand changes.
  */
-export function listChangesInWindow(db: Db, states: readonly RfcState[], range: Window, services?: string[]): OtherChange[] {
-  const onServices = services
-    ? sql`exists (select 1 from json_each(${rfcs.services}) where json_each.value in (${sql.join(
-        services.map((s) => sql`${s}`),
-        sql`, `,
-      )}))`
-    : undefined;
+// Built once per connection: the states and services are bound as JSON arrays (a list's length
+// would otherwise change the SQL), the window's ends as milliseconds (the columns' storage).
+const changesInWindow = preparedPer((db) => {
+  const services = sql.placeholder('services');
   return db
     .select({
       key: rfcs.key,
@@ -189,9 +189,26 @@ export function listChangesInWindow(db: Db, states: readonly RfcState[], range: 
       releaseKey: rfcs.releaseKey,
     })
     .from(rfcs)
-    .where(and(inArray(rfcs.state, [...states]), lt(rfcs.windowStart, range.end), gt(rfcs.windowEnd, range.start), onServices))
+    .where(
+      and(
+        sql`${rfcs.state} in (select value from json_each(${sql.placeholder('states')}))`,
+        lt(rfcs.windowStart, sql.placeholder('end')),
+        gt(rfcs.windowEnd, sql.placeholder('start')),
+        sql`(${services} is null or exists (select 1 from json_each(${rfcs.services}) s where s.value in (select value from json_each(${services}))))`,
+      ),
+    )
     .orderBy(asc(rfcs.windowStart))
-    .all()
+    .prepare();
+});
+
+export function listChangesInWindow(db: Db, states: readonly RfcState[], range: Window, services?: string[]): OtherChange[] {
+  return changesInWindow(db)
+    .all({
+      states: JSON.stringify(states),
+      services: services ? JSON.stringify(services) : null,
+      start: range.start.getTime(),
+      end: range.end.getTime(),
+    })
     .map(({ start, end, state, ...r }) => ({ ...r, state: state as RfcState, window: start && end ? { start, end } : null }));
 }
 
