@@ -6,6 +6,7 @@ import type { TimerSettings } from '../domain/timers.js';
 import { FAILURE_EVENT, type Subject, parseNotificationKey } from '../domain/subject.js';
 import type { Logger } from '../log.js';
 import type { DeliveryRow } from '../db/repos/outbox.js';
+import { nobodyReason, recordNobody, reportFailure } from '../notify/nobody.js';
 import { resolveTargets } from '../notify/resolve.js';
 import type { Notifier } from '../notify/types.js';
 import { type JobQueues, type QueueSender, type ReportJobData, TIMER_JOB } from './queues.js';
@@ -34,7 +35,17 @@ export interface JobsRuntime {
  */
 export async function announce(rt: JobsRuntime, subject: Subject, recipients: Recipient[], key: string, event: string): Promise<number> {
   const targets = await resolveTargets(rt.ctx.database.db, rt.notifiers, recipients, subject);
-  recordFired(rt.ctx.database.db, { subject, key, event, targets, at: rt.ctx.clock.now() });
+  const at = rt.ctx.clock.now();
+  recordFired(rt.ctx.database.db, { subject, key, event, targets, at });
+  if (!targets.length && recipients.length) {
+    // Asked of someone, reaching no one: a failed delivery with the reason, and the owner (or
+    // the change managers) told, as for the outbox's notifications (notify/nobody.ts).
+    const reason = nobodyReason(recipients, rt.notifiers);
+    rt.ctx.database.db.transaction((tx) => recordNobody(tx, { notificationKey: key, subject, at, reason }));
+    rt.log.warn({ subject: subject.key, notification: key, reason }, 'jobs: a timed notification reached no one');
+    await rt.sender.enqueue(await reportFailure(rt.ctx, rt.notifiers, rt.log, subject, key));
+    return 0;
+  }
   const unsent = deliveriesOf(rt.ctx.database.db, key).filter((d) => d.status === 'pending' || d.status === 'sending');
   await rt.sender.enqueue(unsent);
   return targets.length;

@@ -11,12 +11,13 @@ import { findRfc } from '../db/repos/rfcs.js';
 import { type Timer, firedKey, parseTimerId, timersFor } from '../domain/timers.js';
 import { releaseTimers } from './release-timers.js';
 import { sendDelivery } from '../notify/deliver.js';
+import { reportFailure } from '../notify/nobody.js';
 import type { ChatPlatform } from '../notify/types.js';
 import { type DeliveryJobData, type ReportJobData, type TimerJobData, TIMERS_QUEUE, deliveryQueueName } from './queues.js';
 import { type JobsRuntime, announce, scheduleFailureReport } from './runtime.js';
 import { SCHEDULER } from '../db/repos/timers.js';
 import { findDeliveryById } from '../db/repos/outbox.js';
-import { FAILURE_EVENT, type Subject, type SubjectType, failureKey, rfcSubject } from '../domain/subject.js';
+import { type Subject, type SubjectType, rfcSubject } from '../domain/subject.js';
 
 /** A timer that fires this much before its due time (clock skew) still counts as due. */
 const EARLY_MS = 1000;
@@ -71,11 +72,11 @@ async function report(rt: JobsRuntime, data: ReportJobData): Promise<string> {
   // A report queued before subjects existed carries its RFC key alone.
   const subject: Subject = data.subject ?? rfcSubject((data as unknown as { rfcKey: string }).rfcKey);
   const db = rt.ctx.database.db;
-  // The change owner, or the release manager.
-  const who = subject.type === 'rfc' ? findRfc(db, subject.key)?.owner : findRelease(db, subject.key)?.manager;
-  if (!who) return 'gone';
-  const n = await announce(rt, subject, [{ kind: 'person', id: who }], failureKey(subject, data.notificationKey), FAILURE_EVENT);
-  return `failure report: ${n} recipient(s)`;
+  if (!(subject.type === 'rfc' ? findRfc(db, subject.key) : findRelease(db, subject.key))) return 'gone';
+  // The change owner (or release manager), else the change managers; reaching no one is itself recorded.
+  const unsent = await reportFailure(rt.ctx, rt.notifiers, rt.log, subject, data.notificationKey);
+  await rt.sender.enqueue(unsent);
+  return `failure report: ${unsent.length} delivery(ies) to send`;
 }
 
 export function deliveryProcessor(rt: JobsRuntime, platform: ChatPlatform): Processor<DeliveryJobData> {
