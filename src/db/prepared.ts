@@ -5,11 +5,17 @@
  * on the connection: it reads what the database holds when it runs, inside a transaction too
  * (a transaction is the same connection), so nothing it returns can be stale.
  */
+import type Database from 'better-sqlite3';
 import type { Db } from './client.js';
 
-/** The connection under a database or a transaction on it (Drizzle's session client). */
-function connectionOf(db: Db): object {
-  return (db as unknown as { session: { client: object } }).session.client;
+/**
+ * The better-sqlite3 connection under a database or a transaction on it: Drizzle keeps it on
+ * the session, which a database and its transactions share (not a public API, hence the check).
+ */
+export function connectionOf(db: Db): Database.Database {
+  const client = (db as unknown as { session?: { client?: Database.Database } }).session?.client;
+  if (!client || typeof client.prepare !== 'function') throw new Error('no better-sqlite3 connection under this Drizzle database');
+  return client;
 }
 
 /** `build(db)` once per connection, reused by every call on it (and on its transactions). */

@@ -17,6 +17,7 @@ import { openDatabase, probeWritable } from '../../src/db/client.js';
 import { ROOT } from '../support/cli.js';
 import { slackTestEnv } from '../support/slack-harness.js';
 import { FakeSlack } from '../support/slack-server.js';
+import { eventually } from '../support/redis.js';
 
 type Check = { ok: boolean; detail?: string };
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -40,15 +41,6 @@ async function bot(env: Record<string, string>, components: Component[]): Promis
 async function readyz(b: Bot): Promise<{ status: number; checks: Record<string, Check> }> {
   const res = await fetch(`http://127.0.0.1:${b.port}/readyz`);
   return { status: res.status, checks: ((await res.json()) as { checks: Record<string, Check> }).checks };
-}
-
-async function until<T>(f: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = await f();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('/readyz', () => {
@@ -82,7 +74,7 @@ describe('/readyz', () => {
     const fake = await FakeSlack.start({ teamId: 'T9', botUserId: 'UBOT' });
     cleanups.push(() => fake.close());
     const b = await bot(slackTestEnv(tempDir(), fake.url), [slackComponent]);
-    const slack = await until(async () => {
+    const slack = await eventually(async () => {
       const r = await readyz(b);
       return r.checks.slack?.detail?.startsWith('connected') ? r : undefined;
     }, 'auth.test');
@@ -95,7 +87,7 @@ describe('/readyz', () => {
     cleanups.push(() => fake.close());
     fake.failNext('auth.test', { times: 10, error: 'invalid_auth' });
     const b = await bot(slackTestEnv(tempDir(), fake.url), [slackComponent]);
-    const refused = await until(async () => {
+    const refused = await eventually(async () => {
       const r = await readyz(b);
       return r.checks.slack?.ok === false ? r : undefined;
     }, 'auth.test to fail');

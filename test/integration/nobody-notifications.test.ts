@@ -10,6 +10,7 @@ import { loadActor } from '../../src/app/context.js';
 import { execute } from '../../src/commands/execute.js';
 import { parseCommand } from '../../src/commands/parser.js';
 import { type SlackHarness, slackHarness } from '../support/slack-harness.js';
+import { eventually } from '../support/redis.js';
 
 const T = 'T1';
 const ADMIN = { team: T, user: 'UADMIN', name: 'ada' };
@@ -40,15 +41,6 @@ interface Row {
 }
 const rows = (): Row[] => h.bot.database.sqlite.prepare('select notification_key, recipient, status, last_error from deliveries order by id').all() as Row[];
 const nobodyRows = () => rows().filter((r) => r.recipient === 'nobody');
-
-async function until<T>(f: () => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = f();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('a notification to nobody', () => {
   it('is a failed delivery with the reason, and the change owner is told in Slack', async () => {
@@ -92,7 +84,7 @@ describe('a notification to nobody', () => {
     // cli:ann owns it and nobody is a change manager: the request and its report reach no one.
     expect(cli('ann', `new "Patch db" ${MINOR}`)).toContain('RFC-1');
     cli('ann', 'submit RFC-1');
-    const both = await until(() => (nobodyRows().length >= 2 ? nobodyRows() : undefined), 'the request and its report to fail');
+    const both = await eventually(() => (nobodyRows().length >= 2 ? nobodyRows() : undefined), 'the request and its report to fail');
     expect(both.map((r) => [r.notification_key.replace(/\d+/g, 'N'), r.status, r.last_error])).toEqual([
       ['outbox:N', 'failed', 'every change manager resolved to no one on slack'],
       ['timed:delivery-failed:RFC-N:outbox:N', 'failed', 'cli:ann, every change manager resolved to no one on slack'],

@@ -5,7 +5,7 @@ import type { ChangeLogEntry, RfcState } from '../../domain/types.js';
 import type Database from 'better-sqlite3';
 import { GENESIS, rowHash, SELECT_ROWS, type StoredLogRow } from '../chain.js';
 import type { Db } from '../client.js';
-import { preparedPer } from '../prepared.js';
+import { connectionOf, preparedPer } from '../prepared.js';
 import { changeLog } from '../schema.js';
 
 export interface LogInput {
@@ -21,40 +21,27 @@ export interface LogInput {
   detail?: Record<string, unknown> | null;
 }
 
-/** The better-sqlite3 connection under a drizzle database or transaction (one per AppDatabase). */
-function clientOf(db: Db): Database.Database {
-  // drizzle keeps it on the session, shared by the database and its transactions.
-  const client = (db as unknown as { session?: { client?: Database.Database } }).session?.client;
-  if (!client || typeof client.prepare !== 'function') throw new Error('appendLog: no better-sqlite3 connection under this drizzle database');
-  return client;
-}
-
 interface LogStatements {
   head: Database.Statement<[], { hash: string | null; last: number }>;
   insert: Database.Statement<unknown[]>;
   sequence: Database.Statement<[], number>;
 }
-const statements = new WeakMap<Database.Database, LogStatements>();
-
-function prepared(client: Database.Database): LogStatements {
-  let s = statements.get(client);
-  if (!s) {
-    const sequence = "coalesce((select seq from sqlite_sequence where name = 'change_log'), 0)";
-    s = {
-      // Both by the id primary key, from the end: one index step each.
-      head: client.prepare(
-        `select (select hash from change_log where hash is not null order by id desc limit 1) as hash,
-                max(${sequence}, coalesce((select max(id) from change_log), 0)) as last`,
-      ),
-      insert: client.prepare(
-        'insert into change_log (id, subject_type, subject_key, at, actor, action, from_state, to_state, reason, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      sequence: client.prepare(`select ${sequence}`).pluck() as Database.Statement<[], number>,
-    };
-    statements.set(client, s);
-  }
-  return s;
-}
+/** The chain's statements, compiled once per connection. */
+const prepared = preparedPer((db): LogStatements => {
+  const client = connectionOf(db);
+  const sequence = "coalesce((select seq from sqlite_sequence where name = 'change_log'), 0)";
+  return {
+    // Both by the id primary key, from the end: one index step each.
+    head: client.prepare(
+      `select (select hash from change_log where hash is not null order by id desc limit 1) as hash,
+              max(${sequence}, coalesce((select max(id) from change_log), 0)) as last`,
+    ),
+    insert: client.prepare(
+      'insert into change_log (id, subject_type, subject_key, at, actor, action, from_state, to_state, reason, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    sequence: client.prepare(`select ${sequence}`).pluck() as Database.Statement<[], number>,
+  };
+});
 
 /**
  * Appends one row, chained to the previous one (see src/db/chain.ts for the canonical form).
@@ -66,8 +53,8 @@ function prepared(client: Database.Database): LogStatements {
  * place, so even a caller in a stale deferred transaction fails rather than forking the chain.
  */
 export function appendLog(db: Db, e: LogInput): void {
-  const client = clientOf(db);
-  const s = prepared(client);
+  const client = connectionOf(db);
+  const s = prepared(db);
   const write = () => {
     const head = s.head.get() as { hash: string | null; last: number };
     const detail = e.detail == null ? null : JSON.stringify(e.detail);
@@ -92,12 +79,12 @@ export function appendLog(db: Db, e: LogInput): void {
 
 /** Every row as stored (up to id `upTo`), in id order, streamed (never all in memory): `audit verify`, exports. */
 export function iterateStoredLog(db: Db, upTo = Number.MAX_SAFE_INTEGER): IterableIterator<StoredLogRow> {
-  return clientOf(db).prepare(`${SELECT_ROWS} where id <= ? order by id`).iterate(upTo) as IterableIterator<StoredLogRow>;
+  return connectionOf(db).prepare(`${SELECT_ROWS} where id <= ? order by id`).iterate(upTo) as IterableIterator<StoredLogRow>;
 }
 
 /** The highest id the log ever gave out (sqlite_sequence), deleted rows included. */
 export function logSequence(db: Db): number {
-  return prepared(clientOf(db)).sequence.get() ?? 0;
+  return prepared(db).sequence.get() ?? 0;
 }
 
 /** The chain head: the newest row's id and hash (null when the log is empty or it is unhashed). */
