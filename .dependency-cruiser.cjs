@@ -31,6 +31,13 @@ module.exports = {
       to: { path: ['^src/(db|chat|notify|jobs|server)/', '^src/bot\\.ts$'] },
     },
     {
+      name: 'web-uses-app',
+      comment: 'src/web (pages, feeds, exports) goes through the use cases and the command language, never to the database, chat, notify or jobs.',
+      severity: 'error',
+      from: { path: '^src/web/' },
+      to: { path: ['^src/(db|chat|notify|jobs)/', '^src/bot\\.ts$'] },
+    },
+    {
       name: 'only-db-touches-drizzle',
       comment: 'Drizzle, better-sqlite3 and the table schema are used only inside src/db (and the benchmarks, which count delivery rows directly).',
       severity: 'error',

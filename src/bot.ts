@@ -15,6 +15,7 @@ import { guardProcess, processCheck } from './server/process.js';
 import { slackComponent } from './chat/slack/index.js';
 import { teamsComponent } from './chat/teams/component.js';
 import { jobsComponent } from './jobs/component.js';
+import { webPlugin } from './web/index.js';
 
 export type { BotDeps, Component } from './component.js';
 
@@ -35,13 +36,19 @@ export async function startBot(config: Config, opts: { log?: Logger; clock?: Clo
   // First of all: a second bot on this database must refuse before it can disturb the first.
   const lock = acquireBotLock(config.databasePath);
   const database = lock.guard(() => openDatabase(config.databasePath));
-  const app = createContext(database, { clock: opts.clock ?? clockFrom(config.clockStart), policy: config.policy, timezone: config.timezone });
+  const app = createContext(database, {
+    clock: opts.clock ?? clockFrom(config.clockStart),
+    policy: config.policy,
+    timezone: config.timezone,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  });
   if (config.clockStart && !opts.clock)
     log.warn({ clock: config.clockStart.toISOString() }, 'CHANGEBOT_CLOCK is set: the bot runs on a rehearsal clock, not the real time');
   lock.guard(() => bootstrapAdmins(app, config.admins));
-  const http = createHttpServer((err) => log.error({ err }, 'request failed'));
+  const http = createHttpServer(log);
   http.check('database', () => probeWritable(database, app.clock.now()));
   http.check('process', processCheck);
+  http.register(webPlugin({ app, log }));
   const registry = new NotifierRegistry();
   const dispatcher = new Dispatcher(app, registry.all, log);
   const deps = botDeps({ config, app, http, log }, registry, (sender) => dispatcher.setSender(sender));
@@ -71,6 +78,7 @@ export async function startBot(config: Config, opts: { log?: Logger; clock?: Clo
     dispatcher.start();
     started.push({ name: 'dispatcher', stop: () => dispatcher.stop() });
     const port = await http.listen(config.port, bindHost ?? config.host);
+    app.publicUrl = config.publicUrl ?? `http://localhost:${port}`;
     log.info({ port, database: config.databasePath, timezone: config.timezone }, `changebot listening on port ${port}`);
     let stopping: Promise<void> | undefined;
     const stop = () =>

@@ -71,6 +71,9 @@ const schema = z.object({
       return zone;
     }),
   CHANGEBOT_CLOCK: optionalString,
+  PUBLIC_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v), {
+    message: 'expects the address people open the bot at, http(s)://host[:port][/path], e.g. https://changebot.example.com',
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   // Slack (issue 3)
   SLACK_BOT_TOKEN: optionalString,
@@ -106,6 +109,12 @@ export interface Config {
    */
   clockStart: Date | undefined;
   logLevel: Env['LOG_LEVEL'];
+  /**
+   * PUBLIC_URL without a trailing slash: where people open the web pages (sign-in links, feed
+   * links, the links in cards). Unset: http://localhost:<the port listened on>. An https
+   * address makes the session cookie Secure.
+   */
+  publicUrl: string | undefined;
   /** Seeds the settings an empty database lacks; the stored policy is the one in force. */
   policy: Policy;
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string; cabChannel?: string; announceChannel?: string };
@@ -156,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timezone: e.CHANGEBOT_TIMEZONE,
     clockStart: clockStart(e.CHANGEBOT_CLOCK, e.CHANGEBOT_TIMEZONE),
     logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     policy: policyFromEnv(env),
     slack: {
       botToken: e.SLACK_BOT_TOKEN,

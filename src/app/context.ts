@@ -52,6 +52,11 @@ export interface AppContext {
   readonly policy: Policy;
   /** Default display zone (CHANGEBOT_TIMEZONE). */
   timezone: string;
+  /**
+   * Where the web pages are (PUBLIC_URL, no trailing slash): sign-in and feed links. Unset, the
+   * bot sets it to http://localhost:<port> once it listens.
+   */
+  publicUrl: string;
   afterCommit: AfterCommit[];
   /** The inbound request being applied right now (see `applying`): marked done in the use case's transaction. */
   inbound?: { id: string; done: boolean } | undefined;
@@ -70,7 +75,7 @@ export function onCommit(ctx: AppContext, listener: AfterCommit): () => void {
  * A context on `database`. `opts.policy` (from the environment) only seeds the settings the
  * database does not hold yet: once stored, the database's policy wins.
  */
-export function createContext(database: AppDatabase, opts: { clock?: Clock; policy: Policy; timezone: string }): AppContext {
+export function createContext(database: AppDatabase, opts: { clock?: Clock; policy: Policy; timezone: string; publicUrl?: string }): AppContext {
   const clock = opts.clock ?? systemClock;
   database.db.transaction(
     (tx) => {
@@ -98,6 +103,7 @@ export function createContext(database: AppDatabase, opts: { clock?: Clock; poli
       return policy;
     },
     timezone: opts.timezone,
+    publicUrl: opts.publicUrl ?? 'http://localhost:3000',
     afterCommit: [],
   };
 }

@@ -27,6 +27,7 @@ export const EXAMPLES = {
   conflicts: '/rfc conflicts RFC-12',
   calendar: '/rfc calendar days=14 service=db',
   slot: '/rfc slot service=db duration=2h',
+  web: '/rfc web',
   admin: '/rfc admin service list',
   'admin grant': '/rfc admin grant @alice cab',
   'admin revoke': '/rfc admin revoke @alice cab',

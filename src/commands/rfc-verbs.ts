@@ -4,8 +4,10 @@ import { close, progress, reschedule, review, schedule } from '../app/implementa
 import { calendar, changeLog, conflicts, list, show, slot } from '../app/queries.js';
 import { cancel, edit, raise, submit, withdraw } from '../app/rfcs.js';
 import { vote } from '../app/voting.js';
+import { issueSignInLink } from '../app/web-auth.js';
 import { EXAMPLES } from './help.js';
 import { outcomeText, withView } from './replies.js';
+import { badCommand } from './util.js';
 import { type RfcVerb, rfcVerb } from './verb.js';
 import {
   parseCalendar,
@@ -311,6 +313,33 @@ export const RFC_VERBS: readonly RfcVerb[] = [
     overview: 'default',
     parse: ({ rest }) => parseSlot(rest),
     run: (ctx, actor, cmd) => ({ text: outcomeText(slot(ctx, actor, cmd.service, cmd.durationMinutes)) }),
+  }),
+  rfcVerb({
+    aggregate: 'rfc',
+    kind: 'web',
+    name: 'web',
+    aliases: [],
+    usage: 'web',
+    summary: 'a personal link that signs you in to the web calendar and RFC pages',
+    args: [],
+    example: EXAMPLES.web,
+    overview: 'default',
+    parse: ({ rest }) => {
+      if (rest.length) badCommand(`\`/rfc web\` takes nothing after it. Type just: ${EXAMPLES.web}`, { example: EXAMPLES.web });
+      return { kind: 'web' };
+    },
+    run: (ctx, actor, _cmd, where) => {
+      if (where.shared) {
+        return {
+          text: 'A sign-in link signs in as you, so I only send it where no one else sees it: type `web` in your personal chat with me.',
+        };
+      }
+      const { token } = issueSignInLink(ctx, actor);
+      const url = `${ctx.publicUrl}/signin?token=${token}`;
+      return {
+        text: `Your personal sign-in link (it works once, for the next 10 minutes; do not share it): ${url}\nIt opens the change calendar at ${ctx.publicUrl}/calendar signed in as you.`,
+      };
+    },
   }),
   voteShortcut('approve'),
   voteShortcut('reject'),

@@ -77,6 +77,7 @@ export type Command =
   | { kind: 'conflicts'; key: string }
   | { kind: 'calendar'; days: number; service?: string }
   | { kind: 'slot'; service: string; durationMinutes: number }
+  | { kind: 'web' }
   | { kind: 'admin'; command: AdminCommand }
   | { kind: 'release'; command: ReleaseCommand };
 

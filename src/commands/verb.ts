@@ -13,6 +13,8 @@ import type { AdminCommand, Command, ParseContext, ReleaseCommand } from './type
 export interface Where {
   platform: string;
   channel?: string;
+  /** The reply is seen by others too (a Teams channel or group chat; Slack's replies are ephemeral). */
+  shared?: boolean;
 }
 
 /** The aggregates verbs are grouped by. */

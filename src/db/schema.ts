@@ -304,3 +304,44 @@ export const releaseWaves = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.releaseId, t.number] }), index('release_waves_window_idx').on(t.windowStart)],
 );
+
+/**
+ * Web sign-in links (`/rfc web`): single-use, short-lived. Only the SHA-256 of the token is
+ * kept, so a copy of the database cannot be used to sign in.
+ */
+export const webLinks = sqliteTable('web_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  personId: text('person_id').notNull(),
+  createdAt: ts('created_at').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+});
+
+/** Web sessions: the cookie holds a random id whose SHA-256 is the key; `csrf` is the session's form token. */
+export const webSessions = sqliteTable(
+  'web_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    personId: text('person_id').notNull(),
+    csrf: text('csrf').notNull(),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [index('web_sessions_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * Calendar (ICS) feeds: one secret URL token per person and feed (`all`, `mine`,
+ * `service:NAME`). The token is the feed's address, shown again whenever its owner lists the
+ * feeds, so it is kept as is; rotating replaces it (the old URL then answers 404).
+ */
+export const calendarFeeds = sqliteTable(
+  'calendar_feeds',
+  {
+    token: text('token').primaryKey(),
+    personId: text('person_id').notNull(),
+    feed: text('feed').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('calendar_feeds_person_feed_idx').on(t.personId, t.feed)],
+);

@@ -137,11 +137,18 @@ export const POLICY_KEYS: readonly PolicyKey[] = [
     read: (p) => (p.highRiskMajorSignoffFirst ? 'yes' : 'no'),
     write: (p, raw) => ({ ...p, highRiskMajorSignoffFirst: yesNo('HIGH_RISK_MAJOR_SIGNOFF_FIRST', raw) }),
   },
+  {
+    key: 'WEB_PUBLIC_CALENDAR',
+    means: 'the web calendar is shown, read-only, to visitors who have not signed in (off: the sign-in page)',
+    example: 'on',
+    read: (p) => (p.webPublicCalendar ? 'yes' : 'no'),
+    write: (p, raw) => ({ ...p, webPublicCalendar: yesNo('WEB_PUBLIC_CALENDAR', raw) }),
+  },
 ];
 
-/** The key named (any case, `-` or `_`), or a refusal listing the keys. */
+/** The key named (any case, `-`, `.` or `_`: `web.public-calendar` is WEB_PUBLIC_CALENDAR), or a refusal listing the keys. */
 export function policyKey(name: string): PolicyKey {
-  const n = name.trim().toUpperCase().replace(/-/g, '_');
+  const n = name.trim().toUpperCase().replace(/[-.]/g, '_');
   const found = POLICY_KEYS.find((k) => k.key === n);
   if (!found) {
     throw new ChangebotError('bad_value', `There is no policy setting “${name}”. Settings: ${POLICY_KEYS.map((k) => k.key).join(', ')}.`, { field: 'key' });

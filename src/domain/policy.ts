@@ -35,6 +35,8 @@ export interface Policy {
   highRiskMinorToCab: boolean;
   /** A major change with high risk needs the change manager's sign-off before the CAB votes. */
   highRiskMajorSignoffFirst: boolean;
+  /** The web calendar (`/calendar`) is shown read-only to visitors who have not signed in. */
+  webPublicCalendar: boolean;
 }
 
 const SIGNIFICANT: readonly RequirableField[] = ['justification', 'plan', 'test', 'backout', 'impact', 'likelihood'];
@@ -57,6 +59,7 @@ export const DEFAULT_POLICY: Policy = {
   },
   highRiskMinorToCab: true,
   highRiskMajorSignoffFirst: true,
+  webPublicCalendar: false,
 };
 
 export type PathFacts = Pick<Rfc, 'category' | 'emergency'> & Partial<Pick<Rfc, 'impact' | 'likelihood' | 'approvalPath' | 'state'>>;

@@ -18,6 +18,7 @@ describe('layering rules', () => {
       'domain-is-pure',
       'app-uses-domain-and-db',
       'commands-use-app',
+      'web-uses-app',
       'only-db-touches-drizzle',
       'botbuilder-in-teams',
       'slack-sdk-in-slack',
@@ -40,6 +41,7 @@ describe('layering rules', () => {
       'no-cycles: src/domain/a.ts -> src/domain/b.ts',
       'only-db-touches-drizzle: src/chat/queries.ts -> node_modules/drizzle-orm/index.d.ts',
       'slack-sdk-in-slack: src/notify/slack-types.ts -> node_modules/@slack/types/dist/index.js',
+      'web-uses-app: src/web/reaches-db.ts -> src/db/store.ts',
     ]);
   });
 });

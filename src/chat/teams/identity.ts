@@ -85,7 +85,7 @@ export function whereOf(activity: Partial<Activity>): Where {
   const kind = conversationKind(activity);
   return kind === 'personal'
     ? { platform: 'teams' }
-    : { platform: 'teams', channel: `teams:conversation:${baseConversationId(activity.conversation?.id ?? '')}` };
+    : { platform: 'teams', channel: `teams:conversation:${baseConversationId(activity.conversation?.id ?? '')}`, shared: true };
 }
 
 interface MentionEntity {

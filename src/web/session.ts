@@ -1,0 +1,112 @@
+/**
+ * Who is looking at a page: the session cookie (HttpOnly, SameSite=Lax, Secure when PUBLIC_URL
+ * is https) names a session made by a sign-in link from chat. Every page that shows data calls
+ * `signedIn` (a visitor gets the sign-in page, 401); every form post calls `checkForm` (no
+ * session or a wrong form token: 403, nothing done).
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app/context.js';
+import { SESSION_MS, sessionActor } from '../app/web-auth.js';
+import { ChangebotError } from '../domain/errors.js';
+import type { Actor } from '../domain/types.js';
+import { type Html, html, page } from './html.js';
+
+export const SESSION_COOKIE = 'changebot_session';
+
+export interface WebViewer {
+  actor: Actor;
+  csrf: string;
+  /** The name shown in the header. */
+  name: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in person, or null for a visitor (set for every web request). */
+    viewer: WebViewer | null;
+  }
+}
+
+export function cookieOptions(publicUrl: string) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: publicUrl.startsWith('https:'),
+    maxAge: Math.floor(SESSION_MS / 1000),
+  };
+}
+
+/** Reads the cookie into `req.viewer`; a cookie naming no live session (forged, expired, signed out) is cleared. */
+export function loadViewer(ctx: AppContext) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    req.viewer = null;
+    const id = req.cookies[SESSION_COOKIE];
+    if (!id) return;
+    const found = /^[\w-]{20,100}$/.test(id) ? sessionActor(ctx, id) : undefined;
+    if (!found) {
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return;
+    }
+    req.viewer = { ...found, name: found.actor.displayName ?? found.actor.id };
+  };
+}
+
+/** The page a visitor gets instead of data. */
+export function signInPage(message?: string): Html {
+  return page({
+    title: 'Sign in',
+    body: html`<h1>Sign in to changebot</h1>
+${message ? html`<p class="notice error">${message}</p>` : ''}
+<p>changebot signs you in from chat, as the person you are there:</p>
+<ol><li>In Slack type <code>/rfc web</code>; in Teams send <code>web</code> to changebot in your personal chat.</li>
+<li>Open the link it answers with (it works once, for 10 minutes).</li></ol>`,
+  });
+}
+
+/** True when the request wants JSON rather than a page (an API client, `Accept: application/json`). */
+export function wantsJson(req: FastifyRequest): boolean {
+  return req.accepts().type(['html', 'json']) === 'json';
+}
+
+/**
+ * The signed-in viewer; for a visitor, answers 401 (the sign-in page, or JSON) and returns
+ * undefined: the caller stops there.
+ */
+export function signedIn(req: FastifyRequest, reply: FastifyReply): WebViewer | undefined {
+  if (req.viewer) return req.viewer;
+  if (wantsJson(req)) reply.code(401).send({ ok: false, error: 'sign in first: type /rfc web in Slack or Teams', code: 'unauthorized' });
+  else reply.code(401).type('text/html; charset=utf-8').send(signInPage().markup);
+  return undefined;
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * A form post's viewer, after checking the session and the form's `_csrf` field (or an
+ * `X-CSRF-Token` header); throws ChangebotError('forbidden') otherwise, before anything is done.
+ */
+export function checkForm(req: FastifyRequest): WebViewer {
+  const viewer = req.viewer;
+  if (!viewer) throw new ChangebotError('forbidden', 'You are not signed in (or your session ended). Type /rfc web in chat for a new sign-in link.');
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const header = req.headers['x-csrf-token'];
+  const given = typeof body._csrf === 'string' ? body._csrf : typeof header === 'string' ? header : '';
+  if (!given || !same(given, viewer.csrf)) {
+    throw new ChangebotError(
+      'forbidden',
+      'This form is out of date or was not sent from a changebot page (its security token is missing or wrong). Reload the page and try again.',
+    );
+  }
+  return viewer;
+}
+
+/** The hidden field every form carries. */
+export function csrfField(viewer: WebViewer): Html {
+  return html`<input type="hidden" name="_csrf" value="${viewer.csrf}">`;
+}

@@ -1,0 +1,61 @@
+/**
+ * `GET /signin?token=...` shows a page whose form posts the token back (`POST /signin`): link
+ * previews (Slack's unfurler, mail scanners) fetch the page but do not post it, so they cannot
+ * use up the link. The page posts itself at once in a browser; the button is there without
+ * scripts. A used, expired or unknown link is refused (403) and says how to get a new one.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app/context.js';
+import { redeemSignInLink, signOut } from '../app/web-auth.js';
+import { isChangebotError } from '../domain/errors.js';
+import { html, page, trusted } from './html.js';
+import { SESSION_COOKIE, checkForm, cookieOptions, signInPage } from './session.js';
+
+/** Only a path on this site: `/rfc/RFC-12`, never `//evil.example` or a full URL. */
+export function localPath(next: unknown, fallback = '/calendar'): string {
+  return typeof next === 'string' && /^\/(?![/\\])[\w\-./?=&%~:+]*$/.test(next) ? next : fallback;
+}
+
+const AUTO_SUBMIT = trusted('<script>document.addEventListener("DOMContentLoaded",()=>document.getElementById("signin").submit())</script>');
+
+export function signInRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/', async (_req, reply) => reply.redirect('/calendar', 303));
+
+  app.get<{ Querystring: { token?: string; next?: string } }>('/signin', async (req, reply) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    if (!token && req.viewer) {
+      const body = html`<h1>You are signed in</h1><p>as ${req.viewer.name}. <a href="/calendar">Open the change calendar</a>.</p>`;
+      return reply.type('text/html; charset=utf-8').send(page({ title: 'Signed in', viewer: req.viewer, body }).markup);
+    }
+    if (!token) return reply.code(401).type('text/html; charset=utf-8').send(signInPage().markup);
+    const next = localPath(req.query.next);
+    const body = html`<h1>Signing you in…</h1>
+<form id="signin" method="post" action="/signin"><input type="hidden" name="token" value="${token}"><input type="hidden" name="next" value="${next}">
+<button type="submit">Sign in</button></form>`;
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .send(page({ title: 'Sign in', body, head: AUTO_SUBMIT }).markup);
+  });
+
+  app.post<{ Body: { token?: string; next?: string } }>('/signin', async (req, reply) => {
+    const token = typeof req.body?.token === 'string' ? req.body.token : '';
+    try {
+      const s = redeemSignInLink(ctx, token);
+      reply.setCookie(SESSION_COOKIE, s.sessionId, cookieOptions(ctx.publicUrl));
+      return reply.redirect(localPath(req.body?.next), 303);
+    } catch (err) {
+      if (!isChangebotError(err)) throw err;
+      return reply.code(403).type('text/html; charset=utf-8').send(signInPage(err.message).markup);
+    }
+  });
+
+  app.post('/signout', async (req, reply) => {
+    checkForm(req);
+    const id = req.cookies[SESSION_COOKIE];
+    if (id) signOut(ctx, id);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/signin', 303);
+  });
+}
