@@ -15,7 +15,7 @@ import { guardProcess, processCheck } from './server/process.js';
 import { slackComponent } from './chat/slack/index.js';
 import { teamsComponent } from './chat/teams/component.js';
 import { jobsComponent } from './jobs/component.js';
-import { webPlugin } from './web/index.js';
+import { WEB_ROUTES, type WebRoutes, webPlugin } from './web/index.js';
 
 export type { BotDeps, Component } from './component.js';
 
@@ -48,10 +48,11 @@ export async function startBot(config: Config, opts: { log?: Logger; clock?: Clo
   const http = createHttpServer(log);
   http.check('database', () => probeWritable(database, app.clock.now()));
   http.check('process', processCheck);
-  http.register(webPlugin({ app, log }));
+  const webRoutes: WebRoutes[] = [...WEB_ROUTES];
+  http.register(webPlugin({ app, log }, webRoutes));
   const registry = new NotifierRegistry();
   const dispatcher = new Dispatcher(app, registry.all, log);
-  const deps = botDeps({ config, app, http, log }, registry, (sender) => dispatcher.setSender(sender));
+  const deps = botDeps({ config, app, http, log }, registry, (sender) => dispatcher.setSender(sender), webRoutes);
   const started: { name: string; stop(): Promise<void> }[] = [];
   const handles: ComponentHandle[] = [];
   let bindHost: string | undefined;

@@ -10,6 +10,7 @@ import type { Logger } from './log.js';
 import type { DeliverySender } from './notify/dispatcher.js';
 import type { Notifier } from './notify/types.js';
 import type { HttpServer } from './server/http.js';
+import type { WebRoutes } from './web/index.js';
 
 export interface ComponentHandle {
   stop(): Promise<void>;
@@ -55,6 +56,8 @@ export interface BotDeps {
   onCommit(listener: AfterCommit): () => void;
   /** Sends the outbox's deliveries through `sender` (the jobs component's queues) instead of in-process. */
   useDeliverySender(sender: DeliverySender): void;
+  /** Adds pages to the web (the jobs' queue board); they get its cookies, viewer and error pages. */
+  addWebRoutes(routes: WebRoutes): void;
 }
 
 /** BotDeps around one context, registry and dispatcher. */
@@ -62,9 +65,11 @@ export function botDeps(
   base: { config: Config; app: AppContext; http: HttpServer; log: Logger },
   registry: NotifierRegistry,
   useDeliverySender: (sender: DeliverySender) => void,
+  webRoutes: WebRoutes[] = [],
 ): BotDeps {
   return {
     ...base,
+    addWebRoutes: (routes) => void webRoutes.push(routes),
     notifiers: registry.all,
     registerNotifier: (n) => registry.register(n),
     onCommit: (listener) => onCommit(base.app, listener),
