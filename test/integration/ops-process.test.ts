@@ -122,7 +122,8 @@ describe('.env', () => {
         .split('\n')
         .find((l) => l.includes('changebot listening')) as string;
       expect(JSON.parse(line)).toMatchObject({ database: join(dir, 'from-env-file.db'), timezone: 'Asia/Tokyo' });
-      expect(bot.output()).toContain('read .env');
+      // Logged just after the listening line; the two may arrive in separate chunks.
+      await eventually(() => bot.output().includes('read .env'), 'the "read .env" line');
       bot.child.kill('SIGTERM');
       expect(await bot.exited).toBe(0);
     },
