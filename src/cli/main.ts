@@ -83,7 +83,13 @@ export function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cl
     throw err;
   }
   try {
-    const ctx = createContext(database, { clock: clockFrom(config.clockStart), policy: config.policy, timezone: config.timezone });
+    const ctx = createContext(database, {
+      clock: clockFrom(config.clockStart),
+      policy: config.policy,
+      timezone: config.timezone,
+      // Links the CLI prints (`web`) point at the bot as configured: PUBLIC_URL, else its PORT here.
+      publicUrl: config.publicUrl ?? `http://localhost:${config.port || 3000}`,
+    });
     bootstrapAdmins(ctx, config.admins);
     const actor = loadActor(ctx, `cli:${name}`, { displayName: name, timezone: tz ?? config.timezone });
     const text = args.map(requote).join(' ');
