@@ -24,9 +24,11 @@ const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e: string
 export function parseHtml(markup: string): Node {
   const root: Node = { tag: '#root', attrs: {}, children: [], parent: null };
   let at = root;
-  const re = /<!--[\s\S]*?-->|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=>]+(?:="[^"]*")?)*)\s*\/?>|([^<]+)|(<)/g;
+  // Comments, the doctype, and the raw text of <style> and <script> are skipped.
+  const re =
+    /<!--[\s\S]*?-->|<!doctype[^>]*>|<(?:style|script)\b[^>]*>[\s\S]*?<\/(?:style|script)>|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=>]+(?:="[^"]*")?)*)\s*\/?>|([^<]+)|(<)/g;
   for (const m of markup.matchAll(re)) {
-    if (m[0].startsWith('<!--')) continue;
+    if (/^<(?:!|style\b|script\b)/i.test(m[0])) continue;
     if (m[5]) throw new Error(`a bare < in the markup at ${m.index}`);
     if (m[4] !== undefined) {
       at.children.push(decode(m[4]));
