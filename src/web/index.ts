@@ -12,6 +12,8 @@ import type { Logger } from '../log.js';
 import { errorBody, statusOf } from '../server/errors.js';
 import { html, page } from './html.js';
 import { loadViewer, wantsJson } from './session.js';
+import { releasePageRoutes } from './release-page.js';
+import { rfcPageRoutes } from './rfc-page.js';
 import { signInRoutes } from './signin.js';
 
 export interface WebDeps {
@@ -24,7 +26,11 @@ export interface WebDeps {
 export type WebRoutes = (scope: FastifyInstance, deps: WebDeps) => void;
 
 /** Every module's routes, in one list. */
-export const WEB_ROUTES: readonly WebRoutes[] = [(scope, deps) => signInRoutes(scope, deps.app)];
+export const WEB_ROUTES: readonly WebRoutes[] = [
+  (scope, deps) => signInRoutes(scope, deps.app),
+  (scope, deps) => rfcPageRoutes(scope, deps.app),
+  (scope, deps) => releasePageRoutes(scope, deps.app),
+];
 
 export function webPlugin(deps: WebDeps, routes: readonly WebRoutes[] = WEB_ROUTES): FastifyPluginAsync {
   return async (scope) => {

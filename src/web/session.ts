@@ -13,6 +13,8 @@ import type { Actor } from '../domain/types.js';
 import { type Html, html, page } from './html.js';
 
 export const SESSION_COOKIE = 'changebot_session';
+/** The page a visitor was sent to sign in from: signing in (signin.ts) returns there. */
+export const NEXT_COOKIE = 'changebot_next';
 
 export interface WebViewer {
   actor: Actor;
@@ -53,15 +55,16 @@ export function loadViewer(ctx: AppContext) {
   };
 }
 
-/** The page a visitor gets instead of data. */
-export function signInPage(message?: string): Html {
+/** The page a visitor gets instead of data; `next` is the page signing in returns to. */
+export function signInPage(message?: string, next?: string): Html {
   return page({
     title: 'Sign in',
     body: html`<h1>Sign in to changebot</h1>
 ${message ? html`<p class="notice error">${message}</p>` : ''}
 <p>changebot signs you in from chat, as the person you are there:</p>
 <ol><li>In Slack type <code>/rfc web</code>; in Teams send <code>web</code> to changebot in your personal chat.</li>
-<li>Open the link it answers with (it works once, for 10 minutes).</li></ol>`,
+<li>Open the link it answers with (it works once, for 10 minutes).</li></ol>
+${next ? html`<p class="muted" data-next="${next}">Signing in in this browser brings you back to <code>${next}</code>.</p>` : ''}`,
   });
 }
 
@@ -76,8 +79,11 @@ export function wantsJson(req: FastifyRequest): boolean {
  */
 export function signedIn(req: FastifyRequest, reply: FastifyReply): WebViewer | undefined {
   if (req.viewer) return req.viewer;
+  // A page a visitor opened: remembered for 15 minutes, so that signing in comes back to it.
+  const next = req.method === 'GET' && /^\/(?![/\\])/.test(req.url) ? req.url : undefined;
+  if (next) reply.setCookie(NEXT_COOKIE, next, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 15 * 60 });
   if (wantsJson(req)) reply.code(401).send({ ok: false, error: 'sign in first: type /rfc web in Slack or Teams', code: 'unauthorized' });
-  else reply.code(401).type('text/html; charset=utf-8').send(signInPage().markup);
+  else reply.code(401).type('text/html; charset=utf-8').send(signInPage(undefined, next).markup);
   return undefined;
 }
 

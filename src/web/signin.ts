@@ -9,7 +9,7 @@ import type { AppContext } from '../app/context.js';
 import { redeemSignInLink, signOut } from '../app/web-auth.js';
 import { isChangebotError } from '../domain/errors.js';
 import { html, page, trusted } from './html.js';
-import { SESSION_COOKIE, checkForm, cookieOptions, signInPage } from './session.js';
+import { NEXT_COOKIE, SESSION_COOKIE, checkForm, cookieOptions, signInPage } from './session.js';
 
 /** Only a path on this site: `/rfc/RFC-12`, never `//evil.example` or a full URL. */
 export function localPath(next: unknown, fallback = '/calendar'): string {
@@ -28,7 +28,8 @@ export function signInRoutes(app: FastifyInstance, ctx: AppContext): void {
       return reply.type('text/html; charset=utf-8').send(page({ title: 'Signed in', viewer: req.viewer, body }).markup);
     }
     if (!token) return reply.code(401).type('text/html; charset=utf-8').send(signInPage().markup);
-    const next = localPath(req.query.next);
+    // Back to the page that asked for a sign-in (session.ts remembers it), or the calendar.
+    const next = localPath(req.query.next ?? req.cookies[NEXT_COOKIE]);
     const body = html`<h1>Signing you in…</h1>
 <form id="signin" method="post" action="/signin"><input type="hidden" name="token" value="${token}"><input type="hidden" name="next" value="${next}">
 <button type="submit">Sign in</button></form>`;
@@ -44,6 +45,7 @@ export function signInRoutes(app: FastifyInstance, ctx: AppContext): void {
     try {
       const s = redeemSignInLink(ctx, token);
       reply.setCookie(SESSION_COOKIE, s.sessionId, cookieOptions(ctx.publicUrl));
+      reply.clearCookie(NEXT_COOKIE, { path: '/' });
       return reply.redirect(localPath(req.body?.next), 303);
     } catch (err) {
       if (!isChangebotError(err)) throw err;

@@ -34,6 +34,8 @@ import { releaseView } from '../../src/domain/release-views.js';
 import { READINESS_FACTORS, type Release } from '../../src/domain/release.js';
 import { type SeenRelease, readReleaseText, readSlackRelease, readTeamsRelease } from '../support/release-readers.js';
 import { SHA, release, wave } from '../support/release-fixture.js';
+import { rfcCardHtml, releaseCardHtml } from '../../src/web/cards.js';
+import { readWeb, readWebRelease } from '../support/web-card-reader.js';
 
 const person = (id: string, ...roles: Role[]): Viewer => ({ kind: 'person', id, roles: new Set(roles) });
 const VIEWERS: Record<string, Viewer> = {
@@ -128,6 +130,11 @@ describe('card renderers conform to one model', () => {
     expect(slack).toEqual(expected(card, card.shared));
     expect(teams).toEqual(expected(card, false));
     expect(text).toEqual({ ...expected(card, false), buttons: [] });
+    // The web page: every button a form posting that action for this RFC, with the form token.
+    const { problems, buttonKeys, ...web } = readWeb(rfcCardHtml(card, { csrf: 'form-token' }).markup);
+    expect(problems).toEqual([]);
+    expect(web).toEqual(expected(card, false));
+    expect(buttonKeys).toEqual(card.buttons.map(() => card.key));
 
     // Every button shown passes the permission table for this viewer.
     const actor = viewer.kind === 'person' ? viewer : { id: '', roles: new Set<Role>(['cab']) };
@@ -388,6 +395,9 @@ describe('release card renderers conform to one model', () => {
     expect(readSlackRelease(blocks)).toEqual(relExpected(card, 'chat'));
     expect(readTeamsRelease(adaptive)).toEqual(relExpected(card, 'chat'));
     expect(readReleaseText(releaseCardText(card), card.heading, REL_FACT_LABELS, REL_SECTION_LABELS)).toEqual(relExpected(card, 'text'));
+    const { problems, ...web } = readWebRelease(releaseCardHtml(card, { csrf: 'form-token' }).markup);
+    expect(problems).toEqual([]);
+    expect(web).toEqual(relExpected(card, 'chat'));
 
     // Every button shown passes the permission table for this viewer.
     const r = RELEASES[situation] as Release;
@@ -618,5 +628,50 @@ describe('the schema checks know what a release button carries', () => {
     expect(releaseActionProblems(execute('release_wave_fail', { key: 'REL-3', card: 'status', arg: '1' }))).toEqual([]);
     expect(releaseActionProblems(execute('release_wave_fail', { key: 'REL-3', card: 'status' }))).toHaveLength(1);
     expect(releaseActionProblems(execute('release_details', { key: 'REL-3', card: 'vote' }))).toHaveLength(1);
+  });
+});
+
+describe('the web renderer', () => {
+  it('escapes whatever people typed, in text and in the values forms carry', () => {
+    const hostile = draftRfc('cli:requester', new Date('2026-12-01T09:00:00Z'), {
+      ...rfcIn('awaiting_approval'),
+      title: '<script>alert(1)</script> & "quotes"',
+      justification: '<img src=x onerror=alert(1)>\nsecond line',
+    });
+    const view = rfcView(hostile, { votes: [], conflicts: [], implementers: [], policy: DEFAULT_POLICY, zone: 'UTC' });
+    const card = rfcCard('details', view, VIEWERS['CAB member'] as Viewer, DEFAULT_POLICY);
+    const markup = rfcCardHtml(card, { csrf: '"><script>x</script>' }).markup;
+    expect(markup).not.toContain('<script>');
+    expect(markup).not.toContain('<img');
+    expect(markup).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
+    const seen = readWeb(markup);
+    expect(seen.problems).toEqual([]);
+    expect(seen.heading).toBe('RFC-7 <script>alert(1)</script> & "quotes"');
+    expect(seen.sections[0]).toEqual(['Business justification', '<img src=x onerror=alert(1)>\nsecond line']);
+  });
+
+  it('draws each button as a form posting its action, Details as a link, and asks for what a chat form would', () => {
+    const vote = readWeb(rfcCardHtml(model('vote', 'awaiting_approval', VIEWERS['CAB member'] as Viewer), { csrf: 't' }).markup);
+    expect(vote.buttons).toEqual(['rfc_vote_approve', 'rfc_vote_reject', 'rfc_vote_abstain', 'rfc_details']);
+    const scheduled = rfcCardHtml(model('details', 'scheduled', VIEWERS['change manager'] as Viewer), { csrf: 't' }).markup;
+    expect(scheduled).toContain('<form class="action with-fields" method="post" action="/rfc/RFC-7/actions/rfc_reschedule">');
+    expect(scheduled).toContain('<input type="datetime-local" name="start" required>');
+    expect(scheduled).toContain('<input name="duration" placeholder="2h" required size="6">');
+    expect(scheduled).toContain('<a class="button secondary" data-action="rfc_details" href="/rfc/RFC-7">Details</a>');
+    const review = releaseCardHtml(relModel('details', 'readiness review, all ticked', 'release manager'), { csrf: 't' }).markup;
+    expect(review).toContain('action="/release/REL-3/actions/release_nogo"');
+    expect(review).toContain('<select name="to">');
+    expect(review).toContain('<input name="reason" required maxlength="1000">');
+    const ticks = readWebRelease(releaseCardHtml(relModel('details', 'acceptance testing', 'testing coordinator'), { csrf: 't' }).markup);
+    expect(ticks.readiness.filter(([, arg]) => arg !== null).map(([, arg]) => arg)).toEqual(
+      READINESS_FACTORS.filter((f) => f !== 'deployment-order' && f !== 'training'),
+    );
+  });
+
+  it('shows people by name where it knows them, keeping the id for the reader', () => {
+    const card = model('details', 'awaiting_approval', VIEWERS.outsider as Viewer);
+    const markup = rfcCardHtml(card, { csrf: 't', name: (id) => (id === 'cli:owner' ? 'Olive Owner' : id) }).markup;
+    expect(markup).toContain('<span class="person" data-person="cli:owner">Olive Owner</span>');
+    expect(readWeb(markup).facts.find(([l]) => l === 'Owner')).toEqual(['Owner', 'cli:owner']);
   });
 });
