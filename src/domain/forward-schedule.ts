@@ -240,6 +240,8 @@ export function shadesIn(
 export interface DayPart {
   from: string | null;
   to: string | null;
+  /** It covers the whole day, midnight to midnight. */
+  allDay: boolean;
   left: number;
   width: number;
 }
@@ -272,6 +274,7 @@ function partOf(day: Window, w: Window, zone: string): DayPart | null {
   return {
     from: w.start.getTime() >= day.start.getTime() ? clock(w.start.getTime()) : null,
     to: w.end.getTime() <= day.end.getTime() ? clock(w.end.getTime()) : null,
+    allDay: s === day.start.getTime() && e === day.end.getTime(),
     left: round(((s - day.start.getTime()) / len) * 100),
     width: round(((e - s) / len) * 100),
   };

@@ -62,8 +62,8 @@ function hrefFor(m: ForwardSchedule, change: { view?: string; date?: string }): 
   return `/calendar?${p.toString()}`;
 }
 
-function span(e: Pick<DayEntry, 'from' | 'to'>): string {
-  if (e.from === null && e.to === null) return 'all day';
+function span(e: Pick<DayEntry, 'from' | 'to' | 'allDay'>): string {
+  if (e.allDay) return 'all day';
   return `${e.from ?? '…'}–${e.to ?? '…'}`;
 }
 

@@ -209,11 +209,14 @@ describe('shading', () => {
     const g = grid('week', '2026-12-09');
     const cells = layOut(g, [], shadesIn([], [{ ...freeze, start: d('2026-12-09T12:00:00Z'), end: d('2026-12-11T06:00:00Z') }], g.range));
     const shaded = cells.filter((c) => c.classes.includes('shaded-blackout'));
-    expect(shaded.map((c) => [c.date, c.shades[0]?.from, c.shades[0]?.to, c.shades[0]?.left, c.shades[0]?.width])).toEqual([
-      ['2026-12-09', '12:00', null, 50, 50],
-      ['2026-12-10', null, null, 0, 100],
-      ['2026-12-11', null, '06:00', 0, 25],
+    expect(shaded.map((c) => [c.date, c.shades[0]?.from, c.shades[0]?.to, c.shades[0]?.allDay, c.shades[0]?.left, c.shades[0]?.width])).toEqual([
+      ['2026-12-09', '12:00', null, false, 50, 50],
+      ['2026-12-10', null, null, true, 0, 100],
+      ['2026-12-11', null, '06:00', false, 0, 25],
     ]);
+    // Exactly midnight to midnight is all day too.
+    const exact = layOut(g, [], shadesIn([], [{ ...freeze, end: d('2026-12-11T00:00:00Z') }], g.range)).find((c) => c.date === '2026-12-10')!;
+    expect(exact.shades.map((s) => [s.from, s.to, s.allDay])).toEqual([['00:00', '00:00', true]]);
     expect(shaded[0]?.shades[0]?.cls).toBe('shade-blackout');
     expect(cells.find((c) => c.date === '2026-12-12')?.classes).toEqual(['day', 'weekend', 'empty']);
   });
