@@ -34,6 +34,7 @@ export const CALENDAR_STYLE = trusted(`<style>
 .shades li { font-size:.78rem; margin:0 0 .2rem; padding:.05rem .3rem; border-radius:4px; }
 .shades .shade-maintenance { background:#d9f2de; color:#17521f; }
 .shades .shade-blackout { background:#f5d5d5; color:#7a1c1c; font-weight:600; }
+.shades .t::before { content:"· "; }
 .items li.item { margin:0 0 .3rem; padding:.2rem .35rem .25rem; border-radius:5px; border-left:5px solid #9aa0a6; font-size:.85rem; overflow-wrap:anywhere; }
 .items li.item a { color:inherit; text-decoration:none; display:block; }
 .items li.item a:hover b { text-decoration:underline; }
@@ -44,10 +45,10 @@ export const CALENDAR_STYLE = trusted(`<style>
 .state-implementing { background:#ffe3b8; color:#5c3800; }
 .state-planned { background:#d6f1ef; color:#0d4a45; }
 .state-deploying { background:#9fdcd5; color:#073b36; }
-.item.risk-high, .legend .risk-high { border-left-color:#c62828; }
-.item.risk-medium, .legend .risk-medium { border-left-color:#ef8f00; }
-.item.risk-low, .legend .risk-low { border-left-color:#2e7d32; }
-.item.risk-none, .legend .risk-none { border-left-color:#9aa0a6; }
+.items li.item.risk-high, .legend .sw.risk-high { border-left-color:#c62828; }
+.items li.item.risk-medium, .legend .sw.risk-medium { border-left-color:#ef8f00; }
+.items li.item.risk-low, .legend .sw.risk-low { border-left-color:#2e7d32; }
+.items li.item.risk-none, .legend .sw.risk-none { border-left-color:#9aa0a6; }
 .item.conflict { outline:2px solid #c62828; outline-offset:-1px; }
 .item .reasons { margin:.2rem 0 0; font-size:.75rem; color:#8a1111; }
 .item .reasons li::before { content:"⚠ "; }
