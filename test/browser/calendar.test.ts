@@ -66,14 +66,14 @@ async function signIn(page: Page): Promise<void> {
   await page.waitForURL(/\/calendar$/);
 }
 
-const visibleTitles = (page: Page) => page.locator('li.item:visible b').allInnerTexts();
+const visibleTitles = (page: Page) => page.locator('li.item:visible b').allTextContents();
 
 it('signs in through the link, shows the week and the month, filters by service, and reads on a phone', async () => {
   const desk = await newContext(browser);
   const page = await desk.newPage();
   await signIn(page);
-  await expect(page.locator('h1').innerText()).resolves.toBe('Forward Schedule of Change');
-  await expect(page.locator('.cal-bar h2').innerText()).resolves.toBe('22 – 28 March 2027');
+  await expect(page.locator('h1').textContent()).resolves.toBe('Forward Schedule of Change');
+  await expect(page.locator('.cal-bar h2').textContent()).resolves.toBe('22 – 28 March 2027');
   expect(await visibleTitles(page)).toEqual(['RFC-2', 'REL-1', 'RFC-1']);
   // Seven columns side by side on a wide screen.
   const tops = await page.locator('section.day').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
@@ -91,16 +91,16 @@ it('signs in through the link, shows the week and the month, filters by service,
 
   await page.getByRole('link', { name: 'Month', exact: true }).click();
   await page.waitForURL(/view=month/);
-  await expect(page.locator('.cal-bar h2').innerText()).resolves.toBe('March 2027');
+  await expect(page.locator('.cal-bar h2').textContent()).resolves.toBe('March 2027');
   await expect(page.locator('section.day').count()).resolves.toBe(35);
-  expect(await page.locator('section[data-date="2027-03-30"] li.item b').allInnerTexts()).toEqual(['RFC-3']);
+  expect(await page.locator('section[data-date="2027-03-30"] li.item b').allTextContents()).toEqual(['RFC-3']);
   await screenshot(page, 'calendar-month');
 
   await page.selectOption('select[name="service"]', 'db');
   await page.getByRole('button', { name: 'Filter' }).click();
   await page.waitForURL(/service=db/);
   expect(await visibleTitles(page)).toEqual(['RFC-1']);
-  await expect(page.locator('.notice').first().innerText()).resolves.toBe('Showing only service db.');
+  await expect(page.locator('.notice').first().textContent()).resolves.toBe('Showing only service db.');
   await desk.close();
 
   const phone = await newContext(browser, { phone: true });
@@ -116,7 +116,7 @@ it('signs in through the link, shows the week and the month, filters by service,
   expect(boxes.every((b) => b.left === boxes[0]?.left && b.width > 330)).toBe(true);
   expect(boxes[1]!.top).toBeGreaterThanOrEqual(boxes[0]!.bottom);
   expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  await expect(small.locator('section[data-date="2027-03-23"] h3 .full').innerText()).resolves.toBe('Tue 23 Mar');
+  await expect(small.locator('section[data-date="2027-03-23"] h3 .full').textContent()).resolves.toBe('Tue 23 Mar');
   expect(await visibleTitles(small)).toEqual(['RFC-2', 'REL-1', 'RFC-1']);
   await screenshot(small, 'calendar-phone');
   await phone.close();
