@@ -1,7 +1,8 @@
 /**
  * The calendar in a real browser (Debian Chromium): signed in through a `/rfc web` link, the
  * week shows the changes and the wave, the month view switches, the service filter narrows it,
- * and on a 390 px phone the days stack in one column without sideways scrolling. Screenshots:
+ * on a 390 px phone the days stack in one column without sideways scrolling, and a visitor of
+ * the public calendar gets it in the browser’s own zone (the page adds tz=). Screenshots:
  * test-results/calendar-week.png, calendar-month.png, calendar-phone.png.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -120,4 +121,18 @@ it('signs in through the link, shows the week and the month, filters by service,
   expect(await visibleTitles(small)).toEqual(['RFC-2', 'REL-1', 'RFC-1']);
   await screenshot(small, 'calendar-phone');
   await phone.close();
+});
+
+it('a visitor of the public calendar sees it in the browser’s own zone (the page adds tz=)', async () => {
+  const ADMIN = { team: T, user: 'UADMIN', name: 'admin' };
+  expect(await h.answer(ADMIN, 'admin policy set web.public-calendar on')).toContain('WEB_PUBLIC_CALENDAR is now yes');
+  const ctx = await newContext(browser, { timezoneId: 'America/New_York' });
+  const page = await ctx.newPage();
+  await page.goto(`http://127.0.0.1:${h.bot.port}/calendar`);
+  await page.waitForURL(/tz=America%2FNew_York/);
+  await expect(page.locator('strong.zone').textContent()).resolves.toBe('America/New_York');
+  // 22:00 UTC on Saturday is 18:00 in New York (EDT).
+  await expect(page.locator('section[data-date="2027-03-27"] li.item .t').textContent()).resolves.toBe('18:00–19:30');
+  await expect(page.locator('select[name="person"]').count()).resolves.toBe(0);
+  await ctx.close();
 });
