@@ -15,6 +15,7 @@ import { loadViewer, wantsJson } from './session.js';
 import { releasePageRoutes } from './release-page.js';
 import { rfcPageRoutes } from './rfc-page.js';
 import { signInRoutes } from './signin.js';
+import { calendarRoutes } from './calendar.js';
 
 export interface WebDeps {
   /** The use cases' context; `app.publicUrl` is where the pages are. */
@@ -28,6 +29,7 @@ export type WebRoutes = (scope: FastifyInstance, deps: WebDeps) => void;
 /** Every module's routes, in one list. */
 export const WEB_ROUTES: readonly WebRoutes[] = [
   (scope, deps) => signInRoutes(scope, deps.app),
+  (scope, deps) => calendarRoutes(scope, deps.app),
   (scope, deps) => rfcPageRoutes(scope, deps.app),
   (scope, deps) => releasePageRoutes(scope, deps.app),
 ];
