@@ -161,7 +161,8 @@ export function calendar(ctx: AppContext, actor: Actor, days: number, service?: 
   }
   if (!lines.length) lines.push(`No changes in the next ${days} days${only ? ` to ${only}` : ''}.`);
   // Each maintenance window once (a daily one would fill the answer): its rule, and its next opening in the range.
-  const windows = applicableWindows(listMaintenance(db), only ?? null)
+  const all = listMaintenance(db);
+  const windows = (only ? applicableWindows(all, only) : all)
     .map((w) => ({ w, occurrences: expandWindow(w, range.start, range.end) }))
     .filter((x) => x.occurrences.length > 0);
   if (windows.length) {
