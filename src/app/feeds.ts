@@ -25,7 +25,7 @@ import { approvalPath, needsSignoff } from '../domain/policy.js';
 import { WAVE_STATES, type Release, type Wave } from '../domain/release.js';
 import { releaseTeamOf } from '../domain/release-permissions.js';
 import { releaseSubject } from '../domain/subject.js';
-import type { Actor, MaintenanceWindow, PersonId, Rfc, RfcState, Window } from '../domain/types.js';
+import type { Actor, ChangeLogEntry, MaintenanceWindow, PersonId, Rfc, RfcState, Window } from '../domain/types.js';
 import { awaitingSignoff, voteCapacity } from '../domain/votes.js';
 import { expandWindow, formatInstant, formatRange } from '../domain/windows.js';
 import type { AppContext } from './context.js';
@@ -178,17 +178,20 @@ export function feedFromToken(ctx: AppContext, token: string): Feed | undefined 
   for (const r of rfcs) events.push(rfcEvent(ctx, r, r.window as Window, moves.get(r.key) ?? 0, host, zone));
 
   // Release waves.
-  const releases = new Map<string, Release | null>();
+  const releases = new Map<string, { release: Release; log: ChangeLogEntry[] } | null>();
   const releaseOf = (key: string) => {
-    if (!releases.has(key)) releases.set(key, findRelease(db, key));
+    if (!releases.has(key)) {
+      const release = findRelease(db, key);
+      releases.set(key, release ? { release, log: listLog(db, releaseSubject(key)) } : null);
+    }
     return releases.get(key) ?? null;
   };
   for (const { release: summary, wave } of wavesInWindow(db, WAVE_STATES, range)) {
-    const release = releaseOf(summary.key);
-    if (!release) continue;
     if (service && !wave.services.includes(service)) continue;
-    if (mine && !releaseTeamOf(release).includes(person)) continue;
-    events.push(waveEvent(ctx, release, wave, host, zone));
+    const held = releaseOf(summary.key);
+    if (!held) continue;
+    if (mine && !releaseTeamOf(held.release).includes(person)) continue;
+    events.push(waveEvent(ctx, held.release, held.log, wave, host, zone));
   }
 
   // Votes due: the person's, as a CAB member or an approver.
@@ -250,14 +253,13 @@ function rfcEvent(ctx: AppContext, r: Rfc, window: Window, sequence: number, hos
 }
 
 /** How often the wave moved: the release's log rows about it, and the release's phase changes since it was planned. */
-function waveSequence(ctx: AppContext, key: string, number: number): number {
-  const rows = listLog(ctx.database.db, releaseSubject(key));
+function waveSequence(rows: readonly ChangeLogEntry[], number: number): number {
   const about = (d: Record<string, unknown> | null) => d?.wave === number || (Array.isArray(d?.waves) && d.waves.includes(number));
   const added = rows.findIndex((e) => e.action === 'wave-add' && about(e.detail));
   return rows.filter((e, i) => about(e.detail) || (added >= 0 && i > added && e.toState !== null)).length;
 }
 
-function waveEvent(ctx: AppContext, r: Release, w: Wave, host: string, zone: string): FeedEvent {
+function waveEvent(ctx: AppContext, r: Release, log: readonly ChangeLogEntry[], w: Wave, host: string, zone: string): FeedEvent {
   const ended = ['review', 'closed', 'cancelled'].includes(r.phase);
   const status: FeedEvent['status'] =
     w.state === 'planned' && ended ? 'cancelled' : w.state === 'planned' && r.phase === 'suspended' ? 'tentative' : 'confirmed';
@@ -266,7 +268,7 @@ function waveEvent(ctx: AppContext, r: Release, w: Wave, host: string, zone: str
   return {
     kind: 'wave',
     uid: `release-${r.key}-wave-${w.number}@${host}`,
-    sequence: waveSequence(ctx, r.key, w.number),
+    sequence: waveSequence(log, w.number),
     start: w.window.start,
     end: w.window.end,
     summary: `${r.key} ${title}`,

@@ -151,7 +151,7 @@ describe('the feed links in chat', () => {
     expect(answer).toContain('`/rfc calendar feeds rotate mine`');
   });
 
-  it('`/rfc calendar service=db` shows 14 days with the window and the blackout-free days, and the all, mine and db links', async () => {
+  it('`/rfc calendar service=db` shows 14 days with the maintenance window, and the all, mine and db links', async () => {
     const answer = await h.answer(RITA, 'calendar service=db');
     const lines = answer.split('\n');
     expect(lines.slice(0, 4)).toEqual([
