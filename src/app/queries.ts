@@ -1,7 +1,8 @@
 /** Read-only use cases: show, list, log, conflicts, calendar, next free slot. */
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { findService, listBlackouts } from '../db/repos/catalogue.js';
+import { findService, listBlackouts, listMaintenance } from '../db/repos/catalogue.js';
+import { applicableWindows, expandWindow } from '../domain/windows.js';
 import { listLog } from '../db/repos/log.js';
 import { waveSlotsInWindow } from '../db/repos/releases.js';
 import { listChangesInWindow, listVotes, queryRfcs } from '../db/repos/rfcs.js';
@@ -158,8 +159,24 @@ export function calendar(ctx: AppContext, actor: Actor, days: number, service?: 
     if (d !== day) lines.push((day = d));
     lines.push(`  ${e.key} ${e.title} [${e.services.join(', ')}] ${formatRange(e.window, actor.timezone)} (${e.state})`);
   }
+  if (!lines.length) lines.push(`No changes in the next ${days} days${only ? ` to ${only}` : ''}.`);
+  // Each maintenance window once (a daily one would fill the answer): its rule, and its next opening in the range.
+  const all = listMaintenance(db);
+  const windows = (only ? applicableWindows(all, only) : all)
+    .map((w) => ({ w, occurrences: expandWindow(w, range.start, range.end) }))
+    .filter((x) => x.occurrences.length > 0);
+  if (windows.length) {
+    lines.push(`Maintenance windows${only ? ` for ${only}` : ''}:`);
+    for (const { w, occurrences } of windows) {
+      const next = occurrences[0] as Window;
+      const more = occurrences.length > 1 ? `, ${occurrences.length} times in these ${days} days` : '';
+      lines.push(
+        `  #${w.id} ${w.service ?? 'all services'}: ${w.rrule} for ${w.durationMinutes} min (${w.timezone}); next ${formatRange(next, actor.timezone)}${more}`,
+      );
+    }
+  }
   for (const b of blackouts) lines.push(`Blackout ${formatRange(b, actor.timezone)}${b.reason ? ` — ${b.reason}` : ''}`);
-  return read(entries, lines.length ? lines.join('\n') : `No changes in the next ${days} days.`);
+  return read(entries, lines.join('\n'));
 }
 
 export function slot(ctx: AppContext, actor: Actor, service: string, durationMinutes: number): Outcome<Window | null> {

@@ -26,6 +26,8 @@ export const EXAMPLES = {
   log: '/rfc log RFC-12',
   conflicts: '/rfc conflicts RFC-12',
   calendar: '/rfc calendar days=14 service=db',
+  'calendar feeds': '/rfc calendar feeds',
+  'calendar feeds rotate': '/rfc calendar feeds rotate mine',
   slot: '/rfc slot service=db duration=2h',
   web: '/rfc web',
   admin: '/rfc admin service list',

@@ -4,6 +4,7 @@ import { close, progress, reschedule, review, schedule } from '../app/implementa
 import { calendar, changeLog, conflicts, list, show, slot } from '../app/queries.js';
 import { cancel, edit, raise, submit, withdraw } from '../app/rfcs.js';
 import { vote } from '../app/voting.js';
+import { type FeedLink, feedLinks, rotateFeeds } from '../app/feeds.js';
 import { issueSignInLink } from '../app/web-auth.js';
 import { EXAMPLES } from './help.js';
 import { outcomeText, withView } from './replies.js';
@@ -22,6 +23,13 @@ import {
   parseStart,
   parseVote,
 } from './verbs.js';
+
+const PERSONAL = 'personal links: the link is the password, so do not share it';
+const SUBSCRIBE = `subscribe to a link in Outlook, Google Calendar or Apple Calendar (${PERSONAL}).`;
+const ROTATE_HINT = 'If a link leaked, replace it: `/rfc calendar feeds rotate mine` (or all, or service=NAME; nothing after rotate replaces every one).';
+const FEEDS_IN_PRIVATE =
+  'Calendar feed links are personal (the link is the password), so I only send them where no one else sees them: type `calendar feeds` in your personal chat with me.';
+const linkLines = (links: readonly FeedLink[]): string => links.map((l) => `• ${l.label}: ${l.url}`).join('\n');
 
 type Arg = readonly [string, string];
 const KEY: Arg = ['RFC-n', 'the RFC: RFC-12, rfc-12, #12 and 12 all mean RFC-12'];
@@ -287,16 +295,40 @@ export const RFC_VERBS: readonly RfcVerb[] = [
     kind: 'calendar',
     name: 'calendar',
     aliases: ['cal'],
-    usage: 'calendar [days=7] [service=NAME]',
-    summary: 'upcoming changes',
+    usage: 'calendar [days=14] [service=NAME] | calendar feeds [rotate [all|mine|service=NAME]]',
+    summary: 'upcoming changes, maintenance windows and blackouts, and your calendar feed links',
     args: [
-      ['days=7', 'how many days ahead, 1 to 366'],
-      ['service=NAME', 'only changes to this service'],
+      ['days=14', 'how many days ahead, 1 to 366'],
+      ['service=NAME', 'only changes to this service (and its maintenance windows), plus a feed link for it'],
+      ['feeds', 'your personal calendar feed links (iCalendar, for Outlook, Google or Apple Calendar)'],
+      ['feeds rotate [all|mine|service=NAME]', 'replaces a feed link (every one without an argument); the old link stops working'],
     ],
     example: EXAMPLES.calendar,
     overview: 'default',
     parse: ({ rest }) => parseCalendar(rest),
-    run: (ctx, actor, cmd) => ({ text: outcomeText(calendar(ctx, actor, cmd.days, cmd.service)) }),
+    run: (ctx, actor, cmd, where) => {
+      if ('feeds' in cmd) {
+        if (where.shared) return { text: FEEDS_IN_PRIVATE };
+        if (cmd.feeds === 'list') {
+          return { text: `Your calendar feeds: ${SUBSCRIBE}\n${linkLines(feedLinks(ctx, actor))}\n${ROTATE_HINT}` };
+        }
+        const rotated = rotateFeeds(ctx, actor, cmd.which);
+        const one = rotated.length === 1;
+        return {
+          text: `${one ? 'New link' : 'New links'} made: the old ${one ? 'one stops' : 'ones stop'} working now, so a calendar subscribed to ${one ? 'it' : 'them'} stops updating until you subscribe with the new ${one ? 'one' : 'ones'}.\n${linkLines(rotated)}`,
+        };
+      }
+      const text = outcomeText(calendar(ctx, actor, cmd.days, cmd.service));
+      if (where.shared) return { text: `${text}\n\nYour personal calendar feed links: type \`calendar feeds\` in your personal chat with me.` };
+      const links = feedLinks(ctx, actor, cmd.service ? { service: cmd.service } : {});
+      const shown = links.filter(
+        (l) =>
+          l.feed === 'all' ||
+          l.feed === 'mine' ||
+          (cmd.service !== undefined && l.feed.startsWith('service:') && l.feed.slice(8).toLowerCase() === cmd.service.toLowerCase()),
+      );
+      return { text: `${text}\n\nSubscribe in your calendar app (${PERSONAL}):\n${linkLines(shown)}` };
+    },
   }),
   rfcVerb({
     aggregate: 'rfc',

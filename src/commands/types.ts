@@ -31,6 +31,7 @@ import type {
   WaveInput,
   WaveStepInput,
 } from '../app/inputs.js';
+import type { FeedChoice } from '../app/feeds.js';
 import type { VoteChoice } from '../domain/types.js';
 
 export type { ListFilter, RfcFields } from '../app/inputs.js';
@@ -76,6 +77,7 @@ export type Command =
   | { kind: 'log'; key: string }
   | { kind: 'conflicts'; key: string }
   | { kind: 'calendar'; days: number; service?: string }
+  | { kind: 'calendar'; feeds: 'list' | 'rotate'; which?: FeedChoice }
   | { kind: 'slot'; service: string; durationMinutes: number }
   | { kind: 'web' }
   | { kind: 'admin'; command: AdminCommand }

@@ -154,8 +154,13 @@ export function parseSchedule<V extends 'schedule' | 'reschedule'>(verb: V, rest
   return cmd as Of<V>;
 }
 
+/** How many days `/rfc calendar` shows without `days=`. */
+export const CALENDAR_DAYS = 14;
+
 export function parseCalendar(rest: Token[]): Of<'calendar'> {
   const example = EXAMPLES.calendar;
+  const first = rest[0];
+  if (first && first.key === undefined && !first.quoted && /^feeds?$/i.test(first.value)) return parseCalendarFeeds(rest.slice(1));
   const args = collectArgs(rest, { keys: ['days', 'service'], aliases: { services: 'service' }, example });
   let daysText = args.pairs.get('days')?.value;
   let service = args.pairs.get('service')?.value.trim();
@@ -164,7 +169,7 @@ export function parseCalendar(rest: Token[]): Of<'calendar'> {
     else if (service === undefined) service = p.token.value.trim();
     else unexpected(p.token, example);
   }
-  let days = 7;
+  let days = CALENDAR_DAYS;
   if (daysText !== undefined) {
     days = /^\s*\d{1,3}\s*$/.test(daysText) ? Number(daysText) : 0;
     if (days < 1 || days > 366) {
@@ -172,6 +177,37 @@ export function parseCalendar(rest: Token[]): Of<'calendar'> {
     }
   }
   return service ? { kind: 'calendar', days, service } : { kind: 'calendar', days };
+}
+
+/** `calendar feeds` (the person's links) and `calendar feeds rotate [all|mine|service=NAME]`. */
+function parseCalendarFeeds(rest: Token[]): Of<'calendar'> {
+  const list = EXAMPLES['calendar feeds'];
+  const example = EXAMPLES['calendar feeds rotate'];
+  const action = rest[0];
+  if (!action) return { kind: 'calendar', feeds: 'list' };
+  if (action.key !== undefined || !/^(rotate|renew|reset|new)$/i.test(action.value)) {
+    badCommand(
+      `\`calendar feeds\` lists your feed links, and \`calendar feeds rotate\` replaces them; "${clip(action.key ? `${action.key}=${action.value}` : action.value, 30)}" is neither.${didYouMean(action.value, ['rotate'])} Examples: ${list}, ${example}`,
+      { example },
+    );
+  }
+  const args = collectArgs(rest.slice(1), { keys: ['service'], aliases: { services: 'service', feed: 'service' }, example });
+  const service = args.pairs.get('service')?.value.trim();
+  const word = args.positionals[0]?.token;
+  noExtraPositionals(args, 1, example);
+  if (service !== undefined && word) unexpected(word, example);
+  if (service !== undefined) {
+    if (!service) badValue('service', `Give the service whose feed to rotate, like service=db. Example: ${example}`, example);
+    return { kind: 'calendar', feeds: 'rotate', which: { service } };
+  }
+  if (!word) return { kind: 'calendar', feeds: 'rotate' };
+  const feed = word.value.toLowerCase();
+  if (feed === 'all' || feed === 'mine') return { kind: 'calendar', feeds: 'rotate', which: { feed } };
+  return badValue(
+    'feed',
+    `There is no feed "${clip(word.value, 30)}". Rotate all, mine or service=NAME, or nothing after rotate for every feed.${didYouMean(feed, ['all', 'mine'])} Example: ${example}`,
+    example,
+  );
 }
 
 export function parseSlot(rest: Token[]): Of<'slot'> {

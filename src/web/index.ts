@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import { errorBody, statusOf } from '../server/errors.js';
 import { html, page } from './html.js';
 import { loadViewer, wantsJson } from './session.js';
+import { icsRoutes } from './ics.js';
 import { releasePageRoutes } from './release-page.js';
 import { rfcPageRoutes } from './rfc-page.js';
 import { signInRoutes } from './signin.js';
@@ -30,6 +31,7 @@ export type WebRoutes = (scope: FastifyInstance, deps: WebDeps) => void;
 export const WEB_ROUTES: readonly WebRoutes[] = [
   (scope, deps) => signInRoutes(scope, deps.app),
   (scope, deps) => calendarRoutes(scope, deps.app),
+  (scope, deps) => icsRoutes(scope, deps.app),
   (scope, deps) => rfcPageRoutes(scope, deps.app),
   (scope, deps) => releasePageRoutes(scope, deps.app),
 ];

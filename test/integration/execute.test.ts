@@ -50,9 +50,23 @@ describe('the command language through the use cases', () => {
     run(bob, 'new "Deploy web" category=minor services=web backout=undo start="2026-12-05 23:00" duration=1h');
     expect(run(bob, 'show RFC-2').view?.conflicts).toEqual([expect.stringContaining('RFC-1')]);
     expect(run(bob, 'conflicts RFC-2').text).toMatch(/^• .*RFC-1.*\(needs a change manager’s ack\)$/);
-    expect(run(bob, 'calendar days=7').text).toBe('Saturday 5 December\n  RFC-1 Patch db [db] from Sat 5 Dec 22:00 to Sun 6 Dec 00:00 GMT (scheduled)');
+    const feed = '(http://localhost:3000/calendar/feeds/[\\w-]{43}\\.ics)';
+    const links = `\n\nSubscribe in your calendar app \\(personal links: the link is the password, so do not share it\\):\n• all changes: ${feed}\n• your changes, waves and votes due: ${feed}$`;
+    const calendarText = run(bob, 'calendar days=7').text;
+    expect(calendarText).toMatch(
+      new RegExp(`^Saturday 5 December\n  RFC-1 Patch db \\[db\\] from Sat 5 Dec 22:00 to Sun 6 Dec 00:00 GMT \\(scheduled\\)${links}`),
+    );
     expect(run(bob, 'slot service=web duration=1h').text).toBe('Next free slot for web: from Tue 1 Dec 09:00 to Tue 1 Dec 10:00 GMT.');
     run(root, 'admin window add service=db rrule="FREQ=WEEKLY;BYDAY=SA;BYHOUR=22" duration=4h');
+    // The calendar now shows the window (once, with its next opening), and the same links as before.
+    const withWindow = run(bob, 'calendar days=14').text;
+    expect(withWindow.split('\n').slice(0, 4)).toEqual([
+      'Saturday 5 December',
+      '  RFC-1 Patch db [db] from Sat 5 Dec 22:00 to Sun 6 Dec 00:00 GMT (scheduled)',
+      'Maintenance windows:',
+      '  #1 db: FREQ=WEEKLY;BYDAY=SA;BYHOUR=22 for 240 min (Europe/London); next from Sat 5 Dec 22:00 to Sun 6 Dec 02:00 GMT, 2 times in these 14 days',
+    ]);
+    expect(withWindow.slice(withWindow.indexOf('\n\n'))).toBe(calendarText.slice(calendarText.indexOf('\n\n')));
     expect(run(bob, 'slot service=db duration=3h').text).toBe('Next free slot for db: from Sat 12 Dec 22:00 to Sun 13 Dec 01:00 GMT.');
   });
 

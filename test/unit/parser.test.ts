@@ -214,10 +214,35 @@ describe('parseCommand: every command form', () => {
   });
 
   it('calendar and slot', () => {
-    expect(p('calendar')).toEqual({ kind: 'calendar', days: 7 });
-    expect(p('calendar days=14 service=db')).toEqual({ kind: 'calendar', days: 14, service: 'db' });
+    expect(p('calendar')).toEqual({ kind: 'calendar', days: 14 });
+    expect(p('calendar days=7 service=db')).toEqual({ kind: 'calendar', days: 7, service: 'db' });
     expect(p('slot service=db duration=2h')).toEqual({ kind: 'slot', service: 'db', durationMinutes: 120 });
     expect(p('slot db duration=1h30m')).toEqual({ kind: 'slot', service: 'db', durationMinutes: 90 });
+  });
+
+  it('calendar feeds: the links, and rotating one or every feed', () => {
+    expect(p('calendar feeds')).toEqual({ kind: 'calendar', feeds: 'list' });
+    expect(p('cal feed')).toEqual({ kind: 'calendar', feeds: 'list' });
+    expect(p('calendar feeds rotate')).toEqual({ kind: 'calendar', feeds: 'rotate' });
+    expect(p('calendar feeds rotate all')).toEqual({ kind: 'calendar', feeds: 'rotate', which: { feed: 'all' } });
+    expect(p('calendar feeds rotate Mine')).toEqual({ kind: 'calendar', feeds: 'rotate', which: { feed: 'mine' } });
+    expect(p('calendar feeds rotate service=db')).toEqual({ kind: 'calendar', feeds: 'rotate', which: { service: 'db' } });
+    // A service called "feeds" is still reachable by key.
+    expect(p('calendar service=feeds')).toEqual({ kind: 'calendar', days: 14, service: 'feeds' });
+  });
+
+  it('calendar feeds: bad input says what was wrong, with an example', () => {
+    expect(expectError(() => p('calendar feeds show'), 'bad_command').message).toBe(
+      '`calendar feeds` lists your feed links, and `calendar feeds rotate` replaces them; "show" is neither. Examples: /rfc calendar feeds, /rfc calendar feeds rotate mine',
+    );
+    expect(expectError(() => p('calendar feeds rotat'), 'bad_command').message).toContain('Did you mean "rotate"?');
+    expect(expectError(() => p('calendar feeds rotate mien'), 'bad_value', { field: 'feed' }).message).toBe(
+      'There is no feed "mien". Rotate all, mine or service=NAME, or nothing after rotate for every feed. Did you mean "mine"? Example: /rfc calendar feeds rotate mine',
+    );
+    expect(expectError(() => p('calendar feeds rotate all mine'), 'bad_command').message).toContain('Unexpected "mine"');
+    expect(expectError(() => p('calendar feeds rotate mine service=db'), 'bad_command').message).toContain('Unexpected "mine"');
+    expect(expectError(() => p('calendar feeds rotate service='), 'bad_value', { field: 'service' }).message).toContain('like service=db');
+    expect(expectError(() => p('calendar feeds rotate days=3'), 'bad_value', { field: 'days' }).message).toContain('Unknown key "days"');
   });
 
   it('admin roles', () => {

@@ -29,7 +29,7 @@ const HELP_BEFORE = [
   'clone RFC-n — a new draft from a rejected, closed, withdrawn or cancelled RFC. e.g. /rfc clone RFC-12',
   'log RFC-n — the change log (audit trail). e.g. /rfc log RFC-12',
   'conflicts RFC-n — overlapping changes, dependencies and blackouts. e.g. /rfc conflicts RFC-12',
-  'calendar [days=7] [service=NAME] — upcoming changes. e.g. /rfc calendar days=14 service=db',
+  'calendar [days=14] [service=NAME] | calendar feeds [rotate [all|mine|service=NAME]] — upcoming changes, maintenance windows and blackouts, and your calendar feed links. e.g. /rfc calendar days=14 service=db',
   'slot service=NAME duration=2h — next free slot in a maintenance window. e.g. /rfc slot service=db duration=2h',
   'web — a personal link that signs you in to the web calendar and RFC pages. e.g. /rfc web',
   'admin grant|revoke <person> <role> — roles: cab, change-manager, release-manager, admin. e.g. /rfc admin grant @alice cab',
