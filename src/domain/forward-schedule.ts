@@ -15,14 +15,19 @@ import type { WaveState } from './release.js';
 export const CALENDAR_VIEWS = ['week', 'month'] as const;
 export type CalendarView = (typeof CALENDAR_VIEWS)[number];
 
-/** RFC states the calendar shows: those that hold a window (ACTIVE_WINDOW_STATES). */
-export const SHOWN_RFC_STATES = ['approved', 'scheduled', 'implementing'] as const satisfies readonly RfcState[];
+/**
+ * RFC states the calendar shows: those that hold a window (ACTIVE_WINDOW_STATES), and the
+ * changes awaiting approval at their proposed window (drawn as proposed), so the CAB sees what
+ * it is asked to approve against the schedule and can open it to vote.
+ */
+export const SHOWN_RFC_STATES = ['awaiting_approval', 'approved', 'scheduled', 'implementing'] as const satisfies readonly RfcState[];
 /** Wave states that hold a window (HOLDING_WAVE_STATES). */
 export const SHOWN_WAVE_STATES = ['planned', 'deploying'] as const satisfies readonly WaveState[];
 export type ShownState = (typeof SHOWN_RFC_STATES)[number] | (typeof SHOWN_WAVE_STATES)[number];
 export const SHOWN_STATES: readonly ShownState[] = [...SHOWN_RFC_STATES, ...SHOWN_WAVE_STATES];
 
 export const STATE_NAMES: Record<ShownState, string> = {
+  awaiting_approval: STATE_LABELS.awaiting_approval,
   approved: STATE_LABELS.approved,
   scheduled: STATE_LABELS.scheduled,
   implementing: STATE_LABELS.implementing,

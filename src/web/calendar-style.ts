@@ -40,6 +40,7 @@ export const CALENDAR_STYLE = trusted(`<style>
 .items li.item a:hover b { text-decoration:underline; }
 .items .t { font-variant-numeric:tabular-nums; font-size:.78rem; display:block; opacity:.85; }
 .items .meta { display:block; font-size:.75rem; opacity:.85; }
+.state-awaiting_approval { background:#fff; color:#3c4043; border-style:dashed !important; }
 .state-approved { background:#e3edfb; color:#173a6b; }
 .state-scheduled { background:#c9dcf7; color:#0f2f5c; }
 .state-implementing { background:#ffe3b8; color:#5c3800; }

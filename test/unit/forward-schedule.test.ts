@@ -229,7 +229,7 @@ describe('parameters', () => {
     expect(() => parseView('year')).toThrow('view=year is not a calendar view. Use view=week or view=month.');
     expect(() => parseZone('Mars/Olympus')).toThrow('tz=Mars/Olympus is not a time zone. Use an IANA name such as tz=Europe/London');
     expect(() => parseStates(['scheduled', 'draft'])).toThrow(
-      'state=draft is not a state the calendar shows. Use one or more of: approved, scheduled, implementing, planned, deploying.',
+      'state=draft is not a state the calendar shows. Use one or more of: awaiting_approval, approved, scheduled, implementing, planned, deploying.',
     );
     expect(parseStates(['scheduled', 'planned', 'scheduled'])).toEqual(['scheduled', 'planned']);
     expect(parseZone('America/New_York')).toBe('America/New_York');
