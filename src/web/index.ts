@@ -13,6 +13,7 @@ import { errorBody, statusOf } from '../server/errors.js';
 import { html, page } from './html.js';
 import { loadViewer, wantsJson } from './session.js';
 import { signInRoutes } from './signin.js';
+import { auditRoutes } from './audit.js';
 
 export interface WebDeps {
   /** The use cases' context; `app.publicUrl` is where the pages are. */
@@ -24,7 +25,7 @@ export interface WebDeps {
 export type WebRoutes = (scope: FastifyInstance, deps: WebDeps) => void;
 
 /** Every module's routes, in one list. */
-export const WEB_ROUTES: readonly WebRoutes[] = [(scope, deps) => signInRoutes(scope, deps.app)];
+export const WEB_ROUTES: readonly WebRoutes[] = [(scope, deps) => signInRoutes(scope, deps.app), (scope, deps) => auditRoutes(scope, deps.app)];
 
 export function webPlugin(deps: WebDeps, routes: readonly WebRoutes[] = WEB_ROUTES): FastifyPluginAsync {
   return async (scope) => {
