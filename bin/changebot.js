@@ -10,6 +10,7 @@ try {
 } catch (err) {
   envError = { code: 2, out: `configuration error: ${err instanceof Error ? err.message : String(err)}` };
 }
-const { code, out } = envError ?? runCli(process.argv.slice(2));
-(code === 0 ? process.stdout : process.stderr).write(`${out}\n`);
+const { code, out, raw } = envError ?? runCli(process.argv.slice(2));
+// raw: the command wrote its output itself (`admin export`'s file).
+if (!raw) (code === 0 ? process.stdout : process.stderr).write(`${out}\n`);
 process.exitCode = code;

@@ -74,6 +74,22 @@ export interface AuditInput {
   person?: string;
 }
 
+/**
+ * `changeLogExport`: the change-log rows written at `from <= at < to` (`to` is exclusive: the
+ * command language and the web read `to=2026-12-31` as the end of that day in the actor's
+ * zone, so they pass the next day's start). The filters narrow it further, together:
+ * `service` (rows about RFCs whose services include it, the releases holding such RFCs or
+ * deploying it in a wave, and the catalogue's rows about the service itself), `rfc` (RFC-12)
+ * and `release` (REL-3): the rows about that subject.
+ */
+export interface ExportInput {
+  from: Date;
+  to: Date;
+  service?: string;
+  rfc?: string;
+  release?: string;
+}
+
 /** `listRoles`: everybody's roles, or one person's. */
 export interface RolesInput {
   person?: string;

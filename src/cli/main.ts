@@ -13,7 +13,7 @@ import { asWord } from '../commands/tokenize.js';
 import { COMMAND_HELP, helpOnCommand } from '../commands/registry.js';
 import { type Config, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
-import { parseHead, verifyChangeLog } from '../app/audit.js';
+import { changeLogExport, exportCsv, exportJson, parseHead, verifyChangeLog } from '../app/audit.js';
 import { isChangebotError } from '../domain/errors.js';
 
 const USAGE = `Usage: changebot --as NAME [--tz ZONE] rfc|release <command> [args...]
@@ -23,7 +23,8 @@ Example: changebot --as alice rfc new "Patch db01" category=minor services=db
          changebot --as alice rfc help
          changebot --as alice release help
 Help on one command: changebot rfc schedule --help, changebot release wave start --help
-Check the change log's hash chain: changebot audit verify [--head ID:HASH]`;
+Check the change log's hash chain: changebot audit verify [--head ID:HASH]
+Export the change log: changebot --as NAME admin export from=2026-12-01 to=2026-12-31 [service=db] format=csv > audit.csv`;
 
 const AUDIT_USAGE = `Usage: changebot audit verify [--head ID:HASH]
 Walks the change log's hash chain in DATABASE_PATH: exit 0 with the row count and the head, exit 1
@@ -33,6 +34,8 @@ must still be in the chain, which shows the newest rows were not cut off or rewr
 export interface CliResult {
   code: number;
   out: string;
+  /** The output was written already (`admin export`'s CSV or JSON, streamed to `write`): print nothing more. */
+  raw?: boolean;
 }
 
 /**
@@ -42,7 +45,7 @@ export interface CliResult {
  */
 export const requote = asWord;
 
-export function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): CliResult {
+export function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, write: (chunk: string) => void = (c) => void process.stdout.write(c)): CliResult {
   const args = [...argv];
   let name: string | undefined;
   let tz: string | undefined;
@@ -94,6 +97,12 @@ export function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cl
     const actor = loadActor(ctx, `cli:${name}`, { displayName: name, timezone: tz ?? config.timezone });
     const text = args.map(requote).join(' ');
     const cmd = parseCommand(text || 'help', { platform: 'cli', workspace: '', timezone: actor.timezone, now: ctx.clock.now() });
+    if (cmd.kind === 'admin' && cmd.command.kind === 'export') {
+      // The file itself, on stdout (`... > audit.csv`), a chunk at a time.
+      const exp = changeLogExport(ctx, actor, cmd.command);
+      for (const chunk of cmd.command.format === 'csv' ? exportCsv(exp) : exportJson(exp)) write(chunk);
+      return { code: 0, out: '', raw: true };
+    }
     const reply = execute(ctx, actor, cmd, { platform: 'cli' });
     return { code: 0, out: reply.text };
   } catch (err) {

@@ -11,14 +11,16 @@ import {
   removeMaintenanceWindow,
   removeService,
 } from '../app/catalogue.js';
-import { deploymentLog } from '../app/audit.js';
+import { changeLogExport, deploymentLog, headLine } from '../app/audit.js';
 import type { Outcome } from '../app/context.js';
 import { setPolicy, showPolicy } from '../app/policy.js';
 import {
   parseAdminList,
   parseAdminLog,
   parseBlackoutAdd,
+  exportPath,
   parseCabChannel,
+  parseExport,
   parseGrant,
   parseIdRemove,
   parsePolicySet,
@@ -89,6 +91,38 @@ export const ADMIN_VERBS: readonly AdminVerb[] = [
     overview: 'default',
     parse: ({ rest, ctx }) => parseAdminLog(rest, ctx),
     run: (ctx, actor, { kind: _kind, ...input }) => reply(deploymentLog(ctx, actor, input)),
+  }),
+  adminVerb({
+    aggregate: 'admin',
+    kind: 'export',
+    name: 'admin export',
+    aliases: [],
+    usage: 'admin export from=DAY to=DAY [service=NAME] [rfc=RFC-n] [release=REL-n] [format=csv|json]',
+    summary: "the change log of a date range as CSV or JSON, with each row's hash (the CLI writes the file; chat answers with its web link)",
+    args: [
+      ['from=DAY', 'the first day, 2026-12-01, in your time zone (or an ISO 8601 time)'],
+      ['to=DAY', 'the last day, included (or an ISO 8601 time, excluded)'],
+      ['service=NAME', "only rows about RFCs (and releases) on this service, and the catalogue's rows about it"],
+      ['rfc=RFC-n', 'only rows about this RFC'],
+      ['release=REL-n', 'only rows about this release'],
+      ['format=csv|json', 'csv (default) or json'],
+    ],
+    example: EXAMPLES['admin export'],
+    overview: 'default',
+    parse: ({ rest, ctx }) => parseExport(rest, ctx),
+    run(ctx, actor, cmd) {
+      // A chat reply cannot carry a file: the same export's web address, and what it holds.
+      const exp = changeLogExport(ctx, actor, cmd);
+      const n = exp.count();
+      const about = [cmd.service && `service ${exp.filter.service}`, cmd.rfc, cmd.release].filter(Boolean).join(', ');
+      const rows = `${n} row${n === 1 ? '' : 's'}`;
+      const text = [
+        `The change log from ${cmd.typed.from} to ${cmd.typed.to}${about ? ` (${about})` : ''}: ${rows}, as ${cmd.format.toUpperCase()}: ${ctx.publicUrl}${exportPath(cmd)}`,
+        'The link opens in your web session (type `/rfc web` first if it asks you to sign in).',
+        headLine(exp.head),
+      ].join('\n');
+      return { text };
+    },
   }),
   adminVerb({
     aggregate: 'admin',

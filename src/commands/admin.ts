@@ -3,6 +3,8 @@
  * channel. One parse function per admin verb (see admin-verbs.ts); the words that pick the verb
  * (group and action, with their aliases) are read in parser.ts.
  */
+import { DateTime } from 'luxon';
+import type { ExportInput } from '../app/inputs.js';
 import { ROLES } from '../domain/types.js';
 import type { Role } from '../domain/types.js';
 import type { ArgSpec } from './args.js';
@@ -12,9 +14,11 @@ import { parseNames, parseWindow } from './fields.js';
 import { EXAMPLES } from './help.js';
 import type { ExampleName } from './help.js';
 import { parseAudience, parseAudienceItem, resolvePerson } from './people.js';
+import { parseReleaseKey } from './release-parse.js';
 import type { Token } from './tokenize.js';
 import type { AdminCommand, ParseContext } from './types.js';
 import { badValue, clip, didYouMean, own } from './util.js';
+import { parseKey } from './verbs.js';
 
 const ROLE_ALIASES: Record<string, Role> = {
   cab: 'cab',
@@ -211,4 +215,95 @@ export function parsePolicySet(rest: Rest): Of<'policy-set'> {
   const value = (eq > 0 ? [first.slice(eq + 1), ...others] : others).join(' ').trim();
   if (!value) return badValue('value', `Give the new value of ${key}. Example: ${example}`, example);
   return { kind: 'policy-set', key, value };
+}
+
+/** `admin export` and `GET /audit.csv?...`: the values as typed (query parameters or key=value words). */
+export interface ExportArgs {
+  from?: string | undefined;
+  to?: string | undefined;
+  service?: string | undefined;
+  rfc?: string | undefined;
+  release?: string | undefined;
+  format?: string | undefined;
+}
+
+export type ExportFormat = 'csv' | 'json';
+
+/** An export as asked: the use case's input, the format, and the dates as typed (for the link and the file name). */
+export type ExportRequest = ExportInput & { format: ExportFormat; typed: { from: string; to: string } };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A `from` or `to` value: a day (`2026-12-01`, read in `zone`: `from` is its first instant, `to`
+ * includes the whole day, so the range ends at the next day's start), or an ISO 8601 date and
+ * time (`2026-12-01T08:00`, in `zone` unless it has an offset or Z; `to` is then exclusive).
+ */
+function exportInstant(field: 'from' | 'to', text: string | undefined, zone: string, example: string): Date {
+  const value = text?.trim() ?? '';
+  const how = 'Give days as YYYY-MM-DD (from=2026-12-01 to=2026-12-31 covers all of December, both days included, in your time zone), or ISO 8601 times.';
+  if (!value) return badValue(field, `Missing ${field}=. ${how} Example: ${example}`, example);
+  const day = DAY.test(value);
+  const parsed = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i.test(value)
+    ? DateTime.fromISO(value.replace(' ', 'T'), { zone })
+    : null;
+  if (!parsed?.isValid) return badValue(field, `Can't read ${field}=${clip(value, 40)} as a date. ${how} Example: ${example}`, example);
+  if (!day) return parsed.toJSDate();
+  return (field === 'from' ? parsed.startOf('day') : parsed.plus({ days: 1 }).startOf('day')).toJSDate();
+}
+
+const tokenOf = (value: string): Token => ({ value, quoted: false, start: 0, end: value.length });
+
+/**
+ * Reads an export's range, filters and format, the same for the command language and the web
+ * (`example` is the one each shows). Throws `bad_value` naming the field and an example.
+ */
+export function parseExportArgs(a: ExportArgs, zone: string, example: string): ExportRequest {
+  const from = exportInstant('from', a.from, zone, example);
+  const to = exportInstant('to', a.to, zone, example);
+  if (to.getTime() <= from.getTime()) {
+    badValue(
+      'to',
+      `to=${clip(a.to ?? '', 40)} is before from=${clip(a.from ?? '', 40)}: the export covers from the first to the last (both included). Example: ${example}`,
+      example,
+    );
+  }
+  const format = (a.format?.trim() || 'csv').toLowerCase();
+  if (format !== 'csv' && format !== 'json')
+    return badValue('format', `format=${clip(format, 20)}: use format=csv or format=json. Example: ${example}`, example);
+  const out: ExportRequest = { from, to, format, typed: { from: a.from!.trim(), to: a.to!.trim() } };
+  const service = a.service?.trim();
+  if (service) out.service = service;
+  if (a.rfc?.trim()) out.rfc = parseKey(tokenOf(a.rfc), example);
+  if (a.release?.trim()) out.release = parseReleaseKey(tokenOf(a.release), example);
+  return out;
+}
+
+/** `admin export from=... to=... [service=NAME] [rfc=RFC-n] [release=REL-n] [format=csv|json]`. */
+export function parseExport(rest: Rest, ctx: ParseContext): Of<'export'> {
+  const example = EXAMPLES['admin export'];
+  const a = args(rest, 'admin export', { keys: ['from', 'to', 'service', 'rfc', 'release', 'format'], aliases: { services: 'service', as: 'format' } });
+  noExtraPositionals(a, 0, example);
+  const value = (k: keyof ExportArgs) => a.pairs.get(k)?.value;
+  const request = parseExportArgs(
+    { from: value('from'), to: value('to'), service: value('service'), rfc: value('rfc'), release: value('release'), format: value('format') },
+    ctx.timezone,
+    example,
+  );
+  return { kind: 'export', ...request };
+}
+
+/** The web address of an export, `/audit.csv?from=2026-12-01&to=2026-12-31&service=db` (the typed dates, so the web reads them the same way). */
+export function exportPath(r: ExportRequest): string {
+  const q = new URLSearchParams({ from: r.typed.from, to: r.typed.to });
+  if (r.service) q.set('service', r.service);
+  if (r.rfc) q.set('rfc', r.rfc);
+  if (r.release) q.set('release', r.release);
+  return `/audit.${r.format}?${q.toString()}`;
+}
+
+/** `changebot-audit-2026-12-01-2026-12-31.csv` (anything but letters, digits and dashes in a typed time becomes a dash). */
+export function exportFileName(r: ExportRequest): string {
+  const part = (s: string) => s.replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '');
+  return `changebot-audit-${part(r.typed.from)}-${part(r.typed.to)}.${r.format}`;
 }

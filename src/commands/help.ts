@@ -35,6 +35,7 @@ export const EXAMPLES = {
   'admin revoke': '/rfc admin revoke @alice cab',
   'admin roles': '/rfc admin roles @alice',
   'admin log': '/rfc admin log @alice',
+  'admin export': '/rfc admin export from=2026-12-01 to=2026-12-31 service=db format=csv',
   'admin service': '/rfc admin service list',
   'admin service add': '/rfc admin service add db owner=@alice audience=#ops depends=storage,network',
   'admin service remove': '/rfc admin service remove db',

@@ -6,6 +6,7 @@
 import type {
   AuditInput,
   BlackoutInput,
+  ExportInput,
   GrantInput,
   IdInput,
   ListFilter,
@@ -41,6 +42,7 @@ export type AdminCommand =
   | ({ kind: 'revoke' } & GrantInput)
   | ({ kind: 'roles' } & RolesInput)
   | ({ kind: 'log' } & AuditInput)
+  | ({ kind: 'export'; format: 'csv' | 'json'; typed: { from: string; to: string } } & ExportInput)
   | ({ kind: 'service-add' } & ServiceInput)
   | ({ kind: 'service-remove' } & ServiceRemoveInput)
   | { kind: 'service-list' }

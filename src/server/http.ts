@@ -119,6 +119,8 @@ export function createHttpServer(log?: Logger): HttpServer {
             method: r.method as 'POST',
             url: r.path,
             handler: async (req: FastifyRequest, reply: FastifyReply) => {
+              // A hijacked reply never writes the headers set on it: the request id goes on the raw response.
+              reply.raw.setHeader('x-request-id', req.id);
               reply.hijack();
               try {
                 await r.handler(req.raw, reply.raw);

@@ -17,6 +17,7 @@ import { releasePageRoutes } from './release-page.js';
 import { rfcPageRoutes } from './rfc-page.js';
 import { signInRoutes } from './signin.js';
 import { calendarRoutes } from './calendar.js';
+import { auditRoutes } from './audit.js';
 
 export interface WebDeps {
   /** The use cases' context; `app.publicUrl` is where the pages are. */
@@ -34,6 +35,7 @@ export const WEB_ROUTES: readonly WebRoutes[] = [
   (scope, deps) => icsRoutes(scope, deps.app),
   (scope, deps) => rfcPageRoutes(scope, deps.app),
   (scope, deps) => releasePageRoutes(scope, deps.app),
+  (scope, deps) => auditRoutes(scope, deps.app),
 ];
 
 export function webPlugin(deps: WebDeps, routes: readonly WebRoutes[] = WEB_ROUTES): FastifyPluginAsync {

@@ -22,8 +22,8 @@ describe('changebot --help', () => {
       '         changebot --as alice release help',
       'Help on one command: changebot rfc schedule --help, changebot release wave start --help',
       "Check the change log's hash chain: changebot audit verify [--head ID:HASH]",
+      'Export the change log: changebot --as NAME admin export from=2026-12-01 to=2026-12-31 [service=db] format=csv > audit.csv',
       '',
-      '/rfc commands (RFC-12, rfc-12, #12 and 12 all mean RFC-12):',
     ]);
     expect(runCli(['--as', 'bob', 'rfc', '--help'], {})).toEqual(r);
   });

@@ -35,6 +35,7 @@ const HELP_BEFORE = [
   'admin grant|revoke <person> <role> — roles: cab, change-manager, release-manager, admin. e.g. /rfc admin grant @alice cab',
   'admin roles [person] — who holds which role. e.g. /rfc admin roles @alice',
   'admin log [person] — deployment-wide changes: roles, CAB channel, services, windows, policy. e.g. /rfc admin log @alice',
+  "admin export from=DAY to=DAY [service=NAME] [rfc=RFC-n] [release=REL-n] [format=csv|json] — the change log of a date range as CSV or JSON, with each row's hash (the CLI writes the file; chat answers with its web link). e.g. /rfc admin export from=2026-12-01 to=2026-12-31 service=db format=csv",
   'admin service add NAME [owner=...] [audience=a,b] [depends=a,b] | remove NAME | list. e.g. /rfc admin service add db owner=@alice audience=#ops depends=storage,network',
   'admin window add [service=NAME] rrule="..." duration=4h | remove <id> | list. e.g. /rfc admin window add service=db rrule="FREQ=WEEKLY;BYDAY=SA;BYHOUR=22" duration=4h',
   'admin blackout add start=... end=... [reason="..."] | remove <id> | list. e.g. /rfc admin blackout add start=2026-12-20 end=2027-01-04 reason="year-end freeze"',
@@ -82,6 +83,7 @@ describe('the verb registry', () => {
       'admin revoke',
       'admin roles',
       'admin log',
+      'admin export',
       'admin service add',
       'admin service remove',
       'admin service list',
@@ -192,7 +194,7 @@ describe('help <verb>', () => {
     expect(message).toBe(
       'There is no help on "sheduel". Did you mean "schedule"? Topics: help, new, show, list, edit, submit, vote, schedule, ' +
         'reschedule, start, done, fail, backout, review, close, cancel, withdraw, clone, log, conflicts, calendar, slot, web, approve, reject, ' +
-        'abstain, admin, admin grant, admin revoke, admin roles, admin log, admin service, admin window, admin blackout, admin cab-channel, admin policy.',
+        'abstain, admin, admin grant, admin revoke, admin roles, admin log, admin export, admin service, admin window, admin blackout, admin cab-channel, admin policy.',
     );
   });
 

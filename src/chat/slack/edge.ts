@@ -248,7 +248,9 @@ export function slackEdge(opts: EdgeOptions, next: (req: IncomingMessage, res: S
   const now = opts.now ?? Date.now;
   const log = opts.log;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const requestId = randomUUID();
+    // The server's request id (X-Request-Id on the answer), so the log, the body and the header agree.
+    const given = res.getHeader('x-request-id');
+    const requestId = typeof given === 'string' ? given : randomUUID();
     const refuse = (status: number, error: string) => {
       log.info({ requestId, status, reason: error }, 'slack: request refused at the edge');
       send(res, status, { ok: false, error, requestId });

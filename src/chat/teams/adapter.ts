@@ -227,7 +227,9 @@ export function messagesHandler(
   now: () => number = Date.now,
 ): Handler {
   return async (req: IncomingMessage, res: ServerResponse) => {
-    const requestId = randomUUID();
+    // The server's request id (X-Request-Id, on the answer already), so the log and the answer name the same one.
+    const given = res.getHeader('x-request-id');
+    const requestId = typeof given === 'string' ? given : randomUUID();
     const refuse = (status: number, error: string) => {
       log.warn({ requestId, status, reason: error }, 'teams: request refused');
       answer(res, status, { error, requestId });

@@ -82,6 +82,75 @@ export function iterateStoredLog(db: Db, upTo = Number.MAX_SAFE_INTEGER): Iterab
   return connectionOf(db).prepare(`${SELECT_ROWS} where id <= ? order by id`).iterate(upTo) as IterableIterator<StoredLogRow>;
 }
 
+/** Which rows an export takes: ids up to `upTo` (the head read first), written at `from <= at < to` (ms), and the filters. */
+export interface LogRangeQuery {
+  upTo: number;
+  from: number;
+  to: number;
+  service?: string | undefined;
+  rfc?: string | undefined;
+  release?: string | undefined;
+}
+
+/**
+ * The export's condition. `service`: rows about RFCs whose services include it; about releases
+ * holding such an RFC (now) or deploying it in a wave; and the catalogue's own rows about it
+ * (`service-add|update|remove` naming it, `window-add` for it). Each filter given must hold.
+ */
+const RANGE_WHERE = `id <= @upTo and at >= @from and at < @to
+  and (@rfc is null or (subject_type = 'rfc' and subject_key = @rfc))
+  and (@release is null or (subject_type = 'release' and subject_key = @release))
+  and (@service is null
+    or (subject_type = 'rfc' and subject_key in (select r.key from rfcs r, json_each(r.services) s where s.value = @service))
+    or (subject_type = 'release' and subject_key in (
+      select r.release_key from rfcs r, json_each(r.services) s where s.value = @service and r.release_key is not null
+      union select rel.key from releases rel join release_waves w on w.release_id = rel.id, json_each(w.services) s where s.value = @service))
+    or (subject_type is null and (
+      (action in ('service-add', 'service-update', 'service-remove') and json_extract(detail, '$.name') = @service)
+      or (action = 'window-add' and json_extract(detail, '$.service') = @service))))`;
+
+const EXPORT_PAGE = 500;
+const rangeParams = (q: LogRangeQuery) => ({
+  upTo: q.upTo,
+  from: q.from,
+  to: q.to,
+  service: q.service ?? null,
+  rfc: q.rfc ?? null,
+  release: q.release ?? null,
+});
+
+const rangeStatements = preparedPer((db) => {
+  const client = connectionOf(db);
+  return {
+    page: client.prepare(`${SELECT_ROWS} where id > @after and ${RANGE_WHERE} order by id limit ${EXPORT_PAGE}`),
+    count: client.prepare(`select count(*) from change_log where ${RANGE_WHERE}`).pluck(),
+  };
+});
+
+/**
+ * The rows of an export in id order, a page of at most 500 at a time (keyset by id, so memory
+ * stays bounded however large the range). Pages rather than one `.iterate()` cursor: an export
+ * is written to an HTTP client at its pace, and an open cursor would keep the bot's one
+ * connection busy (better-sqlite3 refuses every other statement meanwhile). The rows are
+ * append-only and capped at `upTo`, so the pages agree with each other.
+ */
+export function* pagesOfLogRange(db: Db, q: LogRangeQuery): Generator<StoredLogRow[]> {
+  const { page } = rangeStatements(db);
+  const params = rangeParams(q);
+  let after = 0;
+  for (;;) {
+    const rows = page.all({ ...params, after }) as StoredLogRow[];
+    if (rows.length) yield rows;
+    if (rows.length < EXPORT_PAGE) return;
+    after = rows.at(-1)!.id;
+  }
+}
+
+/** How many rows an export of `q` has. */
+export function countLogRange(db: Db, q: LogRangeQuery): number {
+  return rangeStatements(db).count.get(rangeParams(q)) as number;
+}
+
 /** The highest id the log ever gave out (sqlite_sequence), deleted rows included. */
 export function logSequence(db: Db): number {
   return prepared(db).sequence.get() ?? 0;
