@@ -50,7 +50,7 @@ describe('the command language through the use cases', () => {
     run(bob, 'new "Deploy web" category=minor services=web backout=undo start="2026-12-05 23:00" duration=1h');
     expect(run(bob, 'show RFC-2').view?.conflicts).toEqual([expect.stringContaining('RFC-1')]);
     expect(run(bob, 'conflicts RFC-2').text).toMatch(/^• .*RFC-1.*\(needs a change manager’s ack\)$/);
-    const feed = '(http://localhost:3000/calendar/feeds/[\\w-]{43}\\.ics)';
+    const feed = '(http://localhost:3000/calendar/feeds/[0-9a-f]{64}\\.ics)';
     const links = `\n\nSubscribe in your calendar app \\(personal links: the link is the password, so do not share it\\):\n• all changes: ${feed}\n• your changes, waves and votes due: ${feed}$`;
     const calendarText = run(bob, 'calendar days=7').text;
     expect(calendarText).toMatch(

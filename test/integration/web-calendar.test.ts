@@ -257,7 +257,10 @@ describe('week and month', () => {
       ['view=year', 'view=year is not a calendar view. Use view=week or view=month.'],
       ['date=2027-02-30', 'date=2027-02-30 is not a day. Write it as YYYY-MM-DD, e.g. date=2026-12-07.'],
       ['service=nope', 'service=nope is not a service. Choose one of: app, db, mail.'],
-      ['state=draft', 'state=draft is not a state the calendar shows. Use one or more of: awaiting_approval, approved, scheduled, implementing, planned, deploying.'],
+      [
+        'state=draft',
+        'state=draft is not a state the calendar shows. Use one or more of: awaiting_approval, approved, scheduled, implementing, planned, deploying.',
+      ],
     ];
     for (const [query, message] of cases) {
       const res = await ana.get(`/calendar?${query}`);

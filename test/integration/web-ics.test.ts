@@ -146,7 +146,7 @@ describe('the feed links in chat', () => {
     expect(answer).toMatch(/^Your calendar feeds: subscribe to a link in Outlook, Google Calendar or Apple Calendar \(personal links/);
     const links = linksIn(answer);
     expect([...links.keys()]).toEqual(['all changes', 'your changes, waves and votes due']);
-    for (const url of links.values()) expect(url).toMatch(new RegExp(`^http://localhost:${h.bot.port}/calendar/feeds/[\\w-]{43}\\.ics$`));
+    for (const url of links.values()) expect(url).toMatch(new RegExp(`^http://localhost:${h.bot.port}/calendar/feeds/[0-9a-f]{64}\\.ics$`));
     expect(linksIn(await h.answer(RITA, 'calendar feeds'))).toEqual(links);
     expect(answer).toContain('`/rfc calendar feeds rotate mine`');
   });
@@ -287,7 +287,7 @@ describe('the feeds over HTTP, read by ical.js', () => {
     expect(newAll).not.toBe(oldAll);
     expect([...linksIn(rotated).keys()]).toEqual(['all changes']);
 
-    const wrong = `${base}/calendar/feeds/${'A'.repeat(43)}.ics`;
+    const wrong = `${base}/calendar/feeds/${'a'.repeat(64)}.ics`;
     const bodies: string[] = [];
     for (const url of [`${base}${new URL(oldAll).pathname}`, wrong, `${base}/calendar/feeds/x.ics`, `${base}${new URL(newAll).pathname.replace('.ics', '')}`]) {
       const res = await fetch(url);

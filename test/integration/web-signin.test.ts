@@ -51,7 +51,7 @@ describe('a sign-in link from /rfc web', () => {
     expect(late.status).toBe(403);
     expect(late.text).toContain('has expired');
     const made = new URL(link);
-    made.searchParams.set('token', 'A'.repeat(43));
+    made.searchParams.set('token', 'a'.repeat(64));
     const unknown = await new WebClient(base).signIn(made.toString());
     expect(unknown.status).toBe(403);
     expect(unknown.text).toContain('not valid');

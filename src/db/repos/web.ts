@@ -8,9 +8,12 @@ import { and, eq, gt, isNull, lte, or } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { calendarFeeds, webLinks, webSessions } from '../schema.js';
 
-/** 32 random bytes as base64url (43 characters): the form of every web token. */
+/**
+ * 32 random bytes as hex (64 characters): the form of every web token. Hex, not base64url, so
+ * a link survives every chat's markdown (Teams escapes `_`, which would break the link).
+ */
 export function newToken(): string {
-  return randomBytes(32).toString('base64url');
+  return randomBytes(32).toString('hex');
 }
 
 export function tokenHash(token: string): string {
