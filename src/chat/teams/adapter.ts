@@ -15,6 +15,7 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { ChangebotError } from '../../domain/errors.js';
 import type { Handler } from '../../server/http.js';
+import type { Metrics } from '../../server/metrics.js';
 
 export type TeamsAuth = { mode: 'authenticated'; appId: string } | { mode: 'unauthenticated'; appId: '' };
 
@@ -225,9 +226,11 @@ export function messagesHandler(
   auth: TeamsAuth,
   log: Logger,
   now: () => number = Date.now,
+  metrics?: Metrics,
 ): Handler {
-  return async (req: IncomingMessage, res: ServerResponse) => {
-    const requestId = randomUUID();
+  return async (req: IncomingMessage, res: ServerResponse, info) => {
+    const arrived = performance.now();
+    const requestId = info?.requestId ?? randomUUID();
     const refuse = (status: number, error: string) => {
       log.warn({ requestId, status, reason: error }, 'teams: request refused');
       answer(res, status, { error, requestId });
@@ -251,6 +254,8 @@ export function messagesHandler(
       log.error({ err, requestId, type: activity.type }, 'teams: could not process the activity');
       return answer(res, 500, { error: 'internal error', requestId });
     }
+    // The turn is done and answered now (Teams waits for this answer; the replies went out meanwhile).
+    metrics?.ackLatency('teams', (performance.now() - arrived) / 1000);
     if (res.headersSent) return void res.end();
     const status = result?.status ?? 200;
     const out = result?.body;

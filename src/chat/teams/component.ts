@@ -43,12 +43,19 @@ export function createTeamsComponent(opts: TeamsComponentOptions = {}): Componen
         log.error({ err, activity: context.activity.type }, 'teams: turn failed');
         if (context.activity.type === 'message') await context.sendActivity(textActivity(APOLOGY)).catch(() => {});
       };
-      deps.registerNotifier(new TeamsNotifier(app, adapter, auth.appId, log));
+      deps.registerNotifier(new TeamsNotifier(app, adapter, auth.appId, log, deps.metrics));
       const tenantId = auth.mode === 'authenticated' && config.teams.appType === 'SingleTenant' ? config.teams.tenantId : undefined;
       http.route(
         'POST',
         '/api/messages',
-        messagesHandler(adapter, createTurnLogic({ app, log, tenantId, teamsOnly: auth.mode === 'authenticated' }), auth, log),
+        messagesHandler(
+          adapter,
+          createTurnLogic({ app, log, tenantId, teamsOnly: auth.mode === 'authenticated', metrics: deps.metrics }),
+          auth,
+          log,
+          Date.now,
+          deps.metrics,
+        ),
       );
       const stop = async () => {};
       // Teams has no start-up call to check the credentials with: /readyz says how it is configured.
