@@ -124,6 +124,8 @@ export function createHttpServer(log?: Logger): HttpServer {
             url: r.path,
             handler: async (req: FastifyRequest, reply: FastifyReply) => {
               reply.hijack();
+              // A hijacked reply skips Fastify's headers: the request id goes on the raw answer itself.
+              reply.raw.setHeader('x-request-id', req.id);
               try {
                 await r.handler(req.raw, reply.raw, { requestId: req.id });
               } catch (err) {
