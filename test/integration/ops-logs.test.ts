@@ -12,6 +12,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bot, type Component, startBot } from '../../src/bot.js';
 import { slackComponent } from '../../src/chat/slack/index.js';
+import { createTeamsComponent } from '../../src/chat/teams/component.js';
 import { loadConfig } from '../../src/config.js';
 import { slackTestEnv } from '../support/slack-harness.js';
 import { FakeSlack } from '../support/slack-server.js';
@@ -42,7 +43,10 @@ beforeAll(async () => {
   fake = await FakeSlack.start();
   dir = mkdtempSync(join(tmpdir(), 'changebot-logs-'));
   const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as Line) });
-  bot = await startBot(loadConfig(slackTestEnv(dir, fake.url)), { components: [slackComponent, failing], log });
+  bot = await startBot(loadConfig(slackTestEnv(dir, fake.url)), {
+    components: [slackComponent, createTeamsComponent({ unauthenticated: 'always' }), failing],
+    log,
+  });
   base = `http://127.0.0.1:${bot.port}`;
 });
 afterAll(async () => {
@@ -90,5 +94,18 @@ describe('the request id on every line of a request', () => {
     expect(mine.find((l) => l.msg === 'slack: request refused at the edge')).toMatchObject({ status: 401 });
     // The adapters' routes log their request line at debug (they log what they did themselves).
     expect(mine.find((l) => l.msg === 'request')).toMatchObject({ level: 20, url: '/slack/events', status: 401 });
+  });
+
+  it('so does the Teams adapter', async () => {
+    const res = await fetch(`${base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'proxy-teams-3' },
+      body: '{"not": "an activity"',
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('x-request-id')).toBe('proxy-teams-3');
+    const mine = ofRequest('proxy-teams-3');
+    expect(mine.find((l) => l.msg === 'teams: request refused')).toMatchObject({ status: 400 });
+    expect(mine.find((l) => l.msg === 'request')).toMatchObject({ url: '/api/messages', status: 400 });
   });
 });

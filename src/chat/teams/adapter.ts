@@ -17,6 +17,14 @@ import { ChangebotError } from '../../domain/errors.js';
 import type { Handler } from '../../server/http.js';
 import type { Metrics } from '../../server/metrics.js';
 
+/** The HTTP request's id, in the turn's state: the turn's log lines carry it (`requestIdOf`). */
+export const REQUEST_ID = Symbol('changebot.requestId');
+
+export function requestIdOf(context: TurnContext): string | undefined {
+  const id: unknown = context.turnState.get(REQUEST_ID);
+  return typeof id === 'string' ? id : undefined;
+}
+
 export type TeamsAuth = { mode: 'authenticated'; appId: string } | { mode: 'unauthenticated'; appId: '' };
 
 /** Checks the Teams variables; throws ChangebotError('config') naming the missing one. */
@@ -248,7 +256,10 @@ export function messagesHandler(
     const activity = withDates(checked.activity);
     let result: InvokeResponse | undefined;
     try {
-      result = await adapter.handle(authorization ?? '', activity, logic);
+      result = await adapter.handle(authorization ?? '', activity, (context) => {
+        context.turnState.set(REQUEST_ID, requestId);
+        return logic(context);
+      });
     } catch (err) {
       if (isAuthError(err)) return refuse(401, 'Unauthorized: the bearer token was not accepted');
       log.error({ err, requestId, type: activity.type }, 'teams: could not process the activity');

@@ -24,6 +24,7 @@ import { releaseAdaptiveCard } from './release-card.js';
 import { releaseFormCard, releaseFormOptions } from './release-form.js';
 import type { Where } from '../../commands/verb.js';
 import { actorOf, commandText, displayNames, parseContextOf, whereOf } from './identity.js';
+import { requestIdOf } from './adapter.js';
 
 export interface TurnDeps {
   app: AppContext;
@@ -65,7 +66,7 @@ export async function handleMessage(context: TurnContext, deps: TurnDeps): Promi
     // Marked done in the use case's transaction: a crash before leaves the claim for unfinished.ts.
     reply = applying(deps.app, context.turnState.get(CLAIM) as string | undefined, () => runCommand(deps, actor, parsed, whereOf(activity)));
   } catch (e) {
-    if (showError(e).internal) deps.log.error({ err: e, text: typed }, 'teams: command failed');
+    if (showError(e).internal) deps.log.error({ err: e, text: typed, requestId: requestIdOf(context) }, 'teams: command failed');
     await context.sendActivity(textActivity(errorReply(e)));
     return;
   }
