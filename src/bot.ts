@@ -8,7 +8,9 @@ import { type BotDeps, type Component, type ComponentHandle, NotifierRegistry, b
 import type { Config } from './config.js';
 import { type AppDatabase, openDatabase, probeWritable } from './db/client.js';
 import { type Logger, createLogger } from './log.js';
-import { Dispatcher } from './notify/dispatcher.js';
+import { Dispatcher, DirectSender } from './notify/dispatcher.js';
+import { rfcsByState } from './app/stats.js';
+import { createMetrics, metricsPlugin } from './server/metrics.js';
 import { type HttpServer, createHttpServer } from './server/http.js';
 import { acquireBotLock } from './server/lock.js';
 import { guardProcess, processCheck } from './server/process.js';
@@ -48,11 +50,14 @@ export async function startBot(config: Config, opts: { log?: Logger; clock?: Clo
   const http = createHttpServer(log);
   http.check('database', () => probeWritable(database, app.clock.now()));
   http.check('process', processCheck);
+  // One registry per bot: the gauges read this bot's database and checks when scraped.
+  const metrics = createMetrics({ rfcsByState: () => rfcsByState(app), readiness: () => http.readiness() });
+  http.register(metricsPlugin(metrics, config.metricsToken));
   const webRoutes: WebRoutes[] = [...WEB_ROUTES];
-  http.register(webPlugin({ app, log }, webRoutes));
+  http.register(webPlugin({ app, log, metrics }, webRoutes));
   const registry = new NotifierRegistry();
-  const dispatcher = new Dispatcher(app, registry.all, log);
-  const deps = botDeps({ config, app, http, log }, registry, (sender) => dispatcher.setSender(sender), webRoutes);
+  const dispatcher = new Dispatcher(app, registry.all, log, new DirectSender(app, registry.all, log, undefined, metrics));
+  const deps = botDeps({ config, app, http, log, metrics }, registry, (sender) => dispatcher.setSender(sender), webRoutes);
   const started: { name: string; stop(): Promise<void> }[] = [];
   const handles: ComponentHandle[] = [];
   let bindHost: string | undefined;
@@ -63,6 +68,7 @@ export async function startBot(config: Config, opts: { log?: Logger; clock?: Clo
       const on = c.enabled(config);
       if (on !== true) {
         log.info(`${c.name}: off (${on})`);
+        c.whenOff?.(deps, on);
         continue;
       }
       const handle = await c.start(deps);

@@ -10,6 +10,7 @@ import type { Logger } from './log.js';
 import type { DeliverySender } from './notify/dispatcher.js';
 import type { Notifier } from './notify/types.js';
 import type { HttpServer } from './server/http.js';
+import { type Metrics, NO_METRICS } from './server/metrics.js';
 import type { WebRoutes } from './web/index.js';
 
 export interface ComponentHandle {
@@ -26,6 +27,8 @@ export interface Component {
   /** `true` when configured, else the reason it is off (logged at start). */
   enabled(config: Config): true | string;
   start(deps: BotDeps): Promise<ComponentHandle>;
+  /** Called instead of start when it is off, with the reason (the jobs: their board says they are off). */
+  whenOff?(deps: BotDeps, reason: string): void;
 }
 
 /** The chat platforms' notifiers, read whenever something is sent (never copied at start). */
@@ -48,6 +51,8 @@ export interface BotDeps {
   app: AppContext;
   http: HttpServer;
   log: Logger;
+  /** What the parts count for `/metrics` (commands, acknowledgements, votes, deliveries, chat API errors). */
+  metrics: Metrics;
   /** Every platform's notifier, as a live list. */
   notifiers: readonly Notifier[];
   /** A chat platform offers its notifier to the delivery layer. */
@@ -62,13 +67,14 @@ export interface BotDeps {
 
 /** BotDeps around one context, registry and dispatcher. */
 export function botDeps(
-  base: { config: Config; app: AppContext; http: HttpServer; log: Logger },
+  base: { config: Config; app: AppContext; http: HttpServer; log: Logger; metrics?: Metrics },
   registry: NotifierRegistry,
   useDeliverySender: (sender: DeliverySender) => void,
   webRoutes: WebRoutes[] = [],
 ): BotDeps {
   return {
     ...base,
+    metrics: base.metrics ?? NO_METRICS,
     addWebRoutes: (routes) => void webRoutes.push(routes),
     notifiers: registry.all,
     registerNotifier: (n) => registry.register(n),

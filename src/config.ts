@@ -74,6 +74,9 @@ const schema = z.object({
   PUBLIC_URL: optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v), {
     message: 'expects the address people open the bot at, http(s)://host[:port][/path], e.g. https://changebot.example.com',
   }),
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || /^[\x21-\x7e]{16,256}$/.test(v), {
+    message: 'expects 16 to 256 printable characters without spaces (e.g. the output of `openssl rand -hex 32`)',
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
   // Slack (issue 3)
   SLACK_BOT_TOKEN: optionalString,
@@ -115,6 +118,8 @@ export interface Config {
    * address makes the session cookie Secure.
    */
   publicUrl: string | undefined;
+  /** METRICS_TOKEN: when set, `GET /metrics` needs `Authorization: Bearer <token>`; unset, it is open (like most exporters). */
+  metricsToken: string | undefined;
   /** Seeds the settings an empty database lacks; the stored policy is the one in force. */
   policy: Policy;
   slack: { botToken?: string; signingSecret?: string; appToken?: string; apiUrl?: string; cabChannel?: string; announceChannel?: string };
@@ -166,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clockStart: clockStart(e.CHANGEBOT_CLOCK, e.CHANGEBOT_TIMEZONE),
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    metricsToken: e.METRICS_TOKEN,
     policy: policyFromEnv(env),
     slack: {
       botToken: e.SLACK_BOT_TOKEN,

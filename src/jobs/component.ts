@@ -13,6 +13,7 @@ import { rfcsOfRelease } from '../db/repos/releases.js';
 import { type Jobs, type JobsOptions, startJobs } from './jobs.js';
 import { INSTALL_HINT, type LocalRedis, findRedisServer, redisDirFor, startLocalRedis } from './local-redis.js';
 import { NOTIFIED } from '../db/repos/timers.js';
+import { queueBoard, queueBoardOff } from './board.js';
 
 export type JobsOverrides = Partial<Omit<JobsOptions, 'redisUrl' | 'ctx' | 'notifiers' | 'log'>> & {
   /** How often to look for changes committed by other processes (the CLI); 0 = never. */
@@ -29,6 +30,9 @@ export function jobsComponent(overrides: JobsOverrides = {}): Component {
     enabled(config) {
       if (config.redisUrl || findRedisServer()) return true;
       return `no REDIS_URL and no redis-server on PATH, so reminders and announcements are sent only as things happen. ${INSTALL_HINT}`;
+    },
+    whenOff(deps, reason) {
+      deps.addWebRoutes(queueBoardOff(reason));
     },
     async start(deps: BotDeps) {
       const { config, log } = deps;
@@ -50,9 +54,12 @@ export function jobsComponent(overrides: JobsOverrides = {}): Component {
         log,
         settings: { outageNoticeHours: config.jobs.outageNoticeHours },
         reconcileMs: config.jobs.reconcileMinutes * 60_000,
+        metrics: deps.metrics,
         ...rest,
       });
       deps.useDeliverySender(jobs.sender);
+      deps.metrics.timersFrom(() => jobs.scheduler.pendingByKind());
+      deps.addWebRoutes(queueBoard(jobs.queues.all()));
       log.info({ prefix: jobs.queues.prefix }, "jobs: Redis keys under this deployment's prefix");
       const listener: AfterCommit = (outcome) => {
         const keys = new Set<string>();

@@ -9,6 +9,7 @@ import { subjectOf } from '../domain/subject.js';
 import { DEFAULT_TIMER_SETTINGS, type TimerSettings } from '../domain/timers.js';
 import type { Logger } from '../log.js';
 import type { Notifier } from '../notify/types.js';
+import { type Metrics, NO_METRICS } from '../server/metrics.js';
 import { JobQueues, QueueSender, producerConnection, workerConnection } from './queues.js';
 import type { JobsRuntime } from './runtime.js';
 import { type ReconcileReport, Scheduler } from './scheduler.js';
@@ -30,6 +31,8 @@ export interface JobsOptions {
   reconcileMs?: number;
   maxAttempts?: number;
   reportDelayMs?: number;
+  /** Counts the delivery attempts. */
+  metrics?: Metrics;
 }
 
 export interface Jobs {
@@ -66,6 +69,7 @@ export function startJobs(opts: JobsOptions): Jobs {
     maxAttempts: opts.maxAttempts ?? 8,
     reportDelayMs: opts.reportDelayMs ?? 60_000,
     startedAt: Date.now(),
+    metrics: opts.metrics ?? NO_METRICS,
   };
   const scheduler = new Scheduler(runtime);
   const which = opts.workers ?? 'all';

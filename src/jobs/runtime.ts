@@ -9,6 +9,7 @@ import type { DeliveryRow } from '../db/repos/outbox.js';
 import { nobodyReason, recordNobody, reportFailure } from '../notify/nobody.js';
 import { resolveTargets } from '../notify/resolve.js';
 import type { Notifier } from '../notify/types.js';
+import type { Metrics } from '../server/metrics.js';
 import { type JobQueues, type QueueSender, type ReportJobData, TIMER_JOB } from './queues.js';
 import { deliveriesOf } from '../db/repos/outbox.js';
 import { recordFired } from '../db/repos/timers.js';
@@ -26,6 +27,7 @@ export interface JobsRuntime {
   reportDelayMs: number;
   /** Date.now() when the workers started. */
   startedAt: number;
+  metrics: Metrics;
 }
 
 /**

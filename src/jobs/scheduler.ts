@@ -12,7 +12,7 @@ import type { Job, JobType } from 'bullmq';
 import type { Db } from '../db/client.js';
 import { findRelease, timedReleases } from '../db/repos/releases.js';
 import { findRfc } from '../db/repos/rfcs.js';
-import { type Timer, delayUntil, parseTimerId, timersFor } from '../domain/timers.js';
+import { TIMER_KINDS, type Timer, type TimerSettings, delayUntil, parseTimerId, timersFor } from '../domain/timers.js';
 import { TIMER_JOB, type TimerJobData } from './queues.js';
 import { releaseTimers } from './release-timers.js';
 import { type JobsRuntime, scheduleFailureReport } from './runtime.js';
@@ -29,6 +29,15 @@ export interface ReconcileReport {
 }
 
 const PENDING_STATES: JobType[] = ['delayed', 'wait', 'prioritized'];
+
+/** Every timed event that must be pending now: each timed RFC's and release's, less those already sent. */
+export function desiredTimers(db: Db, settings: TimerSettings, now: Date): Timer[] {
+  const fired = firedKeys(db);
+  return [
+    ...timedRfcs(db).flatMap((rfc) => timersFor(rfc, settings, now, fired)),
+    ...timedReleases(db).flatMap((release) => releaseTimers(db, release, settings, now, fired)),
+  ];
+}
 
 export class Scheduler {
   private chain: Promise<unknown> = Promise.resolve();
@@ -82,11 +91,7 @@ export class Scheduler {
       queues.assertReady();
       const db = ctx.database.db;
       const now = ctx.clock.now();
-      const fired = firedKeys(db);
-      const desired = [
-        ...timedRfcs(db).flatMap((rfc) => timersFor(rfc, this.rt.settings, now, fired)),
-        ...timedReleases(db).flatMap((release) => releaseTimers(db, release, this.rt.settings, now, fired)),
-      ];
+      const desired = desiredTimers(db, this.rt.settings, now);
       const existing = (await queues.timers.getJobs(PENDING_STATES, 0, -1)).filter((j) => parseTimerId(j.id ?? ''));
       const report = await this.apply(desired, existing, { promote: true });
       // Deliveries recorded but not queued (Redis was down, or flushed).
@@ -100,6 +105,13 @@ export class Scheduler {
       }
       return report;
     });
+  }
+
+  /** How many timed events are pending now, by kind, as the database says (the metrics' gauge). */
+  pendingByKind(): Record<string, number> {
+    const out: Record<string, number> = Object.fromEntries(TIMER_KINDS.map((k) => [k, 0]));
+    for (const t of desiredTimers(this.rt.ctx.database.db, this.rt.settings, this.rt.ctx.clock.now())) out[t.kind] = (out[t.kind] ?? 0) + 1;
+    return out;
   }
 
   private async apply(desired: Timer[], existing: Job[], opts: { promote: boolean }): Promise<ReconcileReport> {

@@ -10,7 +10,7 @@ import { findRelease } from '../db/repos/releases.js';
 import { findRfc } from '../db/repos/rfcs.js';
 import { type Timer, firedKey, parseTimerId, timersFor } from '../domain/timers.js';
 import { releaseTimers } from './release-timers.js';
-import { sendDelivery } from '../notify/deliver.js';
+import { countDelivery, sendDelivery } from '../notify/deliver.js';
 import { reportFailure } from '../notify/nobody.js';
 import type { ChatPlatform } from '../notify/types.js';
 import { type DeliveryJobData, type ReportJobData, type TimerJobData, TIMERS_QUEUE, deliveryQueueName } from './queues.js';
@@ -91,6 +91,7 @@ export function deliveryProcessor(rt: JobsRuntime, platform: ChatPlatform): Proc
       throw new DelayedError();
     }
     const r = await sendDelivery(rt.ctx, rt.notifiers, row, { maxAttempts: rt.maxAttempts });
+    countDelivery(rt.metrics, r);
     if (r === 'sent' || r === 'skipped') return r;
     if ('retryInMs' in r) {
       if (r.rateLimited && queue) {

@@ -19,6 +19,7 @@ import { FAILURE_EVENT, type Subject, parseNotificationKey } from '../domain/sub
 import { waveOfStamp } from '../domain/timers.js';
 import { NOBODY } from './nobody.js';
 import { DeliveryError, type Notifier, type OutboundMessage, parseTargetKey } from './types.js';
+import type { Metrics } from '../server/metrics.js';
 
 export type SendResult =
   | 'sent'
@@ -26,6 +27,12 @@ export type SendResult =
   /** `rateLimited`: the platform said "slow down" (429); that attempt does not count. */
   | { retryInMs: number; error: string; rateLimited?: boolean }
   | { failed: string };
+
+/** One attempt's result as the metrics count it (a delivery already done, skipped, is not counted). */
+export function countDelivery(metrics: Metrics, r: SendResult): void {
+  if (r === 'sent') metrics.delivery('sent');
+  else if (r !== 'skipped') metrics.delivery('retryInMs' in r ? 'retried' : 'failed');
+}
 
 /** Whether the record a subject names still exists. */
 export function subjectExists(db: Db, subject: Subject): boolean {

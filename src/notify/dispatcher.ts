@@ -8,8 +8,9 @@ import { type AppContext, onCommit } from '../app/context.js';
 import { appendLog } from '../db/repos/log.js';
 import { type DeliveryRow, type OutboxRow, deliveriesOf, markDispatched, pendingOutbox, recordDelivery, unsentDeliveries } from '../db/repos/outbox.js';
 import type { Logger } from '../log.js';
+import { type Metrics, NO_METRICS } from '../server/metrics.js';
 import { outboxKey, type Subject } from '../domain/subject.js';
-import { sendDelivery, subjectExists } from './deliver.js';
+import { countDelivery, sendDelivery, subjectExists } from './deliver.js';
 import { nobodyReason, recordNobody, reportFailure } from './nobody.js';
 import { resolveTargets } from './resolve.js';
 import type { Notifier } from './types.js';
@@ -181,12 +182,14 @@ export class DirectSender implements DeliverySender {
     private readonly notifiers: readonly Notifier[],
     private readonly log: Logger,
     private readonly maxAttempts = 4,
+    private readonly metrics: Metrics = NO_METRICS,
   ) {}
 
   async deliver(rows: DeliveryRow[]): Promise<void> {
     for (const row of rows) {
       for (;;) {
         const r = await sendDelivery(this.ctx, this.notifiers, row, { maxAttempts: this.maxAttempts });
+        countDelivery(this.metrics, r);
         if (typeof r === 'object' && 'retryInMs' in r) {
           await new Promise((res) => setTimeout(res, Math.min(r.retryInMs, 5_000)));
           continue;

@@ -24,7 +24,11 @@ import Fastify, {
 import type { Logger } from '../log.js';
 import { errorBody, statusOf } from './errors.js';
 
-export type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+/** What a chat adapter's handler is told of its request: the id on its log lines and `X-Request-Id`. */
+export interface RawRequestInfo {
+  requestId: string;
+}
+export type Handler = (req: IncomingMessage, res: ServerResponse, info: RawRequestInfo) => void | Promise<void>;
 export type HealthCheck = () => Promise<{ ok: boolean; detail?: string }> | { ok: boolean; detail?: string };
 
 /** The most a parsed body (a web form, an API's JSON) may be; the chat adapters keep their own limits. */
@@ -123,7 +127,7 @@ export function createHttpServer(log?: Logger): HttpServer {
               reply.raw.setHeader('x-request-id', req.id);
               reply.hijack();
               try {
-                await r.handler(req.raw, reply.raw);
+                await r.handler(req.raw, reply.raw, { requestId: req.id });
               } catch (err) {
                 req.log.error({ err }, 'request failed');
                 if (!reply.raw.headersSent) {

@@ -9,6 +9,7 @@ import accepts from '@fastify/accepts';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../app/context.js';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../server/metrics.js';
 import { errorBody, statusOf } from '../server/errors.js';
 import { html, page } from './html.js';
 import { loadViewer, wantsJson } from './session.js';
@@ -23,6 +24,11 @@ export interface WebDeps {
   /** The use cases' context; `app.publicUrl` is where the pages are. */
   app: AppContext;
   log: Logger;
+  /**
+   * Counting for `/metrics`: a web action runs its command through
+   * `deps.metrics.counted('web', cmd, () => execute(...))` (counts it by verb and outcome, and a vote).
+   */
+  metrics: Metrics;
 }
 
 /** A module's routes, added to the web scope. */
@@ -33,8 +39,8 @@ export const WEB_ROUTES: readonly WebRoutes[] = [
   (scope, deps) => signInRoutes(scope, deps.app),
   (scope, deps) => calendarRoutes(scope, deps.app),
   (scope, deps) => icsRoutes(scope, deps.app),
-  (scope, deps) => rfcPageRoutes(scope, deps.app),
-  (scope, deps) => releasePageRoutes(scope, deps.app),
+  (scope, deps) => rfcPageRoutes(scope, deps.app, deps.metrics),
+  (scope, deps) => releasePageRoutes(scope, deps.app, deps.metrics),
   (scope, deps) => auditRoutes(scope, deps.app),
 ];
 

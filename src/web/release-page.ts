@@ -9,6 +9,7 @@
  * outbox updates the status messages in Slack and Teams. No-go, typed in chat, is a small form
  * here (where to, and why); a failed wave may say what happened.
  */
+import type { Metrics } from '../server/metrics.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorViewer, releaseCardOf } from '../app/cards.js';
 import type { AppContext } from '../app/context.js';
@@ -78,19 +79,20 @@ function commandOf(key: string, id: string, body: Record<string, unknown>): Rele
   return step.run;
 }
 
-async function releaseActionRoute(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, raw: string, id: string) {
+async function releaseActionRoute(ctx: AppContext, metrics: Metrics, req: FastifyRequest, reply: FastifyReply, raw: string, id: string) {
   const viewer = checkForm(req);
   const key = subjectKeyOf(raw, 'REL');
   const command = commandOf(key, id, (req.body ?? {}) as Record<string, unknown>);
   if (!command) return reply.redirect(pathOf(key), 303);
-  const answer = execute(ctx, viewer.actor, { kind: 'release', command }, { platform: 'web' });
+  const cmd = { kind: 'release' as const, command };
+  const answer = metrics.counted('web', cmd, () => execute(ctx, viewer.actor, cmd, { platform: 'web' }));
   if (wantsJson(req)) return reply.send({ ok: true, message: answer.text, ...(answer.releaseView ? { release: answer.releaseView } : {}) });
   return reply.redirect(doneUrl(key, answer.text), 303);
 }
 
-export function releasePageRoutes(scope: FastifyInstance, ctx: AppContext): void {
+export function releasePageRoutes(scope: FastifyInstance, ctx: AppContext, metrics: Metrics): void {
   scope.get<{ Params: { key: string } }>('/release/:key', async (req, reply) => releasePage(ctx, req, reply, req.params.key));
   scope.post<{ Params: { key: string; action: string } }>('/release/:key/actions/:action', async (req, reply) =>
-    releaseActionRoute(ctx, req, reply, req.params.key, req.params.action),
+    releaseActionRoute(ctx, metrics, req, reply, req.params.key, req.params.action),
   );
 }

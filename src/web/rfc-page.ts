@@ -11,6 +11,7 @@
  * click in chat. The answer is a redirect (303) to the page, which shows the outcome once.
  * Refusals are the web scope's error page, with the status errors.ts gives.
  */
+import type { Metrics } from '../server/metrics.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { actorViewer, cardFromView, personalLine } from '../app/cards.js';
 import type { AppContext } from '../app/context.js';
@@ -160,7 +161,7 @@ function rescheduleCommand(key: string, body: Record<string, unknown>, actor: Ac
   };
 }
 
-async function rfcAction(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, raw: string, id: string) {
+async function rfcAction(ctx: AppContext, metrics: Metrics, req: FastifyRequest, reply: FastifyReply, raw: string, id: string) {
   const viewer = checkForm(req);
   const key = subjectKeyOf(raw, 'RFC');
   if (!isActionId(id)) throw new ChangebotError('not_found', `An RFC has no button “${id.slice(0, 40)}”. Use the buttons on ${key}’s page.`);
@@ -168,14 +169,14 @@ async function rfcAction(ctx: AppContext, req: FastifyRequest, reply: FastifyRep
   const body = (req.body ?? {}) as Record<string, unknown>;
   const cmd = id === ACTIONS.reschedule ? rescheduleCommand(key, body, viewer.actor, ctx.clock.now()) : actionCommand(id, key);
   if (!cmd) return reply.redirect(pathOf(key), 303);
-  const answer = execute(ctx, viewer.actor, cmd, { platform: 'web' });
+  const answer = metrics.counted('web', cmd, () => execute(ctx, viewer.actor, cmd, { platform: 'web' }));
   if (wantsJson(req)) return reply.send({ ok: true, message: answer.text, ...(answer.view ? { rfc: answer.view } : {}) });
   return reply.redirect(doneUrl(key, answer.text), 303);
 }
 
-export function rfcPageRoutes(scope: FastifyInstance, ctx: AppContext): void {
+export function rfcPageRoutes(scope: FastifyInstance, ctx: AppContext, metrics: Metrics): void {
   scope.get<{ Params: { key: string } }>('/rfc/:key', async (req, reply) => rfcPage(ctx, req, reply, req.params.key));
   scope.post<{ Params: { key: string; action: string } }>('/rfc/:key/actions/:action', async (req, reply) =>
-    rfcAction(ctx, req, reply, req.params.key, req.params.action),
+    rfcAction(ctx, metrics, req, reply, req.params.key, req.params.action),
   );
 }

@@ -150,6 +150,10 @@ describe('the RFC page', () => {
     expect(update.args.channel).toBe('CCAB');
     expect(h.fake.callsTo('chat.update').filter((c) => c.args.ts === cabCard.ts).length).toBeGreaterThan(before);
     expect(json(h.fake.message('CCAB', cabCard.ts)?.blocks)).toContain('<@UC1>');
+    // Counted in /metrics like a click in chat, as a web command.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^changebot_commands_total\{platform="web",verb="vote",outcome="ok"\} 1$/m);
+    expect(metrics).toMatch(/^changebot_votes_total\{choice="approve"\} [1-9]/m);
     // A reload shows no outcome: it was shown once, with the redirect.
     expect((await web.get('/rfc/RFC-2')).text).not.toContain('role="status"');
   });

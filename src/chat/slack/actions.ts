@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { actionCommand } from '../../commands/actions.js';
 import { execute } from '../../commands/execute.js';
+import type { Command } from '../../commands/types.js';
 import { actorViewer, cardOf } from '../../app/cards.js';
 import { viewRfc } from '../../app/queries.js';
 import { ACTIONS, type ActionId, type ReleaseActionId, decodeActionValue, isActionId, isReleaseActionId } from '../../domain/actions.js';
@@ -126,12 +127,10 @@ export async function handleReleaseClick(
       return;
     }
     const actor = rt.people.actor(team, body.user.id, body.user.name);
+    const cmd: Command = { kind: 'release', command: step.run };
     const reply = applying(rt.ctx, how.claim, () =>
-      execute(
-        rt.ctx,
-        actor,
-        { kind: 'release', command: step.run },
-        { platform: 'slack', ...(body.channel?.id ? { channel: `slack:channel:${body.channel.id}` } : {}) },
+      rt.metrics.counted('slack', cmd, () =>
+        execute(rt.ctx, actor, cmd, { platform: 'slack', ...(body.channel?.id ? { channel: `slack:channel:${body.channel.id}` } : {}) }),
       ),
     );
     if (inView) {
@@ -202,7 +201,7 @@ export async function handleClick(
     if (!cmd) return;
     const actor = rt.people.actor(team, body.user.id, body.user.name);
     const where = { platform: 'slack' as const, ...(body.channel?.id ? { channel: `slack:channel:${body.channel.id}` } : {}) };
-    const reply = applying(rt.ctx, how.claim, () => execute(rt.ctx, actor, cmd, where));
+    const reply = applying(rt.ctx, how.claim, () => rt.metrics.counted('slack', cmd, () => execute(rt.ctx, actor, cmd, where)));
     const fresh = (kind: 'details' | 'reply', message?: string) => cardOf(rt.ctx, kind, key, actorViewer(actor), actor.timezone, message ? { message } : {});
     if (inView) {
       const view = detailsModal(fresh('details'), actor.timezone);

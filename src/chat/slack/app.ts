@@ -57,12 +57,13 @@ export function createSlackApp(deps: BotDeps, opts: { retry?: SlackRuntime['retr
   const config = deps.config.slack;
   const log = deps.log.child({ component: 'slack' });
   const botToken = config.botToken ?? '';
-  const web = createWebClient(config, log);
+  const web = createWebClient(config, log, { metrics: deps.metrics });
   const notifier = new SlackNotifier(deps.app, web, config, { log });
   const runtime: SlackRuntime = {
     ctx: deps.app,
     config,
     log,
+    metrics: deps.metrics,
     people: new SlackPeople(deps.app, web, log),
     notifier,
     web,
@@ -143,7 +144,7 @@ export function createSlackApp(deps: BotDeps, opts: { retry?: SlackRuntime['retr
     async start() {
       deps.registerNotifier(notifier);
       if (receiver) {
-        const edge = slackEdge({ signingSecret: config.signingSecret ?? '', apiUrl: config.apiUrl, routes: ROUTES, log }, (req, res) =>
+        const edge = slackEdge({ signingSecret: config.signingSecret ?? '', apiUrl: config.apiUrl, routes: ROUTES, log, metrics: deps.metrics }, (req, res) =>
           receiver.requestListener(req, res),
         );
         deps.http.route('POST', EVENTS_PATH, edge);

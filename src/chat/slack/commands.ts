@@ -75,7 +75,9 @@ export async function handleCommand(
   try {
     cmd = parseCommand(command.text ?? '', { platform: 'slack', workspace: command.team_id, timezone: actor.timezone, now: rt.ctx.clock.now() });
     const parsed = cmd;
-    reply = applying(rt.ctx, how.claim, () => execute(rt.ctx, actor, parsed, { platform: 'slack', channel: `slack:channel:${command.channel_id}` }));
+    reply = applying(rt.ctx, how.claim, () =>
+      rt.metrics.counted('slack', parsed, () => execute(rt.ctx, actor, parsed, { platform: 'slack', channel: `slack:channel:${command.channel_id}` })),
+    );
   } catch (err) {
     settle(rt.ctx, how.claim);
     if (!isChangebotError(err)) rt.log.error({ err, text: command.text }, 'slack: /rfc failed');

@@ -17,13 +17,18 @@
  *    Bolt's bufferIncomingMessage takes as the body instead of reading the (consumed) stream.
  *    Bolt then verifies the signature again, unchanged.
  *
- * Every refusal from the edge is JSON (`{ ok: false, error, requestId }`). The request id given here is passed to Bolt (context
- * `requestId`) so a listener error can be logged with it.
+ * Every refusal from the edge is JSON (`{ ok: false, error, requestId }`). The request id is the
+ * HTTP server's (the one sent back as `X-Request-Id` and on the server's `request` line, a
+ * proxy's own id when it sent one), passed to Bolt (context `requestId`) so a listener error
+ * is logged with it too. The acknowledgement's latency (arrival to the 200 written) is observed
+ * for the metrics.
  */
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from '../../log.js';
+import type { RawRequestInfo } from '../../server/http.js';
+import type { Metrics } from '../../server/metrics.js';
 import { classify, describeIssue, schemaFor } from './edge-schema.js';
 
 /** Slack's interactive payloads are far smaller; Bolt's own default is 4 MB. */
@@ -48,6 +53,8 @@ export interface EdgeOptions {
   log: Logger;
   /** Unix milliseconds (the signature's clock: real time, like Slack's and Bolt's). */
   now?: () => number;
+  /** Observes each acknowledgement's latency. */
+  metrics?: Metrics;
 }
 
 /** What the edge hands Bolt beside the body (read back by customPropertiesExtractor). */
@@ -247,10 +254,12 @@ function foreignResponseUrl(body: Record<string, unknown>, apiUrl: string | unde
 export function slackEdge(opts: EdgeOptions, next: (req: IncomingMessage, res: ServerResponse) => void) {
   const now = opts.now ?? Date.now;
   const log = opts.log;
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    // The server's request id (X-Request-Id on the answer), so the log, the body and the header agree.
-    const given = res.getHeader('x-request-id');
-    const requestId = typeof given === 'string' ? given : randomUUID();
+  const metrics = opts.metrics;
+  return async (req: IncomingMessage, res: ServerResponse, info?: RawRequestInfo): Promise<void> => {
+    const arrived = performance.now();
+    const requestId = info?.requestId ?? randomUUID();
+    // Once the acknowledgement (the edge's or Bolt's) has been written.
+    const acked = metrics ? () => metrics.ackLatency('slack', (performance.now() - arrived) / 1000) : undefined;
     const refuse = (status: number, error: string) => {
       log.info({ requestId, status, reason: error }, 'slack: request refused at the edge');
       send(res, status, { ok: false, error, requestId });
@@ -277,6 +286,7 @@ export function slackEdge(opts: EdgeOptions, next: (req: IncomingMessage, res: S
     if (!parsed.ok) return refuse(400, parsed.error);
     const decision = decide(parsed.body, opts);
     if (decision.route === 'refuse') return refuse(decision.status, decision.error);
+    if (acked) res.once('finish', acked);
     if (decision.route === 'ack') {
       log.info({ requestId, type: parsed.body.type ?? parsed.body.command }, 'slack: acknowledged a request no listener handles');
       ackWith(res, decision.body);

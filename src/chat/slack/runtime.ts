@@ -5,6 +5,7 @@
 import type { RespondFn } from '@slack/bolt';
 import type { AppContext } from '../../app/context.js';
 import type { Logger } from '../../log.js';
+import type { Metrics } from '../../server/metrics.js';
 import type { SlackPeople } from './actor.js';
 import type { Block } from './blocks/limits.js';
 import { fallback } from './blocks/limits.js';
@@ -15,6 +16,8 @@ export interface SlackRuntime {
   ctx: AppContext;
   config: SlackConfig;
   log: Logger;
+  /** Commands are counted through `metrics.counted` where they run. */
+  metrics: Metrics;
   people: SlackPeople;
   notifier: SlackNotifier;
   /** Fail-fast client used for look-ups and fallbacks (listeners also get Bolt's client). */

@@ -6,6 +6,7 @@
 import type { AckFn, App, RespondFn, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
 import { type FormValues, RFC_FORM, formToFields } from '../../commands/form.js';
 import { execute, type Reply } from '../../commands/execute.js';
+import type { Command } from '../../commands/types.js';
 import { hinted, withView } from '../../commands/replies.js';
 import { raise } from '../../app/rfcs.js';
 import { isChangebotError } from '../../domain/errors.js';
@@ -41,7 +42,9 @@ export function registerViews(app: App, rt: SlackRuntime): void {
     let reply: Reply;
     try {
       const fields = formToFields(values, { platform: 'slack', workspace: teamOf(body), timezone: actor.timezone, now: rt.ctx.clock.now() });
-      reply = applying(rt.ctx, claimOf(context), () => hinted(() => withView(rt.ctx, actor, raise(rt.ctx, actor, fields))));
+      reply = applying(rt.ctx, claimOf(context), () =>
+        rt.metrics.counted('slack', 'new', () => hinted(() => withView(rt.ctx, actor, raise(rt.ctx, actor, fields)))),
+      );
     } catch (err) {
       settle(rt.ctx, claimOf(context));
       await refuse(rt, ack, err, FORM_BLOCKS, 'title');
@@ -73,7 +76,9 @@ export function registerViews(app: App, rt: SlackRuntime): void {
         fields.targetDate = parseDate(target, { platform: 'slack', workspace: team, timezone: actor.timezone, now: rt.ctx.clock.now() }, 'targetDate');
       const channel = str('channel');
       if (channel) fields.slackChannel = channel;
-      reply = applying(rt.ctx, claimOf(context), () => hinted(() => releaseReply(rt.ctx, actor, createRelease(rt.ctx, actor, fields))));
+      reply = applying(rt.ctx, claimOf(context), () =>
+        rt.metrics.counted('slack', 'release-new', () => hinted(() => releaseReply(rt.ctx, actor, createRelease(rt.ctx, actor, fields)))),
+      );
     } catch (err) {
       settle(rt.ctx, claimOf(context));
       await refuse(rt, ack, err, RELEASE_FORM_BLOCKS, 'name');
@@ -90,14 +95,11 @@ export function registerViews(app: App, rt: SlackRuntime): void {
     const note = typeof values.note === 'string' ? values.note.trim() : '';
     let reply: Reply;
     try {
-      reply = applying(rt.ctx, claimOf(context), () =>
-        execute(
-          rt.ctx,
-          actor,
-          { kind: 'release', command: { kind: 'wave-finish', key: meta.key ?? '', outcome: 'failed', wave: meta.wave ?? 0, ...(note ? { note } : {}) } },
-          { platform: 'slack' },
-        ),
-      );
+      const cmd: Command = {
+        kind: 'release',
+        command: { kind: 'wave-finish', key: meta.key ?? '', outcome: 'failed', wave: meta.wave ?? 0, ...(note ? { note } : {}) },
+      };
+      reply = applying(rt.ctx, claimOf(context), () => rt.metrics.counted('slack', cmd, () => execute(rt.ctx, actor, cmd, { platform: 'slack' })));
     } catch (err) {
       settle(rt.ctx, claimOf(context));
       await refuse(rt, ack, err, WAVE_FAILED_BLOCKS, 'note');
@@ -118,14 +120,8 @@ export function registerViews(app: App, rt: SlackRuntime): void {
         { platform: 'slack', workspace: teamOf(body), timezone: actor.timezone, now: rt.ctx.clock.now() },
       );
       const reason = typeof values.reason === 'string' && values.reason.trim() ? values.reason.trim() : undefined;
-      reply = applying(rt.ctx, claimOf(context), () =>
-        execute(
-          rt.ctx,
-          actor,
-          { kind: 'reschedule', key: meta.key ?? '', start: when.start, end: when.end, ...(reason ? { reason } : {}) },
-          { platform: 'slack' },
-        ),
-      );
+      const cmd: Command = { kind: 'reschedule', key: meta.key ?? '', start: when.start, end: when.end, ...(reason ? { reason } : {}) };
+      reply = applying(rt.ctx, claimOf(context), () => rt.metrics.counted('slack', cmd, () => execute(rt.ctx, actor, cmd, { platform: 'slack' })));
     } catch (err) {
       settle(rt.ctx, claimOf(context));
       await refuse(rt, ack, err, RESCHEDULE_BLOCKS, 'reason');

@@ -6,6 +6,7 @@ import { webApi } from '@slack/bolt';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { DeliveryError } from '../../notify/types.js';
+import type { Metrics } from '../../server/metrics.js';
 
 export type WebClient = webApi.WebClient;
 export type SlackConfig = Config['slack'];
@@ -34,18 +35,52 @@ function apiUrl(config: SlackConfig): string | undefined {
   return config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/`;
 }
 
+/** A failed Web API call's code for the metrics: Slack's error (`channel_not_found`), `ratelimited`, `http_503`, `timeout`, `request_failed`. */
+export function errorCodeOf(err: unknown): string {
+  if (err instanceof webApi.WebAPIRateLimitedError) return 'ratelimited';
+  if (err instanceof webApi.WebAPIPlatformError) return typeof err.data.error === 'string' ? err.data.error.slice(0, 64) : 'unknown';
+  if (err instanceof webApi.WebAPIHTTPError) return `http_${err.statusCode}`;
+  if (err instanceof webApi.WebAPIRequestError) {
+    const name = err.original?.name;
+    return name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'request_failed';
+  }
+  return 'unknown';
+}
+
+/** The SDK's client, counting every call that fails (each attempt) by method and code. */
+class CountingWebClient extends webApi.WebClient {
+  constructor(
+    token: string | undefined,
+    options: webApi.WebClientOptions,
+    private readonly metrics: Metrics,
+  ) {
+    super(token, options);
+  }
+
+  override async apiCall(method: string, options?: Record<string, unknown>): Promise<webApi.WebAPICallResult> {
+    try {
+      return await super.apiCall(method, options);
+    } catch (err) {
+      this.metrics.chatApiError('slack', method, errorCodeOf(err));
+      throw err;
+    }
+  }
+}
+
 /**
  * A client that fails fast: no internal retries, 429s rejected at once with their
  * Retry-After, so the caller (the delivery layer, or `withRetry`) decides what to do.
+ * With `metrics`, its failed calls are counted.
  */
-export function createWebClient(config: SlackConfig, log: Logger, opts: { timeoutMs?: number } = {}): WebClient {
-  return new webApi.WebClient(config.botToken, {
+export function createWebClient(config: SlackConfig, log: Logger, opts: { timeoutMs?: number; metrics?: Metrics } = {}): WebClient {
+  const options: webApi.WebClientOptions = {
     ...(apiUrl(config) ? { slackApiUrl: apiUrl(config) } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: opts.timeoutMs ?? CALL_TIMEOUT_MS,
     logger: slackLogger(log),
-  });
+  };
+  return opts.metrics ? new CountingWebClient(config.botToken, options, opts.metrics) : new webApi.WebClient(config.botToken, options);
 }
 
 /** Options for Bolt's own client (`clientOptions`): same base URL, same fail-fast policy. */

@@ -9,7 +9,6 @@ import type { TurnContext } from 'botbuilder';
 import { actorViewer } from '../../app/cards.js';
 import { viewRfc } from '../../app/queries.js';
 import { actionCommand } from '../../commands/actions.js';
-import { execute } from '../../commands/execute.js';
 import { RFC_FORM, formToFields } from '../../commands/form.js';
 import { listServices } from '../../db/repos/catalogue.js';
 import { findRfc } from '../../db/repos/rfcs.js';
@@ -26,7 +25,7 @@ import { type AdaptiveCard, CARD_CONTENT_TYPE, REFRESH_VERB, messageCard } from 
 import { showError } from './errors.js';
 import { FORM_SUBMIT_VERB, RESCHEDULE_FIELD_NAMES, RESCHEDULE_SUBMIT_VERB, formCard, readForm, readRescheduleForm, rescheduleCard } from './form.js';
 import { actorOf, parseContextOf, whereOf } from './identity.js';
-import type { TurnDeps } from './messages.js';
+import { type TurnDeps, runCommand } from './messages.js';
 import { renderCard } from './votecard.js';
 import {
   RELEASE_FORM_FIELD_NAMES,
@@ -97,7 +96,7 @@ export async function handleCardAction(context: TurnContext, deps: TurnDeps): Pr
   const cmd = actionCommand(action.verb, key);
   if (!cmd) return render();
   try {
-    const reply = execute(deps.app, actor, cmd, whereOf(activity));
+    const reply = runCommand(deps, actor, cmd, whereOf(activity));
     return render({ text: reply.text, tone: 'good' });
   } catch (e) {
     const shown = showError(e);
@@ -130,7 +129,7 @@ function releaseCardAction(context: TurnContext, deps: TurnDeps, actor: Actor, v
   try {
     const step = releaseAction(verb, key, arg);
     if ('show' in step) return render('details');
-    const reply = execute(deps.app, actor, { kind: 'release', command: step.run }, whereOf(context.activity));
+    const reply = runCommand(deps, actor, { kind: 'release', command: step.run }, whereOf(context.activity));
     return answer({ text: reply.text, tone: 'good' });
   } catch (e) {
     const shown = showError(e);
@@ -153,8 +152,8 @@ function submitReschedule(
   try {
     const when = formToFields({ title: key, start: values.start, end: values.end }, parseContextOf(deps.app, context.activity, actor));
     const reason = typeof values.reason === 'string' ? values.reason : undefined;
-    const reply = execute(
-      deps.app,
+    const reply = runCommand(
+      deps,
       actor,
       { kind: 'reschedule', key, start: when.start, end: when.end, ...(reason ? { reason } : {}) },
       whereOf(context.activity),
@@ -174,7 +173,7 @@ async function submitForm(context: TurnContext, deps: TurnDeps, actor: Actor, da
   const values = readForm(data);
   try {
     const fields = formToFields(values, parseContextOf(deps.app, context.activity, actor));
-    const reply = execute(deps.app, actor, { kind: 'new', fields }, whereOf(context.activity));
+    const reply = runCommand(deps, actor, { kind: 'new', fields }, whereOf(context.activity));
     if (!reply.view) return cardResponse(messageCard(reply.text, 'good'));
     const card = renderCard(deps.app, reply.view.key, 'reply', actorViewer(actor), { zone: actor.timezone, extras: { message: reply.text, tone: 'good' } });
     return cardResponse(card);
@@ -200,7 +199,7 @@ function submitReleaseForm(context: TurnContext, deps: TurnDeps, actor: Actor, d
   try {
     const { fields, here } = releaseFormToFields(values, parseContextOf(deps.app, context.activity, actor));
     const command = here && where.channel ? { kind: 'release-new' as const, fields, here: true } : { kind: 'release-new' as const, fields };
-    const reply = execute(deps.app, actor, { kind: 'release', command }, where);
+    const reply = runCommand(deps, actor, { kind: 'release', command }, where);
     if (!reply.releaseView) return cardResponse(messageCard(reply.text, 'good'));
     const model = releaseCard('reply', reply.releaseView, actorViewer(actor), { message: reply.text, tone: 'good' });
     return cardResponse(releaseAdaptiveCard(model, { name: displayNames(deps.app) }));

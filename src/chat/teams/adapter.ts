@@ -15,6 +15,15 @@ import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { ChangebotError } from '../../domain/errors.js';
 import type { Handler } from '../../server/http.js';
+import type { Metrics } from '../../server/metrics.js';
+
+/** The HTTP request's id, in the turn's state: the turn's log lines carry it (`requestIdOf`). */
+export const REQUEST_ID = Symbol('changebot.requestId');
+
+export function requestIdOf(context: TurnContext): string | undefined {
+  const id: unknown = context.turnState.get(REQUEST_ID);
+  return typeof id === 'string' ? id : undefined;
+}
 
 export type TeamsAuth = { mode: 'authenticated'; appId: string } | { mode: 'unauthenticated'; appId: '' };
 
@@ -225,11 +234,11 @@ export function messagesHandler(
   auth: TeamsAuth,
   log: Logger,
   now: () => number = Date.now,
+  metrics?: Metrics,
 ): Handler {
-  return async (req: IncomingMessage, res: ServerResponse) => {
-    // The server's request id (X-Request-Id, on the answer already), so the log and the answer name the same one.
-    const given = res.getHeader('x-request-id');
-    const requestId = typeof given === 'string' ? given : randomUUID();
+  return async (req: IncomingMessage, res: ServerResponse, info) => {
+    const arrived = performance.now();
+    const requestId = info?.requestId ?? randomUUID();
     const refuse = (status: number, error: string) => {
       log.warn({ requestId, status, reason: error }, 'teams: request refused');
       answer(res, status, { error, requestId });
@@ -247,12 +256,17 @@ export function messagesHandler(
     const activity = withDates(checked.activity);
     let result: InvokeResponse | undefined;
     try {
-      result = await adapter.handle(authorization ?? '', activity, logic);
+      result = await adapter.handle(authorization ?? '', activity, (context) => {
+        context.turnState.set(REQUEST_ID, requestId);
+        return logic(context);
+      });
     } catch (err) {
       if (isAuthError(err)) return refuse(401, 'Unauthorized: the bearer token was not accepted');
       log.error({ err, requestId, type: activity.type }, 'teams: could not process the activity');
       return answer(res, 500, { error: 'internal error', requestId });
     }
+    // The turn is done and answered now (Teams waits for this answer; the replies went out meanwhile).
+    metrics?.ackLatency('teams', (performance.now() - arrived) / 1000);
     if (res.headersSent) return void res.end();
     const status = result?.status ?? 200;
     const out = result?.body;

@@ -7,7 +7,7 @@
 import type { Component } from '../../component.js';
 import type { Config } from '../../config.js';
 import { APOLOGY } from './errors.js';
-import { createAdapter, messagesHandler, teamsAuth } from './adapter.js';
+import { createAdapter, messagesHandler, requestIdOf, teamsAuth } from './adapter.js';
 import { textActivity } from './messages.js';
 import { TeamsNotifier } from './notifier.js';
 import { createTurnLogic } from './turn.js';
@@ -40,15 +40,22 @@ export function createTeamsComponent(opts: TeamsComponentOptions = {}): Componen
       const auth = teamsAuth(config.teams);
       const adapter = createAdapter(config.teams);
       adapter.onTurnError = async (context, err) => {
-        log.error({ err, activity: context.activity.type }, 'teams: turn failed');
+        log.error({ err, activity: context.activity.type, requestId: requestIdOf(context) }, 'teams: turn failed');
         if (context.activity.type === 'message') await context.sendActivity(textActivity(APOLOGY)).catch(() => {});
       };
-      deps.registerNotifier(new TeamsNotifier(app, adapter, auth.appId, log));
+      deps.registerNotifier(new TeamsNotifier(app, adapter, auth.appId, log, deps.metrics));
       const tenantId = auth.mode === 'authenticated' && config.teams.appType === 'SingleTenant' ? config.teams.tenantId : undefined;
       http.route(
         'POST',
         '/api/messages',
-        messagesHandler(adapter, createTurnLogic({ app, log, tenantId, teamsOnly: auth.mode === 'authenticated' }), auth, log),
+        messagesHandler(
+          adapter,
+          createTurnLogic({ app, log, tenantId, teamsOnly: auth.mode === 'authenticated', metrics: deps.metrics }),
+          auth,
+          log,
+          Date.now,
+          deps.metrics,
+        ),
       );
       const stop = async () => {};
       // Teams has no start-up call to check the credentials with: /readyz says how it is configured.

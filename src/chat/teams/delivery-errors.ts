@@ -33,6 +33,13 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** A connector failure's code for the metrics: `http_<status>`, or `request_failed` (no answer: network, timeout). */
+export function connectorCodeOf(err: unknown): string {
+  const e = (err ?? {}) as ConnectorErrorLike;
+  const status = e.statusCode ?? e.response?.status;
+  return typeof status === 'number' ? `http_${status}` : 'request_failed';
+}
+
 export function toDeliveryError(err: unknown): DeliveryError {
   if (err instanceof DeliveryError) return err;
   const e = (err ?? {}) as ConnectorErrorLike;

@@ -12,6 +12,7 @@ import { type Reply, execute } from '../../commands/execute.js';
 import type { Command } from '../../commands/types.js';
 import { listServices } from '../../db/repos/catalogue.js';
 import type { Logger } from '../../log.js';
+import { type Metrics, NO_METRICS } from '../../server/metrics.js';
 import { actorViewer, cardFromView } from '../../app/cards.js';
 import type { Actor } from '../../domain/types.js';
 import { listCard, releaseListItem } from '../../domain/cards.js';
@@ -23,6 +24,7 @@ import { releaseAdaptiveCard } from './release-card.js';
 import { releaseFormCard, releaseFormOptions } from './release-form.js';
 import type { Where } from '../../commands/verb.js';
 import { actorOf, commandText, displayNames, parseContextOf, whereOf } from './identity.js';
+import { requestIdOf } from './adapter.js';
 
 export interface TurnDeps {
   app: AppContext;
@@ -34,6 +36,13 @@ export interface TurnDeps {
    * Chat, Direct Line) let the client choose `from.id`, which would let it act as anyone.
    */
   teamsOnly?: boolean;
+  /** Counts the commands run (`runCommand`). */
+  metrics?: Metrics;
+}
+
+/** `execute`, counted for the metrics: every Teams command (typed, a card button, a form) runs through here. */
+export function runCommand(deps: TurnDeps, actor: Actor, cmd: Command, where: Where): Reply {
+  return (deps.metrics ?? NO_METRICS).counted('teams', cmd, () => execute(deps.app, actor, cmd, where));
 }
 
 /** Plain text as Teams markdown: escaped (no person's text becomes a link or markup), and a blank line for each line break. */
@@ -55,9 +64,9 @@ export async function handleMessage(context: TurnContext, deps: TurnDeps): Promi
     cmd = parseCommand(typed, parseContextOf(deps.app, activity, actor));
     const parsed = cmd;
     // Marked done in the use case's transaction: a crash before leaves the claim for unfinished.ts.
-    reply = applying(deps.app, context.turnState.get(CLAIM) as string | undefined, () => execute(deps.app, actor, parsed, whereOf(activity)));
+    reply = applying(deps.app, context.turnState.get(CLAIM) as string | undefined, () => runCommand(deps, actor, parsed, whereOf(activity)));
   } catch (e) {
-    if (showError(e).internal) deps.log.error({ err: e, text: typed }, 'teams: command failed');
+    if (showError(e).internal) deps.log.error({ err: e, text: typed, requestId: requestIdOf(context) }, 'teams: command failed');
     await context.sendActivity(textActivity(errorReply(e)));
     return;
   }

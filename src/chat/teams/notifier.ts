@@ -17,10 +17,11 @@ import type { Recipient } from '../../domain/notifications.js';
 import { type Subject, rfcSubject } from '../../domain/subject.js';
 import type { Rfc } from '../../domain/types.js';
 import type { Logger } from '../../log.js';
+import { type Metrics, NO_METRICS } from '../../server/metrics.js';
 import { KEPT_CARD_KIND, type KeptCard, type Placement, RELEASE_STATUS, RELEASE_THREAD_EVENTS, placementFor } from '../../notify/placement.js';
 import { DeliveryError, type Notifier, type OutboundMessage, type ReleaseMessage, type Target, isReleaseMessage } from '../../notify/types.js';
 import { attachment, teamsCard } from './cards.js';
-import { toDeliveryError } from './delivery-errors.js';
+import { connectorCodeOf, toDeliveryError } from './delivery-errors.js';
 import { displayNames } from './identity.js';
 import { textActivity } from './messages.js';
 import { releaseAdaptiveCard } from './release-card.js';
@@ -45,6 +46,7 @@ export class TeamsNotifier implements Notifier {
     private readonly adapter: CloudAdapter,
     private readonly appId: string,
     private readonly log: Logger,
+    private readonly metrics: Metrics = NO_METRICS,
   ) {}
 
   private get db() {
@@ -180,7 +182,7 @@ export class TeamsNotifier implements Notifier {
       const conv = findConversation(this.db, m.conversation);
       const key = `${m.conversation}/${m.messageId}`;
       if (!conv || this.rendered.get(key) === payload) continue;
-      await this.run(conv.reference, async (ctx) => {
+      await this.run(conv.reference, 'updateActivity', async (ctx) => {
         await ctx.updateActivity({ ...activity(), id: m.messageId });
       });
       this.rendered.set(key, payload);
@@ -227,7 +229,7 @@ export class TeamsNotifier implements Notifier {
         Object.assign(activity, textActivity(model.message ?? model.fallback));
         activity.attachments = [attachment(teamsCard(model, { name: displayNames(this.app), messageAsText: true }))];
       }
-      await this.run(conv.reference, async (ctx) => {
+      await this.run(conv.reference, 'updateActivity', async (ctx) => {
         await ctx.updateActivity(activity);
       });
     }
@@ -240,7 +242,7 @@ export class TeamsNotifier implements Notifier {
    */
   private async post(reference: Partial<ConversationReference>, activity: Partial<Activity>, replyTo?: string): Promise<string | undefined> {
     let id: string | undefined;
-    await this.run(reference, async (ctx) => {
+    await this.run(reference, 'sendActivity', async (ctx) => {
       if (replyTo) ctx.activity.id = replyTo;
       else delete (ctx.activity as Partial<Activity>).id;
       id = (await ctx.sendActivity(activity))?.id;
@@ -248,8 +250,15 @@ export class TeamsNotifier implements Notifier {
     return id;
   }
 
-  /** Runs `logic` in a proactive turn. Its errors are caught here: the adapter's onTurnError would swallow them. */
-  private async run(reference: Partial<ConversationReference>, logic: (ctx: TurnContext) => Promise<void>): Promise<void> {
+  /**
+   * Runs `logic` in a proactive turn. Its errors are caught here: the adapter's onTurnError would
+   * swallow them. A failure is counted as a chat API error of `method` with its HTTP status.
+   */
+  private async run(
+    reference: Partial<ConversationReference>,
+    method: 'sendActivity' | 'updateActivity',
+    logic: (ctx: TurnContext) => Promise<void>,
+  ): Promise<void> {
     let failure: unknown;
     try {
       await this.adapter.continueConversationAsync(this.appId, reference, async (ctx) => {
@@ -264,6 +273,7 @@ export class TeamsNotifier implements Notifier {
     }
     if (failure !== undefined) {
       const e = toDeliveryError(failure);
+      this.metrics.chatApiError('teams', method, connectorCodeOf(failure));
       this.log.debug({ err: failure, retryable: e.retryable }, 'teams: connector call failed');
       throw e;
     }
