@@ -49,6 +49,8 @@ export interface HttpServer {
   readonly fastify: FastifyInstance;
 }
 
+/** Paths whose last part is a credential (calendar feeds): logged as the route's pattern. */
+const SECRET_PATH = /^\/calendar\/feeds\//;
 /** A request id from a proxy is kept when it is short and plain; anything else gets a new UUID. */
 const SANE_ID = /^[\w.:-]{1,128}$/;
 /**
@@ -80,7 +82,10 @@ export function createHttpServer(log?: Logger): HttpServer {
   });
   fastify.addHook('onResponse', async (req, reply) => {
     const path = req.url.split('?')[0] ?? '/';
-    const line = { method: req.method, url: path, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
+    // Never the query string (sign-in tokens, filters) nor a secret in the path (a calendar
+    // feed's token): a route whose path holds a secret is logged as its pattern.
+    const url = SECRET_PATH.test(path) ? (req.routeOptions.url ?? '/…') : path;
+    const line = { method: req.method, url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
     if (quiet.has(path)) req.log.debug(line, 'request');
     else req.log.info(line, 'request');
   });

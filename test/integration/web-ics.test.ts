@@ -328,3 +328,11 @@ describe('feed links in a shared conversation', () => {
     }
   });
 });
+
+describe('the logs', () => {
+  it('never hold a feed token: a fetch is logged as the route, not its secret path', () => {
+    const requests = h.logs.map((l) => JSON.parse(l) as { msg?: string; url?: string }).filter((l) => l.msg === 'request');
+    expect(requests.some((l) => l.url === '/calendar/feeds/:file')).toBe(true);
+    expect(h.logs.filter((l) => /[0-9a-f]{64}\.ics/.test(l))).toEqual([]);
+  });
+});
