@@ -5,7 +5,16 @@
  * token against cross-site requests.
  */
 import { findPerson } from '../db/repos/people.js';
-import { deleteSession, findSession, insertSession, insertSignInLink, type LinkRefusal, pruneWebCredentials, useSignInLink } from '../db/repos/web.js';
+import {
+  deleteSession,
+  findSession,
+  insertSession,
+  insertSignInLink,
+  type LinkRefusal,
+  peekSignInLink,
+  pruneWebCredentials,
+  useSignInLink,
+} from '../db/repos/web.js';
 import { ChangebotError } from '../domain/errors.js';
 import type { Actor, PersonId } from '../domain/types.js';
 import { type AppContext, loadActor } from './context.js';
@@ -27,6 +36,17 @@ const REFUSED: Record<LinkRefusal, string> = {
   used: 'This sign-in link was used already: each link signs in once. Type `/rfc web` in Slack or Teams for a new one.',
   expired: 'This sign-in link has expired (links last 10 minutes). Type `/rfc web` in Slack or Teams for a new one.',
 };
+
+/**
+ * Whom a link signs in (shown on the page before the person confirms), without using it;
+ * refuses (ChangebotError 'forbidden') a link that is unknown, used or expired.
+ */
+export function signInLinkPerson(ctx: AppContext, token: string): { personId: PersonId; name: string } {
+  const found = peekSignInLink(ctx.database.db, token, ctx.clock.now());
+  if ('refused' in found) throw new ChangebotError('forbidden', REFUSED[found.refused], { refused: found.refused });
+  const person = findPerson(ctx.database.db, found.personId as PersonId);
+  return { personId: found.personId as PersonId, name: person?.displayName ?? found.personId };
+}
 
 /** Opens a session from a link; refuses (ChangebotError 'forbidden') a link that is unknown, used or expired. */
 export function redeemSignInLink(ctx: AppContext, token: string): { sessionId: string; csrf: string; expiresAt: Date; personId: PersonId } {

@@ -64,6 +64,7 @@ afterAll(async () => {
 async function signIn(page: Page): Promise<void> {
   const link = linkIn(await h.answer(ANA, 'web'));
   await page.goto(link);
+  await page.getByRole('button', { name: 'Sign in as ana' }).click();
   await page.waitForURL(/\/calendar$/);
 }
 

@@ -78,6 +78,9 @@ it('signs in from Slack, reads the calendar, filters it, and votes on an RFC fro
   const context = await newContext(browser, { timezoneId: 'UTC' });
   const page = await context.newPage();
   await page.goto(linkIn(await h.answer(CAB[0] as typeof ADMIN, 'web')));
+  // The page names whom the link signs in; nothing happens until that is pressed.
+  expect(await page.locator('main p').first().textContent()).toContain(`slack:${T}/UC1`);
+  await page.getByRole('button', { name: /^Sign in as / }).click();
   await page.waitForURL(/\/calendar$/);
   await page.goto(`http://localhost:${h.bot.port}/calendar?date=${day}`);
 

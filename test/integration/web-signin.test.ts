@@ -27,6 +27,10 @@ describe('a sign-in link from /rfc web', () => {
     const shown = await web.get(new URL(link).pathname + new URL(link).search);
     expect(shown.status).toBe(200);
     expect(shown.text).toContain('<form id="signin" method="post" action="/signin">');
+    // The page names whom it signs in, and showing it (twice: a link preview, then the person) uses nothing up.
+    expect(shown.text).toContain('signs you in as <strong>ana</strong> (<code>slack:T1/UANA</code>)');
+    expect((await web.get(new URL(link).pathname + new URL(link).search)).status).toBe(200);
+    expect(shown.text).not.toContain('<script');
     const res = await web.signIn(link);
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/calendar');
@@ -42,6 +46,23 @@ describe('a sign-in link from /rfc web', () => {
     expect(second.status).toBe(403);
     expect(second.text).toContain('was used already');
     expect(again.cookie).toBeUndefined();
+  });
+
+  it('a link opened in a browser signed in as someone else says so, and signing in ends that session', async () => {
+    const bob = { team: 'T1', user: 'UBOB', name: 'bob' };
+    const web = new WebClient(base);
+    expect((await web.signIn(linkIn(await h.answer(bob, 'web')))).status).toBe(303);
+    const bobsCookie = web.cookie as string;
+    const anasLink = new URL(linkIn(await h.answer(ana, 'web')));
+    const shown = await web.get(anasLink.pathname + anasLink.search);
+    expect(shown.text).toContain('You are signed in as bob now; signing in with this link replaces that.');
+    expect(shown.text).toContain('Sign in as ana');
+    expect((await web.signIn(anasLink.toString())).status).toBe(303);
+    expect((await web.get('/signin')).text).toContain('as ana.');
+    // Bob's session ended with it: his old cookie no longer signs anyone in.
+    const stale = new WebClient(base);
+    stale.cookie = bobsCookie;
+    expect((await stale.get('/signin')).status).toBe(401);
   });
 
   it('refuses an expired link and an unknown one, saying how to get a new one', async () => {

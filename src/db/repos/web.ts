@@ -31,6 +31,19 @@ export function insertSignInLink(db: Db, personId: string, at: Date, ttlMs: numb
 /** Why a link did not sign anyone in. */
 export type LinkRefusal = 'unknown' | 'used' | 'expired';
 
+/** Whom a link would sign in, without using it; or why it would not. */
+export function peekSignInLink(db: Db, token: string, at: Date): { personId: string } | { refused: LinkRefusal } {
+  const row = db
+    .select()
+    .from(webLinks)
+    .where(eq(webLinks.tokenHash, tokenHash(token)))
+    .get();
+  if (!row) return { refused: 'unknown' };
+  if (row.usedAt) return { refused: 'used' };
+  if (row.expiresAt.getTime() <= at.getTime()) return { refused: 'expired' };
+  return { personId: row.personId };
+}
+
 /**
  * Marks the link used, once: the update only matches an unused, unexpired link, so two
  * requests racing with one link cannot both succeed.
