@@ -25,8 +25,8 @@ import { releaseLogLine, releaseLogWhat } from '../domain/release-log.js';
 import type { PersonId } from '../domain/types.js';
 import { CARD_STYLE, pathOf, releaseCardHtml } from './cards.js';
 import { html, page } from './html.js';
-import { doneNotice, doneUrl, logTable, subjectKeyOf } from './rfc-page.js';
-import { checkForm, signedIn, wantsJson } from './session.js';
+import { backTo, logTable, subjectKeyOf } from './rfc-page.js';
+import { checkForm, signedIn, takeFlash, wantsJson } from './session.js';
 
 function releasePage(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, raw: string) {
   const viewer = signedIn(req, reply);
@@ -43,7 +43,7 @@ function releasePage(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, 
   const rfcs = view.rfcs.length
     ? html`<section class="rfcs"><h2>Its RFCs</h2><ul>${view.rfcs.map((r) => html`<li><a href="${pathOf(r.key)}">${r.key}</a> ${r.title} (${r.stateLabel})</li>`)}</ul></section>`
     : '';
-  const body = html`${doneNotice(req)}${releaseCardHtml(card, { csrf: viewer.csrf, name })}
+  const body = html`${takeFlash(req, reply)}${releaseCardHtml(card, { csrf: viewer.csrf, name })}
 ${rfcs}
 ${logTable(log, zone, releaseLogWhat, name)}
 <p class="muted">Times in ${zone}.</p>`;
@@ -87,7 +87,7 @@ async function releaseActionRoute(ctx: AppContext, metrics: Metrics, req: Fastif
   const cmd = { kind: 'release' as const, command };
   const answer = metrics.counted('web', cmd, () => execute(ctx, viewer.actor, cmd, { platform: 'web' }));
   if (wantsJson(req)) return reply.send({ ok: true, message: answer.text, ...(answer.releaseView ? { release: answer.releaseView } : {}) });
-  return reply.redirect(doneUrl(key, answer.text), 303);
+  return backTo(reply, key, answer.text);
 }
 
 export function releasePageRoutes(scope: FastifyInstance, ctx: AppContext, metrics: Metrics): void {

@@ -28,7 +28,7 @@ import type { Actor, ChangeLogEntry, PersonId } from '../domain/types.js';
 import { formatInstant } from '../domain/windows.js';
 import { CARD_STYLE, pathOf, rfcCardHtml } from './cards.js';
 import { type Html, html, page } from './html.js';
-import { checkForm, signedIn, wantsJson } from './session.js';
+import { checkForm, flash, signedIn, takeFlash, wantsJson } from './session.js';
 
 /** `RFC-12`, `rfc-12` or `12` as `RFC-12`; anything else is no RFC (404, saying what a key looks like). */
 export function subjectKeyOf(raw: string, prefix: 'RFC' | 'REL'): string {
@@ -40,16 +40,10 @@ export function subjectKeyOf(raw: string, prefix: 'RFC' | 'REL'): string {
   return `${prefix}-${m[1]}`;
 }
 
-/** The outcome a form's redirect carries (`?done=`), shown once, escaped; capped. */
-export function doneNotice(req: FastifyRequest): Html {
-  const done = (req.query as Record<string, unknown> | undefined)?.done;
-  if (typeof done !== 'string' || !done.trim()) return html``;
-  return html`<p class="notice good" role="status">${done.slice(0, 2000)}</p>`;
-}
-
-/** Where a form's redirect goes: the page, with the outcome. */
-export function doneUrl(key: string, text: string): string {
-  return `${pathOf(key)}?done=${encodeURIComponent(text.slice(0, 2000))}`;
+/** After a form: back to the page (303), which shows the outcome once (`flash`). */
+export function backTo(reply: FastifyReply, key: string, text: string) {
+  flash(reply, text);
+  return reply.redirect(pathOf(key), 303);
 }
 
 /** A stored value in full (the chat lines shorten long text; the page has room). */
@@ -121,7 +115,7 @@ function rfcPage(ctx: AppContext, req: FastifyRequest, reply: FastifyReply, raw:
     ...records.log.map((r) => r.actor),
   ]);
   const name = (id: PersonId) => names[id] ?? id;
-  const body = html`${doneNotice(req)}${rfcCardHtml(card, { csrf: viewer.csrf, name, conflicts: records.conflicts })}
+  const body = html`${takeFlash(req, reply)}${rfcCardHtml(card, { csrf: viewer.csrf, name, conflicts: records.conflicts })}
 ${personal ? html`<p class="personal-line">${personal}</p>` : ''}
 ${votesTable(records.votes, zone, name)}
 ${logTable(records.log, zone, logWhat, name)}
@@ -171,7 +165,7 @@ async function rfcAction(ctx: AppContext, metrics: Metrics, req: FastifyRequest,
   if (!cmd) return reply.redirect(pathOf(key), 303);
   const answer = metrics.counted('web', cmd, () => execute(ctx, viewer.actor, cmd, { platform: 'web' }));
   if (wantsJson(req)) return reply.send({ ok: true, message: answer.text, ...(answer.view ? { rfc: answer.view } : {}) });
-  return reply.redirect(doneUrl(key, answer.text), 303);
+  return backTo(reply, key, answer.text);
 }
 
 export function rfcPageRoutes(scope: FastifyInstance, ctx: AppContext, metrics: Metrics): void {

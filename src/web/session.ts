@@ -116,3 +116,21 @@ export function checkForm(req: FastifyRequest): WebViewer {
 export function csrfField(viewer: WebViewer): Html {
   return html`<input type="hidden" name="_csrf" value="${viewer.csrf}">`;
 }
+
+export const FLASH_COOKIE = 'changebot_flash';
+
+/**
+ * What a form did, for the page its redirect opens: kept a minute in an HttpOnly cookie (not in
+ * the address, where anyone could write their own words into a real page's notice).
+ */
+export function flash(reply: FastifyReply, text: string): void {
+  reply.setCookie(FLASH_COOKIE, text.slice(0, 1000), { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 60 });
+}
+
+/** The outcome `flash` kept, once (then cleared), as the page's status notice; nothing when there is none. */
+export function takeFlash(req: FastifyRequest, reply: FastifyReply): Html {
+  const text = req.cookies[FLASH_COOKIE];
+  if (!text) return html``;
+  reply.clearCookie(FLASH_COOKIE, { path: '/' });
+  return html`<p class="notice good" role="status">${text}</p>`;
+}

@@ -123,7 +123,8 @@ it('signs in from Slack, reads the calendar, filters it, and votes on an RFC fro
     .getByRole('button', { name: /approve/i })
     .first()
     .click();
-  await page.waitForURL(/\/rfc\/RFC-3\?done=/);
+  await page.locator('[role="status"]').waitFor();
+  expect(page.url()).toMatch(/\/rfc\/RFC-3$/);
   expect(await page.locator('[role="status"]').textContent()).toContain('Recorded your approve vote on RFC-3');
   await screenshot(page, 'journey-rfc-voted');
 

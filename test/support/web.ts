@@ -23,7 +23,10 @@ export function csrfIn(page: string): string {
 }
 
 export class WebClient {
+  /** The session cookie (`changebot_session=...`) as sent, or undefined when there is none. */
   cookie: string | undefined;
+  /** Other cookies the bot set (the one-time form outcome), by name. */
+  private readonly others = new Map<string, string>();
   constructor(readonly base: string) {}
 
   async get(path: string, headers: Record<string, string> = {}): Promise<WebResponse> {
@@ -55,16 +58,20 @@ export class WebClient {
   }
 
   private cookieHeader(): Record<string, string> {
-    return this.cookie ? { cookie: this.cookie } : {};
+    const all = [...(this.cookie ? [this.cookie] : []), ...[...this.others].map(([k, v]) => `${k}=${v}`)];
+    return all.length ? { cookie: all.join('; ') } : {};
   }
 
   private keep(res: Response): void {
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       if (!pair) continue;
-      const [name, value] = pair.split('=');
-      if (name !== 'changebot_session') continue;
-      this.cookie = value ? pair : undefined;
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      if (name === 'changebot_session') this.cookie = value ? pair : undefined;
+      else if (value) this.others.set(name, value);
+      else this.others.delete(name);
     }
   }
 }
