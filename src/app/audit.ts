@@ -3,7 +3,16 @@ import type { AppDatabase } from '../db/client.js';
 import { type ChainReport, type StoredLogRow, verifyRows } from '../db/chain.js';
 import { stringify } from 'csv-stringify/sync';
 import { findService } from '../db/repos/catalogue.js';
-import { chainHead, countLogRange, type DeploymentLogEntry, iterateStoredLog, listDeploymentLog, logSequence, pagesOfLogRange } from '../db/repos/log.js';
+import {
+  chainHead,
+  countLogRange,
+  serviceInLog,
+  type DeploymentLogEntry,
+  iterateStoredLog,
+  listDeploymentLog,
+  logSequence,
+  pagesOfLogRange,
+} from '../db/repos/log.js';
 import { logLine } from '../domain/changelog.js';
 import { ChangebotError } from '../domain/errors.js';
 import { authorizeDeployment } from '../domain/permissions.js';
@@ -64,7 +73,19 @@ export function changeLogExport(ctx: AppContext, actor: Actor, input?: ExportInp
     });
   }
   const filter: ExportFilter = {};
-  if (input?.service) filter.service = findService(db, input.service)?.name ?? input.service;
+  if (input?.service) {
+    const known = findService(db, input.service)?.name ?? (serviceInLog(db, input.service) ? input.service : undefined);
+    if (!known) {
+      throw new ChangebotError(
+        'bad_value',
+        `There is no service “${input.service}”, and the change log never mentions one by that name. Check the name (admin service list), or leave service= out.`,
+        {
+          field: 'service',
+        },
+      );
+    }
+    filter.service = known;
+  }
   if (input?.rfc) filter.rfc = input.rfc;
   if (input?.release) filter.release = input.release;
   const head = chainHead(db);

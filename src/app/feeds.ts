@@ -13,7 +13,7 @@
 import { DateTime } from 'luxon';
 import { findService, listBlackouts, listMaintenance } from '../db/repos/catalogue.js';
 import { deploymentId } from '../db/repos/deployment.js';
-import { rfcMoves, rfcsInRange } from '../db/repos/feeds.js';
+import { rfcLogRows, rfcMoves, rfcsInRange } from '../db/repos/feeds.js';
 import { listLog } from '../db/repos/log.js';
 import { findPerson, rolesOf } from '../db/repos/people.js';
 import { findRelease, wavesInWindow } from '../db/repos/releases.js';
@@ -294,6 +294,7 @@ function votesDue(ctx: AppContext, person: PersonId, host: string, zone: string,
   const actor = { id: person, roles: rolesOf(db, person), timezone: zone };
   if (!actor.roles.has('cab') && !actor.roles.has('change-manager')) return [];
   const out: FeedEvent[] = [];
+  const keyOf = new Map<FeedEvent, string>();
   for (const rfc of queryRfcs(db, { states: ['awaiting_approval'] }).rows) {
     const votes = listVotes(db, rfc.id);
     let capacity: ReturnType<typeof voteCapacity>;
@@ -316,9 +317,11 @@ function votesDue(ctx: AppContext, person: PersonId, host: string, zone: string,
     if (!deadline || deadline.getTime() < range.start.getTime()) continue;
     const url = `${ctx.publicUrl}/rfc/${rfc.key}`;
     const as = capacity === 'cab' ? 'a CAB member' : 'change manager';
-    out.push({
+    const event: FeedEvent = {
       kind: 'vote',
       uid: `vote-${rfc.key}@${host}`,
+      // Its time follows the deadline or the window, which move with the RFC's own rows
+      // (submission, escalation, reschedule): their count only grows. Filled in below.
       sequence: 0,
       start: new Date(deadline.getTime() - VOTE_EVENT_MS),
       end: deadline,
@@ -333,8 +336,12 @@ function votesDue(ctx: AppContext, person: PersonId, host: string, zone: string,
       url,
       status: 'confirmed',
       free: true,
-    });
+    };
+    out.push(event);
+    keyOf.set(event, rfc.key);
   }
+  const rows = rfcLogRows(db, [...keyOf.values()]);
+  for (const e of out) e.sequence = rows.get(keyOf.get(e) as string) ?? 0;
   return out;
 }
 
@@ -356,7 +363,15 @@ export function icsRule(w: Pick<MaintenanceWindow, 'rrule' | 'timezone'>): strin
   });
 }
 
-/** A maintenance window as one recurring event from its first occurrence in the range; none when it has no occurrence there. */
+/** Counted from here, in hours, a window event's SEQUENCE (small enough for any client's integer). */
+const SEQUENCE_EPOCH = Date.UTC(2020, 0, 1);
+
+/**
+ * A maintenance window as one recurring event from its first occurrence in the range; none when
+ * it has no occurrence there. Its DTSTART moves on as the range does, so its SEQUENCE is that
+ * start in hours since 2020: it rises whenever the event changes (a window's rule never changes:
+ * windows are added and removed, not edited).
+ */
 function maintenanceEvent(w: MaintenanceWindow, range: Window, host: string): FeedEvent | undefined {
   const first = expandWindow(w, range.start, range.end, () => true)[0];
   if (!first) return undefined;
@@ -364,7 +379,7 @@ function maintenanceEvent(w: MaintenanceWindow, range: Window, host: string): Fe
   return {
     kind: 'maintenance',
     uid: `maintenance-window-${w.id}@${host}`,
-    sequence: 0,
+    sequence: Math.max(0, Math.floor((first.start.getTime() - SEQUENCE_EPOCH) / 3_600_000)),
     start: first.start,
     end: first.end,
     summary: `Maintenance window: ${scope}`,

@@ -39,6 +39,9 @@ export function desiredTimers(db: Db, settings: TimerSettings, now: Date): Timer
   ];
 }
 
+/** How long the timers gauge's count is reused (real time). */
+const PENDING_TTL_MS = 10_000;
+
 export class Scheduler {
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -109,10 +112,18 @@ export class Scheduler {
 
   /** How many timed events are pending now, by kind, as the database says (the metrics' gauge). */
   pendingByKind(): Record<string, number> {
+    // Worked out from every timed RFC and release: kept a few seconds, so scraping /metrics
+    // (open to anyone who reaches the port unless METRICS_TOKEN is set) as often as one likes
+    // costs the database at most that often.
+    const at = Date.now();
+    if (this.pending && at - this.pending.at < PENDING_TTL_MS) return this.pending.counts;
     const out: Record<string, number> = Object.fromEntries(TIMER_KINDS.map((k) => [k, 0]));
     for (const t of desiredTimers(this.rt.ctx.database.db, this.rt.settings, this.rt.ctx.clock.now())) out[t.kind] = (out[t.kind] ?? 0) + 1;
+    this.pending = { at, counts: out };
     return out;
   }
+
+  private pending: { at: number; counts: Record<string, number> } | undefined;
 
   private async apply(desired: Timer[], existing: Job[], opts: { promote: boolean }): Promise<ReconcileReport> {
     const { queues, ctx } = this.rt;

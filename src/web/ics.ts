@@ -36,11 +36,21 @@ export function icsRoutes(scope: FastifyInstance, ctx: AppContext): void {
   });
 }
 
+/**
+ * ical-generator escapes text properties (SUMMARY, DESCRIPTION) but writes the calendar's name
+ * and an event's UID as given: control characters (a CR LF would start a property of its own)
+ * are dropped from them here.
+ */
+export function plainLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
 /** The feed as an iCalendar text. */
 export function feedIcs(feed: Feed, now: Date): string {
   const fromYear = feed.range.start.getUTCFullYear() - 1;
   const cal = ical({
-    name: feed.name,
+    name: plainLine(feed.name),
     prodId: { company: 'changebot', product: 'change calendar', language: 'EN' },
     method: ICalCalendarMethod.PUBLISH,
     ttl: REFRESH_SECONDS,
@@ -49,7 +59,7 @@ export function feedIcs(feed: Feed, now: Date): string {
   for (const e of feed.events) {
     const zoned = e.recurrence?.timezone;
     cal.createEvent({
-      id: e.uid,
+      id: plainLine(e.uid),
       sequence: e.sequence,
       stamp: now,
       start: zoned ? DateTime.fromJSDate(e.start, { zone: zoned }) : e.start,

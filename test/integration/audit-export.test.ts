@@ -208,6 +208,10 @@ describe('the web export', () => {
     const page = await admin.get('/audit.csv?from=2030-02-31&to=2030-03-01');
     expect(page.status).toBe(422);
     expect(page.text).toContain('as a date');
+    // A mistyped service is said to be one, not answered with an empty file.
+    const typo = await admin.get('/audit.csv?from=2030-02-01&to=2030-02-28&service=dbb', { accept: 'application/json' });
+    expect(typo.status).toBe(422);
+    expect(JSON.parse(typo.text)).toMatchObject({ code: 'bad_value', error: expect.stringContaining('There is no service “dbb”') });
   });
 });
 

@@ -237,6 +237,22 @@ describe('the feeds over HTTP, read by ical.js', () => {
     expect(((await fetchFeed(url)).get(`rfc-RFC-1@${host}`) as ParsedEvent).sequence).toBe(after.sequence);
   });
 
+  it('a maintenance window whose first occurrence in the range moves on (the range follows today) raises its SEQUENCE', async () => {
+    const url = linksIn(await h.answer(RITA, 'calendar feeds')).get('all changes') as string;
+    const before = (await fetchFeed(url)).get(`maintenance-window-1@${host}`) as ParsedEvent;
+    h.clock.current = new Date(NOW.getTime() + 8 * 24 * 3_600_000);
+    try {
+      const after = (await fetchFeed(url)).get(`maintenance-window-1@${host}`) as ParsedEvent;
+      // A later Saturday 22:00 in Berlin: the first one inside the range that now starts 8 days later.
+      expect(after.start.getTime()).toBeGreaterThan(before.start.getTime());
+      const local = DateTime.fromJSDate(after.start, { zone: 'Europe/Berlin' });
+      expect([local.weekday, local.hour]).toEqual([6, 22]);
+      expect(after.sequence).toBeGreaterThan(before.sequence);
+    } finally {
+      h.clock.current = new Date(NOW);
+    }
+  });
+
   it('the db feed holds only db: its changes, the wave on db, its window and the blackout; not the web change', async () => {
     const db = await fetchFeed(linksIn(await h.answer(RITA, 'calendar service=db')).get('changes to db') as string);
     expect(uids(db)).toEqual(

@@ -59,3 +59,15 @@ export function rfcMoves(db: Db, keys: readonly string[]): Map<string, number> {
     .all();
   return new Map(rows.map((r) => [r.key as string, r.n]));
 }
+
+/** For each RFC key, how many change-log rows it has (any action: a vote, an escalation, a move). Only ever grows. */
+export function rfcLogRows(db: Db, keys: readonly string[]): Map<string, number> {
+  if (!keys.length) return new Map();
+  const rows = db
+    .select({ key: changeLog.subjectKey, n: sql<number>`count(*)` })
+    .from(changeLog)
+    .where(and(eq(changeLog.subjectType, 'rfc'), sql`${changeLog.subjectKey} in (select value from json_each(${JSON.stringify(keys)}))`))
+    .groupBy(changeLog.subjectKey)
+    .all();
+  return new Map(rows.map((r) => [r.key as string, r.n]));
+}

@@ -240,3 +240,12 @@ export function subjectsChangedSince(db: Db, after: number, except: string): { l
   }
   return { last, subjects: [...seen.values()] };
 }
+
+/** Whether the change log ever mentions the service: an RFC on it, or the catalogue adding or removing it (a removed service's history stays exportable). */
+export function serviceInLog(db: Db, name: string): boolean {
+  const row = db.get<{ one: number }>(
+    sql`select 1 as one where exists (select 1 from rfcs where exists (select 1 from json_each(rfcs.services) where json_each.value = ${name}))
+        or exists (select 1 from change_log where action like 'service-%' and json_extract(detail, '$.name') = ${name})`,
+  );
+  return row !== undefined;
+}
