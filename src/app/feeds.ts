@@ -13,7 +13,8 @@
 import { DateTime } from 'luxon';
 import { findService, listBlackouts, listMaintenance } from '../db/repos/catalogue.js';
 import { deploymentId } from '../db/repos/deployment.js';
-import { rfcLogRows, rfcMoves, rfcsInRange } from '../db/repos/feeds.js';
+import { rfcLogRows, rfcMoves } from '../db/repos/feeds.js';
+import { rfcsInRange } from '../db/repos/schedule-range.js';
 import { listLog } from '../db/repos/log.js';
 import { findPerson, rolesOf } from '../db/repos/people.js';
 import { findRelease, wavesInWindow } from '../db/repos/releases.js';
@@ -167,10 +168,12 @@ export function feedFromToken(ctx: AppContext, token: string): Feed | undefined 
   const events: FeedEvent[] = [];
 
   // Changes. A change its release deploys is shown by the release's waves, as in `/rfc calendar`.
-  const rfcs = rfcsInRange(db, range, {
-    ...(service ? { service } : {}),
-    ...(mine ? { person, implementing: IMPLEMENTING_ACTIONS } : {}),
-  }).filter((r) => !deployedByWaves(r) && (mine || r.state !== 'draft'));
+  const rfcs = rfcsInRange(db, {
+    range,
+    withReleaseRfcs: true,
+    ...(service ? { services: [service] } : {}),
+    ...(mine ? { person: person as PersonId, implementing: IMPLEMENTING_ACTIONS } : {}),
+  }).rows.filter((r) => !deployedByWaves(r) && (mine || r.state !== 'draft'));
   const moves = rfcMoves(
     db,
     rfcs.map((r) => r.key),

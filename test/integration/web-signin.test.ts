@@ -117,3 +117,19 @@ describe('a sign-in link from /rfc web', () => {
     expect(bad.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
   });
 });
+
+describe('behind HTTPS (PUBLIC_URL https://...)', () => {
+  it('links use PUBLIC_URL and the session cookie is Secure', async () => {
+    const s = await slackHarness({ env: { PUBLIC_URL: 'https://changebot.example.test/' } });
+    try {
+      const link = linkIn(await s.answer(ana, 'web'));
+      expect(link).toMatch(/^https:\/\/changebot\.example\.test\/signin\?token=[0-9a-f]{64}$/);
+      // Reached here directly (the proxy would forward it): the cookie is only ever sent over HTTPS.
+      const res = await new WebClient(`http://127.0.0.1:${s.bot.port}`).signIn(link);
+      expect(res.status).toBe(303);
+      expect(res.headers.getSetCookie().find((c) => c.startsWith('changebot_session='))).toMatch(/;\s*Secure/i);
+    } finally {
+      await s.stop();
+    }
+  });
+});

@@ -1,36 +1,11 @@
 /**
- * What the calendar feeds (src/app/feeds.ts) read: the RFCs whose planned window overlaps a
- * range, in any state (a cancelled change stays in a feed so calendar apps remove it), and how
- * often each one moved (its iCalendar SEQUENCE), both in one query each however many RFCs.
+ * What the calendar feeds (src/app/feeds.ts) read besides the RFCs in range (schedule-range.ts):
+ * how often each one moved or was written about (its events' iCalendar SEQUENCE), in one query
+ * however many RFCs.
  */
-import { and, asc, eq, gt, lt, or, sql } from 'drizzle-orm';
-import type { Window } from '../../domain/types.js';
-import type { Rfc } from '../../domain/types.js';
+import { and, eq, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { changeLog, rfcs } from '../schema.js';
-import { toRfc } from './rfcs.js';
-
-/**
- * RFCs whose window overlaps `range` (half-open), soonest first; with `service`, only those
- * changing it; with `person`, only those the person requested, owns or implemented (a row of
- * theirs among `implementing` actions in the RFC's change log).
- */
-export function rfcsInRange(db: Db, range: Window, opts: { service?: string; person?: string; implementing?: readonly string[] } = {}): Rfc[] {
-  const where = and(
-    lt(rfcs.windowStart, range.end),
-    gt(rfcs.windowEnd, range.start),
-    opts.service ? sql`exists (select 1 from json_each(${rfcs.services}) s where s.value = ${opts.service})` : undefined,
-    opts.person
-      ? or(
-          eq(rfcs.requester, opts.person),
-          eq(rfcs.owner, opts.person),
-          sql`exists (select 1 from ${changeLog} l where l.subject_type = 'rfc' and l.subject_key = ${rfcs.key} and l.actor = ${opts.person}
-                and l.action in (select value from json_each(${JSON.stringify(opts.implementing ?? [])})))`,
-        )
-      : undefined,
-  );
-  return db.select().from(rfcs).where(where).orderBy(asc(rfcs.windowStart), asc(rfcs.number)).all().map(toRfc);
-}
+import { changeLog } from '../schema.js';
 
 /**
  * For each RFC key, how many of its change-log rows moved it: a state change (every transition,
