@@ -50,6 +50,7 @@ export function webPlugin(deps: WebDeps, routes: readonly WebRoutes[] = WEB_ROUT
     await scope.register(formbody);
     await scope.register(accepts);
     scope.decorateRequest('viewer', null);
+    scope.decorateRequest('cookieSecure', false);
     scope.addHook('onRequest', loadViewer(deps.app));
     scope.setErrorHandler((err: FastifyError, req, reply) => {
       const status = statusOf(err);

@@ -27,6 +27,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in person, or null for a visitor (set for every web request). */
     viewer: WebViewer | null;
+    /** PUBLIC_URL is https: every cookie the web sets is Secure. */
+    cookieSecure: boolean;
   }
 }
 
@@ -44,6 +46,7 @@ export function cookieOptions(publicUrl: string) {
 export function loadViewer(ctx: AppContext) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     req.viewer = null;
+    req.cookieSecure = ctx.publicUrl.startsWith('https:');
     const id = req.cookies[SESSION_COOKIE];
     if (!id) return;
     const found = /^[\w-]{20,100}$/.test(id) ? sessionActor(ctx, id) : undefined;
@@ -81,7 +84,7 @@ export function signedIn(req: FastifyRequest, reply: FastifyReply): WebViewer | 
   if (req.viewer) return req.viewer;
   // A page a visitor opened: remembered for 15 minutes, so that signing in comes back to it.
   const next = req.method === 'GET' && /^\/(?![/\\])/.test(req.url) ? req.url : undefined;
-  if (next) reply.setCookie(NEXT_COOKIE, next, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 15 * 60 });
+  if (next) reply.setCookie(NEXT_COOKIE, next, { path: '/', httpOnly: true, sameSite: 'lax', secure: req.cookieSecure, maxAge: 15 * 60 });
   if (wantsJson(req)) reply.code(401).send({ ok: false, error: 'sign in first: type /rfc web in Slack or Teams', code: 'unauthorized' });
   else reply.code(401).type('text/html; charset=utf-8').send(signInPage(undefined, next).markup);
   return undefined;
@@ -124,7 +127,7 @@ export const FLASH_COOKIE = 'changebot_flash';
  * the address, where anyone could write their own words into a real page's notice).
  */
 export function flash(reply: FastifyReply, text: string): void {
-  reply.setCookie(FLASH_COOKIE, text.slice(0, 1000), { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 60 });
+  reply.setCookie(FLASH_COOKIE, text.slice(0, 1000), { path: '/', httpOnly: true, sameSite: 'lax', secure: reply.request.cookieSecure, maxAge: 60 });
 }
 
 /** The outcome `flash` kept, once (then cleared), as the page's status notice; nothing when there is none. */

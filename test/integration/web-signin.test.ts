@@ -124,8 +124,12 @@ describe('behind HTTPS (PUBLIC_URL https://...)', () => {
     try {
       const link = linkIn(await s.answer(ana, 'web'));
       expect(link).toMatch(/^https:\/\/changebot\.example\.test\/signin\?token=[0-9a-f]{64}$/);
-      // Reached here directly (the proxy would forward it): the cookie is only ever sent over HTTPS.
-      const res = await new WebClient(`http://127.0.0.1:${s.bot.port}`).signIn(link);
+      // Reached here directly (the proxy would forward it): the cookies are only ever sent over HTTPS.
+      const web = new WebClient(`http://127.0.0.1:${s.bot.port}`);
+      const visitor = await web.get('/rfc/RFC-1');
+      expect(visitor.status).toBe(401);
+      expect(visitor.headers.getSetCookie().find((c) => c.startsWith('changebot_next='))).toMatch(/;\s*Secure/i);
+      const res = await web.signIn(link);
       expect(res.status).toBe(303);
       expect(res.headers.getSetCookie().find((c) => c.startsWith('changebot_session='))).toMatch(/;\s*Secure/i);
     } finally {
