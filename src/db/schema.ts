@@ -103,6 +103,9 @@ export const rfcs = sqliteTable(
     reviewOutcome: text('review_outcome'),
     causedIncident: integer('caused_incident', { mode: 'boolean' }),
     clonedFrom: text('cloned_from'),
+    /** Raised from a standard-change template (issue 14): its name and version; null once edited into a normal change. */
+    templateName: text('template_name'),
+    templateVersion: integer('template_version'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
@@ -344,4 +347,97 @@ export const calendarFeeds = sqliteTable(
     createdAt: ts('created_at').notNull(),
   },
   (t) => [uniqueIndex('calendar_feeds_person_feed_idx').on(t.personId, t.feed)],
+);
+
+/**
+ * Standard-change templates (issue 14): an approved recipe anyone may raise a pre-approved
+ * change from. The name is the template; each change to it is a new version (a row of
+ * `template_versions`); retiring it keeps every version (RFCs name the one they came from).
+ */
+export const templates = sqliteTable('templates', {
+  name: text('name').primaryKey(),
+  /** The version new RFCs are raised from. */
+  currentVersion: integer('current_version').notNull(),
+  retiredAt: ts('retired_at'),
+  retiredBy: text('retired_by'),
+  createdBy: text('created_by').notNull(),
+  createdAt: ts('created_at').notNull(),
+});
+
+export const templateVersions = sqliteTable(
+  'template_versions',
+  {
+    templateName: text('template_name')
+      .notNull()
+      .references(() => templates.name),
+    version: integer('version').notNull(),
+    /** What a title raised from it must look like (`*` matches any words): `Add * users to *`. */
+    titlePattern: text('title_pattern').notNull(),
+    description: text('description'),
+    services: json<string[]>('services').notNull().default(sql`'[]'`),
+    plan: text('plan'),
+    backout: text('backout'),
+    test: text('test'),
+    maxDurationMinutes: integer('max_duration_minutes'),
+    /** Where its changes may run: 'maintenance' (inside a maintenance window of its services) or 'any'. */
+    allowedWindows: text('allowed_windows').notNull().default('maintenance'),
+    /** The change tasks each RFC raised from it gets: `{ title, team?, person?, due? }`. */
+    tasks: json<Record<string, unknown>[]>('tasks').notNull().default(sql`'[]'`),
+    /** Pre-implementation checklist items beyond the category's: item ids or titles. */
+    checklist: json<string[]>('checklist').notNull().default(sql`'[]'`),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.templateName, t.version] })],
+);
+
+/**
+ * Teams (issue 14): named groups of people that take change tasks (and later approve). Members
+ * are listed, or come from a Slack user group or a Teams channel the team is bound to.
+ */
+export const teams = sqliteTable('teams', {
+  name: text('name').primaryKey(),
+  /** Bound to a Slack user group (its id, S0123): its members are the group's. */
+  slackUsergroup: text('slack_usergroup'),
+  /** Bound to a Teams channel (conversation id): told there. */
+  teamsChannel: text('teams_channel'),
+  createdBy: text('created_by').notNull(),
+  createdAt: ts('created_at').notNull(),
+});
+
+export const teamMembers = sqliteTable(
+  'team_members',
+  {
+    team: text('team')
+      .notNull()
+      .references(() => teams.name, { onDelete: 'cascade' }),
+    personId: text('person_id').notNull(),
+    addedBy: text('added_by').notNull(),
+    addedAt: ts('added_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.team, t.personId] }), index('team_members_person_idx').on(t.personId)],
+);
+
+/** Change tasks (issue 14): per RFC, numbered 1, 2, ... within it, assigned to a team or a person. */
+export const rfcTasks = sqliteTable(
+  'rfc_tasks',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rfcKey: text('rfc_key').notNull(),
+    number: integer('number').notNull(),
+    title: text('title').notNull(),
+    team: text('team'),
+    assignee: text('assignee'),
+    /** When it must be done; null: before the window opens. */
+    dueAt: ts('due_at'),
+    /** 'open' | 'done' | 'not_applicable'. */
+    state: text('state').notNull().default('open'),
+    /** The note given when done, or the reason it does not apply. */
+    note: text('note'),
+    doneBy: text('done_by'),
+    doneAt: ts('done_at'),
+    createdBy: text('created_by').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('rfc_tasks_number_idx').on(t.rfcKey, t.number)],
 );
