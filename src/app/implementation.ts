@@ -19,6 +19,8 @@ import { evaluate, openApproval } from './approval.js';
 import { type Policy, approvalPath } from '../domain/policy.js';
 import { formatInstant, formatRange, insideWindow } from '../domain/windows.js';
 import { authorize, authorizeDeployment } from '../domain/permissions.js';
+import { TRANSITIONS } from '../domain/rfc-machine.js';
+import { startBlockersOf } from './checklist.js';
 import { checkReleaseRfc, getRfc, implementersOfRfc, move } from './support.js';
 import { cleanInput, said } from './text-input.js';
 
@@ -211,10 +213,14 @@ export function progress(
     const before = getRfc(tx, key);
     authorize(actor, before, action, ctx.policy);
     checkReleaseRfc(tx, before, action);
-    if (action === 'start') checkStart(ctx, actor, before, override);
+    // What the checklist and the tasks still lack: refused unless an emergency or overridden (and then logged).
+    const blockers = action === 'start' && !before.emergency && TRANSITIONS.start.from.includes(before.state) ? startBlockersOf(tx, ctx.policy, before) : [];
+    if (action === 'start') checkStart(ctx, actor, before, override, blockers);
     const rfc = move(tx, ctx, actor, before, action, {
       reason: override || reason,
-      ...(action === 'start' && override ? { detail: { override: true, window: before.window ? windowIso(before.window) : null } } : {}),
+      ...(action === 'start' && override
+        ? { detail: { override: true, window: before.window ? windowIso(before.window) : null, ...(blockers.length ? { open: blockers } : {}) } }
+        : {}),
     });
     const owners = people([rfc.requester, rfc.owner], actor.id);
     // Service audiences hear "maintenance started" and "service restored" only when told to
@@ -255,13 +261,26 @@ export function progress(
 
 /**
  * A change starts inside its window: not before it opens (the CAB approved that time), not
- * after it closed. Emergencies may start at once; a change manager may override with a reason.
+ * after it closed, and with its pre-implementation checklist ticked and its tasks done (every
+ * open one named). Emergencies may start at once; a change manager may override with a reason.
  */
-function checkStart(ctx: AppContext, actor: Actor, rfc: Rfc, override: string | undefined): void {
+function checkStart(ctx: AppContext, actor: Actor, rfc: Rfc, override: string | undefined, blockers: readonly string[]): void {
   if (override) {
     authorizeOverride(actor, rfc);
     return;
   }
+  checkStartTime(ctx, actor, rfc);
+  if (blockers.length) {
+    throw new ChangebotError(
+      'incomplete',
+      `${rfc.key} can't start yet. Still open: ${blockers.join('; ')}. Tick items with \`/rfc check ${rfc.key} ITEM\` and finish the tasks; a change manager may start it anyway with override="reason".`,
+      { missing: [...blockers], field: 'start' },
+    );
+  }
+}
+
+/** Not before the window opens, not after it closed (emergencies and other states: no check). */
+function checkStartTime(ctx: AppContext, actor: Actor, rfc: Rfc): void {
   const w = rfc.window;
   if (!w || rfc.emergency || rfc.state !== 'scheduled') return;
   const now = ctx.clock.now().getTime();

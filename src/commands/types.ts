@@ -82,6 +82,9 @@ export type Command =
   | { kind: 'calendar'; feeds: 'list' | 'rotate'; which?: FeedChoice }
   | { kind: 'slot'; service: string; durationMinutes: number }
   | { kind: 'web' }
+  | { kind: 'check'; key: string; item: string; note?: string }
+  | { kind: 'uncheck'; key: string; item: string; reason?: string }
+  | { kind: 'checklist'; key: string }
   | { kind: 'admin'; command: AdminCommand }
   | { kind: 'release'; command: ReleaseCommand };
 

@@ -441,3 +441,17 @@ export const rfcTasks = sqliteTable(
   },
   (t) => [uniqueIndex('rfc_tasks_number_idx').on(t.rfcKey, t.number)],
 );
+
+/** Pre-implementation checklist ticks (issue 14): an item of the RFC's checklist, ticked by a named person. */
+export const rfcChecklist = sqliteTable(
+  'rfc_checklist',
+  {
+    rfcKey: text('rfc_key').notNull(),
+    item: text('item').notNull(),
+    tickedBy: text('ticked_by').notNull(),
+    tickedAt: ts('ticked_at').notNull(),
+    /** A note, or a link to the evidence (the restore log, the test report). */
+    note: text('note'),
+  },
+  (t) => [primaryKey({ columns: [t.rfcKey, t.item] })],
+);

@@ -68,6 +68,12 @@ function actionDetail(action: string, d: Record<string, unknown>, zone: string):
       // Rows written before edits kept their values name only the fields.
       return Array.isArray(d.fields) ? ` ${(d.fields as unknown[]).join(', ')}` : '';
     }
+    case 'checklist-tick':
+    case 'checklist-untick': {
+      const item = str('item');
+      const note = str('note');
+      return item ? ` ${item}${note ? `: ${shorten(note, REASON_MAX)}` : ''}` : '';
+    }
     case 'vote':
     case 'vote-changed': {
       const choice = str('choice');

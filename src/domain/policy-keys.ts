@@ -3,6 +3,7 @@
  * what the database stores (one text value per key). Names are the environment variables that
  * seed an empty database, so one name means one thing everywhere.
  */
+import { CHECKLIST_ITEMS, type ChecklistItem, isChecklistItem } from './checklist.js';
 import { ChangebotError } from './errors.js';
 import { type Policy, REQUIRABLE_FIELDS, type RequirableField } from './policy.js';
 import { CATEGORIES, type Category } from './types.js';
@@ -62,6 +63,15 @@ function fields(key: string, raw: string, example: string): RequirableField[] {
   return REQUIRABLE_FIELDS.filter((f) => names.includes(f));
 }
 
+function checklistItems(key: string, raw: string, example: string): ChecklistItem[] {
+  const s = raw.trim().toLowerCase();
+  if (s === 'none' || s === '-') return [];
+  const names = s.split(/[,\s]+/).filter(Boolean);
+  const unknown = names.filter((n) => !isChecklistItem(n));
+  if (unknown.length || names.length === 0) bad(key, raw, `a comma-separated list of ${CHECKLIST_ITEMS.join(', ')} (or none)`, example);
+  return CHECKLIST_ITEMS.filter((i) => names.includes(i));
+}
+
 const vote = (which: 'cab' | 'emergency', prefix: string, who: string): PolicyKey[] => [
   {
     key: `${prefix}_QUORUM`,
@@ -112,6 +122,15 @@ export const POLICY_KEYS: readonly PolicyKey[] = [
       example: hoursText(72),
       read: (p) => hoursText(p.leadHours[c]),
       write: (p, raw) => ({ ...p, leadHours: { ...p.leadHours, [c]: hours(`LEAD_TIME_${cap(c)}`, raw, '3d') } }),
+    }),
+  ),
+  ...CATEGORIES.map(
+    (c): PolicyKey => ({
+      key: `CHECKLIST_${cap(c)}`,
+      means: `what a ${c} change must tick before it starts (emergencies and a change manager's override with a reason excepted)`,
+      example: 'release-notes,lab-test,users-informed,backup-verified',
+      read: (p) => (p.checklist[c].length ? p.checklist[c].join(',') : 'none'),
+      write: (p, raw) => ({ ...p, checklist: { ...p.checklist, [c]: checklistItems(`CHECKLIST_${cap(c)}`, raw, 'lab-test,backup-verified') } }),
     }),
   ),
   ...CATEGORIES.map(

@@ -5,6 +5,7 @@
  * stored in the database and changed by admins (policy-keys.ts names its settings).
  */
 import type { ApprovalPath, Category, Level, Rfc } from './types.js';
+import { type ChecklistItem, DEFAULT_CHECKLIST } from './checklist.js';
 
 export type { ApprovalPath };
 
@@ -37,6 +38,8 @@ export interface Policy {
   highRiskMajorSignoffFirst: boolean;
   /** The web calendar (`/calendar`) is shown read-only to visitors who have not signed in. */
   webPublicCalendar: boolean;
+  /** The pre-implementation checklist each category must complete before `start` (issue 14). */
+  checklist: Record<Category, readonly ChecklistItem[]>;
 }
 
 const SIGNIFICANT: readonly RequirableField[] = ['justification', 'plan', 'test', 'backout', 'impact', 'likelihood'];
@@ -60,6 +63,7 @@ export const DEFAULT_POLICY: Policy = {
   highRiskMinorToCab: true,
   highRiskMajorSignoffFirst: true,
   webPublicCalendar: false,
+  checklist: DEFAULT_CHECKLIST,
 };
 
 export type PathFacts = Pick<Rfc, 'category' | 'emergency'> & Partial<Pick<Rfc, 'impact' | 'likelihood' | 'approvalPath' | 'state'>>;

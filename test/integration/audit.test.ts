@@ -104,7 +104,7 @@ describe('admin log', () => {
     expect(logBody(command(carol, 'admin log'))).toBe(
       [
         'Deployment change log:',
-        'Tue 1 Dec 09:00 UTC  config  policy-seed from the environment or the defaults: 18 settings',
+        'Tue 1 Dec 09:00 UTC  config  policy-seed from the environment or the defaults: 22 settings',
         'Tue 1 Dec 09:00 UTC  cli:root  service-add db',
         'Tue 1 Dec 09:01 UTC  cli:root  grant cab to cli:dave',
         'Tue 1 Dec 09:01 UTC  cli:root  cab-channel cli: channel:cab',

@@ -1,7 +1,7 @@
 /**
  * The policy most tests run under: the rules of before issue 9 (no lead times, only a backout
  * and, from significant up, a test plan required; one approval enough once the quorum voted), so
- * a test about delivery or chat need not fill in a full RFC. Tests of the approval rules use
+ * a test about delivery or chat need not fill in a full RFC (nor tick a checklist). Tests of the approval rules use
  * DEFAULT_POLICY, and the README's CLI session runs under the real defaults.
  */
 import { loadConfig } from '../../src/config.js';
@@ -13,6 +13,9 @@ export const LENIENT_ENV = {
   REQUIRED_SIGNIFICANT: 'backout,test',
   REQUIRED_MAJOR: 'backout,test',
   CAB_MIN_APPROVALS: '1',
+  // No pre-implementation checklist (issue 14): the checklist's own tests set it.
+  CHECKLIST_SIGNIFICANT: 'none',
+  CHECKLIST_MAJOR: 'none',
 } as const;
 
 export const LENIENT_POLICY = loadConfig(LENIENT_ENV).policy;

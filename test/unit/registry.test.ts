@@ -32,6 +32,9 @@ const HELP_BEFORE = [
   'calendar [days=14] [service=NAME] | calendar feeds [rotate [all|mine|service=NAME]] — upcoming changes, maintenance windows and blackouts, and your calendar feed links. e.g. /rfc calendar days=14 service=db',
   'slot service=NAME duration=2h — next free slot in a maintenance window. e.g. /rfc slot service=db duration=2h',
   'web — a personal link that signs you in to the web calendar and RFC pages. e.g. /rfc web',
+  'check RFC-n ITEM [note="..."] — tick an item of the pre-implementation checklist. e.g. /rfc check RFC-12 backup-verified note="restored to db02 standby"',
+  'uncheck RFC-n ITEM [reason="..."] — take a checklist tick back. e.g. /rfc uncheck RFC-12 lab-test reason="the test ran on the old build"',
+  'checklist RFC-n — what must be done before it starts: checklist items and open tasks. e.g. /rfc checklist RFC-12',
   'admin grant|revoke <person> <role> — roles: cab, change-manager, release-manager, admin. e.g. /rfc admin grant @alice cab',
   'admin roles [person] — who holds which role. e.g. /rfc admin roles @alice',
   'admin log [person] — deployment-wide changes: roles, CAB channel, services, windows, policy. e.g. /rfc admin log @alice',
@@ -77,6 +80,9 @@ describe('the verb registry', () => {
       'approve',
       'reject',
       'abstain',
+      'check',
+      'uncheck',
+      'checklist',
     ]);
     expect(REGISTRY.admin.map((v) => v.name)).toEqual([
       'admin grant',
@@ -194,7 +200,7 @@ describe('help <verb>', () => {
     expect(message).toBe(
       'There is no help on "sheduel". Did you mean "schedule"? Topics: help, new, show, list, edit, submit, vote, schedule, ' +
         'reschedule, start, done, fail, backout, review, close, cancel, withdraw, clone, log, conflicts, calendar, slot, web, approve, reject, ' +
-        'abstain, admin, admin grant, admin revoke, admin roles, admin log, admin export, admin service, admin window, admin blackout, admin cab-channel, admin policy.',
+        'abstain, check, uncheck, checklist, admin, admin grant, admin revoke, admin roles, admin log, admin export, admin service, admin window, admin blackout, admin cab-channel, admin policy.',
     );
   });
 
