@@ -27,6 +27,7 @@ import type {
   ServiceInput,
   ServiceRemoveInput,
   SignoffInput,
+  TemplateInput,
   TestResultInput,
   TickInput,
   WaveInput,
@@ -82,8 +83,16 @@ export type Command =
   | { kind: 'calendar'; feeds: 'list' | 'rotate'; which?: FeedChoice }
   | { kind: 'slot'; service: string; durationMinutes: number }
   | { kind: 'web' }
+  | { kind: 'template'; command: TemplateCommand }
   | { kind: 'admin'; command: AdminCommand }
   | { kind: 'release'; command: ReleaseCommand };
+
+/** `template add|edit|retire|list|show` (templates.ts in src/app). */
+export type TemplateCommand =
+  | { action: 'add' | 'edit'; input: TemplateInput }
+  | { action: 'retire'; name: string; reason?: string }
+  | { action: 'list' }
+  | { action: 'show'; name: string };
 
 /**
  * `release ...` (Slack `/release`, Teams `release ...`, the CLI's `changebot release ...`): the

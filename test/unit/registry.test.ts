@@ -32,6 +32,7 @@ const HELP_BEFORE = [
   'calendar [days=14] [service=NAME] | calendar feeds [rotate [all|mine|service=NAME]] — upcoming changes, maintenance windows and blackouts, and your calendar feed links. e.g. /rfc calendar days=14 service=db',
   'slot service=NAME duration=2h — next free slot in a maintenance window. e.g. /rfc slot service=db duration=2h',
   'web — a personal link that signs you in to the web calendar and RFC pages. e.g. /rfc web',
+  'template add|edit|retire|list|show — standard-change templates anyone raises a pre-approved change from: /rfc new template=add-user "Add 3 users to Sales" start="sat 22:00" duration=1h. e.g. /rfc template list',
   'admin grant|revoke <person> <role> — roles: cab, change-manager, release-manager, admin. e.g. /rfc admin grant @alice cab',
   'admin roles [person] — who holds which role. e.g. /rfc admin roles @alice',
   'admin log [person] — deployment-wide changes: roles, CAB channel, services, windows, policy. e.g. /rfc admin log @alice',
@@ -74,6 +75,7 @@ describe('the verb registry', () => {
       'calendar',
       'slot',
       'web',
+      'template',
       'approve',
       'reject',
       'abstain',
@@ -193,7 +195,7 @@ describe('help <verb>', () => {
     }
     expect(message).toBe(
       'There is no help on "sheduel". Did you mean "schedule"? Topics: help, new, show, list, edit, submit, vote, schedule, ' +
-        'reschedule, start, done, fail, backout, review, close, cancel, withdraw, clone, log, conflicts, calendar, slot, web, approve, reject, ' +
+        'reschedule, start, done, fail, backout, review, close, cancel, withdraw, clone, log, conflicts, calendar, slot, web, template, approve, reject, ' +
         'abstain, admin, admin grant, admin revoke, admin roles, admin log, admin export, admin service, admin window, admin blackout, admin cab-channel, admin policy.',
     );
   });
