@@ -22,6 +22,7 @@ import { authorize, authorizeDeployment } from '../domain/permissions.js';
 import { TRANSITIONS } from '../domain/rfc-machine.js';
 import { startBlockersOf } from './checklist.js';
 import { checkReleaseRfc, getRfc, implementersOfRfc, move } from './support.js';
+import { checkTemplateWindow } from './templates.js';
 import { cleanInput, said } from './text-input.js';
 
 export type { ReviewInput, ScheduleInput } from './inputs.js';
@@ -78,6 +79,8 @@ function placeWindow(ctx: AppContext, actor: Actor, key: string, given: Schedule
         field: 'start',
       });
     }
+    // A change from a template keeps to the template's windows (its longest, maintenance only).
+    checkTemplateWindow(tx, rfc, window);
     const conflicts = findConflicts(rfc, window, scheduleContext(tx, rfc.key, actor.timezone, window, rfc.services));
     checkConflicts(rfc, actor, conflicts, input, action);
     const override = input.override?.trim();

@@ -32,6 +32,8 @@ export interface RfcFields {
   outageMinutes?: number;
   audience?: string;
   problem?: string;
+  /** Raise from this standard-change template (its current version); only when raising. */
+  template?: string;
 }
 
 export type RaiseInput = RfcFields;
@@ -59,6 +61,24 @@ export interface ReviewInput {
   /** Reference of the problem record opened for a failed or backed-out change, e.g. PRB-12. */
   problem?: string;
   notes?: string;
+}
+
+/**
+ * `addTemplate` (every field but `description`, `test`, `max`, `tasks` and `checklist` needed)
+ * and `editTemplate` (only the fields to change; null clears an optional one).
+ */
+export interface TemplateInput {
+  name: string;
+  titlePattern?: string;
+  description?: string | null;
+  services?: string[];
+  plan?: string;
+  backout?: string;
+  test?: string | null;
+  maxDurationMinutes?: number | null;
+  allowedWindows?: 'maintenance' | 'any';
+  tasks?: { title: string; team?: string; person?: string }[];
+  checklist?: string[];
 }
 
 export type ListFilter = 'mine' | 'pending' | 'scheduled' | 'all';

@@ -19,6 +19,9 @@ import { said } from './text-input.js';
 import { authorize, authorizeDeployment } from '../domain/permissions.js';
 import { checkReleaseRfc, getRfc, move } from './support.js';
 import { leaveRelease } from './releases.js';
+import { checkTemplateLive, checkTemplateWindow, templateForRaise, templateOf } from './templates.js';
+import { checkTemplateTitle, leavesTemplate } from '../domain/templates.js';
+import { orList } from '../domain/permissions.js';
 
 export function raise(ctx: AppContext, actor: Actor, fields: RaiseInput): Outcome<Rfc> {
   return inTransaction(ctx, (tx) => {
@@ -26,14 +29,45 @@ export function raise(ctx: AppContext, actor: Actor, fields: RaiseInput): Outcom
     if (!cleanText(fields.title ?? '', 'line')) {
       throw refusal('bad_value', 'An RFC needs a title.', [{ step: 'give-title' }], { field: 'title' });
     }
-    checkStandard(actor, fields);
-    const blank = draftRfc(actor.id, now);
-    const { rfc: filled } = applyFields(tx, blank, fields, actor, now);
+    // From a template: a standard change anyone may raise, with the template's plans.
+    const tpl = fields.template !== undefined ? templateForRaise(tx, fields) : null;
+    if (!tpl) checkStandard(actor, fields);
+    const blank = draftRfc(
+      actor.id,
+      now,
+      tpl
+        ? {
+            category: 'standard',
+            services: tpl.services,
+            description: tpl.description,
+            plan: tpl.plan,
+            backout: tpl.backout,
+            test: tpl.test,
+            templateName: tpl.name,
+            templateVersion: tpl.version,
+          }
+        : {},
+    );
+    const { template: _template, ...given } = fields;
+    const { rfc: filled } = applyFields(tx, blank, given, actor, now);
+    if (tpl) {
+      checkTemplateTitle(tpl, filled.title);
+      checkTemplateWindow(tx, filled, filled.window);
+    }
     const { id: _id, key: _key, ...data } = filled;
     const rfc = insertRfc(tx, data);
-    appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'raise', fromState: null, toState: 'draft' });
+    appendLog(tx, {
+      subject: rfcSubject(rfc.key),
+      at: now,
+      actor: actor.id,
+      action: 'raise',
+      fromState: null,
+      toState: 'draft',
+      ...(tpl ? { detail: { template: tpl.name, templateVersion: tpl.version } } : {}),
+    });
     const missing = missingForApproval(rfc, ctx.policy, now, actor.timezone);
-    const message = `Raised ${rfc.key} “${rfc.title}” as a draft.${missing.length ? ` Before you submit it, add ${missing.map((m) => m.what).join(', ')}.` : ''}`;
+    const from = tpl ? ` from template ${tpl.name} v${tpl.version} (a standard change: approved when you submit it)` : '';
+    const message = `Raised ${rfc.key} “${rfc.title}”${from} as a draft.${missing.length ? ` Before you submit it, add ${missing.map((m) => m.what).join(', ')}.` : ''}`;
     return { result: rfc, rfc, message, ...(missing.length ? {} : { next: [{ step: 'submit', key: rfc.key }] }), notifications: [] };
   });
 }
@@ -48,16 +82,48 @@ export function edit(ctx: AppContext, actor: Actor, key: string, fields: EditInp
         `${rfc.key} can only be edited while it is a draft (it is ${rfc.state.replace('_', ' ')}). Withdraw or cancel it and raise a new one to change it now.`,
       );
     }
-    checkStandard(actor, fields);
+    if (fields.template !== undefined) {
+      throw new ChangebotError(
+        'bad_value',
+        `template= is for raising a change: /rfc new template=NAME "title". To use a template for ${rfc.key}'s work, raise a new change from it and cancel ${rfc.key}.`,
+        { field: 'template', example: '/rfc template list' },
+      );
+    }
+    const tpl = templateOf(tx, rfc);
+    // A change still following its template keeps the standard category the template gave it.
+    if (!tpl || fields.category !== 'standard') checkStandard(actor, fields);
     const { rfc: next, changed } = applyFields(tx, rfc, fields, actor, ctx.clock.now());
     if (changed.length === 0) {
       throw refusal('bad_command', 'Nothing to change.', [{ step: 'edit', key: rfc.key, with: 'example' }]);
+    }
+    let normal = '';
+    if (tpl) {
+      // The "edited plan is a normal change" rule: the pre-approval covers the template's plans only.
+      const left = leavesTemplate(rfc, next);
+      const recategorised = next.category !== 'standard' || next.emergency;
+      if (left.length || recategorised) {
+        if (next.category === 'standard') {
+          next.category = 'minor';
+          changed.push('category');
+        }
+        next.templateName = null;
+        next.templateVersion = null;
+        changed.push('templateName', 'templateVersion');
+        const why = left.length
+          ? `its ${orList(left).replace(/ or /, ' and ')} no longer ${left.length > 1 ? 'follow' : 'follows'} template ${tpl.name} v${tpl.version}`
+          : `it is no longer a standard change from template ${tpl.name} v${tpl.version}`;
+        normal = ` ${rfc.key} is now a normal (${next.category}) change: ${why}, so it needs approval.`;
+      } else {
+        if (changed.includes('title')) checkTemplateTitle(tpl, next.title);
+        if (changed.includes('window')) checkTemplateWindow(tx, next, next.window);
+      }
     }
     const now = ctx.clock.now();
     const saved = updateRfc(tx, { ...next, updatedAt: now });
     // The audit trail keeps each field's old and new value, not only its name.
     appendLog(tx, { subject: rfcSubject(rfc.key), at: now, actor: actor.id, action: 'edit', detail: { changes: fieldChanges(rfc, saved, changed) } });
-    return { result: saved, rfc: saved, message: `Updated ${changed.join(', ')} of ${rfc.key}.`, notifications: [] };
+    const shown = changed.filter((c) => c !== 'templateName' && c !== 'templateVersion' && !(normal && c === 'category'));
+    return { result: saved, rfc: saved, message: `Updated ${shown.join(', ')} of ${rfc.key}.${normal}`, notifications: [] };
   });
 }
 
@@ -70,7 +136,11 @@ export function submit(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc>
   return inTransaction(ctx, (tx) => {
     let rfc = getRfc(tx, key);
     authorize(actor, rfc, 'submit', ctx.policy);
-    if (rfc.state === 'draft') evaluate(ctx, actor, rfc, 'submit');
+    if (rfc.state === 'draft') {
+      checkTemplateLive(tx, rfc);
+      checkTemplateWindow(tx, rfc, rfc.window);
+      evaluate(ctx, actor, rfc, 'submit');
+    }
     rfc = move(tx, ctx, actor, rfc, 'submit');
     const path = approvalPath(rfc, ctx.policy);
     if (path === 'pre-approved') {
@@ -79,14 +149,14 @@ export function submit(ctx: AppContext, actor: Actor, key: string): Outcome<Rfc>
       return {
         result: rfc,
         rfc,
-        message: `${rfc.key} is a standard change and is approved.`,
+        message: `${rfc.key} is a standard change${rfc.templateName ? ` (template ${rfc.templateName} v${rfc.templateVersion})` : ''} and is approved.`,
         next: [{ step: 'schedule', key: rfc.key }],
         notifications: [
           {
             event: 'decided',
             subject: rfcSubject(rfc.key),
             recipients: people([rfc.requester, rfc.owner], actor.id),
-            detail: 'pre-approved standard change',
+            detail: rfc.templateName ? `pre-approved standard change (template ${rfc.templateName} v${rfc.templateVersion})` : 'pre-approved standard change',
             outcome: 'approved',
           },
         ],

@@ -32,6 +32,7 @@ export const RFC_KEYS = [
   'outage',
   'audience',
   'problem',
+  'template',
 ] as const;
 
 export const RFC_KEY_ALIASES: Readonly<Record<string, string>> = {
@@ -47,6 +48,7 @@ export const RFC_KEY_ALIASES: Readonly<Record<string, string>> = {
   'implementation-plan': 'plan',
   cat: 'category',
   resource: 'resources',
+  tpl: 'template',
 };
 
 export function rfcFieldSpec(example: string): ArgSpec {
@@ -124,6 +126,16 @@ export function parseRfcFields(args: Args, ctx: ParseContext, example: string): 
   for (const k of LEVEL_KEYS) {
     const v = get(k);
     if (v !== undefined) fields[k] = parseLevel(v, k);
+  }
+  const template = get('template');
+  if (template !== undefined) {
+    if (!template.trim())
+      badValue(
+        'template',
+        `Name the template, like template=add-user (see /rfc template list). Example: /rfc new template=add-user "Add 3 users to Sales"`,
+        example,
+      );
+    fields.template = template.trim();
   }
   const category = get('category');
   if (category !== undefined) fields.category = parseCategory(category);

@@ -7,6 +7,14 @@
 export const EXAMPLES = {
   help: '/rfc help schedule',
   new: '/rfc new "Patch db01" category=minor services=db',
+  'new template': '/rfc new template=add-user "Add 3 users to Sales" start="sat 22:00" duration=1h',
+  template: '/rfc template show add-user',
+  'template add':
+    '/rfc template add add-user title="Add * users to *" services=ad plan="Create the accounts from the HR list" backout="Disable the new accounts" test="Sign in as one" max=2h windows=maintenance tasks="team=service-desk:Send the welcome mails" checklist="HR request attached"',
+  'template edit': '/rfc template edit add-user max=3h plan="Create the accounts with the onboarding script"',
+  'template retire': '/rfc template retire add-user reason="replaced by self-service"',
+  'template list': '/rfc template list',
+  'template show': '/rfc template show add-user',
   show: '/rfc show RFC-12',
   list: '/rfc list pending',
   edit: '/rfc edit RFC-12 backout="Restore the snapshot"',

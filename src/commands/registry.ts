@@ -9,6 +9,7 @@ import { EXAMPLES } from './help.js';
 import { RELEASE_VERBS } from './release-verbs.js';
 import { RFC_VERBS } from './rfc-verbs.js';
 import { CHECKLIST_VERBS } from './checklist-verbs.js';
+import { TEMPLATE_VERBS } from './template-verbs.js';
 import type { AdminCommand, Command, ReleaseCommand } from './types.js';
 import { type AdminVerb, type ReleaseVerb, type RfcVerb, type VerbHelp, releaseVerb, rfcVerb } from './verb.js';
 import { freeText } from './verbs.js';
@@ -48,7 +49,12 @@ const RELEASE_HELP_VERB: ReleaseVerb = releaseVerb({
   run: (_ctx, _actor, cmd) => ({ text: cmd.topic === undefined ? RELEASE_HELP : releaseTopicHelp(cmd.topic) }),
 });
 
-export const REGISTRY = { rfc: [HELP, ...RFC_VERBS, ...CHECKLIST_VERBS], admin: ADMIN_VERBS, release: [RELEASE_HELP_VERB, ...RELEASE_VERBS] } as const;
+export const REGISTRY = {
+  // The shortcuts (approve, reject, abstain) last: they have no line of their own in the overview.
+  rfc: [HELP, ...RFC_VERBS.filter((v) => v.overview !== 'hidden'), ...CHECKLIST_VERBS, ...TEMPLATE_VERBS, ...RFC_VERBS.filter((v) => v.overview === 'hidden')],
+  admin: ADMIN_VERBS,
+  release: [RELEASE_HELP_VERB, ...RELEASE_VERBS],
+} as const;
 
 const ALL: readonly VerbHelp[] = [...REGISTRY.rfc, ...REGISTRY.admin];
 

@@ -27,6 +27,7 @@ import type {
   ServiceInput,
   ServiceRemoveInput,
   SignoffInput,
+  TemplateInput,
   TestResultInput,
   TickInput,
   WaveInput,
@@ -85,8 +86,16 @@ export type Command =
   | { kind: 'check'; key: string; item: string; note?: string }
   | { kind: 'uncheck'; key: string; item: string; reason?: string }
   | { kind: 'checklist'; key: string }
+  | { kind: 'template'; command: TemplateCommand }
   | { kind: 'admin'; command: AdminCommand }
   | { kind: 'release'; command: ReleaseCommand };
+
+/** `template add|edit|retire|list|show` (templates.ts in src/app). */
+export type TemplateCommand =
+  | { action: 'add' | 'edit'; input: TemplateInput }
+  | { action: 'retire'; name: string; reason?: string }
+  | { action: 'list' }
+  | { action: 'show'; name: string };
 
 /**
  * `release ...` (Slack `/release`, Teams `release ...`, the CLI's `changebot release ...`): the

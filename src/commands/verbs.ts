@@ -242,6 +242,20 @@ export function parseList(rest: Token[]): Of<'list'> {
 
 export function parseNew(rest: Token[], ctx: ParseContext): Of<'new'> {
   const example = EXAMPLES.new;
+  // `new template=add-user "Add 3 users to Sales"`: the template first, then the title.
+  const lead = rest[0];
+  if (lead?.key !== undefined && /^(template|tpl)$/i.test(lead.key)) {
+    const cmd = parseNew(rest.slice(1), ctx);
+    if (cmd.fields.template !== undefined) badValue('template', `template is given twice. Example: ${EXAMPLES['new template']}`, EXAMPLES['new template']);
+    const named = lead.value.trim();
+    if (!named)
+      badValue(
+        'template',
+        `Name the template, like template=add-user (see /rfc template list). Example: ${EXAMPLES['new template']}`,
+        EXAMPLES['new template'],
+      );
+    return { kind: 'new', fields: { ...cmd.fields, template: named } };
+  }
   const args = collectArgs(rest, rfcFieldSpec(example));
   const titleWords = args.positionals.filter((p) => p.index < args.firstKey).map((p) => p.token);
   const stray = args.positionals.find((p) => p.index > args.firstKey);

@@ -118,6 +118,15 @@ function actionDetail(action: string, d: Record<string, unknown>, zone: string):
     case 'blackout-add':
       // The blackout's range is printed with the window (start/end) below.
       return ` #${String(d.id ?? '?')}`;
+    case 'template-add':
+    case 'template-edit':
+    case 'template-retire': {
+      const changes = Array.isArray(d.changes) ? (d.changes as FieldChange[]) : [];
+      const values = changes.map((c) =>
+        action === 'template-add' ? `${c.field}: ${valueText(c.to, zone)}` : `${c.field}: ${valueText(c.from, zone)} → ${valueText(c.to, zone)}`,
+      );
+      return ` ${str('template') ?? '?'} v${String(d.version ?? '?')}${values.length && action !== 'template-retire' ? ` ${values.join('; ')}` : ''}`;
+    }
     case 'policy-seed':
       return ` from the environment or the defaults: ${Object.keys(d).length} settings`;
     case 'policy-set':

@@ -108,7 +108,15 @@ export const RFC_RULES: Record<RfcPermission, RfcRule> = {
 };
 
 /** Deployment-wide actions, not tied to one RFC. */
-export const DEPLOYMENT_PERMISSIONS = ['administer', 'set-cab-channel', 'acknowledge-conflicts', 'mark-standard', 'accept-window', 'audit'] as const;
+export const DEPLOYMENT_PERMISSIONS = [
+  'administer',
+  'set-cab-channel',
+  'acknowledge-conflicts',
+  'mark-standard',
+  'manage-templates',
+  'accept-window',
+  'audit',
+] as const;
 export type DeploymentPermission = (typeof DEPLOYMENT_PERMISSIONS)[number];
 
 export const DEPLOYMENT_RULES: Record<DeploymentPermission, { who: readonly Role[]; refusal: string }> = {
@@ -122,6 +130,12 @@ export const DEPLOYMENT_RULES: Record<DeploymentPermission, { who: readonly Role
   'mark-standard': {
     who: ['change-manager', 'admin'],
     refusal: 'Standard changes are pre-approved, so only a change manager can mark a change standard. Use category=minor, or ask a change manager.',
+  },
+  // A template is a standing approval: whoever raises from it is approved at once, so only those
+  // who could approve (or mark a change standard) define one. Raising from one is anyone's.
+  'manage-templates': {
+    who: ['change-manager', 'admin'],
+    refusal: 'Only a change manager or an admin can add, edit or retire standard-change templates. Anyone can raise a change from one: /rfc template list.',
   },
   audit: { who: ['admin', 'change-manager'], refusal: 'Only an admin or a change manager can read the deployment-wide change log.' },
 };

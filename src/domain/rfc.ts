@@ -37,6 +37,8 @@ export function draftRfc(requester: PersonId, at: Date, fields: Partial<Rfc> = {
     approvedAt: null,
     review: null,
     clonedFrom: null,
+    templateName: null,
+    templateVersion: null,
     createdAt: at,
     updatedAt: at,
     ...fields,

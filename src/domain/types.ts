@@ -111,6 +111,9 @@ export interface Rfc {
   approvedAt: Date | null;
   review: Review | null;
   clonedFrom: string | null;
+  /** The standard-change template (and its version) it was raised from; null for a normal change or once edited away from it. */
+  templateName: string | null;
+  templateVersion: number | null;
   createdAt: Date;
   updatedAt: Date;
 }

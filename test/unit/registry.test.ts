@@ -35,6 +35,7 @@ const HELP_BEFORE = [
   'check RFC-n ITEM [note="..."] — tick an item of the pre-implementation checklist. e.g. /rfc check RFC-12 backup-verified note="restored to db02 standby"',
   'uncheck RFC-n ITEM [reason="..."] — take a checklist tick back. e.g. /rfc uncheck RFC-12 lab-test reason="the test ran on the old build"',
   'checklist RFC-n — what must be done before it starts: checklist items and open tasks. e.g. /rfc checklist RFC-12',
+  'template add|edit|retire|list|show — standard-change templates anyone raises a pre-approved change from: /rfc new template=add-user "Add 3 users to Sales" start="sat 22:00" duration=1h. e.g. /rfc template list',
   'admin grant|revoke <person> <role> — roles: cab, change-manager, release-manager, admin. e.g. /rfc admin grant @alice cab',
   'admin roles [person] — who holds which role. e.g. /rfc admin roles @alice',
   'admin log [person] — deployment-wide changes: roles, CAB channel, services, windows, policy. e.g. /rfc admin log @alice',
@@ -77,12 +78,13 @@ describe('the verb registry', () => {
       'calendar',
       'slot',
       'web',
-      'approve',
-      'reject',
-      'abstain',
       'check',
       'uncheck',
       'checklist',
+      'template',
+      'approve',
+      'reject',
+      'abstain',
     ]);
     expect(REGISTRY.admin.map((v) => v.name)).toEqual([
       'admin grant',
@@ -199,8 +201,8 @@ describe('help <verb>', () => {
     }
     expect(message).toBe(
       'There is no help on "sheduel". Did you mean "schedule"? Topics: help, new, show, list, edit, submit, vote, schedule, ' +
-        'reschedule, start, done, fail, backout, review, close, cancel, withdraw, clone, log, conflicts, calendar, slot, web, approve, reject, ' +
-        'abstain, check, uncheck, checklist, admin, admin grant, admin revoke, admin roles, admin log, admin export, admin service, admin window, admin blackout, admin cab-channel, admin policy.',
+        'reschedule, start, done, fail, backout, review, close, cancel, withdraw, clone, log, conflicts, calendar, slot, web, check, uncheck, checklist, template, approve, reject, ' +
+        'abstain, admin, admin grant, admin revoke, admin roles, admin log, admin export, admin service, admin window, admin blackout, admin cab-channel, admin policy.',
     );
   });
 

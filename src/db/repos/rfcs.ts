@@ -44,6 +44,8 @@ export function toRfc(r: Row): Rfc {
     approvedAt: r.approvedAt,
     review: r.reviewOutcome ? { outcome: r.reviewOutcome as ReviewOutcome, causedIncident: !!r.causedIncident } : null,
     clonedFrom: r.clonedFrom,
+    templateName: r.templateName,
+    templateVersion: r.templateVersion,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
