@@ -8,6 +8,7 @@ import { ADMIN_GROUP_ALIASES } from './admin.js';
 import { EXAMPLES } from './help.js';
 import { RELEASE_VERBS } from './release-verbs.js';
 import { RFC_VERBS } from './rfc-verbs.js';
+import { TASK_VERBS } from './task-verbs.js';
 import type { AdminCommand, Command, ReleaseCommand } from './types.js';
 import { type AdminVerb, type ReleaseVerb, type RfcVerb, type VerbHelp, releaseVerb, rfcVerb } from './verb.js';
 import { freeText } from './verbs.js';
@@ -47,7 +48,7 @@ const RELEASE_HELP_VERB: ReleaseVerb = releaseVerb({
   run: (_ctx, _actor, cmd) => ({ text: cmd.topic === undefined ? RELEASE_HELP : releaseTopicHelp(cmd.topic) }),
 });
 
-export const REGISTRY = { rfc: [HELP, ...RFC_VERBS], admin: ADMIN_VERBS, release: [RELEASE_HELP_VERB, ...RELEASE_VERBS] } as const;
+export const REGISTRY = { rfc: [HELP, ...RFC_VERBS, ...TASK_VERBS], admin: ADMIN_VERBS, release: [RELEASE_HELP_VERB, ...RELEASE_VERBS] } as const;
 
 const ALL: readonly VerbHelp[] = [...REGISTRY.rfc, ...REGISTRY.admin];
 

@@ -33,6 +33,8 @@ import type {
   WaveStepInput,
 } from '../app/inputs.js';
 import type { FeedChoice } from '../app/feeds.js';
+import type { TaskAddInput, TaskFinishInput } from '../app/tasks.js';
+import type { TeamAddInput, TeamMembersInput, TeamNameInput } from '../app/teams.js';
 import type { VoteChoice } from '../domain/types.js';
 
 export type { ListFilter, RfcFields } from '../app/inputs.js';
@@ -55,7 +57,11 @@ export type AdminCommand =
   /** No channel: set it to the channel the command was typed in, or show it (the CLI). */
   | { kind: 'cab-channel'; channel?: string }
   | { kind: 'policy-list' }
-  | ({ kind: 'policy-set' } & PolicySetInput);
+  | ({ kind: 'policy-set' } & PolicySetInput)
+  | ({ kind: 'team-add' } & TeamAddInput & { here?: boolean })
+  | ({ kind: 'team-remove' } & TeamNameInput)
+  | { kind: 'team-list' }
+  | ({ kind: 'team-members' } & TeamMembersInput);
 
 export type Command =
   | { kind: 'help'; topic?: string }
@@ -82,8 +88,12 @@ export type Command =
   | { kind: 'calendar'; feeds: 'list' | 'rotate'; which?: FeedChoice }
   | { kind: 'slot'; service: string; durationMinutes: number }
   | { kind: 'web' }
+  | { kind: 'task'; command: TaskCommand }
   | { kind: 'admin'; command: AdminCommand }
   | { kind: 'release'; command: ReleaseCommand };
+
+/** `task add|done|skip|list` (src/commands/task-verbs.ts): the change-task use cases' inputs. */
+export type TaskCommand = ({ action: 'add' } & TaskAddInput) | ({ action: 'finish' } & TaskFinishInput) | { action: 'list'; key: string };
 
 /**
  * `release ...` (Slack `/release`, Teams `release ...`, the CLI's `changebot release ...`): the

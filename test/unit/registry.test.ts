@@ -32,6 +32,7 @@ const HELP_BEFORE = [
   'calendar [days=14] [service=NAME] | calendar feeds [rotate [all|mine|service=NAME]] — upcoming changes, maintenance windows and blackouts, and your calendar feed links. e.g. /rfc calendar days=14 service=db',
   'slot service=NAME duration=2h — next free slot in a maintenance window. e.g. /rfc slot service=db duration=2h',
   'web — a personal link that signs you in to the web calendar and RFC pages. e.g. /rfc web',
+  'task add RFC-n team=NAME|person=@x "what" [due=...] | done RFC-n <n> [note="..."] | skip RFC-n <n> reason="..." | list RFC-n — change tasks. e.g. /rfc task add RFC-12 team=network "Open 443 on the edge firewall" due="2026-12-05 20:00"',
   'admin grant|revoke <person> <role> — roles: cab, change-manager, release-manager, admin. e.g. /rfc admin grant @alice cab',
   'admin roles [person] — who holds which role. e.g. /rfc admin roles @alice',
   'admin log [person] — deployment-wide changes: roles, CAB channel, services, windows, policy. e.g. /rfc admin log @alice',
@@ -41,6 +42,7 @@ const HELP_BEFORE = [
   'admin blackout add start=... end=... [reason="..."] | remove <id> | list. e.g. /rfc admin blackout add start=2026-12-20 end=2027-01-04 reason="year-end freeze"',
   'admin cab-channel [#channel] — show or set the CAB channel. e.g. /rfc admin cab-channel #cab',
   'admin policy show | set KEY VALUE — the approval policy, the same for the bot and the CLI. e.g. /rfc admin policy set CAB_MIN_APPROVALS 2',
+  'admin team add NAME members=@a,@b|usergroup=@group|channel=here | remove NAME | members NAME add=@x remove=@y | list. e.g. /rfc admin team add network members=@alice',
   'Keys for new/edit: title, description, justification, category (standard|minor|significant|major), emergency (yes|no), services (a,b), impact, likelihood, urgency (low|medium|high), plan, backout, test, cost, resources, owner, start, end, duration, outage (none|2h), audience, problem.',
   'Releases (approved RFCs deployed together, in waves): `/release help`.',
   'Values with spaces go in quotes: title="Patch db01". Times: 2026-12-05 22:00, tomorrow 22:00, sat 22:00, +2h, or ISO 8601; read in your time zone; a day without a time means 09:00. Durations: 90m, 4h, 1h30m, 2d.',
@@ -77,6 +79,7 @@ describe('the verb registry', () => {
       'approve',
       'reject',
       'abstain',
+      'task',
     ]);
     expect(REGISTRY.admin.map((v) => v.name)).toEqual([
       'admin grant',
@@ -96,6 +99,10 @@ describe('the verb registry', () => {
       'admin cab-channel',
       'admin policy show',
       'admin policy set',
+      'admin team add',
+      'admin team remove',
+      'admin team members',
+      'admin team list',
     ]);
   });
 
@@ -194,7 +201,7 @@ describe('help <verb>', () => {
     expect(message).toBe(
       'There is no help on "sheduel". Did you mean "schedule"? Topics: help, new, show, list, edit, submit, vote, schedule, ' +
         'reschedule, start, done, fail, backout, review, close, cancel, withdraw, clone, log, conflicts, calendar, slot, web, approve, reject, ' +
-        'abstain, admin, admin grant, admin revoke, admin roles, admin log, admin export, admin service, admin window, admin blackout, admin cab-channel, admin policy.',
+        'abstain, task, admin, admin grant, admin revoke, admin roles, admin log, admin export, admin service, admin window, admin blackout, admin cab-channel, admin policy, admin team.',
     );
   });
 
