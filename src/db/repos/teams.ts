@@ -49,7 +49,7 @@ export function membersOf(db: Db, team: string): string[] {
     .select({ id: teamMembers.personId })
     .from(teamMembers)
     .where(eq(teamMembers.team, team))
-    .orderBy(asc(teamMembers.addedAt), asc(teamMembers.personId))
+    .orderBy(asc(teamMembers.personId))
     .all()
     .map((r) => r.id);
 }
