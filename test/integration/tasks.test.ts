@@ -175,7 +175,8 @@ describe('a task reminder on real Redis', () => {
     await b.jobs.scheduler.idle();
     const id = `${key}.task-due.20261205T220000Z-t1`;
     const pending = await b.jobs.queues.timers.getJob(id);
-    expect((pending?.data as { dueAt: string }).dueAt).toBe('2026-12-05T20:00:00.000Z');
+    expect(pending).toBeDefined();
+    expect((pending!.data as { dueAt: string }).dueAt).toBe('2026-12-05T20:00:00.000Z');
 
     b.clock.current = new Date('2026-12-05T19:59:00Z');
     await b.tick();
