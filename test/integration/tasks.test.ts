@@ -13,6 +13,10 @@ import { addTask, openTasks } from '../../src/app/tasks.js';
 import { addTeam } from '../../src/app/teams.js';
 import { listLog } from '../../src/db/repos/log.js';
 import { rfcSubject } from '../../src/domain/subject.js';
+import { execute } from '../../src/commands/execute.js';
+import { parseCommand } from '../../src/commands/parser.js';
+import { teamRecipients } from '../../src/notify/resolve.js';
+import { testApp } from '../support/app.js';
 import { type JobsBot, startJobsBot } from '../support/redis-bot.js';
 import { type SlackHarness, slackHarness } from '../support/slack-harness.js';
 import { FakeSlack, type RecordedCall } from '../support/slack-server.js';
@@ -194,5 +198,27 @@ describe('a task reminder on real Redis', () => {
     await b.tick();
     await new Promise((r) => setTimeout(r, 200));
     expect(dmsTo(fake, 'UNET1', /Reminder: a task/)).toHaveLength(1);
+  });
+});
+
+describe('a team bound to a Teams channel', () => {
+  it('is told in that channel (the Teams conversation), next to its listed members; a change manager may make it, `channel=here` elsewhere is refused', () => {
+    const t = testApp();
+    const cm = t.person('cm', 'change-manager');
+    const made = addTeam(t.ctx, cm, { name: 'security', members: ['teams:aad-1'], channel: 'teams:conversation:19:sec@thread.tacv2' });
+    expect(made.message).toBe('Added team security: members teams:aad-1; its Teams channel.');
+    expect(teamRecipients(t.ctx.database.db, 'security')).toEqual([
+      { kind: 'person', id: 'teams:aad-1' },
+      { kind: 'audience-refs', refs: ['teams:conversation:19:sec@thread.tacv2'] },
+    ]);
+    expect(teamRecipients(t.ctx.database.db, 'gone')).toEqual([]);
+    const cmd = parseCommand('admin team add ops channel=here', { platform: 'slack', workspace: 'T1', timezone: 'UTC', now: new Date() });
+    expect(() => execute(t.ctx, cm, cmd, { platform: 'slack', channel: 'slack:channel:C1' })).toThrow(
+      'channel=here binds the team to the Teams channel it is typed in',
+    );
+    const here = execute(t.ctx, cm, cmd, { platform: 'teams', channel: 'teams:conversation:19:ops@thread.tacv2', shared: true });
+    expect(here.text).toBe('Added team ops: its Teams channel.');
+    expect(teamRecipients(t.ctx.database.db, 'ops')).toEqual([{ kind: 'audience-refs', refs: ['teams:conversation:19:ops@thread.tacv2'] }]);
+    t.close();
   });
 });
