@@ -7,7 +7,7 @@
 import { ChangebotError } from './errors.js';
 import type { Recipient } from './notifications.js';
 import { rfcSubject, timerJobId } from './subject.js';
-import { type Timer, firedKey, stampOf } from './timers.js';
+import { TIMED_STATES, type Timer, firedKey, stampOf } from './timers.js';
 import type { PersonId, Rfc } from './types.js';
 import { TERMINAL_STATES } from './rfc-machine.js';
 
@@ -123,7 +123,9 @@ export function taskOfStamp(stamp: string): number | null {
  * was added is skipped (it was just assigned).
  */
 export function taskTimersFor(rfc: Pick<Rfc, 'key' | 'state' | 'window'>, tasks: readonly Task[], now: Date, fired: ReadonlySet<string> = new Set()): Timer[] {
-  if (!tasksOpenIn(rfc) || ['implemented', 'failed', 'backed_out', 'in_review'].includes(rfc.state)) return [];
+  // Only while the change is ahead (the states the reconciler reads, less those after implementation).
+  const ahead: readonly string[] = TIMED_STATES.filter((s) => s === 'awaiting_approval' || s === 'approved' || s === 'scheduled' || s === 'implementing');
+  if (!ahead.includes(rfc.state)) return [];
   const subject = rfcSubject(rfc.key);
   const out: Timer[] = [];
   for (const task of tasks) {
