@@ -3,7 +3,8 @@
  * note or evidence link, in the change log), taking a tick back, reading the checklist, and
  * what `start` checks (every open item and open task named; see implementation.ts).
  */
-import { outageNoticeDeliveredAt, openTasksOf, removeTick, saveTick, ticksOf } from '../db/repos/checklist.js';
+import { outageNoticeDeliveredAt, removeTick, saveTick, ticksOf } from '../db/repos/checklist.js';
+import { openTasks } from '../db/repos/tasks.js';
 import { appendLog } from '../db/repos/log.js';
 import type { Db } from '../db/client.js';
 import { CHECKLIST_ITEMS, CHECKLIST_STATES, type ChecklistLine, checklistOf, isChecklistItem, mayTick, openItems, startBlockers } from '../domain/checklist.js';
@@ -25,7 +26,7 @@ export function checklistLines(db: Db, policy: Policy, rfc: Rfc): ChecklistLine[
 
 /** What keeps the RFC from starting: its open checklist items and open tasks, named (empty: it may start). */
 export function startBlockersOf(db: Db, policy: Policy, rfc: Rfc): string[] {
-  return startBlockers(openItems(checklistLines(db, policy, rfc)), openTasksOf(db, rfc.key));
+  return startBlockers(openItems(checklistLines(db, policy, rfc)), openTasks(db, rfc.key));
 }
 
 function itemOf(rfc: Rfc, policy: Policy, raw: string): (typeof CHECKLIST_ITEMS)[number] {
@@ -97,7 +98,7 @@ export function showChecklist(ctx: AppContext, actor: Actor, key: string): Outco
   const db = ctx.database.db;
   const rfc = getRfc(db, key);
   const lines = checklistLines(db, ctx.policy, rfc);
-  const tasks = openTasksOf(db, rfc.key);
+  const tasks = openTasks(db, rfc.key);
   if (!lines.length && !tasks.length) {
     return {
       result: lines,

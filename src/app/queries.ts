@@ -1,5 +1,6 @@
 /** Read-only use cases: show, list, log, conflicts, calendar, next free slot. */
 import { DateTime } from 'luxon';
+import { listTasks } from '../db/repos/tasks.js';
 import type { Db } from '../db/client.js';
 import { findService, listBlackouts, listMaintenance } from '../db/repos/catalogue.js';
 import { applicableWindows, expandWindow } from '../domain/windows.js';
@@ -50,6 +51,7 @@ export function viewRfc(ctx: AppContext, key: string, zone: string = ctx.timezon
     zone,
     now: ctx.clock.now(),
     release: holdingRelease(db, rfc),
+    tasks: listTasks(db, rfc.key),
   });
 }
 

@@ -86,6 +86,7 @@ export function parseRrule(text: string): string {
 
 export const ADMIN_GROUP_ALIASES: Record<string, string> = {
   services: 'service',
+  teams: 'team',
   windows: 'window',
   blackouts: 'blackout',
   freeze: 'blackout',

@@ -10,6 +10,7 @@ import { RELEASE_VERBS } from './release-verbs.js';
 import { RFC_VERBS } from './rfc-verbs.js';
 import { CHECKLIST_VERBS } from './checklist-verbs.js';
 import { TEMPLATE_VERBS } from './template-verbs.js';
+import { TASK_VERBS } from './task-verbs.js';
 import type { AdminCommand, Command, ReleaseCommand } from './types.js';
 import { type AdminVerb, type ReleaseVerb, type RfcVerb, type VerbHelp, releaseVerb, rfcVerb } from './verb.js';
 import { freeText } from './verbs.js';
@@ -51,7 +52,14 @@ const RELEASE_HELP_VERB: ReleaseVerb = releaseVerb({
 
 export const REGISTRY = {
   // The shortcuts (approve, reject, abstain) last: they have no line of their own in the overview.
-  rfc: [HELP, ...RFC_VERBS.filter((v) => v.overview !== 'hidden'), ...CHECKLIST_VERBS, ...TEMPLATE_VERBS, ...RFC_VERBS.filter((v) => v.overview === 'hidden')],
+  rfc: [
+    HELP,
+    ...RFC_VERBS.filter((v) => v.overview !== 'hidden'),
+    ...CHECKLIST_VERBS,
+    ...TEMPLATE_VERBS,
+    ...TASK_VERBS,
+    ...RFC_VERBS.filter((v) => v.overview === 'hidden'),
+  ],
   admin: ADMIN_VERBS,
   release: [RELEASE_HELP_VERB, ...RELEASE_VERBS],
 } as const;

@@ -34,6 +34,8 @@ import type {
   WaveStepInput,
 } from '../app/inputs.js';
 import type { FeedChoice } from '../app/feeds.js';
+import type { TaskAddInput, TaskFinishInput } from '../app/tasks.js';
+import type { TeamAddInput, TeamMembersInput, TeamNameInput } from '../app/teams.js';
 import type { VoteChoice } from '../domain/types.js';
 
 export type { ListFilter, RfcFields } from '../app/inputs.js';
@@ -56,7 +58,11 @@ export type AdminCommand =
   /** No channel: set it to the channel the command was typed in, or show it (the CLI). */
   | { kind: 'cab-channel'; channel?: string }
   | { kind: 'policy-list' }
-  | ({ kind: 'policy-set' } & PolicySetInput);
+  | ({ kind: 'policy-set' } & PolicySetInput)
+  | ({ kind: 'team-add' } & TeamAddInput & { here?: boolean })
+  | ({ kind: 'team-remove' } & TeamNameInput)
+  | { kind: 'team-list' }
+  | ({ kind: 'team-members' } & TeamMembersInput);
 
 export type Command =
   | { kind: 'help'; topic?: string }
@@ -87,6 +93,7 @@ export type Command =
   | { kind: 'uncheck'; key: string; item: string; reason?: string }
   | { kind: 'checklist'; key: string }
   | { kind: 'template'; command: TemplateCommand }
+  | { kind: 'task'; command: TaskCommand }
   | { kind: 'admin'; command: AdminCommand }
   | { kind: 'release'; command: ReleaseCommand };
 
@@ -96,6 +103,9 @@ export type TemplateCommand =
   | { action: 'retire'; name: string; reason?: string }
   | { action: 'list' }
   | { action: 'show'; name: string };
+
+/** `task add|done|skip|list` (src/commands/task-verbs.ts): the change-task use cases' inputs. */
+export type TaskCommand = ({ action: 'add' } & TaskAddInput) | ({ action: 'finish' } & TaskFinishInput) | { action: 'list'; key: string };
 
 /**
  * `release ...` (Slack `/release`, Teams `release ...`, the CLI's `changebot release ...`): the

@@ -201,6 +201,7 @@ export function factsOf(v: RfcView, kind: RfcCardKind = 'details'): Fact[] {
   if (v.expectedVoters.length && (kind === 'vote' || kind === 'details' || kind === 'reply')) {
     facts.push({ label: 'Votes expected from', value: { kind: 'people', ids: v.expectedVoters } });
   }
+  if (kind !== 'vote') facts.push(...taskFacts(v));
   if (kind === 'details' || kind === 'reply') {
     if (v.impact) facts.push({ label: 'Impact', value: text(LEVEL_WORD[v.impact]) });
     if (v.likelihood) facts.push({ label: 'Likelihood', value: text(LEVEL_WORD[v.likelihood]) });
@@ -211,6 +212,34 @@ export function factsOf(v: RfcView, kind: RfcCardKind = 'details'): Fact[] {
     if (v.causedIncident) facts.push({ label: 'Caused an incident', value: text(v.causedIncident) });
     if (v.problem) facts.push({ label: 'Problem', value: text(v.problem) });
   }
+  return facts;
+}
+
+/** How many tasks a card lists one by one (a chat message has a size limit); the rest are counted. */
+export const TASKS_SHOWN = 10;
+
+/**
+ * The change tasks, with who did what: `Task 2` "Open 443 on the edge firewall · team network ·
+ * due Sat 5 Dec 20:00 UTC · Done: opened", then `Task 2 for` its assignee and `Task 2 done by`
+ * (or `skipped by`) whoever finished it, as people so each platform names them its way.
+ */
+export function taskFacts(v: Pick<RfcView, 'key' | 'tasks'>): Fact[] {
+  if (!v.tasks.length) return [];
+  const finished = v.tasks.filter((t) => t.state !== 'open').length;
+  const facts: Fact[] = [{ label: 'Tasks', value: text(`${finished} of ${v.tasks.length} finished`) }];
+  for (const t of v.tasks.slice(0, TASKS_SHOWN)) {
+    const parts = [
+      t.title,
+      t.team ? `team ${t.team}` : null,
+      t.due ? `due ${t.due}` : 'due before the window',
+      `${t.stateLabel}${t.note ? `: ${t.note}` : ''}`,
+    ];
+    facts.push({ label: `Task ${t.number}`, value: text(parts.filter((p): p is string => !!p).join(' · ')) });
+    if (t.assignee) facts.push({ label: `Task ${t.number} for`, value: { kind: 'person', id: t.assignee } });
+    if (t.doneBy) facts.push({ label: `Task ${t.number} ${t.state === 'done' ? 'done' : 'skipped'} by`, value: { kind: 'person', id: t.doneBy } });
+  }
+  const more = v.tasks.length - TASKS_SHOWN;
+  if (more > 0) facts.push({ label: 'More tasks', value: text(`${more} more: /rfc task list ${v.key}`) });
   return facts;
 }
 

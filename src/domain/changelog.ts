@@ -127,6 +127,25 @@ function actionDetail(action: string, d: Record<string, unknown>, zone: string):
       );
       return ` ${str('template') ?? '?'} v${String(d.version ?? '?')}${values.length && action !== 'template-retire' ? ` ${values.join('; ')}` : ''}`;
     }
+    // Teams and change tasks (src/app/teams.ts, tasks.ts).
+    case 'team-add': {
+      const parts = [
+        listOf(d.members) ? `members ${listOf(d.members)}` : '',
+        str('usergroup') ? `Slack user group ${str('usergroup')}` : '',
+        str('teamsChannel') ? 'a Teams channel' : '',
+      ].filter(Boolean);
+      return ` ${str('team') ?? '?'}${parts.length ? ` (${parts.join('; ')})` : ''}`;
+    }
+    case 'team-remove':
+      return ` ${str('team') ?? '?'}`;
+    case 'team-members':
+      return ` ${str('team') ?? '?'}:${listOf(d.added) ? ` added ${listOf(d.added)}` : ''}${listOf(d.removed) ? ` removed ${listOf(d.removed)}` : ''}`;
+    case 'task-add':
+      return ` #${String(d.task ?? '?')} ${str('title') ?? ''} for ${str('team') ? `team ${str('team')}` : (str('assignee') ?? '?')}`;
+    case 'task-done':
+      return ` #${String(d.task ?? '?')} ${str('title') ?? ''}${str('note') ? `: ${str('note')}` : ''}`;
+    case 'task-skip':
+      return ` #${String(d.task ?? '?')} ${str('title') ?? ''} (not applicable)`;
     case 'policy-seed':
       return ` from the environment or the defaults: ${Object.keys(d).length} settings`;
     case 'policy-set':

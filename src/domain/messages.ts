@@ -54,6 +54,16 @@ export function messageText(event: NotificationEvent | string, rfc: Rfc, zone: s
       return `${ref} was approved and is not scheduled yet. Schedule it with \`/rfc schedule ${rfc.key}\` (its approval covers ${when}), or cancel it if it is no longer needed.`;
     case 'review-reminder':
       return `${ref} on ${svc} is waiting for its post-implementation review. Record how it went with \`/rfc review ${rfc.key} notes="..."\`.`;
+    // Change tasks (src/app/tasks.ts); `detail` is the task's line, "#2 Open 443 ... — team network, due ... — open".
+    case 'task-assigned':
+    case 'task-due': {
+      const n = /^#(\d+)/.exec(detail ?? '')?.[1] ?? 'N';
+      const lead =
+        event === 'task-assigned' ? `New task for you on ${ref} (${svc}, ${when})` : `Reminder: a task of ${ref} (${svc}, ${when}) is due in about 2 hours`;
+      return `${lead}: ${detail ?? 'see the RFC'}. When it is done: \`/rfc task done ${rfc.key} ${n} note="..."\` (or \`/rfc task skip ${rfc.key} ${n} reason="..."\` if it does not apply).`;
+    }
+    case 'tasks-done':
+      return `Every task of your change ${ref} is finished${detail ? ` (${detail} task${detail === '1' ? '' : 's'})` : ''}. See them with \`/rfc task list ${rfc.key}\`.`;
     case 'delivery-failed':
       return `Some messages about ${ref} could not be delivered${why}. Please tell the people concerned another way.`;
     case 'started':

@@ -22,6 +22,9 @@ export const NOTIFICATION_EVENTS = [
   'closed',
   'withdrawn',
   'cancelled',
+  // Change tasks (src/domain/tasks.ts): `detail` is the task's words.
+  'task-assigned', // a task was given to a team or a person: they are told
+  'tasks-done', // the last open task was finished: the owner hears
   // Releases (subject type 'release'); their status message follows `card-update`.
   'release-decision', // go, no-go, a wave failed or backed out, the release backed out: the status thread and the team
   'release-rfc-left', // an RFC left the release (withdrawn, cancelled, removed): its release manager
@@ -42,7 +45,9 @@ export type Recipient =
   /** Audience references named directly (a wave's audience): channels, user groups, people, as a service's audience names them. */
   | { kind: 'audience-refs'; refs: string[] }
   /** The thread of a release's status message, on each platform that has one. */
-  | { kind: 'status-thread' };
+  | { kind: 'status-thread' }
+  /** A team (src/app/teams.ts): its listed members, its Slack user group's members, its Teams channel. */
+  | { kind: 'team'; name: string };
 
 export interface Notification {
   event: NotificationEvent;

@@ -116,6 +116,7 @@ export const DEPLOYMENT_PERMISSIONS = [
   'manage-templates',
   'accept-window',
   'audit',
+  'manage-teams',
 ] as const;
 export type DeploymentPermission = (typeof DEPLOYMENT_PERMISSIONS)[number];
 
@@ -138,7 +139,61 @@ export const DEPLOYMENT_RULES: Record<DeploymentPermission, { who: readonly Role
     refusal: 'Only a change manager or an admin can add, edit or retire standard-change templates. Anyone can raise a change from one: /rfc template list.',
   },
   audit: { who: ['admin', 'change-manager'], refusal: 'Only an admin or a change manager can read the deployment-wide change log.' },
+  'manage-teams': { who: ['admin', 'change-manager'], refusal: 'Only an admin or a change manager can add, remove or change teams.' },
 };
+
+/**
+ * Change tasks (src/domain/tasks.ts): who may add one to an RFC, and who may finish one (mark it
+ * done, or not applicable). `task-member` is a member of the task's team, or its assignee.
+ */
+export const TASK_PERMISSIONS = ['add-task', 'finish-task'] as const;
+export type TaskPermission = (typeof TASK_PERMISSIONS)[number];
+export type TaskRelation = 'requester' | 'owner' | 'task-member' | 'change-manager';
+
+export const TASK_RULES: Record<TaskPermission, { who: readonly TaskRelation[]; refusal: (key: string) => string }> = {
+  'add-task': {
+    who: ['requester', 'owner', 'change-manager'],
+    refusal: (key) => `Only its requester, its change owner or a change manager can add tasks to ${key}.`,
+  },
+  'finish-task': {
+    who: ['task-member', 'owner', 'change-manager'],
+    refusal: (key) => `Only the task's team or assignee, the change owner of ${key} or a change manager can mark this task.`,
+  },
+};
+
+/** The relations `actor` holds for a task rule; `taskPeople`: the task's team members and assignee. */
+export function taskRelationsOf(
+  actor: Pick<Actor, 'id' | 'roles'>,
+  rfc: Pick<Rfc, 'requester' | 'owner'>,
+  taskPeople: readonly PersonId[] = [],
+): Set<TaskRelation> {
+  const out = new Set<TaskRelation>();
+  if (actor.roles.has('change-manager')) out.add('change-manager');
+  if (rfc.requester === actor.id) out.add('requester');
+  if (rfc.owner === actor.id) out.add('owner');
+  if (taskPeople.includes(actor.id)) out.add('task-member');
+  return out;
+}
+
+export function canTask(
+  actor: Pick<Actor, 'id' | 'roles'>,
+  rfc: Pick<Rfc, 'requester' | 'owner'>,
+  action: TaskPermission,
+  taskPeople?: readonly PersonId[],
+): boolean {
+  const held = taskRelationsOf(actor, rfc, taskPeople);
+  return TASK_RULES[action].who.some((r) => held.has(r));
+}
+
+export function authorizeTask(
+  actor: Pick<Actor, 'id' | 'roles'>,
+  rfc: Pick<Rfc, 'key' | 'requester' | 'owner'>,
+  action: TaskPermission,
+  taskPeople?: readonly PersonId[],
+): void {
+  if (canTask(actor, rfc, action, taskPeople)) return;
+  throw new ChangebotError('forbidden', TASK_RULES[action].refusal(rfc.key), { action, allowed: TASK_RULES[action].who });
+}
 
 export type RuleRfc = Pick<Rfc, 'key' | 'state' | 'requester' | 'owner' | 'category' | 'emergency' | 'escalated'> &
   Partial<Pick<Rfc, 'impact' | 'likelihood' | 'cabMembers'>> & {

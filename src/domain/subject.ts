@@ -86,8 +86,8 @@ export function timerJobId(kind: string, subject: Subject, stamp: string): strin
   return `${subject.key}.${kind}.${stamp}`;
 }
 
-/** The stamp may name a release's wave: `20261205T220000Z-w2`. */
-const TIMER_ID = new RegExp(`^${KEY_PART}\\.([a-z0-9-]+)\\.(\\d{8}T\\d{6}Z(?:-w[1-9]\\d*)?)$`);
+/** The stamp may name a release's wave, `20261205T220000Z-w2`, or an RFC's task, `-t2`. */
+const TIMER_ID = new RegExp(`^${KEY_PART}\\.([a-z0-9-]+)\\.(\\d{8}T\\d{6}Z(?:-[wt][1-9]\\d*)?)$`);
 
 /** A timer job id's parts, or null for any other job id. */
 export function parseTimerJobId(id: string): { subject: Subject; kind: string; stamp: string } | null {

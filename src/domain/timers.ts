@@ -20,6 +20,7 @@ export const TIMER_KINDS = [
   'vote-deadline', // decide or escalate an undecided CAB vote
   'vote-reminder', // CAB members who have not voted yet, halfway to the deadline
   'schedule-reminder', // owner, a day after approval while still unscheduled
+  'task-due', // a change task's team or assignee, 2 h before it is due (src/domain/tasks.ts taskTimersFor)
 ] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 

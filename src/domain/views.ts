@@ -9,6 +9,7 @@ import { OUTCOME_WORDS, needsProblem } from './review.js';
 import { STATE_LABELS } from './rfc-machine.js';
 import type { Category, Level, PersonId, Rfc, RfcState, Vote, VoteChoice, Window } from './types.js';
 import { awaitingSignoff, decide, tally } from './votes.js';
+import { TASK_STATE_LABELS, type Task, type TaskState, effectiveDue } from './tasks.js';
 import { formatInstant, formatRange } from './windows.js';
 
 export interface TallyView {
@@ -73,6 +74,40 @@ export interface RfcView {
   tally: TallyView | null;
   deadline: string | null;
   deadlineAt: Date | null;
+  /** Its change tasks (src/domain/tasks.ts), in order, with who did what. */
+  tasks: TaskView[];
+}
+
+export interface TaskView {
+  number: number;
+  title: string;
+  team: string | null;
+  assignee: PersonId | null;
+  state: TaskState;
+  stateLabel: string;
+  /** When it is due, in the viewer's zone; null: before a window not planned yet. */
+  due: string | null;
+  dueAt: Date | null;
+  note: string | null;
+  doneBy: PersonId | null;
+  doneAt: string | null;
+}
+
+export function taskView(task: Task, rfc: Pick<Rfc, 'window'>, zone: string): TaskView {
+  const due = effectiveDue(task, rfc);
+  return {
+    number: task.number,
+    title: task.title,
+    team: task.team,
+    assignee: task.assignee,
+    state: task.state,
+    stateLabel: TASK_STATE_LABELS[task.state],
+    due: due ? formatInstant(due, zone) : null,
+    dueAt: due,
+    note: task.note,
+    doneBy: task.doneBy,
+    doneAt: task.doneAt ? formatInstant(task.doneAt, zone) : null,
+  };
 }
 
 const APPROVAL_WORDS = {
@@ -86,7 +121,16 @@ const APPROVAL_WORDS = {
 
 export function rfcView(
   rfc: Rfc,
-  opts: { votes: Vote[]; conflicts: Conflict[]; implementers: PersonId[]; policy: Policy; zone: string; now?: Date; release?: HoldingRelease | null },
+  opts: {
+    votes: Vote[];
+    conflicts: Conflict[];
+    implementers: PersonId[];
+    policy: Policy;
+    zone: string;
+    now?: Date;
+    release?: HoldingRelease | null;
+    tasks?: readonly Task[];
+  },
 ): RfcView {
   const path = approvalPath(rfc, opts.policy);
   const open = rfc.state === 'awaiting_approval' && usesCab(path);
@@ -151,6 +195,7 @@ export function rfcView(
     tally: tallyView,
     deadline: rfc.state === 'awaiting_approval' && rfc.voteDeadline ? formatInstant(rfc.voteDeadline, opts.zone) : null,
     deadlineAt: rfc.state === 'awaiting_approval' ? rfc.voteDeadline : null,
+    tasks: (opts.tasks ?? []).map((t) => taskView(t, rfc, opts.zone)),
   };
 }
 

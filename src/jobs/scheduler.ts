@@ -12,7 +12,8 @@ import type { Job, JobType } from 'bullmq';
 import type { Db } from '../db/client.js';
 import { findRelease, timedReleases } from '../db/repos/releases.js';
 import { findRfc } from '../db/repos/rfcs.js';
-import { TIMER_KINDS, type Timer, type TimerSettings, delayUntil, parseTimerId, timersFor } from '../domain/timers.js';
+import { TIMER_KINDS, type Timer, type TimerSettings, delayUntil, parseTimerId } from '../domain/timers.js';
+import { allRfcTimers, rfcTimers } from './rfc-timers.js';
 import { TIMER_JOB, type TimerJobData } from './queues.js';
 import { releaseTimers } from './release-timers.js';
 import { type JobsRuntime, scheduleFailureReport } from './runtime.js';
@@ -34,7 +35,7 @@ const PENDING_STATES: JobType[] = ['delayed', 'wait', 'prioritized'];
 export function desiredTimers(db: Db, settings: TimerSettings, now: Date): Timer[] {
   const fired = firedKeys(db);
   return [
-    ...timedRfcs(db).flatMap((rfc) => timersFor(rfc, settings, now, fired)),
+    ...allRfcTimers(db, timedRfcs(db), settings, now, fired),
     ...timedReleases(db).flatMap((release) => releaseTimers(db, release, settings, now, fired)),
   ];
 }
@@ -63,7 +64,7 @@ export class Scheduler {
   syncRfc(key: string): Promise<ReconcileReport> {
     return this.syncSubject(rfcSubject(key), (db, now, fired) => {
       const rfc = findRfc(db, key);
-      return rfc ? timersFor(rfc, this.rt.settings, now, fired) : [];
+      return rfc ? rfcTimers(db, rfc, this.rt.settings, now, fired) : [];
     });
   }
 

@@ -8,7 +8,8 @@ import type { Redis } from 'ioredis';
 import { decideByDeadline, votersToRemind } from '../app/voting.js';
 import { findRelease } from '../db/repos/releases.js';
 import { findRfc } from '../db/repos/rfcs.js';
-import { type Timer, firedKey, parseTimerId, timersFor } from '../domain/timers.js';
+import { type Timer, firedKey, parseTimerId } from '../domain/timers.js';
+import { rfcTimers } from './rfc-timers.js';
 import { releaseTimers } from './release-timers.js';
 import { countDelivery, sendDelivery } from '../notify/deliver.js';
 import { reportFailure } from '../notify/nobody.js';
@@ -44,7 +45,7 @@ export function timerProcessor(rt: JobsRuntime): Processor<TimerJobData | Report
     }
     const rfc = findRfc(db, parsed.subject.key);
     if (!rfc) return 'gone';
-    const timer = timersFor(rfc, rt.settings, now).find((t) => t.id === job.id);
+    const timer = rfcTimers(db, rfc, rt.settings, now).find((t) => t.id === job.id);
     if (!timer) return 'stale'; // rescheduled, started, cancelled... since it was queued
     await waitUntilDue(job, token, timer, now);
     if (timer.kind === 'vote-deadline') {

@@ -17,6 +17,9 @@ import type { ReleaseView } from '../domain/release-views.js';
 import type { Notification } from '../domain/notifications.js';
 import { FAILURE_EVENT, type Subject, parseNotificationKey } from '../domain/subject.js';
 import { waveOfStamp } from '../domain/timers.js';
+import { taskOfStamp } from '../domain/tasks.js';
+import { findTask } from '../db/repos/tasks.js';
+import { taskLine } from '../app/tasks.js';
 import { NOBODY } from './nobody.js';
 import { DeliveryError, type Notifier, type OutboundMessage, parseTargetKey } from './types.js';
 import type { Metrics } from '../server/metrics.js';
@@ -54,7 +57,18 @@ export function notificationFor(ctx: AppContext, notificationKey: string): Notif
   if (wave !== null) n.wave = wave;
   // A failure report names what failed: its stamp is the failed notification's key.
   if (key.event === FAILURE_EVENT) n.detail = failureDetail(ctx, key.stamp);
+  // A task's reminder names its task in the stamp (`20261205T200000Z-t2`).
+  const task = key.subject.type === 'rfc' && key.event === 'task-due' ? taskOfStamp(key.stamp) : null;
+  if (task !== null) n.detail = taskDetail(ctx, key.subject.key, task);
   return n;
+}
+
+/** The task's line for its reminder, "#2 Open 443 ... — team network, due ... — open". */
+function taskDetail(ctx: AppContext, rfcKey: string, number: number): string | undefined {
+  const db = ctx.database.db;
+  const task = findTask(db, rfcKey, number);
+  const rfc = findRfc(db, rfcKey);
+  return task && rfc ? taskLine(task, rfc, ctx.timezone) : undefined;
 }
 
 /** "to 2 of 40 recipients: slack:channel:C9 (channel_not_found), ..." for a notification key. */

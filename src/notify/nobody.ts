@@ -35,6 +35,8 @@ export function describeRecipient(r: Recipient): string {
       return r.refs.join(', ') || 'an empty audience';
     case 'status-thread':
       return "the release's status thread";
+    case 'team':
+      return `team ${r.name}`;
   }
 }
 

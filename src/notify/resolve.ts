@@ -7,6 +7,7 @@
  */
 import type { Db } from '../db/client.js';
 import { listServices } from '../db/repos/catalogue.js';
+import { findTeam } from '../db/repos/teams.js';
 import { expandAudiences } from '../domain/audience.js';
 import type { Recipient } from '../domain/notifications.js';
 import type { Subject } from '../domain/subject.js';
@@ -14,7 +15,8 @@ import { type Notifier, targetKey } from './types.js';
 
 /** The target keys (`slack:channel:C1`, `teams:user:...`) of `recipients`, without duplicates. */
 export async function resolveTargets(db: Db, notifiers: readonly Notifier[], recipients: readonly Recipient[], subject: Subject): Promise<string[]> {
-  const expanded = recipients.some((r) => r.kind === 'audience') ? expandAudiences(recipients, listServices(db)) : recipients;
+  const withTeams = recipients.flatMap((r) => (r.kind === 'team' ? teamRecipients(db, r.name) : [r]));
+  const expanded = withTeams.some((r) => r.kind === 'audience') ? expandAudiences(withTeams, listServices(db)) : withTeams;
   const keys = new Set<string>();
   for (const recipient of expanded) {
     for (const notifier of notifiers) {
@@ -22,4 +24,19 @@ export async function resolveTargets(db: Db, notifiers: readonly Notifier[], rec
     }
   }
   return [...keys];
+}
+
+/**
+ * A team as the recipients it stands for: its listed members, its Slack user group (each
+ * notifier resolves the group's members when it is told, Slack through usergroups.users.list)
+ * and its Teams channel. A team removed since is no one.
+ */
+export function teamRecipients(db: Db, name: string): Recipient[] {
+  const team = findTeam(db, name);
+  if (!team) return [];
+  const refs = [
+    team.slackUsergroup ? `slack:usergroup:${team.slackUsergroup}` : null,
+    team.teamsChannel ? `teams:conversation:${team.teamsChannel}` : null,
+  ].filter((r): r is string => !!r);
+  return [...team.members.map((id) => ({ kind: 'person' as const, id })), ...(refs.length ? [{ kind: 'audience-refs' as const, refs }] : [])];
 }

@@ -15,6 +15,7 @@ import { draftRfc } from '../../src/domain/rfc.js';
 import { cardText, listText } from '../../src/domain/text.js';
 import { RFC_STATES, type Rfc, type RfcState, type Role, type Vote } from '../../src/domain/types.js';
 import { rfcView } from '../../src/domain/views.js';
+import type { Task } from '../../src/domain/tasks.js';
 import { type SeenCard, readSlack, readTeams, readText } from '../support/card-readers.js';
 import { assertValidCard, releaseActionProblems } from '../support/teams-cards.js';
 import { blockProblems } from '../support/slack-schema.js';
@@ -79,6 +80,38 @@ const IMPLEMENTERS = ['cli:implementer'];
 
 const votes: Vote[] = [{ voter: 'cli:cab2', choice: 'approve', capacity: 'cab', comment: null, castAt: new Date('2026-12-02T09:00:00Z') }];
 
+/** Change tasks on every card: one done with a note (who did it), one for a person, one open for a team. */
+const TASKS: Task[] = [
+  {
+    rfcKey: 'RFC-7',
+    number: 1,
+    title: 'Open 443 on the edge firewall',
+    team: 'network',
+    assignee: null,
+    dueAt: null,
+    state: 'done',
+    note: 'opened',
+    doneBy: 'cli:netops',
+    doneAt: new Date('2026-12-11T10:00:00Z'),
+    createdBy: 'cli:owner',
+    createdAt: new Date('2026-12-02T09:00:00Z'),
+  },
+  {
+    rfcKey: 'RFC-7',
+    number: 2,
+    title: 'Restore the backup to a standby',
+    team: null,
+    assignee: 'cli:dba',
+    dueAt: new Date('2026-12-12T20:00:00Z'),
+    state: 'open',
+    note: null,
+    doneBy: null,
+    doneAt: null,
+    createdBy: 'cli:owner',
+    createdAt: new Date('2026-12-02T09:00:00Z'),
+  },
+];
+
 function model(kind: RfcCardKind, state: RfcState, viewer: Viewer): RfcCard {
   const view = rfcView(rfcIn(state), {
     votes,
@@ -86,6 +119,7 @@ function model(kind: RfcCardKind, state: RfcState, viewer: Viewer): RfcCard {
     implementers: IMPLEMENTERS,
     policy: DEFAULT_POLICY,
     zone: 'Europe/London',
+    tasks: TASKS,
   });
   return rfcCard(kind, view, viewer, DEFAULT_POLICY, { message: 'Something happened to RFC-7.' });
 }
@@ -110,7 +144,9 @@ function expected(card: RfcCard, slackShared: boolean): SeenCard {
 const BASE_FACT_LABELS = ['State', 'Category', 'Risk', 'Approval', 'Services', 'Window', 'Requester', 'Owner', 'Expected outage', 'Vote deadline'];
 /** The assessment and review details and reply cards add (only what is filled in). */
 const DETAIL_LABELS = ['Impact', 'Likelihood', 'Urgency', 'Cost', 'Resources', 'Review outcome', 'Caused an incident', 'Problem'];
-const READ_LABELS = [...BASE_FACT_LABELS, 'Sign-off', 'Votes expected from', ...DETAIL_LABELS];
+/** The tasks' facts (TASKS): the count, each task, its assignee, who finished it. */
+const TASK_LABELS = ['Tasks', 'Task 1', 'Task 1 done by', 'Task 2', 'Task 2 for'];
+const READ_LABELS = [...BASE_FACT_LABELS, 'Sign-off', 'Votes expected from', ...TASK_LABELS, ...DETAIL_LABELS];
 const SECTION_LABELS = ['Description', 'Business justification', 'Implementation plan', 'Backout plan', 'Test plan'];
 
 const cases = RFC_CARD_KINDS.flatMap((kind) => RFC_STATES.flatMap((state) => Object.keys(VIEWERS).map((who) => [kind, state, who] as const)));
@@ -143,10 +179,20 @@ describe('card renderers conform to one model', () => {
 
   it('shows the facts in one order with one set of labels', () => {
     const card = model('details', 'awaiting_approval', VIEWERS.outsider as Viewer);
-    expect(card.facts.map((f) => f.label)).toEqual([...BASE_FACT_LABELS, 'Impact', 'Likelihood']);
+    expect(card.facts.map((f) => f.label)).toEqual([...BASE_FACT_LABELS, ...TASK_LABELS, 'Impact', 'Likelihood']);
     expect(card.sections.map((s) => s.label)).toEqual(['Business justification', 'Implementation plan', 'Backout plan', 'Test plan']);
     expect(card.facts.find((f) => f.label === 'Risk')?.value).toEqual({ kind: 'text', text: 'Low' });
+    // The tasks, with who did what (people as people, so each platform names them its way).
+    expect(card.facts.filter((f) => f.label.startsWith('Task'))).toEqual([
+      { label: 'Tasks', value: { kind: 'text', text: '1 of 2 finished' } },
+      { label: 'Task 1', value: { kind: 'text', text: 'Open 443 on the edge firewall · team network · due Sat 12 Dec 22:00 GMT · Done: opened' } },
+      { label: 'Task 1 done by', value: { kind: 'person', id: 'cli:netops' } },
+      { label: 'Task 2', value: { kind: 'text', text: 'Restore the backup to a standby · due Sat 12 Dec 20:00 GMT · Open' } },
+      { label: 'Task 2 for', value: { kind: 'person', id: 'cli:dba' } },
+    ]);
     const voting = model('vote', 'awaiting_approval', { kind: 'cab-channel' });
+    // The CAB's voting card leaves the tasks out.
+    expect(voting.facts.some((f) => f.label.startsWith('Task'))).toBe(false);
     expect(voting.sections.map((s) => s.label)).toEqual(['Business justification']);
     expect(voting.heading).toBe('CAB vote: RFC-7 Patch db01 to 15.4');
   });
@@ -160,6 +206,7 @@ describe('card renderers conform to one model', () => {
     ]);
     expect(model('details', 'implemented', VIEWERS.outsider as Viewer).facts.map((f) => f.label)).toEqual([
       ...BASE_FACT_LABELS.filter((l) => l !== 'Vote deadline'),
+      ...TASK_LABELS,
       'Impact',
       'Likelihood',
     ]);

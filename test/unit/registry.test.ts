@@ -36,6 +36,7 @@ const HELP_BEFORE = [
   'uncheck RFC-n ITEM [reason="..."] — take a checklist tick back. e.g. /rfc uncheck RFC-12 lab-test reason="the test ran on the old build"',
   'checklist RFC-n — what must be done before it starts: checklist items and open tasks. e.g. /rfc checklist RFC-12',
   'template add|edit|retire|list|show — standard-change templates anyone raises a pre-approved change from: /rfc new template=add-user "Add 3 users to Sales" start="sat 22:00" duration=1h. e.g. /rfc template list',
+  'task add RFC-n team=NAME|person=@x "what" [due=...] | done RFC-n <n> [note="..."] | skip RFC-n <n> reason="..." | list RFC-n — change tasks. e.g. /rfc task add RFC-12 team=network "Open 443 on the edge firewall" due="2026-12-05 20:00"',
   'admin grant|revoke <person> <role> — roles: cab, change-manager, release-manager, admin. e.g. /rfc admin grant @alice cab',
   'admin roles [person] — who holds which role. e.g. /rfc admin roles @alice',
   'admin log [person] — deployment-wide changes: roles, CAB channel, services, windows, policy. e.g. /rfc admin log @alice',
@@ -45,6 +46,7 @@ const HELP_BEFORE = [
   'admin blackout add start=... end=... [reason="..."] | remove <id> | list. e.g. /rfc admin blackout add start=2026-12-20 end=2027-01-04 reason="year-end freeze"',
   'admin cab-channel [#channel] — show or set the CAB channel. e.g. /rfc admin cab-channel #cab',
   'admin policy show | set KEY VALUE — the approval policy, the same for the bot and the CLI. e.g. /rfc admin policy set CAB_MIN_APPROVALS 2',
+  'admin team add NAME members=@a,@b|usergroup=@group|channel=here | remove NAME | members NAME add=@x remove=@y | list. e.g. /rfc admin team add network members=@alice',
   'Keys for new/edit: title, description, justification, category (standard|minor|significant|major), emergency (yes|no), services (a,b), impact, likelihood, urgency (low|medium|high), plan, backout, test, cost, resources, owner, start, end, duration, outage (none|2h), audience, problem.',
   'Releases (approved RFCs deployed together, in waves): `/release help`.',
   'Values with spaces go in quotes: title="Patch db01". Times: 2026-12-05 22:00, tomorrow 22:00, sat 22:00, +2h, or ISO 8601; read in your time zone; a day without a time means 09:00. Durations: 90m, 4h, 1h30m, 2d.',
@@ -82,6 +84,7 @@ describe('the verb registry', () => {
       'uncheck',
       'checklist',
       'template',
+      'task',
       'approve',
       'reject',
       'abstain',
@@ -104,6 +107,10 @@ describe('the verb registry', () => {
       'admin cab-channel',
       'admin policy show',
       'admin policy set',
+      'admin team add',
+      'admin team remove',
+      'admin team members',
+      'admin team list',
     ]);
   });
 
@@ -201,8 +208,8 @@ describe('help <verb>', () => {
     }
     expect(message).toBe(
       'There is no help on "sheduel". Did you mean "schedule"? Topics: help, new, show, list, edit, submit, vote, schedule, ' +
-        'reschedule, start, done, fail, backout, review, close, cancel, withdraw, clone, log, conflicts, calendar, slot, web, check, uncheck, checklist, template, approve, reject, ' +
-        'abstain, admin, admin grant, admin revoke, admin roles, admin log, admin export, admin service, admin window, admin blackout, admin cab-channel, admin policy.',
+        'reschedule, start, done, fail, backout, review, close, cancel, withdraw, clone, log, conflicts, calendar, slot, web, check, uncheck, checklist, template, task, approve, reject, ' +
+        'abstain, admin, admin grant, admin revoke, admin roles, admin log, admin export, admin service, admin window, admin blackout, admin cab-channel, admin policy, admin team.',
     );
   });
 

@@ -79,6 +79,7 @@ function makeView(x: ViewInput): RfcView {
     },
     deadline: 'Mon 7 Dec 09:00 UTC',
     deadlineAt: new Date(7_200_000),
+    tasks: [],
   };
 }
 

@@ -72,6 +72,8 @@ export class SlackNotifier implements Notifier {
         return this.audience(recipient.service);
       case 'audience-refs':
         return (await this.audienceRefs(recipient.refs)).out;
+      case 'team':
+        return []; // expanded to its members, user group and channel before (src/notify/resolve.ts teamRecipients)
       case 'status-thread': {
         // The channel of the release's status message; `send` posts in that message's thread.
         const release = subject.type === 'release' ? findRelease(db, subject.key) : null;

@@ -93,6 +93,8 @@ export class TeamsNotifier implements Notifier {
         return this.audienceRefs(findService(this.db, recipient.service)?.audience ?? []);
       case 'audience-refs':
         return this.audienceRefs(recipient.refs);
+      case 'team':
+        return []; // expanded to its members, user group and channel before (src/notify/resolve.ts teamRecipients)
       case 'status-thread': {
         // The conversation of the release's status message; `send` replies to that message.
         const release = subject.type === 'release' ? findRelease(this.db, subject.key) : null;

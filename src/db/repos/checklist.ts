@@ -1,8 +1,8 @@
-/** The checklist's ticks, the outage notice's delivery, and the open change tasks: what `start` checks (issue 14). */
-import { and, asc, eq, like, min } from 'drizzle-orm';
+/** The checklist's ticks and the outage notice's delivery: with the open change tasks (tasks.ts), what `start` checks (issue 14). */
+import { and, eq, like, min } from 'drizzle-orm';
 import type { Tick } from '../../domain/checklist.js';
 import type { Db } from '../client.js';
-import { deliveries, rfcChecklist, rfcTasks } from '../schema.js';
+import { deliveries, rfcChecklist } from '../schema.js';
 
 export function ticksOf(db: Db, rfcKey: string): Tick[] {
   return db
@@ -42,14 +42,4 @@ export function outageNoticeDeliveredAt(db: Db, rfcKey: string): Date | undefine
     .where(and(eq(deliveries.status, 'sent'), like(deliveries.notificationKey, `timed:outage-notice:${rfcKey}:%`)))
     .get();
   return row?.at ?? undefined;
-}
-
-/** The RFC's change tasks still open, in order. */
-export function openTasksOf(db: Db, rfcKey: string): { number: number; title: string; team: string | null; assignee: string | null }[] {
-  return db
-    .select({ number: rfcTasks.number, title: rfcTasks.title, team: rfcTasks.team, assignee: rfcTasks.assignee })
-    .from(rfcTasks)
-    .where(and(eq(rfcTasks.rfcKey, rfcKey), eq(rfcTasks.state, 'open')))
-    .orderBy(asc(rfcTasks.number))
-    .all();
 }
