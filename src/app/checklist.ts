@@ -10,7 +10,8 @@ import type { Db } from '../db/client.js';
 import { CHECKLIST_ITEMS, CHECKLIST_STATES, type ChecklistLine, checklistOf, isChecklistItem, mayTick, openItems, startBlockers } from '../domain/checklist.js';
 import { ChangebotError } from '../domain/errors.js';
 import type { Policy } from '../domain/policy.js';
-import { rfcSubject } from '../domain/subject.js';
+import { rfcSubject, timedKey } from '../domain/subject.js';
+import { stampOf } from '../domain/timers.js';
 import { formatInstant } from '../domain/windows.js';
 import type { Actor, Rfc } from '../domain/types.js';
 import { type AppContext, type Outcome, inTransaction } from './context.js';
@@ -21,7 +22,9 @@ import { said } from './text-input.js';
 export function checklistLines(db: Db, policy: Policy, rfc: Rfc): ChecklistLine[] {
   const items = policy.checklist[rfc.category] ?? [];
   if (!items.length) return [];
-  return checklistOf(items, ticksOf(db, rfc.key), { announcesOutage: !!rfc.outage?.minutes, noticeDeliveredAt: outageNoticeDeliveredAt(db, rfc.key) });
+  // The notice of the window it will start in: one sent for an earlier window does not count.
+  const notice = rfc.window ? outageNoticeDeliveredAt(db, timedKey('outage-notice', rfcSubject(rfc.key), stampOf(rfc.window.start))) : undefined;
+  return checklistOf(items, ticksOf(db, rfc.key), { announcesOutage: !!rfc.outage?.minutes, noticeDeliveredAt: notice });
 }
 
 /** What keeps the RFC from starting: its open checklist items and open tasks, named (empty: it may start). */
@@ -87,8 +90,25 @@ export function untickItem(ctx: AppContext, actor: Actor, key: string, rawItem: 
     const rfc = getRfc(tx, key);
     checkMayTick(actor, rfc);
     const item = itemOf(rfc, ctx.policy, rawItem);
-    if (!removeTick(tx, rfc.key, item)) throw new ChangebotError('bad_value', `${item} is not ticked on ${rfc.key}.`, { field: 'item' });
-    appendLog(tx, { subject: rfcSubject(rfc.key), at: ctx.clock.now(), actor: actor.id, action: 'checklist-untick', reason: reason ?? null, detail: { item } });
+    const removed = ticksOf(tx, rfc.key).find((t) => t.item === item);
+    if (!removed || !removeTick(tx, rfc.key, item)) {
+      const auto = checklistLines(tx, ctx.policy, rfc).find((l) => l.item === item && l.state === 'auto');
+      throw new ChangebotError(
+        'bad_value',
+        auto
+          ? `${item} on ${rfc.key} was ticked by the delivered outage notice, not by a person, so there is no tick to take back. If the users still need telling, say so in a task (/rfc task add ${rfc.key} ...).`
+          : `${item} is not ticked on ${rfc.key}.`,
+        { field: 'item' },
+      );
+    }
+    appendLog(tx, {
+      subject: rfcSubject(rfc.key),
+      at: ctx.clock.now(),
+      actor: actor.id,
+      action: 'checklist-untick',
+      reason: reason ?? null,
+      detail: { item, removed: { by: removed.by, at: removed.at.toISOString(), note: removed.note ?? null } },
+    });
     return { result: checklistLines(tx, ctx.policy, rfc), rfc, message: `Took back the tick of ${item} on ${rfc.key}.`, notifications: [] };
   });
 }

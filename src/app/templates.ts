@@ -102,7 +102,9 @@ export function addTemplate(ctx: AppContext, actor: Actor, input: TemplateInput)
     if (existing) {
       throw new ChangebotError(
         'bad_value',
-        `There is already a template ${name}${existing.retiredAt ? ' (retired)' : ''}. Change it with /rfc template edit ${name} plan="..." (a new version), or pick another name.`,
+        existing.retiredAt
+          ? `There is already a template ${name}, retired: its name stays with its history. Pick another name.`
+          : `There is already a template ${name}. Change it with /rfc template edit ${name} plan="..." (a new version), or pick another name.`,
         { field: 'name', example: `/rfc template edit ${name} plan="..."` },
       );
     }
@@ -125,9 +127,13 @@ export function editTemplate(ctx: AppContext, actor: Actor, input: TemplateInput
     const now = ctx.clock.now();
     const { template, version: was } = current(tx, input.name);
     if (template.retiredAt) {
-      throw new ChangebotError('invalid_transition', `Template ${template.name} is retired, so it can't be changed. Add a new one with /rfc template add.`, {
-        field: 'template',
-      });
+      throw new ChangebotError(
+        'invalid_transition',
+        `Template ${template.name} is retired, so it can't be changed. Add a new one under another name with /rfc template add.`,
+        {
+          field: 'template',
+        },
+      );
     }
     const before = contentOf(was);
     const after = contentFrom(tx, actor, now, input, before);
@@ -269,10 +275,20 @@ export function checkTemplateWindow(tx: Db, rfc: Pick<Rfc, 'templateName' | 'tem
   if (problem) throw new ChangebotError('bad_value', problem, { field: 'start', template: v.name, version: v.version });
 }
 
-/** Refused when the template an RFC came from was retired since (at submit). */
-export function checkTemplateLive(tx: Db, rfc: Pick<Rfc, 'key' | 'templateName'>): void {
+/**
+ * Refused at submit (the approval) when the template an RFC came from was retired since, or has
+ * a newer version: a manager replaced the recipe, so the old one pre-approves nothing now.
+ */
+export function checkTemplateLive(tx: Db, rfc: Pick<Rfc, 'key' | 'templateName' | 'templateVersion' | 'title'>): void {
   if (!rfc.templateName) return;
   const t = repo.findTemplate(tx, rfc.templateName);
+  if (t && !t.retiredAt && rfc.templateVersion !== null && rfc.templateVersion !== t.currentVersion) {
+    throw new ChangebotError(
+      'invalid_transition',
+      `${rfc.key} was raised from template ${t.name} v${rfc.templateVersion}, and the template is v${t.currentVersion} now: the old recipe pre-approves nothing. Raise it again from the current version (/rfc new template=${t.name} "${rfc.title}"), or edit its plan to make it a normal change that goes for approval.`,
+      { field: 'template' },
+    );
+  }
   if (t?.retiredAt) {
     throw new ChangebotError(
       'invalid_transition',

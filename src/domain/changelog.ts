@@ -53,7 +53,7 @@ export function logLine(row: LogRow, zone: string): string {
 export function logWhat(row: LogRow, zone: string): string {
   const d = row.detail ?? {};
   const move = row.toState && row.fromState !== row.toState ? ` ${row.fromState ?? '∅'} → ${row.toState}` : '';
-  const why = row.reason ?? (row.action === 'blackout-add' && typeof d.reason === 'string' ? d.reason : null);
+  const why = row.reason ?? ((row.action === 'blackout-add' || row.action === 'template-retire') && typeof d.reason === 'string' ? d.reason : null);
   const reason = why ? ` — ${shorten(why, REASON_MAX)}` : '';
   return `${row.action}${actionDetail(row.action, d, zone)}${move}${windowOf(d, zone)}${conflictsOf(d)}${reason}`;
 }

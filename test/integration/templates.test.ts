@@ -109,6 +109,6 @@ describe('the standard-change catalogue in Slack', () => {
     const log = await h.answer(CM, 'admin log');
     expect(log).toContain('template-add add-user v1 title: “Add * users to *”; services: ad; plan: “Create the accounts from the HR list”');
     expect(log).toContain('template-edit add-user v2 max: 120 → 180');
-    expect(log).toContain('template-retire add-user v2');
+    expect(log).toContain('template-retire add-user v2 — self-service now');
   });
 });

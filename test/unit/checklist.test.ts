@@ -137,16 +137,31 @@ describe('start', () => {
     t.close();
   });
 
-  it('ticks users-informed by itself once the outage notice is delivered', () => {
+  it('ticks users-informed by itself once every delivery of the notice for its window is sent (not one for another window)', () => {
     const { t, key, bob } = scheduledChange('significant', { outageMinutes: 30, outageAudience: 'everyone' });
     const db = t.ctx.database.db;
-    const notice = timedKey('outage-notice', rfcSubject(key), '20261201T090000Z');
-    recordDelivery(db, { notificationKey: notice, recipient: 'slack:channel:COPS', subject: rfcSubject(key), at: t.clock.now() });
-    const before = showChecklist(t.ctx, bob, key).message;
-    expect(before).toContain('☐ Affected users informed (users-informed)');
-    const d = findDelivery(db, notice, 'slack:channel:COPS');
-    markDelivery(db, d?.id as number, 'sent', t.clock.now());
-    expect(showChecklist(t.ctx, bob, key).message).toContain('☑ Affected users informed: changebot');
+    const windowStart = (t.ctx.database.sqlite.prepare('select window_start as s from rfcs where key = ?').get(key) as { s: number }).s;
+    // The stamp of a timed notice is its window's start, as 20261201T100000Z (written here, not computed by the code).
+    const stamp = new Date(windowStart)
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
+    const deliver = (notificationKey: string, recipient: string, status: 'sent' | 'failed') => {
+      recordDelivery(db, { notificationKey, recipient, subject: rfcSubject(key), at: t.clock.now() });
+      const d = findDelivery(db, notificationKey, recipient);
+      markDelivery(db, d?.id as number, status, t.clock.now());
+    };
+    const informed = () => showChecklist(t.ctx, bob, key).message;
+    // A notice sent for an earlier window of the change does not count.
+    deliver(timedKey('outage-notice', rfcSubject(key), '20261130T220000Z'), 'slack:channel:COPS', 'sent');
+    expect(informed()).toContain('☐ Affected users informed (users-informed)');
+    // This window's notice: one audience told, another's delivery failed: not yet.
+    const notice = timedKey('outage-notice', rfcSubject(key), stamp);
+    deliver(notice, 'slack:channel:COPS', 'sent');
+    deliver(notice, 'slack:channel:CSALES', 'failed');
+    expect(informed()).toContain('☐ Affected users informed (users-informed)');
+    t.ctx.database.sqlite.prepare("update deliveries set status = 'sent', sent_at = ? where recipient = 'slack:channel:CSALES'").run(t.clock.now().getTime());
+    expect(informed()).toContain('☑ Affected users informed: changebot');
     t.close();
   });
 });

@@ -169,6 +169,8 @@ describe('templates through the use cases', () => {
     expect(() => editTemplate(t.ctx, cm, { name: 'add-user', maxDurationMinutes: 180 })).toThrow('nothing to change');
     const second = fromTemplate();
     expect([first.templateVersion, second.templateVersion]).toEqual([1, 2]);
+    // The draft raised from v1 is not pre-approved by a recipe the manager has replaced.
+    expect(() => submit(t.ctx, ana, first.key)).toThrow('was raised from template add-user v1, and the template is v2 now');
     expect(showTemplate(t.ctx, cm, 'add-user').result.map((h) => h.maxDurationMinutes)).toEqual([120, 180]);
     retireTemplate(t.ctx, cm, 'add-user');
     expect(() => fromTemplate()).toThrow('Template add-user is retired, so no change can be raised from it.');

@@ -1,5 +1,5 @@
 /** The checklist's ticks and the outage notice's delivery: with the open change tasks (tasks.ts), what `start` checks (issue 14). */
-import { and, eq, like, min } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tick } from '../../domain/checklist.js';
 import type { Db } from '../client.js';
 import { deliveries, rfcChecklist } from '../schema.js';
@@ -34,12 +34,17 @@ export function removeTick(db: Db, rfcKey: string, item: string): boolean {
   );
 }
 
-/** When the RFC's outage notice first reached someone (a delivery of the timed `outage-notice` sent), if it has. */
-export function outageNoticeDeliveredAt(db: Db, rfcKey: string): Date | undefined {
-  const row = db
-    .select({ at: min(deliveries.sentAt) })
+/**
+ * When the outage notice of the RFC's current window (its exact timed key) was delivered: every
+ * delivery of it sent (none failed or still on its way), so every affected audience was told.
+ * Undefined when it has not (yet), or when a delivery of it failed.
+ */
+export function outageNoticeDeliveredAt(db: Db, notificationKey: string): Date | undefined {
+  const rows = db
+    .select({ status: deliveries.status, sentAt: deliveries.sentAt })
     .from(deliveries)
-    .where(and(eq(deliveries.status, 'sent'), like(deliveries.notificationKey, `timed:outage-notice:${rfcKey}:%`)))
-    .get();
-  return row?.at ?? undefined;
+    .where(eq(deliveries.notificationKey, notificationKey))
+    .all();
+  if (!rows.length || rows.some((r) => r.status !== 'sent')) return undefined;
+  return rows.reduce<Date | undefined>((last, r) => (r.sentAt && (!last || r.sentAt > last) ? r.sentAt : last), undefined);
 }
