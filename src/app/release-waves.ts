@@ -5,6 +5,7 @@
  */
 import type { Db } from '../db/client.js';
 import { rfcsOfRelease } from '../db/repos/releases.js';
+import { startBlockersOf } from './checklist.js';
 import { ChangebotError } from '../domain/errors.js';
 import { type Notification, type Recipient, people } from '../domain/notifications.js';
 import { type Release, type Wave, plannedWave } from '../domain/release.js';
@@ -154,6 +155,17 @@ export function startWave(ctx: AppContext, actor: Actor, key: string, input: Wav
       );
     }
     if (!inside) authorizeDeployment(actor, 'accept-window');
+    // The first wave starts the release's changes: their checklists and tasks hold it as `start`
+    // holds a change of its own (emergencies excepted; a change manager's override, logged).
+    const open = first ? rfcs.filter((x) => !x.emergency).flatMap((x) => startBlockersOf(tx, ctx.policy, x).map((b) => `${x.key} ${b}`)) : [];
+    if (open.length && !override) {
+      throw new ChangebotError(
+        'incomplete',
+        `The first wave of ${r.key} can't start: its changes are not ready. Still open: ${open.join('; ')}. Tick them with /rfc check RFC-n ITEM and finish the tasks; a change manager may start the wave anyway with override="reason".`,
+        { missing: open },
+      );
+    }
+    if (open.length) authorizeDeployment(actor, 'accept-window');
     const started: Wave = { ...wave, state: 'deploying', startedBy: actor.id, startedAt: now, override };
     const waves = r.waves.map((w) => (w.number === wave.number ? started : w));
     const saved = save(
@@ -161,7 +173,11 @@ export function startWave(ctx: AppContext, actor: Actor, key: string, input: Wav
       ctx,
       actor,
       { ...r, waves },
-      { action: 'wave-start', reason: override ?? text(input.note, 'note'), detail: { wave: wave.number, pilot: wave.pilot, override: !!override } },
+      {
+        action: 'wave-start',
+        reason: override ?? text(input.note, 'note'),
+        detail: { wave: wave.number, pilot: wave.pilot, override: !!override, ...(open.length ? { open } : {}) },
+      },
     );
     // The RFCs follow the first wave into implementation, their windows those of the release's waves.
     const waveSpan = { window: span(r.waves), scheduleReason: `deployed by ${r.key}` };

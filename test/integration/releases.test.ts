@@ -40,6 +40,7 @@ import { findRfc } from '../../src/db/repos/rfcs.js';
 import { READINESS_FACTORS } from '../../src/domain/release.js';
 import { releaseSubject, rfcSubject } from '../../src/domain/subject.js';
 import type { Actor } from '../../src/domain/types.js';
+import { addTask } from '../../src/app/tasks.js';
 import { type TestApp, testApp } from '../support/app.js';
 import { refusal } from '../support/commands.js';
 
@@ -104,6 +105,28 @@ function toDeployment(key: string, waves = 1, go = true): Date {
   }
   return start;
 }
+
+describe('the first wave and the changes it starts (issue 14)', () => {
+  it('is refused while a change of the release has an open task, naming it; a change manager may override, and it is logged', () => {
+    const { key, rfcs } = planned();
+    const start = toDeployment(key);
+    addTask(t.ctx, ana, { key: rfcs[0], title: 'Warm the API caches', person: ana.id });
+    pilot(t.ctx, tess, key, { what: 'proven' });
+    pilot(t.ctx, cm, key, { what: 'approve' });
+    t.clock.current = new Date(start.getTime() + 5 * 60_000);
+    const refused = refusal(() => startWave(t.ctx, rita, key, { wave: 1 }));
+    expect(refused.code).toBe('incomplete');
+    expect(refused.message).toContain('Still open: RFC-1 task 1: Warm the API caches.');
+    expect([rfcState(rfcs[0]), rfcState(rfcs[1])]).toEqual(['approved', 'approved']);
+    // The release manager cannot wave it through; a change manager can, with the reason logged.
+    expect(refusal(() => startWave(t.ctx, rita, key, { wave: 1, override: 'caches warm themselves' })).code).toBe('forbidden');
+    startWave(t.ctx, cm, key, { wave: 1, override: 'caches warm themselves' });
+    expect(rfcState(rfcs[0])).toBe('implementing');
+    const row = listLog(t.ctx.database.db, releaseSubject(key)).find((e) => e.action === 'wave-start');
+    expect(row?.reason).toBe('caches warm themselves');
+    expect(row?.detail).toMatchObject({ open: ['RFC-1 task 1: Warm the API caches'] });
+  });
+});
 
 describe('a release from planning to closed', () => {
   it('walks every phase, with its refusals, and the RFCs follow', () => {
