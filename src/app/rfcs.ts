@@ -19,6 +19,7 @@ import { said } from './text-input.js';
 import { authorize, authorizeDeployment } from '../domain/permissions.js';
 import { checkReleaseRfc, getRfc, move } from './support.js';
 import { leaveRelease } from './releases.js';
+import { tasksFromTemplate } from './tasks.js';
 import { checkTemplateLive, checkTemplateWindow, templateForRaise, templateOf } from './templates.js';
 import { checkTemplateTitle, leavesTemplate } from '../domain/templates.js';
 import { orList } from '../domain/permissions.js';
@@ -65,10 +66,13 @@ export function raise(ctx: AppContext, actor: Actor, fields: RaiseInput): Outcom
       toState: 'draft',
       ...(tpl ? { detail: { template: tpl.name, templateVersion: tpl.version } } : {}),
     });
+    // The template's change tasks come with it.
+    const told = tpl ? tasksFromTemplate(tx, ctx, actor, rfc, tpl) : [];
     const missing = missingForApproval(rfc, ctx.policy, now, actor.timezone);
     const from = tpl ? ` from template ${tpl.name} v${tpl.version} (a standard change: approved when you submit it)` : '';
-    const message = `Raised ${rfc.key} “${rfc.title}”${from} as a draft.${missing.length ? ` Before you submit it, add ${missing.map((m) => m.what).join(', ')}.` : ''}`;
-    return { result: rfc, rfc, message, ...(missing.length ? {} : { next: [{ step: 'submit', key: rfc.key }] }), notifications: [] };
+    const tasks = tpl?.tasks.length ? ` It has the template's ${tpl.tasks.length} task${tpl.tasks.length === 1 ? '' : 's'} (/rfc tasks ${rfc.key}).` : '';
+    const message = `Raised ${rfc.key} “${rfc.title}”${from} as a draft.${tasks}${missing.length ? ` Before you submit it, add ${missing.map((m) => m.what).join(', ')}.` : ''}`;
+    return { result: rfc, rfc, message, ...(missing.length ? {} : { next: [{ step: 'submit', key: rfc.key }] }), notifications: told };
   });
 }
 

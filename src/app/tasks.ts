@@ -184,3 +184,48 @@ export function listTasks(ctx: AppContext, actor: Actor, key: string): Outcome<T
     : `${rfc.key} has no tasks. Add one with /rfc task add ${rfc.key} team=network "Open 443 on the edge firewall"`;
   return { result: tasks, message: text, notifications: [] };
 }
+
+/**
+ * The tasks a standard-change template lists, given to a change raised from it (in the raise's
+ * transaction: the requester needs no right to add tasks for that). Each is logged as
+ * `task-add` with the template named; their teams or people are told.
+ */
+export function tasksFromTemplate(
+  tx: Db,
+  ctx: AppContext,
+  actor: Actor,
+  rfc: Rfc,
+  template: { name: string; version: number; tasks: readonly { title: string; team?: string; person?: PersonId }[] },
+): Notification[] {
+  const now = ctx.clock.now();
+  const out: Notification[] = [];
+  for (const t of template.tasks) {
+    const task = repo.insertTask(tx, {
+      rfcKey: rfc.key,
+      title: t.title,
+      team: t.team ?? null,
+      assignee: t.person ?? null,
+      dueAt: null,
+      createdBy: actor.id,
+      createdAt: now,
+    });
+    appendLog(tx, {
+      subject: rfcSubject(rfc.key),
+      at: now,
+      actor: actor.id,
+      action: 'task-add',
+      detail: {
+        task: task.number,
+        title: task.title,
+        team: task.team,
+        assignee: task.assignee,
+        dueAt: null,
+        template: template.name,
+        templateVersion: template.version,
+      },
+    });
+    const recipients = taskRecipients(task);
+    if (recipients.length) out.push({ event: 'task-assigned', subject: rfcSubject(rfc.key), recipients, detail: taskLine(task, rfc, ctx.timezone) });
+  }
+  return out;
+}

@@ -52,12 +52,21 @@ describe('the standard-change catalogue in Slack', () => {
   it('approves a change raised from it by a requester with no role at once, and tells the owner', async () => {
     const raised = await h.answer(REQ, `new template=add-user "Add 3 users to Sales" owner=<@${OWNER.user}> start="tomorrow 22:30" duration=1h`);
     expect(raised).toContain('Raised RFC-1 “Add 3 users to Sales” from template add-user v1');
+    // The template's tasks come with it.
+    expect(raised).toContain("It has the template's 2 tasks (/rfc tasks RFC-1).");
+    const tasks = await h.answer(REQ, 'tasks RFC-1');
+    expect(tasks).toContain('Open 443 on the edge');
+    expect(tasks).toContain('Update the wiki');
     const shown = await h.answer(REQ, 'show RFC-1');
     expect(shown).toContain('Create the accounts from the HR list');
     expect(await h.answer(REQ, 'submit RFC-1')).toContain('RFC-1 is a standard change (template add-user v1) and is approved.');
     // The owner hears it is approved (a DM from the notification worker).
-    const dm = await h.fake.waitFor('chat.postMessage', (c) => JSON.stringify(c.args).includes('RFC-1') && /approved/i.test(JSON.stringify(c.args)));
-    expect(JSON.stringify(dm.args)).toMatch(/approved/i);
+    const toOwner = (c: { args: Record<string, unknown> }) => c.args.channel === OWNER.user || c.args.channel === h.fake.dmOf(OWNER.user);
+    const dm = await h.fake.waitFor(
+      'chat.postMessage',
+      (c) => toOwner(c) && JSON.stringify(c.args).includes('RFC-1') && /approved/i.test(JSON.stringify(c.args)),
+    );
+    expect(toOwner(dm)).toBe(true);
     expect(await h.answer(OWNER, 'schedule RFC-1')).toContain('Scheduled RFC-1');
     // Still the template's windows when it moves: outside the maintenance window is refused.
     expect(await h.answer(OWNER, 'reschedule RFC-1 start="tomorrow 12:00" duration=1h')).toContain(
