@@ -96,33 +96,12 @@ export function addTask(ctx: AppContext, actor: Actor, input: TaskAddInput): Out
     const now = ctx.clock.now();
     const team = input.team ? getTeam(tx, input.team).name : null;
     const dueAt = dueOf(rfc, input.due, now);
-    const task = repo.insertTask(tx, {
-      rfcKey: rfc.key,
-      title,
-      team,
-      assignee: input.person ?? null,
-      dueAt: input.due ? dueAt : null,
-      createdBy: actor.id,
-      createdAt: now,
-    });
-    appendLog(tx, {
-      subject: rfcSubject(rfc.key),
-      at: now,
-      actor: actor.id,
-      action: 'task-add',
-      detail: { task: task.number, title, team, assignee: task.assignee, dueAt: task.dueAt?.toISOString() ?? null },
-    });
-    const note: Notification = {
-      event: 'task-assigned',
-      subject: rfcSubject(rfc.key),
-      recipients: taskRecipients(task),
-      detail: taskLine(task, rfc, ctx.timezone),
-    };
+    const { task, told } = recordTask(tx, ctx, actor, rfc, { title, team, assignee: input.person ?? null, dueAt: input.due ? dueAt : null });
     return {
       result: task,
       rfc,
       message: `Added task ${task.number} to ${rfc.key} for ${assignedTo(task)}: ${taskLine(task, rfc, actor.timezone)}.`,
-      notifications: note.recipients.length ? [note] : [],
+      notifications: told,
     };
   });
 }
@@ -197,35 +176,33 @@ export function tasksFromTemplate(
   rfc: Rfc,
   template: { name: string; version: number; tasks: readonly { title: string; team?: string; person?: PersonId }[] },
 ): Notification[] {
+  const from = { template: template.name, templateVersion: template.version };
+  return template.tasks.flatMap(
+    (t) => recordTask(tx, ctx, actor, rfc, { title: t.title, team: t.team ?? null, assignee: t.person ?? null, dueAt: null }, from).told,
+  );
+}
+
+/** Stores a new task of `rfc`, logs it (`task-add`, with `more` in the detail), and says whom to tell. */
+function recordTask(
+  tx: Db,
+  ctx: AppContext,
+  actor: Actor,
+  rfc: Rfc,
+  t: { title: string; team: string | null; assignee: PersonId | null; dueAt: Date | null },
+  more: Record<string, unknown> = {},
+): { task: Task; told: Notification[] } {
   const now = ctx.clock.now();
-  const out: Notification[] = [];
-  for (const t of template.tasks) {
-    const task = repo.insertTask(tx, {
-      rfcKey: rfc.key,
-      title: t.title,
-      team: t.team ?? null,
-      assignee: t.person ?? null,
-      dueAt: null,
-      createdBy: actor.id,
-      createdAt: now,
-    });
-    appendLog(tx, {
-      subject: rfcSubject(rfc.key),
-      at: now,
-      actor: actor.id,
-      action: 'task-add',
-      detail: {
-        task: task.number,
-        title: task.title,
-        team: task.team,
-        assignee: task.assignee,
-        dueAt: null,
-        template: template.name,
-        templateVersion: template.version,
-      },
-    });
-    const recipients = taskRecipients(task);
-    if (recipients.length) out.push({ event: 'task-assigned', subject: rfcSubject(rfc.key), recipients, detail: taskLine(task, rfc, ctx.timezone) });
-  }
-  return out;
+  const task = repo.insertTask(tx, { rfcKey: rfc.key, ...t, createdBy: actor.id, createdAt: now });
+  appendLog(tx, {
+    subject: rfcSubject(rfc.key),
+    at: now,
+    actor: actor.id,
+    action: 'task-add',
+    detail: { task: task.number, title: task.title, team: task.team, assignee: task.assignee, dueAt: task.dueAt?.toISOString() ?? null, ...more },
+  });
+  const recipients = taskRecipients(task);
+  const told: Notification[] = recipients.length
+    ? [{ event: 'task-assigned', subject: rfcSubject(rfc.key), recipients, detail: taskLine(task, rfc, ctx.timezone) }]
+    : [];
+  return { task, told };
 }

@@ -8,6 +8,7 @@ import type { Token } from './tokenize.js';
 import type { Command } from './types.js';
 import { badCommand } from './util.js';
 import { type RfcVerb, rfcVerb } from './verb.js';
+import { textOf } from './release-parse.js';
 import { parseKey } from './verbs.js';
 
 type Of<K extends Command['kind']> = Extract<Command, { kind: K }>;
@@ -22,14 +23,7 @@ function keyItemText<V extends 'check' | 'uncheck'>(verb: V, field: 'note' | 're
   const key = parseKey(args.positionals[0]?.token, example);
   const item = args.positionals[1]?.token.value;
   if (!item) badCommand(`Name the checklist item (${CHECKLIST_ITEMS.join(', ')}). Example: ${example}`, { example });
-  const words = args.positionals
-    .slice(2)
-    .map((p) => p.token.value)
-    .join(' ')
-    .trim();
-  const given = args.pairs.get(field)?.value.trim();
-  if (words && given !== undefined) badCommand(`Give the ${field} once, in quotes: ${field}="...". Example: ${example}`, { example });
-  const text = given ?? words;
+  const text = textOf(args, field, 2, example);
   return text ? { key, item, text } : { key, item };
 }
 
