@@ -12,7 +12,6 @@ import {
   removeService,
 } from '../app/catalogue.js';
 import { changeLogExport, deploymentLog, headLine } from '../app/audit.js';
-import type { Outcome } from '../app/context.js';
 import { setPolicy, showPolicy } from '../app/policy.js';
 import {
   parseAdminList,
@@ -30,11 +29,11 @@ import {
   parseWindowAdd,
 } from './admin.js';
 import { EXAMPLES } from './help.js';
-import { type Reply, outcomeText } from './replies.js';
+import { outcomeReply } from './replies.js';
 import { type AdminVerb, adminVerb } from './verb.js';
 import { TEAM_VERBS } from './team-verbs.js';
 
-const reply = (o: Outcome<unknown>): Reply => ({ text: outcomeText(o), outcome: o });
+const reply = outcomeReply;
 const ROLE_NAMES = 'cab, change-manager, release-manager, admin';
 const PERSON = ['<person>', 'a mention (@alice), a platform id (slack:T/U, teams:...) or, on the CLI, a name'] as const;
 const ROLE = ['<role>', ROLE_NAMES] as const;

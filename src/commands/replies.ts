@@ -98,6 +98,11 @@ export function outcomeText(outcome: Outcome<unknown>): string {
   return withHints(outcome.message, outcome.next);
 }
 
+/** A use case's outcome as a reply: its text with the next steps, and the outcome (for the adapter's cards and notifications). */
+export function outcomeReply(outcome: Outcome<unknown>): Reply {
+  return { text: outcomeText(outcome), outcome };
+}
+
 /** A use case's refusal as a chat or CLI user reads it (other errors pass unchanged). */
 export function chatError(err: unknown): unknown {
   if (!isChangebotError(err)) return err;

@@ -1,17 +1,15 @@
-/** The teams' admin verbs (issue 14): `admin team add|remove|members|list`. */
-import type { Outcome } from '../app/context.js';
 import { addTeam, changeMembers, listTeams, removeTeam } from '../app/teams.js';
 import { ChangebotError } from '../domain/errors.js';
 import { collectArgs, noExtraPositionals } from './args.js';
 import { EXAMPLES } from './help.js';
 import { resolvePerson, splitList } from './people.js';
-import { type Reply, outcomeText } from './replies.js';
+import { outcomeReply } from './replies.js';
 import type { Token } from './tokenize.js';
 import type { AdminCommand, ParseContext } from './types.js';
 import { badValue, clip } from './util.js';
 import { type AdminVerb, adminVerb } from './verb.js';
 
-const reply = (o: Outcome<unknown>): Reply => ({ text: outcomeText(o), outcome: o });
+const reply = outcomeReply;
 
 type TeamOf<K extends AdminCommand['kind']> = Extract<AdminCommand, { kind: K }>;
 const SLACK_USERGROUP = /^<!subteam\^([A-Za-z0-9]+)(?:\|[^<>]*)?>$/;
